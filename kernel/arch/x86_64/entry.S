@@ -1,0 +1,73 @@
+/* Interrupt and exception entry.
+ *
+ * Each vector has a tiny stub that makes the stack look the same for all of
+ * them (an error code, real or a pushed 0, then the vector number) and jumps
+ * to trap_common, which saves every general register into a struct
+ * trap_frame (x86/trap.h) and calls trap_dispatch(frame). Returning undoes
+ * it all and ends with iretq, which resumes the interrupted code. */
+#include <x86/gdt.h>
+
+/* The CPU pushes an error code for these exceptions only. */
+#define HAS_ERROR_CODE(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || (n) == 21 || (n) == 29 || (n) == 30)
+
+.macro VECTOR n
+	.p2align 4
+vector\n:
+	.if !HAS_ERROR_CODE(\n)
+	pushq $0
+	.endif
+	pushq $\n
+	jmp trap_common
+.endm
+
+	.text
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	VECTOR \n
+	.endr
+
+trap_common:
+	/* Push order is the reverse of struct trap_frame's field order. */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld                     /* the C ABI assumes the direction flag is clear */
+	mov %rsp, %rdi
+	call trap_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	add $16, %rsp           /* drop vector and error code */
+	iretq
+
+/* Addresses of the stubs, indexed by vector, for idt_init(). */
+	.section .rodata
+	.p2align 3
+	.globl vector_table
+vector_table:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.quad vector\n
+	.endr

@@ -1,0 +1,105 @@
+/* What happens after entry.S has saved the registers: hardware interrupts
+ * go to their driver's handler; CPU exceptions in the kernel are bugs, so
+ * they are reported in full and end in a panic. */
+#include <kernel/types.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/ksyms.h>
+#include <x86/trap.h>
+#include <x86/cpu.h>
+#include <x86/pic.h>
+
+static const char *const exception_names[32] = {
+	[0] = "#DE Divide Error",           [1] = "#DB Debug",
+	[2] = "NMI Non-maskable Interrupt",  [3] = "#BP Breakpoint",
+	[4] = "#OF Overflow",               [5] = "#BR Bound Range Exceeded",
+	[6] = "#UD Invalid Opcode",         [7] = "#NM Device Not Available",
+	[8] = "#DF Double Fault",           [9] = "Coprocessor Segment Overrun",
+	[10] = "#TS Invalid TSS",           [11] = "#NP Segment Not Present",
+	[12] = "#SS Stack-Segment Fault",   [13] = "#GP General Protection",
+	[14] = "#PF Page Fault",            [16] = "#MF x87 Floating-Point",
+	[17] = "#AC Alignment Check",       [18] = "#MC Machine Check",
+	[19] = "#XM SIMD Floating-Point",   [20] = "#VE Virtualization",
+	[21] = "#CP Control Protection",    [28] = "#HV Hypervisor Injection",
+	[29] = "#VC VMM Communication",     [30] = "#SX Security",
+};
+
+static irq_handler_t irq_handlers[16];
+
+const char *trap_name(uint64_t vector)
+{
+	if (vector < 32)
+		return exception_names[vector] ? exception_names[vector] : "Reserved";
+	if (vector < NUM_VECTORS)
+		return "IRQ";
+	return "Unknown";
+}
+
+void irq_register(int irq, irq_handler_t handler)
+{
+	irq_handlers[irq] = handler;
+}
+
+static void print_symbol(uint64_t addr)
+{
+	uint64_t off;
+	const char *name = ksyms_lookup(addr, &off);
+	if (name)
+		printk(" <%s+0x%lx>", name, off);
+}
+
+/* Decodes a page-fault error code into words (SDM "Page-Fault Error Code"). */
+static void print_page_fault_reason(uint64_t err)
+{
+	printk("  CR2=%016lx  (%s, %s, %s%s%s)\n", read_cr2(),
+	       err & 1 ? "protection violation" : "page not present",
+	       err & 2 ? "write" : "read",
+	       err & 4 ? "user mode" : "kernel mode",
+	       err & 16 ? ", instruction fetch" : "",
+	       err & 8 ? ", reserved bit set" : "");
+}
+
+void trap_print_frame(const struct trap_frame *tf)
+{
+	printk("  RIP=%016lx", tf->rip);
+	print_symbol(tf->rip);
+	printk("\n  CS=%04lx  SS=%04lx  RFLAGS=%016lx  RSP=%016lx\n", tf->cs, tf->ss, tf->rflags, tf->rsp);
+	printk("  RAX=%016lx  RBX=%016lx  RCX=%016lx\n", tf->rax, tf->rbx, tf->rcx);
+	printk("  RDX=%016lx  RSI=%016lx  RDI=%016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	printk("  RBP=%016lx  R8 =%016lx  R9 =%016lx\n", tf->rbp, tf->r8, tf->r9);
+	printk("  R10=%016lx  R11=%016lx  R12=%016lx\n", tf->r10, tf->r11, tf->r12);
+	printk("  R13=%016lx  R14=%016lx  R15=%016lx\n", tf->r13, tf->r14, tf->r15);
+	printk("  CR0=%016lx  CR3=%016lx  CR4=%016lx\n", read_cr0(), read_cr3(), read_cr4());
+}
+
+static void handle_irq(struct trap_frame *tf)
+{
+	int irq = tf->vector - IRQ_BASE;
+	/* Acknowledge first: a handler may not return here (Lab 3 switches
+	 * tasks from the timer interrupt). */
+	pic_eoi(irq);
+	if (irq_handlers[irq])
+		irq_handlers[irq](tf);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector >= IRQ_BASE && tf->vector < NUM_VECTORS) {
+		handle_irq(tf);
+		return;
+	}
+	if (tf->vector == T_BREAKPOINT) {
+		/* int3 is a debugging aid, not an error: report and carry on. */
+		printk("breakpoint at %016lx", tf->rip - 1);
+		print_symbol(tf->rip - 1);
+		printk("\n");
+		return;
+	}
+
+	printk("\nEXCEPTION %s (vector %lu), error code 0x%lx\n",
+	       trap_name(tf->vector), tf->vector, tf->error_code);
+	if (tf->vector == T_PAGE_FAULT)
+		print_page_fault_reason(tf->error_code);
+	trap_print_frame(tf);
+	panic_trap(tf, "unhandled exception %s in kernel", trap_name(tf->vector));
+}

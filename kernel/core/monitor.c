@@ -1,0 +1,85 @@
+/* A tiny interactive monitor on the serial console: what "make qemu" shows
+ * when no test was selected. Handy for poking at the kernel by hand. */
+#include <kernel/types.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/power.h>
+#include <kernel/cmdline.h>
+#include <kernel/backtrace.h>
+#include <kernel/timer.h>
+#include <kernel/string.h>
+#include <x86/cpu.h>
+#include <x86/serial.h>
+
+static void cmd_help(void);
+static void cmd_ticks(void) { printk("%lu ticks (%d Hz)\n", timer_ticks(), TIMER_HZ); }
+static void cmd_cmdline(void) { printk("\"%s\"\n", cmdline_raw()); }
+static void cmd_backtrace(void) { backtrace(); }
+static void cmd_int3(void) { __asm__ __volatile__("int3"); }
+static void cmd_panic(void) { panic("requested from the monitor"); }
+static void cmd_poweroff(void) { poweroff(POWEROFF_OK); }
+
+static const struct command {
+	const char *name;
+	const char *help;
+	void (*run)(void);
+} commands[] = {
+	{ "help",      "list commands",                    cmd_help },
+	{ "ticks",     "timer ticks since boot",           cmd_ticks },
+	{ "cmdline",   "the kernel command line",          cmd_cmdline },
+	{ "backtrace", "print a backtrace from here",      cmd_backtrace },
+	{ "int3",      "raise a breakpoint exception",     cmd_int3 },
+	{ "panic",     "panic the kernel",                 cmd_panic },
+	{ "poweroff",  "turn the machine off",             cmd_poweroff },
+};
+
+static void cmd_help(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printk("  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+/* Reads a line, echoing it, sleeping in hlt until the UART interrupts. */
+static void read_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	for (;;) {
+		int c = serial_getc();
+		if (c < 0) {
+			sti_hlt();
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			printk("\n");
+			break;
+		}
+		if ((c == 0x7f || c == '\b') && n > 0) {
+			n--;
+			printk("\b \b");
+		} else if (c >= ' ' && n + 1 < size) {
+			buf[n++] = c;
+			printk("%c", c);
+		}
+	}
+	buf[n] = '\0';
+}
+
+void monitor_run(void)
+{
+	char line[80];
+	printk("kernel monitor: type 'help' for commands\n");
+	for (;;) {
+		printk("K> ");
+		read_line(line, sizeof(line));
+		if (!line[0])
+			continue;
+		size_t i;
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			if (strcmp(line, commands[i].name) == 0)
+				break;
+		if (i < ARRAY_SIZE(commands))
+			commands[i].run();
+		else
+			printk("unknown command '%s' (try 'help')\n", line);
+	}
+}

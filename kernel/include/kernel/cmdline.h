@@ -1,0 +1,16 @@
+/* The kernel command line the boot loader passed ("test=timer token=..."). */
+#pragma once
+#include <stddef.h>
+#include <stdbool.h>
+
+void cmdline_init(const char *text);
+const char *cmdline_raw(void);
+/* Value of "key=value" (NULL if absent; "" for a bare "key"). The result
+ * points into a private copy and stays valid for the kernel's lifetime. */
+const char *cmdline_get(const char *key);
+bool cmdline_has(const char *key);
+
+/* Pure parser, shared with the host unit tests: finds key in text and
+ * copies its value (at most size-1 chars) into out. Returns the value's
+ * length, or -1 if key is absent. */
+int cmdline_find(const char *text, const char *key, char *out, size_t size);

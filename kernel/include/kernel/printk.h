@@ -1,0 +1,8 @@
+/* Kernel console output. Everything goes to the serial console (COM1). */
+#pragma once
+#include <kernel/compiler.h>
+#include <stdarg.h>
+
+int printk(const char *fmt, ...) __printf(1, 2);
+int vprintk(const char *fmt, va_list ap);
+void console_write(const char *s, unsigned long len);

@@ -1,0 +1,10 @@
+/* The periodic timer tick. */
+#pragma once
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+void timer_init(void);
+/* Called from the timer interrupt. */
+void timer_tick(void);
+uint64_t timer_ticks(void);

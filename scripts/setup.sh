@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package the lab book needs. Safe to run again: it only
+# calls apt-get when something is missing, so CI and students pay for it once.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential          # gcc, make, binutils: the kernel and host tests
+  python3                  # the grader and scripts (standard library only)
+  qemu-system-x86          # the machine the kernel runs on
+  gdb-multiarch            # debugging the kernel through QEMU's gdb stub
+  musl-tools               # static Linux test programs (user/)
+  linux-libc-dev           # Linux UAPI headers: syscall numbers, structs, errno
+  e2fsprogs                # mke2fs -d for the root image, e2fsck to check it
+  busybox-static           # the guest's shell and tools
+  libcriterion-dev         # host unit tests (C test framework)
+  mkdocs mkdocs-material   # the handout site
+  git                      # make checkpoints builds a git repository
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  [[ $p == \#* ]] && continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
