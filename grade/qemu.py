@@ -9,6 +9,7 @@ Run directly:  grade/qemu.py --kernel build/kernel.elf [--interactive] [--gdb PO
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 # The kernel powers off through QEMU's isa-debug-exit device, which exits
@@ -21,7 +22,7 @@ EXIT_RESET = 0
 
 
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
-                 interactive=False, gdb_port=None, reset_log=None):
+                 interactive=False, gdb_port=None, cpu_log=None):
     """The argument list that boots `kernel` with command line `append`."""
     cmd = ["qemu-system-x86_64",
            "-machine", "q35", "-accel", accel,
@@ -43,10 +44,10 @@ def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
     if gdb_port:
         # Start halted and wait for gdb on a TCP port.
         cmd += ["-S", "-gdb", f"tcp::{gdb_port}"]
-    if reset_log:
-        # On a triple fault QEMU resets the CPU; logging resets records the
-        # registers at that moment, which the grader shows.
-        cmd += ["-d", "cpu_reset", "-D", reset_log]
+    if cpu_log:
+        # Log every exception with the CPU state (TCG only) and the
+        # "Triple fault" event, so the grader can explain a reset.
+        cmd += ["-d", "int,cpu_reset", "-D", cpu_log]
     return cmd
 
 
@@ -71,7 +72,15 @@ def main():
     cmd = qemu_command(args.kernel, args.append, args.accel, args.cpus, args.mem,
                        args.interactive, args.gdb)
     print("+ " + " ".join(f'"{c}"' if (" " in c or not c) else c for c in cmd), file=sys.stderr)
-    os.execvp(cmd[0], cmd)
+    try:
+        status = subprocess.call(cmd)
+    except KeyboardInterrupt:
+        status = 130
+    # A clean power-off is success for make; anything else is worth a word.
+    if status == EXIT_OK:
+        sys.exit(0)
+    print(f"\n*** {describe_exit(status)}", file=sys.stderr)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -207,6 +207,9 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		struct spec sp;
 		parse_spec(&fmt, &sp, &ap);
 		enum length len = parse_length(&fmt);
+		/* Signs belong to signed conversions only. */
+		if (*fmt != 'd' && *fmt != 'i')
+			sp.plus = sp.space = false;
 
 		switch (*fmt) {
 		case 'd':

@@ -21,7 +21,7 @@ void serial_init(void)
 	outb(COM1 + REG_DATA, 0x01);
 	outb(COM1 + REG_IER, 0x00);
 	outb(COM1 + REG_LCR, 0x03);      /* 8 bits, no parity, 1 stop bit */
-	outb(COM1 + REG_FCR, 0xc7);      /* FIFOs on and cleared */
+	outb(COM1 + REG_FCR, 0xc5);      /* FIFOs on; keep what was typed already */
 	outb(COM1 + REG_MCR, 0x0b);      /* DTR, RTS, OUT2 */
 	outb(COM1 + REG_IER, 0x01);      /* interrupt when a byte arrives */
 }

@@ -1,0 +1,167 @@
+"""Boot the kernel once and capture what it says.
+
+A boot runs QEMU with the serial console on a pipe, timestamps each line
+as it arrives (so tests can check timing, like the timer test), and stops
+at the kernel's power-off, at a CPU reset, or at the timeout.
+"""
+import collections
+import os
+import re
+import select
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from qemu import EXIT_OK, EXIT_PANIC, EXIT_RESET, qemu_command
+
+
+@dataclass
+class Line:
+    index: int
+    time: float          # seconds since QEMU started
+    text: str
+
+
+@dataclass
+class BootResult:
+    command: list
+    lines: list = field(default_factory=list)
+    status: int = None   # QEMU's exit status, None on timeout
+    timed_out: bool = False
+    seconds: float = 0.0
+    cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
+
+    @property
+    def powered_off(self):
+        return self.status == EXIT_OK
+
+    @property
+    def panicked(self):
+        return self.status == EXIT_PANIC
+
+    @property
+    def reset(self):
+        return self.status == EXIT_RESET and not self.timed_out
+
+    def fault_chain(self):
+        """The exceptions that led to a triple fault, oldest first, each
+        with its register dump, from QEMU's -d int log (TCG only)."""
+        return parse_fault_chain(self.cpu_log)
+
+    def text(self):
+        return "\n".join(l.text for l in self.lines)
+
+
+# QEMU's exception log (-d int) is written to a FIFO we drain as it comes,
+# keeping only the tail: enough to explain a triple fault, bounded however
+# long the kernel runs.
+CPU_LOG_TAIL = 3000
+
+
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M"):
+    with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
+        fifo = os.path.join(tmp, "qemu.log")
+        os.mkfifo(fifo)
+        # O_RDWR keeps a writer on the FIFO, so it never reads as EOF
+        # before QEMU opens it.
+        log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            return _run(kernel, append, timeout, accel, cpus, mem, fifo, log_fd)
+        finally:
+            os.close(log_fd)
+
+
+def _run(kernel, append, timeout, accel, cpus, mem, fifo, log_fd):
+    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo)
+    result = BootResult(command=cmd)
+    tail = collections.deque(maxlen=CPU_LOG_TAIL)
+    log_pending = b""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out_fd = proc.stdout.fileno()
+    os.set_blocking(out_fd, False)
+    pending = b""
+    deadline = start + timeout
+    while True:
+        now = time.monotonic()
+        if now > deadline:
+            result.timed_out = True
+            proc.kill()
+            break
+        ready, _, _ = select.select([out_fd, log_fd], [], [], min(0.05, deadline - now))
+        if log_fd in ready:
+            log_pending += _drain(log_fd)
+            *complete, log_pending = log_pending.split(b"\n")
+            tail.extend(l.decode("utf-8", "replace") for l in complete)
+        if out_fd in ready:
+            chunk = _drain(out_fd)
+            if not chunk:                # end of output: QEMU is exiting
+                break
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            for raw in complete:
+                _add_line(result, raw, time.monotonic() - start)
+    result.status = proc.wait()
+    if result.timed_out:
+        result.status = None
+    if pending:
+        _add_line(result, pending, time.monotonic() - start)
+    try:
+        log_pending += _drain(log_fd)
+    except OSError:
+        pass
+    tail.extend(l.decode("utf-8", "replace") for l in log_pending.split(b"\n"))
+    result.cpu_log = list(tail)
+    result.seconds = time.monotonic() - start
+    proc.stdout.close()
+    return result
+
+
+def _drain(fd):
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def _add_line(result, raw, t):
+    text = raw.decode("utf-8", "replace").rstrip("\r")
+    result.lines.append(Line(len(result.lines), t, text))
+
+
+EXCEPTION_RX = re.compile(r"^\s*\d+: v=([0-9a-f]{2}) e=([0-9a-f]{4}) i=\d cpl=(\d) IP=[0-9a-f]{4}:([0-9a-f]+)")
+
+
+def parse_fault_chain(log):
+    """[(vector, error code, cpl, rip, register dump lines)] for the
+    exceptions just before QEMU's "Triple fault" line."""
+    try:
+        end = max(i for i, l in enumerate(log) if l.startswith("Triple fault"))
+    except ValueError:
+        return []
+    chain = []
+    i = end - 1
+    # Walk back over the exception entries that belong to the final chain:
+    # each is preceded by "check_exception old: X new: Y"; the chain starts
+    # where old is 0xffffffff (no exception in progress).
+    while i >= 0:
+        m = EXCEPTION_RX.match(log[i])
+        if m:
+            regs = []
+            for l in log[i + 1:end]:
+                if EXCEPTION_RX.match(l) or l.startswith("check_exception"):
+                    break
+                regs.append(l)
+            chain.insert(0, (int(m[1], 16), int(m[2], 16), int(m[3]), int(m[4], 16), regs))
+            if i > 0 and log[i - 1].startswith("check_exception old: 0xffffffff"):
+                break
+        i -= 1
+    return chain

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""The grader: runs the tests of the labs under labs/ against a kernel.
+
+    grade/grade.py                      every lab
+    grade/grade.py --lab 1              one lab
+    grade/grade.py --test timer         one test (or lab1/timer)
+    grade/grade.py --results out.json   also write the results as JSON
+
+Each test boots its own QEMU. Logs go to build/grade/labN/TEST.log. The
+last line printed is "N passed, N failed[, N skipped]".
+"""
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testing import Abort, Context, Verdict   # noqa: E402
+import report                                  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Timeouts in lab definitions assume hardware virtualization; TCG
+# translates every instruction and is several times slower.
+TIMEOUT_SCALE = {"kvm": 1.0, "tcg": 5.0}
+
+
+def load_labs(labs_dir):
+    labs = []
+    for entry in sorted(os.listdir(labs_dir), key=lambda d: (len(d), d)):
+        path = os.path.join(labs_dir, entry, "lab.py")
+        if entry.startswith("lab") and os.path.exists(path):
+            spec = importlib.util.spec_from_file_location(f"labdef_{entry}", path)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            labs.append(mod.lab)
+    return labs
+
+
+def select(labs, lab_number, test_name):
+    tests = [t for lab in labs for t in lab.tests
+             if lab_number is None or lab.number == lab_number]
+    if test_name:
+        tests = [t for t in tests if test_name in (t.name, t.full_name)]
+    return tests
+
+
+def run_test(test, options, verdicts):
+    """Runs one test; returns (verdict, report lines, context)."""
+    failed_deps = [d for d in test.depends if verdicts.get(d, Verdict.PASS) != Verdict.PASS]
+    if failed_deps and not options.test:
+        return Verdict.SKIP, [f"skipped: depends on {', '.join(failed_deps)}, which did not pass"], None
+    ctx = Context(test, options)
+    try:
+        test.func(ctx)
+        verdict = report.decide(ctx)
+    except Abort:
+        verdict = report.decide(ctx)
+        if verdict == Verdict.PASS:
+            verdict = Verdict.FAIL
+    except Exception:
+        return Verdict.ERROR, ["the grader failed running this test:"] + \
+            ["    " + l for l in traceback.format_exc().splitlines()], ctx
+    return verdict, report.explain(ctx, verdict, options.kernel), ctx
+
+
+def write_log(options, test, verdict, lines, ctx):
+    path = os.path.join(options.logdir, f"lab{test.lab.number}", f"{test.name}.log")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(f"test {test.full_name}: {verdict}\n")
+        if ctx and ctx.result:
+            r = ctx.result
+            f.write(f"token: {ctx.token}\ncommand: {' '.join(r.command)}\n")
+            f.write(f"exit status: {r.status}, {r.seconds:.2f}s\n\n")
+            f.writelines(f"[{l.time:8.3f}] {l.text}\n" for l in r.lines)
+            if r.reset and r.cpu_log:
+                f.write("\nQEMU's exception log (tail):\n" + "\n".join(r.cpu_log[-400:]) + "\n")
+        if lines:
+            f.write("\n" + "\n".join(lines) + "\n")
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
+    ap.add_argument("--lab", type=int)
+    ap.add_argument("--test")
+    ap.add_argument("--results", help="write results as JSON to this file")
+    ap.add_argument("--accel", default=os.environ.get("ACCEL", "tcg"), choices=["tcg", "kvm"])
+    ap.add_argument("--cpus", type=int, default=2)
+    ap.add_argument("--mem", default="512M")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--labs-dir", default=os.path.join(ROOT, "labs"))
+    ap.add_argument("--quiet", action="store_true", help="no failure details, just verdicts")
+    options = ap.parse_args()
+    options.logdir = os.path.join(options.build, "grade")
+    options.timeout_scale = TIMEOUT_SCALE[options.accel] * float(os.environ.get("GRADE_TIMEOUT_SCALE", "1"))
+
+    if not os.path.exists(options.kernel):
+        sys.exit(f"grade: no kernel at {options.kernel}: run make first")
+    labs = load_labs(options.labs_dir)
+    tests = select(labs, options.lab, options.test)
+    if not tests:
+        sys.exit(f"grade: no test matches (labs: {', '.join(str(l.number) for l in labs)})")
+
+    verdicts, records, current_lab = {}, [], None
+    started = time.monotonic()
+    for test in tests:
+        if test.lab is not current_lab:
+            current_lab = test.lab
+            print(f"== Lab {test.lab.number}: {test.lab.title}")
+        t0 = time.monotonic()
+        verdict, lines, ctx = run_test(test, options, verdicts)
+        seconds = time.monotonic() - t0
+        verdicts[test.name] = verdict
+        earned = test.points if verdict == Verdict.PASS else 0
+        print(f"{test.name:.<36s} {verdict:7s} ({seconds:4.1f}s) {earned:3d}/{test.points}", flush=True)
+        if lines and not options.quiet:
+            print("\n".join("    " + l for l in lines), flush=True)
+        log = write_log(options, test, verdict, lines, ctx)
+        if verdict not in (Verdict.PASS, Verdict.SKIP) and not options.quiet:
+            print(f"    log: {os.path.relpath(log)}")
+        records.append({"lab": test.lab.number, "test": test.name, "points": test.points,
+                        "earned": earned, "verdict": verdict, "seconds": round(seconds, 3),
+                        "log": os.path.relpath(log), "details": lines,
+                        "token": ctx.token if ctx else None})
+
+    passed = sum(r["verdict"] == Verdict.PASS for r in records)
+    skipped = sum(r["verdict"] == Verdict.SKIP for r in records)
+    failed = len(records) - passed - skipped
+    score = sum(r["earned"] for r in records)
+    total = sum(r["points"] for r in records)
+    print(f"Score: {score}/{total} in {time.monotonic() - started:.1f}s ({options.accel})")
+    if options.results:
+        with open(options.results, "w") as f:
+            json.dump({"kernel": options.kernel, "accel": options.accel, "score": score,
+                       "max_score": total, "passed": passed, "failed": failed,
+                       "skipped": skipped, "tests": records}, f, indent=2)
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    sys.exit(0 if failed == 0 and skipped == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()

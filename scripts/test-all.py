@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""The whole test suite: what `make test` and CI run.
+
+  1. the kernel builds
+  2. host unit tests (Criterion) of the kernel's pure code
+  3. the grader on the full tree: every lab must pass
+  4. the debugger workflow (scripts/gdb-test.py)
+  5. the handout builds with mkdocs --strict
+  6. the checkpoints: for every lab N, branch lab-N of the student
+     repository builds, passes labs < N and fails lab N; and blanking each
+     region of lab N alone (keeping every other solution) fails lab N too.
+
+Each check counts once (each unit test and each graded test counts on its
+own). The last line is "N passed, N failed".
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+JOBS = str(os.cpu_count() or 2)
+results = []          # (name, ok, seconds)
+
+
+def record(name, ok, seconds, detail=""):
+    results.append((name, ok, seconds))
+    print(f"{'PASS' if ok else 'FAIL'}  {name} ({seconds:.1f}s)", flush=True)
+    if detail and not ok:
+        print("      " + detail.rstrip().replace("\n", "\n      "), flush=True)
+
+
+def run(cmd, cwd=ROOT, timeout=1800):
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr, time.monotonic() - t0
+
+
+def step(title):
+    print(f"\n=== {title}", flush=True)
+
+
+def build_kernel():
+    step("build")
+    rc, out, s = run(["make", "-s", "-j", JOBS, "kernel"])
+    warnings = [l for l in out.splitlines() if "warning:" in l]
+    record("kernel builds", rc == 0, s, out)
+    record("kernel builds without warnings", rc == 0 and not warnings, 0, "\n".join(warnings))
+    return rc == 0
+
+
+def unit_tests():
+    step("host unit tests (Criterion)")
+    rc, out, s = run(["make", "-s", "unit"])
+    synth = re.findall(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
+    suites = re.findall(r"^== .*/(test_\w+)$", out, re.M)
+    if not synth:
+        record("unit tests ran", False, s, out[-3000:])
+        return
+    for name, (tested, passing, failing, crashing) in zip(suites, synth):
+        fails = re.findall(r"\[FAIL\] (\S+)", out)
+        print(f"      {name}: {passing}/{tested} passing")
+        for i in range(int(passing)):
+            results.append((f"{name} #{i}", True, 0))
+        for f in fails[:int(failing) + int(crashing)]:
+            record(f"unit {f}", False, 0, out[-3000:])
+    if rc != 0 and not any(not ok for _, ok, _ in results):
+        record("unit tests", False, s, out[-3000:])
+
+
+def grade_full_tree():
+    step("grading the full tree (every lab must pass)")
+    res = os.path.join(BUILD, "grade-results.json")
+    rc, out, s = run([sys.executable, "grade/grade.py", "--results", res])
+    print("\n".join("      " + l for l in out.splitlines()))
+    try:
+        data = json.load(open(res))
+    except (OSError, ValueError):
+        record("grader ran", False, s, out)
+        return
+    for t in data["tests"]:
+        results.append((f"lab{t['lab']}/{t['test']}", t["verdict"] == "PASS", t["seconds"]))
+
+
+def gdb_test():
+    step("debugger workflow")
+    rc, out, s = run([sys.executable, "scripts/gdb-test.py"], timeout=120)
+    record("gdb stops at kmain and reads kernel state", rc == 0, s, out)
+
+
+def handout():
+    step("handout (mkdocs build --strict)")
+    rc, out, s = run(["make", "-s", "handout"])
+    record("handout builds without warnings", rc == 0, s, out)
+
+
+def lab_numbers():
+    return sorted(int(d[3:]) for d in os.listdir(os.path.join(ROOT, "labs"))
+                  if re.fullmatch(r"lab\d+", d))
+
+
+def grade_tree(tree, lab):
+    """(all passed?, output) for grading `lab` in a checked-out tree."""
+    rc, out, _ = run([sys.executable, "grade/grade.py", "--lab", str(lab), "--quiet",
+                      "--build", os.path.join(tree, "build")], cwd=tree)
+    return rc == 0, out
+
+
+def checkpoints():
+    step("checkpoints (the student repository)")
+    repo = os.path.join(BUILD, "student-repo")
+    rc, out, s = run([sys.executable, "scripts/checkpoints.py", "build", "--out", repo])
+    record("make checkpoints builds the student repository", rc == 0, s, out)
+    if rc != 0:
+        return
+    rc, out, _ = run([sys.executable, "scripts/checkpoints.py", "list"])
+    regions = [l.split("\t") for l in out.splitlines()]
+    with tempfile.TemporaryDirectory(prefix="kestrel-checkpoint-") as tmp:
+        for n in lab_numbers():
+            tree = os.path.join(tmp, f"lab-{n}")
+            run(["git", "clone", "-q", "-b", f"lab-{n}", repo, tree])
+            t0 = time.monotonic()
+            current = open(os.path.join(tree, "labs", "current")).read().strip()
+            record(f"branch lab-{n}: labs/current says {n}", current == str(n), 0)
+            rc, out, s = run(["make", "-s", "-j", JOBS, "kernel"], cwd=tree)
+            warnings = [l for l in out.splitlines() if "warning:" in l]
+            record(f"branch lab-{n}: builds without warnings", rc == 0 and not warnings, s, out[-3000:])
+            if rc != 0:
+                continue
+            for k in range(1, n):
+                t0 = time.monotonic()
+                ok, out = grade_tree(tree, k)
+                record(f"branch lab-{n}: lab {k} passes", ok, time.monotonic() - t0, out[-3000:])
+            t0 = time.monotonic()
+            ok, out = grade_tree(tree, n)
+            record(f"branch lab-{n}: lab {n} fails with its exercises blank", not ok,
+                   time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
+            for rid, lab, exercise, what in regions:
+                if int(lab.split()[1]) == n:
+                    mutation(tmp, n, rid, exercise)
+
+
+def mutation(tmp, n, rid, exercise):
+    """Only this region blank: lab n must fail."""
+    tree = os.path.join(tmp, "only-" + re.sub(r"\W", "_", rid))
+    t0 = time.monotonic()
+    rc, out, _ = run([sys.executable, "scripts/checkpoints.py", "blank", "--lab", str(n), "--only", rid, tree])
+    if rc == 0:
+        rc, out, _ = run(["make", "-s", "-j", JOBS, "kernel"], cwd=tree)
+    if rc != 0:
+        record(f"lab {n} {exercise} ({rid}) blank alone builds", False, time.monotonic() - t0, out[-3000:])
+        return
+    ok, out = grade_tree(tree, n)
+    failing = [l.split()[0].rstrip(".") for l in out.splitlines() if re.search(r"\s(FAIL|PANIC|TIMEOUT|RESET|SKIP|ERROR)\s", l)]
+    record(f"lab {n} {exercise} ({rid}) blank alone fails: {', '.join(failing)[:60]}", not ok,
+           time.monotonic() - t0, "every lab test passed with this region blank: the tests do not cover it")
+    shutil.rmtree(tree, ignore_errors=True)
+
+
+def main():
+    started = time.monotonic()
+    if build_kernel():
+        unit_tests()
+        grade_full_tree()
+        gdb_test()
+    handout()
+    checkpoints()
+    passed = sum(ok for _, ok, _ in results)
+    failed = len(results) - passed
+    print(f"\nwhole suite: {time.monotonic() - started:.0f}s")
+    for name, ok, _ in results:
+        if not ok:
+            print(f"  failed: {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
