@@ -4,7 +4,7 @@
 #   make grade         grade every lab present (LAB=N for one lab, TEST=name for one test)
 #   make test          everything CI runs: unit tests, grading, debugger, checkpoints, handout
 #
-# Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CMDLINE="..."
+# Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CMDLINE="...", V=1 (show commands)
 
 BUILD   ?= build
 ACCEL   ?= tcg
@@ -20,6 +20,15 @@ LAB     ?= $(CURRENT_LAB)
 
 CC      := gcc
 LD      := ld
+
+# Short "CC file" lines by default; V=1 shows the full commands.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-7s %s\n'
+endif
 
 # Kernel code is freestanding: no libc headers, no SSE (the kernel does not
 # save vector registers on traps), no red zone (interrupts push onto the
@@ -48,22 +57,25 @@ kernel: $(KERNEL)
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	$(say) AS $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 # Two links: the first gives the addresses for the symbol table, the second
 # includes the table (see scripts/mksyms.py).
 $(KERNEL): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld scripts/mksyms.py
-	$(PYTHON) scripts/mksyms.py --empty $(BUILD)/ksyms.pass1.S
-	$(CC) -c $(BUILD)/ksyms.pass1.S -o $(BUILD)/ksyms.pass1.o
-	$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms.pass1.o
-	$(PYTHON) scripts/mksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S
-	$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	$(PYTHON) scripts/mksyms.py --check $(BUILD)/kernel.pass1.elf $@
+	$(say) LD $@
+	$(Q)$(PYTHON) scripts/mksyms.py --empty $(BUILD)/ksyms.pass1.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.pass1.S -o $(BUILD)/ksyms.pass1.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms.pass1.o
+	$(Q)$(PYTHON) scripts/mksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(Q)$(PYTHON) scripts/mksyms.py --check $(BUILD)/kernel.pass1.elf $@
 
 -include $(KERNEL_OBJS:.o=.d)
 
@@ -82,7 +94,7 @@ qemu-gdb: $(KERNEL) .gdbinit
 	$(QEMU_RUN) --interactive --gdb $(GDBPORT) --append "$(CMDLINE)"
 
 gdb: $(KERNEL) .gdbinit
-	gdb-multiarch -q -x .gdbinit
+	gdb-multiarch -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 .gdbinit: scripts/gdbinit.tmpl
 	sed "s/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(KERNEL)|" $< > $@
@@ -102,7 +114,7 @@ UNIT_UNDER_TEST := kernel/lib/format.c kernel/core/cmdline.c
 $(BUILD)/unit/test_%: kernel/tests/unit/test_%.c $(UNIT_UNDER_TEST)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Wno-format-zero-length -Ikernel/include -Ilabs/lab1 \
-		-fsanitize=address,undefined -o $@ $^ -lcriterion
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined -o $@ $^ -lcriterion
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t --short-filename || exit 1; done

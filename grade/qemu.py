@@ -79,6 +79,10 @@ def main():
     # A clean power-off is success for make; anything else is worth a word.
     if status == EXIT_OK:
         sys.exit(0)
+    if status == EXIT_RESET:
+        # Interactively, exit 0 is also how Ctrl-a x (or gdb's kill) ends QEMU.
+        print("\n*** QEMU quit (Ctrl-a x, or gdb's kill), or the CPU reset (a triple fault)", file=sys.stderr)
+        sys.exit(0)
     print(f"\n*** {describe_exit(status)}", file=sys.stderr)
     sys.exit(1)
 

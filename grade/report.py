@@ -38,6 +38,10 @@ def explain(ctx, verdict, kernel):
     out = []
     r = ctx.result
     if r is not None:
+        if any("KVM internal error" in l.text for l in r.lines):
+            out.append("QEMU's KVM backend failed to emulate an instruction (\"KVM internal error\"): "
+                       "this machine's KVM (often nested virtualization) cannot run this guest. "
+                       "That is the host, not your kernel: grade with ACCEL=tcg.")
         if verdict == Verdict.TIMEOUT:
             out.append(f"no power-off within {r.seconds:.1f}s: the kernel hung or is waiting for something")
         if verdict == Verdict.RESET:
