@@ -92,26 +92,28 @@ def _run(kernel, append, timeout, accel, cpus, mem, fifo, log_fd):
             break
         ready, _, _ = select.select([out_fd, log_fd], [], [], min(0.05, deadline - now))
         if log_fd in ready:
-            log_pending += _drain(log_fd)
+            log_pending += _drain(log_fd)[0]
             *complete, log_pending = log_pending.split(b"\n")
             tail.extend(l.decode("utf-8", "replace") for l in complete)
         if out_fd in ready:
-            chunk = _drain(out_fd)
-            if not chunk:                # end of output: QEMU is exiting
-                break
+            chunk, eof = _drain(out_fd)
             pending += chunk
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 _add_line(result, raw, time.monotonic() - start)
-    result.status = proc.wait()
+            if eof:                      # QEMU closed its output: it is exiting
+                break
+    try:
+        result.status = proc.wait(timeout=max(deadline - time.monotonic(), 1))
+    except subprocess.TimeoutExpired:
+        result.timed_out = True
+        proc.kill()
+        proc.wait()
     if result.timed_out:
         result.status = None
     if pending:
         _add_line(result, pending, time.monotonic() - start)
-    try:
-        log_pending += _drain(log_fd)
-    except OSError:
-        pass
+    log_pending += _drain(log_fd)[0]
     tail.extend(l.decode("utf-8", "replace") for l in log_pending.split(b"\n"))
     result.cpu_log = list(tail)
     result.seconds = time.monotonic() - start
@@ -120,16 +122,16 @@ def _run(kernel, append, timeout, accel, cpus, mem, fifo, log_fd):
 
 
 def _drain(fd):
+    """(everything readable now, whether the writer has closed)."""
     chunks = []
     while True:
         try:
             data = os.read(fd, 65536)
         except BlockingIOError:
-            break
+            return b"".join(chunks), False
         if not data:
-            break
+            return b"".join(chunks), True
         chunks.append(data)
-    return b"".join(chunks)
 
 
 def _add_line(result, raw, t):
