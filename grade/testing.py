@@ -142,10 +142,6 @@ class Context:
         self.marks.append(Mark("GOOD" if ok else "BAD", message))
         return bool(ok)
 
-    def expect_powered_off(self):
-        """The kernel must end with a clean power-off (the default)."""
-        self.expect_panic = False
-
     def expect_kernel_panic(self):
         """This test provokes a panic: that is the expected ending."""
         self.expect_panic = True

@@ -66,8 +66,3 @@ const char *cmdline_get(const char *key)
 	memcpy(cache[cached].key, key, strlen(key) + 1);
 	return cache[cached++].value;
 }
-
-bool cmdline_has(const char *key)
-{
-	return cmdline_find(cmdline, key, NULL, 0) >= 0;
-}

@@ -8,7 +8,6 @@ const char *cmdline_raw(void);
 /* Value of "key=value" (NULL if absent; "" for a bare "key"). The result
  * points into a private copy and stays valid for the kernel's lifetime. */
 const char *cmdline_get(const char *key);
-bool cmdline_has(const char *key);
 
 /* Pure parser, shared with the host unit tests: finds key in text and
  * copies its value (at most size-1 chars) into out. Returns the value's

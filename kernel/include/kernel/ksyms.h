@@ -6,5 +6,3 @@
 /* Finds the function containing addr. Returns its name and stores the
  * offset of addr inside it, or returns NULL if addr is not kernel text. */
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset);
-/* The address of the named function, or 0. */
-uint64_t ksyms_address(const char *name);

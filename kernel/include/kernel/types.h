@@ -7,5 +7,4 @@
 #include <stdarg.h>
 
 typedef int64_t ssize_t;
-typedef uint64_t uintptr;
 typedef uint64_t physaddr_t;
