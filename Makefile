@@ -116,8 +116,9 @@ $(BUILD)/unit/test_%: kernel/tests/unit/test_%.c $(UNIT_UNDER_TEST)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Wno-format-zero-length -Ikernel/include -Ilabs/lab1 \
 		-fsanitize=address,undefined -fno-sanitize-recover=undefined -o $@ $^ -lcriterion
 
+# Runs every suite even when one fails, then reports failure.
 unit: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t --short-filename || exit 1; done
+	@status=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t --short-filename || status=1; done; exit $$status
 
 test: $(KERNEL)
 	$(PYTHON) scripts/test-all.py
