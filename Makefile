@@ -30,6 +30,16 @@ else
   say = @printf '  %-7s %s\n'
 endif
 
+# Linux's UAPI headers (errno values, struct layouts) from linux-libc-dev,
+# without the rest of /usr/include: the kernel must not see libc's headers.
+UAPI := $(BUILD)/uapi
+UAPI_DIRS := linux asm-generic
+$(UAPI)/.stamp:
+	@mkdir -p $(UAPI)
+	$(Q)for d in $(UAPI_DIRS); do ln -sfn /usr/include/$$d $(UAPI)/$$d; done
+	$(Q)ln -sfn /usr/include/$(shell $(CC) -print-multiarch)/asm $(UAPI)/asm
+	@touch $@
+
 # Kernel code is freestanding: no libc headers, no SSE (the kernel does not
 # save vector registers on traps), no red zone (interrupts push onto the
 # stack below %rsp), frame pointers kept for backtraces.
@@ -38,12 +48,12 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Ikernel/include -MMD -MP
+	-Ikernel/include -isystem $(UAPI) -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
 KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
-	kernel/core/*.c kernel/lib/*.c labs/*/ktests.c)
+	kernel/core/*.c kernel/mm/*.c kernel/lib/*.c labs/*/ktests.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 KERNEL := $(BUILD)/kernel.elf
 
@@ -55,12 +65,12 @@ all: kernel
 
 kernel: $(KERNEL)
 
-$(BUILD)/%.c.o: %.c
+$(BUILD)/%.c.o: %.c | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S
+$(BUILD)/%.S.o: %.S | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) AS $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -109,7 +119,7 @@ grade: $(KERNEL)
 UNIT_TESTS := $(patsubst kernel/tests/unit/%.c,$(BUILD)/unit/%,$(wildcard kernel/tests/unit/test_*.c))
 
 # The pure parts of the kernel, compiled for the host and tested against glibc.
-UNIT_UNDER_TEST := kernel/lib/format.c kernel/core/cmdline.c
+UNIT_UNDER_TEST := kernel/lib/format.c kernel/core/cmdline.c kernel/mm/buddy.c
 
 $(BUILD)/unit/test_%: kernel/tests/unit/test_%.c $(UNIT_UNDER_TEST)
 	@mkdir -p $(dir $@)
@@ -137,7 +147,7 @@ lab-%:
 	@scripts/switch-lab.sh $*
 
 bench: $(KERNEL)
-	$(PYTHON) scripts/bench-boot.py --kernel $(KERNEL) --accel $(ACCEL)
+	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
 
 doctor:
 	@scripts/doctor.sh

@@ -22,13 +22,14 @@ EXIT_RESET = 0
 
 
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
-                 interactive=False, gdb_port=None, cpu_log=None):
-    """The argument list that boots `kernel` with command line `append`."""
+                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None):
+    """The argument list that boots `kernel` with command line `append`.
+    cpu_model overrides the CPU (e.g. "qemu64": no SMEP/SMAP) under TCG."""
     cmd = ["qemu-system-x86_64",
            "-machine", "q35", "-accel", accel,
            # TCG emulates any CPU; "max" has every feature it can do (NX,
            # SMEP, SMAP...). Under KVM the guest sees the host's CPU.
-           "-cpu", "host" if accel == "kvm" else "max",
+           "-cpu", "host" if accel == "kvm" else (cpu_model or "max"),
            "-smp", str(cpus), "-m", mem,
            # Only the devices the kernel drives: no VGA, no NIC, no option ROMs.
            "-nodefaults", "-no-user-config", "-display", "none",

@@ -37,6 +37,8 @@ def explain(ctx, verdict, kernel):
     """Report lines for a test that did not pass (and notable lines for any)."""
     out = []
     r = ctx.result
+    if verdict != Verdict.PASS:
+        out += ctx.notes        # how the test ran, e.g. "booted with -m 384M"
     if r is not None:
         if any("KVM internal error" in l.text for l in r.lines):
             out.append("QEMU's KVM backend failed to emulate an instruction (\"KVM internal error\"): "

@@ -75,17 +75,18 @@ class Context:
         self.result = None          # the BootResult of t.boot()
         self.marks = []
         self.expect_panic = False
-        self.notes = []             # extra lines for the report
+        self.notes = []             # how the test ran: shown when it does not pass
 
     # --- running things ---------------------------------------------------
 
-    def boot(self, test=None, args=""):
+    def boot(self, test=None, args="", mem=None, cpu_model=None):
         """Boots the kernel running self-test `test` (default: this test's
-        name). Returns the BootResult; checks then look at its output."""
+        name). mem ("256M") and cpu_model ("qemu64", TCG only) override the
+        machine. Returns the BootResult; checks then look at its output."""
         append = f"test={test or self.test.name} token={self.token} {args}".strip()
         o = self.options
         self.result = boot_mod.boot(o.kernel, append, self.test.timeout * o.timeout_scale,
-                                    o.accel, o.cpus, o.mem)
+                                    o.accel, o.cpus, mem or o.mem, cpu_model)
         return self.result
 
     def host_program(self, source):

@@ -10,6 +10,7 @@
 #include <kernel/printk.h>
 #include <kernel/ksyms.h>
 #include <x86/memlayout.h>
+#include <x86/paging.h>
 
 #define MAX_FRAMES 32
 
@@ -25,10 +26,11 @@ static void print_frame(int depth, uint64_t addr)
 	printk("  #%d [%016lx] %s+0x%lx\n", depth, addr, name ? name : "??", off);
 }
 
-/* A frame pointer we can safely dereference: kernel memory, aligned. */
+/* A frame pointer we can safely dereference: aligned, mapped kernel memory
+ * (a corrupt or overflowed stack must not fault the backtrace itself). */
 static bool frame_ok(const struct frame *f)
 {
-	return (uint64_t)f >= KERNEL_VIRT_BASE && ((uint64_t)f & 7) == 0;
+	return ((uint64_t)f & 7) == 0 && kernel_readable((uint64_t)f, sizeof(*f));
 }
 
 void backtrace_from(uint64_t rip, uint64_t rbp)

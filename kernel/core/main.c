@@ -14,11 +14,12 @@
 #include <x86/serial.h>
 #include <x86/trap.h>
 #include <x86/memlayout.h>
+#include <mm/mm.h>
 
 void monitor_run(void);
 
-/* Exposed for the debugger test (grade/gdbtest.py), which stops at kmain
- * and checks that gdb sees what the kernel sees. */
+/* The boot loader's start_info (through the direct map once mm_init has
+ * run). Exposed for debugging: `p *boot_start_info` in gdb. */
 const struct hvm_start_info *boot_start_info;
 
 static void serial_interrupt(struct trap_frame *tf)
@@ -39,6 +40,8 @@ void kmain(uint64_t start_info_pa)
 
 	gdt_init();
 	idt_init();
+	mm_init(start_info_pa);
+	boot_start_info = phys_to_virt(start_info_pa);
 	pic_init();
 	timer_init();
 	irq_register(IRQ_COM1, serial_interrupt);

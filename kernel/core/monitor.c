@@ -10,6 +10,8 @@
 #include <kernel/string.h>
 #include <x86/cpu.h>
 #include <x86/serial.h>
+#include <mm/page_alloc.h>
+#include <mm/kmalloc.h>
 
 static void cmd_help(void);
 static void cmd_ticks(void) { printk("%lu ticks (%d Hz)\n", timer_ticks(), TIMER_HZ); }
@@ -19,6 +21,21 @@ static void cmd_int3(void) { __asm__ __volatile__("int3"); }
 static void cmd_panic(void) { panic("requested from the monitor"); }
 static void cmd_poweroff(void) { poweroff(POWEROFF_OK); }
 
+static void cmd_mem(void)
+{
+	struct mem_stats s;
+	struct kmalloc_stats k;
+	mem_stats(&s);
+	kmalloc_stats(&k);
+	printk("frames: %lu managed, %lu free (%lu KiB)\n", s.total_pages, s.free_pages,
+	       s.free_pages * (PAGE_SIZE / 1024));
+	printk("free blocks by order:");
+	for (int i = 0; i < BUDDY_ORDERS; i++)
+		printk(" %lu", s.free_blocks[i]);
+	printk("\nkmalloc: %lu objects in %lu slab pages, %lu pages of large objects\n",
+	       k.objects_in_use, k.slab_pages, k.large_pages);
+}
+
 static const struct command {
 	const char *name;
 	const char *help;
@@ -27,6 +44,7 @@ static const struct command {
 	{ "help",      "list commands",                    cmd_help },
 	{ "ticks",     "timer ticks since boot",           cmd_ticks },
 	{ "cmdline",   "the kernel command line",          cmd_cmdline },
+	{ "mem",       "physical memory and heap usage",   cmd_mem },
 	{ "backtrace", "print a backtrace from here",      cmd_backtrace },
 	{ "int3",      "raise a breakpoint exception",     cmd_int3 },
 	{ "panic",     "panic the kernel",                 cmd_panic },

@@ -117,15 +117,20 @@ boot_gdt_desc:
 
 	.section .boot.bss, "aw", @nobits
 	.p2align 12
+	.globl boot_pml4          /* mm_init adds the early direct-map alias */
 boot_page_tables:
 boot_pml4:      .skip 4096
 boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4096
 
+	/* Below the stack, a page paging_init leaves unmapped: running off
+	 * the end of the boot stack faults instead of corrupting .bss. */
 	.section .bss
-	.p2align 4
-	.globl boot_stack, boot_stack_top
+	.p2align 12
+	.globl boot_stack_guard, boot_stack, boot_stack_top
+boot_stack_guard:
+	.skip 4096
 boot_stack:
 	.skip BOOT_STACK_SIZE
 boot_stack_top:

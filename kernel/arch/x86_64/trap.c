@@ -8,6 +8,9 @@
 #include <x86/trap.h>
 #include <x86/cpu.h>
 #include <x86/pic.h>
+#include <x86/paging.h>
+#include <mm/mm.h>
+#include <mm/kstack.h>
 
 static const char *const exception_names[32] = {
 	[0] = "#DE Divide Error",           [1] = "#DB Debug",
@@ -82,6 +85,17 @@ static void handle_irq(struct trap_frame *tf)
 		irq_handlers[irq](tf);
 }
 
+/* What a kernel page fault or double fault hit: a stack's guard gap, or
+ * where the page walk for CR2 stopped. */
+static void print_fault_address(uint64_t vector, uint64_t cr2)
+{
+	if (vector == T_DOUBLE_FAULT)
+		printk("  CR2=%016lx  (the last page fault's address)\n", cr2);
+	kstack_describe_guard(cr2);
+	if (paging_enabled())
+		pt_print_walk(pt_current(), cr2);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector >= IRQ_BASE && tf->vector < NUM_VECTORS) {
@@ -95,11 +109,17 @@ void trap_dispatch(struct trap_frame *tf)
 		printk("\n");
 		return;
 	}
+	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(read_cr2(), tf->error_code, tf))
+		return;
 
 	printk("\nEXCEPTION %s (vector %lu), error code 0x%lx\n",
 	       trap_name(tf->vector), tf->vector, tf->error_code);
 	if (tf->vector == T_PAGE_FAULT)
 		print_page_fault_reason(tf->error_code);
 	trap_print_frame(tf);
+	/* A fault while pushing the #PF frame becomes a #DF: that is how a
+	 * kernel stack overflow shows up, with CR2 in the guard gap. */
+	if (tf->vector == T_PAGE_FAULT || tf->vector == T_DOUBLE_FAULT)
+		print_fault_address(tf->vector, read_cr2());
 	panic_trap(tf, "unhandled exception %s in kernel", trap_name(tf->vector));
 }

@@ -21,3 +21,15 @@ uint64_t ktest_token_value(void);
 
 /* Runs the test named by "test=" if any; returns false when none was asked. */
 bool ktest_run_selected(void);
+
+/* A small deterministic random generator for tests (xorshift64*), seeded
+ * from the token so every run exercises different values. */
+static inline uint64_t ktest_rand(uint64_t *state)
+{
+	uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ull;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dull;
+}

@@ -18,6 +18,7 @@ struct trap_frame {
 #define T_DEBUG       1
 #define T_NMI         2
 #define T_BREAKPOINT  3
+#define T_DOUBLE_FAULT 8
 #define T_PAGE_FAULT  14
 #define IRQ_BASE      32
 #define IRQ_TIMER     0

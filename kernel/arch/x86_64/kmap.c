@@ -1,0 +1,157 @@
+/* The kernel's address space, built once at boot to replace the early
+ * 1 GiB map of boot.S:
+ *   - the direct map: every range of RAM (and ACPI tables) at
+ *     DIRECT_MAP_BASE + physical, writable, never executable;
+ *   - the kernel image, each part with only the rights it needs;
+ *   - the kernel stack area (kstack.c fills it in later).
+ * Then the CPU's protections go on: NX, write protection for the kernel
+ * itself (CR0.WP), and SMEP/SMAP when the CPU has them. */
+#include <kernel/types.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/errno.h>
+#include <mm/memmap.h>
+#include <mm/page_alloc.h>
+#include <x86/paging.h>
+#include <x86/cpu.h>
+
+#define CR0_WP     (1ull << 16)     /* ring 0 honours read-only pages too */
+#define CR4_PGE    (1ull << 7)      /* global pages */
+#define CR4_SMEP   (1ull << 20)     /* ring 0 may not execute user pages */
+#define CR4_SMAP   (1ull << 21)     /* ring 0 may not touch user pages (unless RFLAGS.AC) */
+#define EFER_NXE   (1ull << 11)
+
+/* From the linker script (kernel.ld). */
+extern char _text[], _etext[], __rodata_start[], __rodata_end[], __data_start[], _end[];
+extern char boot_stack_guard[];
+
+/* PTE bits the CPU understands: NX is dropped on a CPU without it (where
+ * bit 63 would be a reserved-bit fault). */
+uint64_t pte_supported = ~0ull;
+
+static bool on_own_tables;
+
+bool paging_enabled(void) { return on_own_tables; }
+
+/* Maps [start, end) of the kernel image with flags, except the boot
+ * stack's guard page, which stays unmapped so an overflow faults. */
+static bool map_image(const char *start, const char *end, uint64_t flags)
+{
+	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE) {
+		if (va == (uint64_t)boot_stack_guard)
+			continue;
+		if (pt_map(kernel_pml4, va, va - KERNEL_VIRT_BASE, flags) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* [start, end) of physical memory in the direct map: 2 MiB pages where
+ * alignment allows, 4 KiB pages at the ragged edges. */
+static bool map_direct(uint64_t start, uint64_t end)
+{
+	const uint64_t flags = PTE_WRITE | PTE_NX | PTE_GLOBAL;
+	uint64_t pa = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN_UP(end, PAGE_SIZE);
+	while (pa < end) {
+		uint64_t va = (uint64_t)phys_to_virt(pa);
+		int err;
+		if ((pa & (HUGE_2M - 1)) == 0 && pa + HUGE_2M <= end) {
+			err = pt_map_huge(kernel_pml4, va, pa, flags);
+			pa += HUGE_2M;
+		} else {
+			err = pt_map(kernel_pml4, va, pa, flags);
+			pa += PAGE_SIZE;
+		}
+		/* Ranges may share a page at their edges: mapped once is enough. */
+		if (err != 0 && err != -EEXIST)
+			return false;
+	}
+	return true;
+}
+
+static bool build_kernel_tables(void)
+{
+	struct page *root = alloc_page(ALLOC_ZERO);
+	if (!root)
+		return false;
+	kernel_pml4 = page_address(root);
+
+	if (!map_direct(0, 0x100000))   /* low memory: BIOS data, ACPI RSDP */
+		return false;
+	for (int i = 0; i < memmap_count; i++) {
+		uint32_t t = memmap[i].type;
+		if ((t == E820_RAM || t == E820_ACPI || t == E820_NVS) &&
+		    !map_direct(memmap[i].start, memmap[i].end))
+			return false;
+	}
+
+	// LAB 2 BEGIN(exercise 6): map each part of the kernel image with least privilege
+	if (!map_image(_text, _etext, PTE_GLOBAL) ||                          /* r-x */
+	    !map_image(__rodata_start, __rodata_end, PTE_GLOBAL | PTE_NX) ||  /* r-- */
+	    !map_image(__data_start, _end, PTE_GLOBAL | PTE_WRITE | PTE_NX))  /* rw- */
+		return false;
+	// LAB 2 STUB: if (!map_image(_text, _end, PTE_GLOBAL | PTE_WRITE))
+	// LAB 2 STUB: 	return false;
+	// LAB 2 END
+
+	/* The kernel stack area's PML4 entry exists from the start: every
+	 * address space copies the kernel half's PML4 entries when it is
+	 * created, so they must never change afterwards. */
+	if (!pt_walk(kernel_pml4, KSTACK_AREA_BASE, true))
+		return false;
+	return true;
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ __volatile__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static void write_cr0(uint64_t v) { __asm__ __volatile__("mov %0, %%cr0" :: "r"(v) : "memory"); }
+static void write_cr4(uint64_t v) { __asm__ __volatile__("mov %0, %%cr4" :: "r"(v) : "memory"); }
+
+bool paging_init(void)
+{
+	uint32_t r[4];
+	cpuid(0x80000001, 0, r);
+	bool nx = r[3] & (1u << 20);
+	cpuid(0, 0, r);
+	uint32_t max_leaf = r[0];
+	uint32_t ebx7 = 0;
+	if (max_leaf >= 7) {
+		cpuid(7, 0, r);
+		ebx7 = r[1];
+	}
+	bool smep = ebx7 & (1u << 7), smap = ebx7 & (1u << 20);
+
+	/* NXE before any table with NX bits is loaded. */
+	if (nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	else
+		pte_supported &= ~PTE_NX;
+
+	if (!build_kernel_tables()) {
+		printk("paging: could not build the kernel's page tables; staying on the boot map\n");
+		return false;
+	}
+	pt_switch(kernel_pml4);
+	on_own_tables = true;
+
+	write_cr0(read_cr0() | CR0_WP);
+	write_cr4(read_cr4() | CR4_PGE | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
+	printk("paging: kernel page tables at %#lx; NX %s, WP on, SMEP %s, SMAP %s\n",
+	       virt_to_phys(kernel_pml4), nx ? "on" : "absent",
+	       smep ? "on" : "absent", smap ? "on" : "absent");
+	return true;
+}
+
+bool kernel_readable(uint64_t va, uint64_t len)
+{
+	if (!on_own_tables)     /* the early map: the first GiB of the image region */
+		return va >= KERNEL_VIRT_BASE && va + len <= KERNEL_VIRT_BASE + (1ull << 30);
+	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE)
+		if (p < KERNEL_HALF || !pt_translate(kernel_pml4, p, NULL, NULL))
+			return false;
+	return true;
+}

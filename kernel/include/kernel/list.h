@@ -1,0 +1,43 @@
+/* Intrusive doubly linked lists, as in Linux: a struct list_head lives
+ * inside each element, and container_of() gets from it back to the element.
+ * An empty list is a head that points at itself. */
+#pragma once
+#include <stddef.h>
+#include <stdbool.h>
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_first_entry(head, type, member) list_entry((head)->next, type, member)
+
+static inline void list_init(struct list_head *h) { h->next = h->prev = h; }
+static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+
+static inline void list_insert(struct list_head *n, struct list_head *prev, struct list_head *next)
+{
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
+}
+
+/* Adds n right after head (stack order) or right before it (queue order). */
+static inline void list_add(struct list_head *n, struct list_head *head) { list_insert(n, head, head->next); }
+static inline void list_add_tail(struct list_head *n, struct list_head *head) { list_insert(n, head->prev, head); }
+
+/* Unlinks n and leaves it pointing at itself, so a second list_del is harmless. */
+static inline void list_del(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	list_init(n);
+}
+
+#define list_for_each(pos, head) \
+	for (struct list_head *pos = (head)->next; pos != (head); pos = pos->next)
