@@ -4,7 +4,8 @@
 #   make grade         grade every lab present (LAB=N for one lab, TEST=name for one test)
 #   make test          everything CI runs: unit tests, grading, debugger, checkpoints, handout
 #
-# Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CMDLINE="...", V=1 (show commands)
+# Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CPU=max (TCG's CPU model,
+# e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands)
 
 BUILD   ?= build
 ACCEL   ?= tcg
@@ -91,7 +92,8 @@ $(KERNEL): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld scripts/mksyms.py
 
 # --- Running ---------------------------------------------------------------
 
-QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM)
+QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM) \
+	$(if $(CPU),--cpu-model $(CPU))
 
 qemu: $(KERNEL)
 	$(QEMU_RUN) --interactive --append "$(CMDLINE)"

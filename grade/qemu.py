@@ -65,13 +65,14 @@ def main():
     ap.add_argument("--accel", default=os.environ.get("ACCEL", "tcg"), choices=["tcg", "kvm"])
     ap.add_argument("--cpus", type=int, default=2)
     ap.add_argument("--mem", default="512M")
+    ap.add_argument("--cpu-model", help="QEMU CPU model under TCG (default max), e.g. qemu64")
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("--gdb", type=int, metavar="PORT")
     args = ap.parse_args()
     if not shutil.which("qemu-system-x86_64"):
         sys.exit("qemu-system-x86_64 not found: run scripts/setup.sh (or make doctor)")
     cmd = qemu_command(args.kernel, args.append, args.accel, args.cpus, args.mem,
-                       args.interactive, args.gdb)
+                       args.interactive, args.gdb, cpu_model=args.cpu_model)
     print("+ " + " ".join(f'"{c}"' if (" " in c or not c) else c for c in cmd), file=sys.stderr)
     try:
         status = subprocess.call(cmd)

@@ -46,13 +46,17 @@ def leaf_line(t, address):
 
 # --- the memory map and the frame allocator --------------------------------
 
-MEM_SIZES = [128, 256, 384, 512, 768, 1536]     # MiB; 1536 puts RAM above the boot map's 1 GiB
+# MiB, all above the boot map's 1 GiB: RAM there is reachable only through
+# the kernel's own direct map. 3072 also puts RAM above 4 GiB (q35 moves
+# what does not fit below its PCI hole there).
+MEM_SIZES = [1152, 1536, 2048, 3072]
 
 
 @lab.test(points=10)
 def memmap(t):
     """The kernel reads the boot loader's memory map, reports usable RAM, and
-    manages exactly the usable frames outside the kernel."""
+    manages all of it (but low memory, the kernel and the page array) —
+    including RAM above 1 GiB, which needs the kernel's own page tables."""
     mib = MEM_SIZES[tok(t) % len(MEM_SIZES)]
     t.notes.append(f"booted with -m {mib}M")
     t.boot(mem=f"{mib}M")
@@ -74,12 +78,13 @@ def memmap(t):
         frames = int(total[1])
         t.check(m[1] == total[1] == boot_line[1], "the frame counts agree")
         # Everything usable except low memory, the kernel and the page array
-        # (40 bytes a frame): a few MiB at most.
-        t.check(frames * 4096 >= usable * 0.98 - 8 * 2**20,
-                f"{frames} frames ({frames * 4096 / 2**20:.1f} MiB) cover nearly all usable RAM")
+        # (40 bytes a frame, holes included): a few percent at most.
+        t.check(frames * 4096 >= usable * 0.97 - 8 * 2**20,
+                f"{frames} frames ({frames * 4096 / 2**20:.1f} MiB) cover nearly all usable RAM "
+                f"({usable / 2**20:.1f} MiB)")
 
 
-@lab.test(points=15, depends=["memmap"], name="alloc-all")
+@lab.test(points=15, name="alloc-all")
 def alloc_all(t):
     """Every free frame can be allocated once; all come back when freed."""
     t.boot()
@@ -92,7 +97,7 @@ def alloc_all(t):
     t.expect(r"^alloc-all: done, token={token}$")
 
 
-@lab.test(points=10, depends=["memmap"], name="alloc-runs")
+@lab.test(points=10, name="alloc-runs")
 def alloc_runs(t):
     """Blocks of 2^order frames are aligned and disjoint; freeing merges
     buddies back, so the free lists end exactly as they began."""
@@ -104,7 +109,7 @@ def alloc_runs(t):
     t.expect(r"^alloc-runs: done, token={token}$")
 
 
-@lab.test(points=10, depends=["memmap"])
+@lab.test(points=10)
 def refcount(t):
     """A frame with several references is freed by the last page_put only."""
     shares = 2 + tok(t) % 8
@@ -115,7 +120,7 @@ def refcount(t):
 
 # --- page tables -------------------------------------------------------------
 
-@lab.test(points=15, depends=["memmap"])
+@lab.test(points=15)
 def map(t):
     """Map, translate, write through, remap (no stale TLB entry), protect and
     unmap 64 random pages in a new address space; its tables are freed."""
@@ -218,7 +223,7 @@ def guard(t):
 
 # --- the heap ------------------------------------------------------------------
 
-@lab.test(points=15, depends=["memmap"])
+@lab.test(points=15)
 def heap(t):
     """20,000 random kmalloc/kzalloc/kfree of 1 byte to 20 KB: contents
     intact, aligned, zeroed when asked; nothing leaks."""
