@@ -38,6 +38,8 @@ void kmalloc_init(void)
 
 static struct kmem_cache *cache_for(size_t size)
 {
+	if (size > KMALLOC_MAX_SMALL)
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(caches); i++)
 		if (size <= caches[i].size)
 			return &caches[i];

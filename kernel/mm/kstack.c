@@ -19,6 +19,9 @@
 
 static uint64_t used[NSLOTS / 64];
 static struct spinlock lock = SPINLOCK_INIT("kstack");
+/* Serializes changes to the kernel's page tables in the stack area: two
+ * stacks sharing a page table must not both create it. */
+static struct spinlock map_lock = SPINLOCK_INIT("kstack-map");
 extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
 
 static uint64_t slot_base(int n) { return KSTACK_AREA_BASE + (uint64_t)n * SLOT; }
@@ -48,11 +51,29 @@ static void release_slot(int n)
 static void unmap_stack(int n)
 {
 	uint64_t stack = slot_base(n) + KSTACK_GUARD;
+	uint64_t irq = spin_lock_irqsave(&map_lock);
 	for (uint64_t va = stack; va < stack + KSTACK_SIZE; va += PAGE_SIZE) {
 		uint64_t pa;
 		if (pt_unmap(kernel_pml4, va, &pa) == 0)
 			page_put(phys_to_page(pa));
 	}
+	spin_unlock_irqrestore(&map_lock, irq);
+}
+
+/* Backs slot n's stack with fresh frames; false if memory ran out. */
+static bool map_stack(int n)
+{
+	uint64_t stack = slot_base(n) + KSTACK_GUARD;
+	bool ok = true;
+	uint64_t irq = spin_lock_irqsave(&map_lock);
+	for (uint64_t va = stack; ok && va < stack + KSTACK_SIZE; va += PAGE_SIZE) {
+		struct page *p = alloc_page(0);
+		ok = p && pt_map(kernel_pml4, va, page_to_phys(p), PTE_WRITE | PTE_NX | PTE_GLOBAL) == 0;
+		if (!ok && p)
+			page_put(p);
+	}
+	spin_unlock_irqrestore(&map_lock, irq);
+	return ok;
 }
 
 void *kstack_alloc(void)
@@ -62,18 +83,12 @@ void *kstack_alloc(void)
 	int n = take_slot();
 	if (n < 0)
 		return NULL;
-	uint64_t stack = slot_base(n) + KSTACK_GUARD;
-	for (uint64_t va = stack; va < stack + KSTACK_SIZE; va += PAGE_SIZE) {
-		struct page *p = alloc_page(0);
-		if (!p || pt_map(kernel_pml4, va, page_to_phys(p), PTE_WRITE | PTE_NX | PTE_GLOBAL) != 0) {
-			if (p)
-				page_put(p);
-			unmap_stack(n);
-			release_slot(n);
-			return NULL;
-		}
+	if (!map_stack(n)) {
+		unmap_stack(n);
+		release_slot(n);
+		return NULL;
 	}
-	return (void *)(stack + KSTACK_SIZE);
+	return (void *)(slot_base(n) + KSTACK_GUARD + KSTACK_SIZE);
 }
 
 void kstack_free(void *top)

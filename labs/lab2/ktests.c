@@ -439,6 +439,20 @@ static void ktest_guard(void)
 {
 	if (!need_paging("guard"))
 		return;
+	/* Stacks come and go without leaking frames (or page tables, once
+	 * the area's first table exists). */
+	void *warm = kstack_alloc();
+	kstack_free(warm);
+	uint64_t before = free_pages();
+	void *stacks[8];
+	int got = 0;
+	for (int i = 0; i < 8; i++)
+		if ((stacks[i] = kstack_alloc()) != NULL)
+			got++;
+	for (int i = 0; i < 8; i++)
+		if (stacks[i])
+			kstack_free(stacks[i]);
+	printk("guard: %d stacks allocated and freed, free count %lu -> %lu\n", got, before, free_pages());
 	if (ktest_token_value() & 1) {
 		printk("guard: overflowing the boot stack\n");
 		ktest_guard_run();

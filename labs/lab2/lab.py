@@ -207,6 +207,8 @@ def guard(t):
     a stack overflow, not silent corruption."""
     t.expect_kernel_panic()
     t.boot()
+    m = t.expect(rf"^guard: 8 stacks allocated and freed, free count {N} -> {N}$")
+    expect_counts_equal(t, m, 1, 2, "free frames before and after")
     if tok(t) & 1:
         t.expect(r"^guard: overflowing the boot stack$")
         t.expect(r"^  kernel stack overflow: [0-9a-f]{16} is in the guard page below the boot stack ")

@@ -1,6 +1,6 @@
 /* Page-table operations on any address space: walk, map, unmap, protect,
  * translate. Callers serialize changes to one address space (the kernel's
- * is changed only at boot and by kstack.c, under its lock).
+ * is changed only at boot, and then by kstack.c under its map_lock).
  *
  * TLB: the CPU caches translations, so changing or removing a present
  * entry must be followed by invlpg when the address space is live. With

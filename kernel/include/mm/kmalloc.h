@@ -14,7 +14,7 @@ void *kmalloc(size_t size);
 void *kzalloc(size_t size);    /* zeroed */
 void kfree(void *ptr);          /* kfree(NULL) does nothing */
 
-/* Bytes handed out and not yet freed, by size class (for tests and
+/* What the heap holds right now (for tests, the monitor's "mem", and
  * /proc/meminfo later). */
 struct kmalloc_stats {
 	uint64_t objects_in_use;
