@@ -14,12 +14,9 @@ void buddy_init(struct buddy *b, struct page *pages, uint64_t npages)
 		list_init(&b->free[k]);
 		b->nblocks[k] = 0;
 	}
-	for (uint64_t i = 0; i < npages; i++) {
-		list_init(&pages[i].list);
-		pages[i].flags = PAGE_RESERVED;
-		pages[i].order = 0;
-		pages[i].refcount = 0;
-	}
+	/* The array lives in RAM the boot loader did not clear. */
+	for (uint64_t i = 0; i < npages; i++)
+		pages[i] = (struct page){ .flags = PAGE_RESERVED };
 }
 
 static void push_free(struct buddy *b, uint64_t pfn, unsigned order)

@@ -13,12 +13,12 @@ int memmap_count;
 static const char *type_name(uint32_t type)
 {
 	switch (type) {
-	case E820_RAM:  return "usable";
-	case 2:         return "reserved";
-	case E820_ACPI: return "ACPI data";
-	case E820_NVS:  return "ACPI NVS";
-	case 5:         return "unusable";
-	default:        return "type?";
+	case E820_RAM:      return "usable";
+	case E820_RESERVED: return "reserved";
+	case E820_ACPI:     return "ACPI data";
+	case E820_NVS:      return "ACPI NVS";
+	case E820_UNUSABLE: return "unusable";
+	default:            return "type?";
 	}
 }
 

@@ -22,10 +22,7 @@ static bool is_user_address(uint64_t va) { return va < USER_TOP; }
 
 pte_t *pt_current(void) { return phys_to_virt(read_cr3() & PTE_ADDR); }
 
-void pt_switch(pte_t *pml4)
-{
-	__asm__ __volatile__("mov %0, %%cr3" :: "r"(virt_to_phys(pml4)) : "memory");
-}
+void pt_switch(pte_t *pml4) { write_cr3(virt_to_phys(pml4)); }
 
 /* Flush va from this CPU's TLB if the change is to the live address space
  * (or the shared kernel half, which every address space sees). */

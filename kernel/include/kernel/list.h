@@ -27,9 +27,8 @@ static inline void list_insert(struct list_head *n, struct list_head *prev, stru
 	prev->next = n;
 }
 
-/* Adds n right after head (stack order) or right before it (queue order). */
+/* Adds n right after head. */
 static inline void list_add(struct list_head *n, struct list_head *head) { list_insert(n, head, head->next); }
-static inline void list_add_tail(struct list_head *n, struct list_head *head) { list_insert(n, head->prev, head); }
 
 /* Unlinks n and leaves it pointing at itself, so a second list_del is harmless. */
 static inline void list_del(struct list_head *n)
@@ -38,6 +37,3 @@ static inline void list_del(struct list_head *n)
 	n->next->prev = n->prev;
 	list_init(n);
 }
-
-#define list_for_each(pos, head) \
-	for (struct list_head *pos = (head)->next; pos != (head); pos = pos->next)

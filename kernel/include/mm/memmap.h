@@ -4,8 +4,11 @@
 #include <stdint.h>
 #include <x86/pvh.h>
 
+/* E820 range types (E820_RAM, 1, is in x86/pvh.h). */
+#define E820_RESERVED 2
 #define E820_ACPI    3      /* ACPI tables: readable, reclaimable later */
 #define E820_NVS     4
+#define E820_UNUSABLE 5
 #define MEMMAP_MAX   64
 
 struct mem_range {
