@@ -41,6 +41,39 @@ $(UAPI)/.stamp:
 	$(Q)ln -sfn /usr/include/$(shell $(CC) -print-multiarch)/asm $(UAPI)/asm
 	@touch $@
 
+# Generated sources: the syscall names from the UAPI header, and the user
+# programs embedded in the kernel image.
+GEN := $(BUILD)/gen
+UNISTD := /usr/include/$(shell $(CC) -print-multiarch)/asm/unistd_64.h
+$(GEN)/syscall_names.h: $(UNISTD) scripts/mksyscalls.py
+	@mkdir -p $(GEN)
+	$(say) GEN $@
+	$(Q)$(PYTHON) scripts/mksyscalls.py $(UNISTD) $@
+
+# User programs: ordinary static Linux binaries (musl), one per file in
+# user/labN/. The grader runs the same files on the host.
+USER_SRCS := $(wildcard user/lab*/*.c)
+USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRCS))
+USER_CFLAGS := -static -O2 -g0 -s -Wall -Wextra -Werror -Iuser/include
+
+$(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(say) MUSLCC $<
+	$(Q)musl-gcc $(USER_CFLAGS) -o $@ $<
+
+user: $(USER_PROGS)
+
+$(GEN)/user_programs.S: $(USER_PROGS) scripts/mkprograms.py
+	@mkdir -p $(GEN)
+	$(say) GEN $@
+	$(Q)$(PYTHON) scripts/mkprograms.py $@ $(USER_PROGS)
+
+$(BUILD)/gen/user_programs.S.o: $(GEN)/user_programs.S
+	$(say) AS $<
+	$(Q)$(CC) -c $< -o $@
+
+$(BUILD)/kernel/syscall/table.c.o: $(GEN)/syscall_names.h
+
 # Kernel code is freestanding: no libc headers, no SSE (the kernel does not
 # save vector registers on traps), no red zone (interrupts push onto the
 # stack below %rsp), frame pointers kept for backtraces.
@@ -49,16 +82,18 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Ikernel/include -isystem $(UAPI) -MMD -MP
+	-Ikernel/include -I$(GEN) -isystem $(UAPI) -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
 KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
-	kernel/core/*.c kernel/mm/*.c kernel/lib/*.c labs/*/ktests.c)
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
+	kernel/lib/*.c labs/*/ktests.c)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
 KERNEL := $(BUILD)/kernel.elf
 
-.PHONY: all kernel qemu qemu-gdb gdb grade test unit handout handout-serve \
+
+.PHONY: all kernel user qemu qemu-gdb gdb grade test unit handout handout-serve \
 	checkpoints bench doctor setup clean help
 .DEFAULT_GOAL := all
 

@@ -79,15 +79,54 @@ class Context:
 
     # --- running things ---------------------------------------------------
 
-    def boot(self, test=None, args="", mem=None, cpu_model=None):
+    def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None):
         """Boots the kernel running self-test `test` (default: this test's
-        name). mem ("256M") and cpu_model ("qemu64", TCG only) override the
-        machine. Returns the BootResult; checks then look at its output."""
-        append = f"test={test or self.test.name} token={self.token} {args}".strip()
+        name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
+        override the machine; append replaces the whole command line.
+        Returns the BootResult; checks then look at its output."""
+        if append is None:
+            append = f"test={test or self.test.name} token={self.token} {args}".strip()
         o = self.options
+        if cpus:
+            self.notes.append(f"booted with {cpus} CPU(s)")
         self.result = boot_mod.boot(o.kernel, append, self.test.timeout * o.timeout_scale,
-                                    o.accel, o.cpus, mem or o.mem, cpu_model)
+                                    o.accel, cpus or o.cpus, mem or o.mem, cpu_model)
         return self.result
+
+    def run_user(self, program, cpus=None, args=""):
+        """Runs user program `program` (user/labN/<program>.c, built static)
+        twice: as the kernel's first process, and on the host, where Linux
+        is the oracle. Checks that its output and exit status are the
+        same; returns the GuestRun (output lines without the kernel's own
+        "kestrel: " lines, and the kernel's report of how it ended)."""
+        exe = os.path.join(self.options.build, "user", f"lab{self.test.lab.number}", program)
+        self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus)
+        guest = GuestRun(self.result.lines)
+        host = run_on_host(exe, program)
+        self.notes.append(f"ran {exe} on the host: exit status {host.returncode}, {len(host.lines)} lines")
+        start = self.expect(rf"^kestrel: starting init: {re.escape(program)} ")
+        if not start:
+            return guest
+        self.compare_output(host.lines, guest.lines)
+        if guest.end is None:
+            self.marks.append(Mark("MISSING", f"the kernel's \"kestrel: init ({program}) exited ...\" line"))
+        else:
+            self.check(guest.end == host.end,
+                       f"{program} ended the same way in the kernel ({guest.end}) as on Linux ({host.end})")
+        return guest
+
+    def compare_output(self, expected, got):
+        """Line-by-line comparison of a program's output with Linux's."""
+        for i in range(max(len(expected), len(got))):
+            if i >= len(got):
+                self.marks.append(Mark("MISSING", f"line {i + 1} (Linux printed it): {expected[i]!r}"))
+            elif i >= len(expected):
+                self.marks.append(Mark("BAD", f"line {i + 1}: {got[i].text!r}, which Linux did not print", got[i]))
+            elif got[i].text == expected[i]:
+                self.marks.append(Mark("GOOD", f"line {i + 1}: {expected[i]!r}", got[i]))
+            else:
+                self.marks.append(Mark("BAD", f"line {i + 1}: {got[i].text!r}, Linux printed {expected[i]!r}",
+                                       got[i]))
 
     def host_program(self, source):
         """Compiles a C program for the host (Linux is the oracle) and
@@ -154,6 +193,50 @@ class Context:
     @property
     def failed_marks(self):
         return [m for m in self.marks if m.kind != "GOOD"]
+
+
+class GuestRun:
+    """What a user program printed as the kernel's first process: its
+    lines (the kernel's own "kestrel: " lines left out) and how it ended,
+    from the kernel's last line: "exited with code N" or "killed by signal N"."""
+    END_RX = re.compile(r"^kestrel: init \(.*\) (exited with code|killed by signal) (\d+)$")
+
+    def __init__(self, lines):
+        self.lines, self.end, self.kernel_lines = [], None, []
+        started = False
+        for line in lines:
+            if line.text.startswith("kestrel: starting init: "):
+                started = True
+                continue
+            if not started:
+                continue
+            m = self.END_RX.match(line.text)
+            if m:
+                self.end = ("exit code " if m[1].startswith("exited") else "signal ") + m[2]
+                break
+            if line.text.startswith("kestrel: "):
+                self.kernel_lines.append(line)
+            else:
+                self.lines.append(line)
+
+
+class HostRun:
+    def __init__(self, lines, returncode):
+        self.lines, self.returncode = lines, returncode
+        self.end = f"signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
+
+
+def run_on_host(exe, argv0):
+    """Runs exe on the host the way the kernel runs its first process:
+    argv[0] = argv0, no stdin, no core dumps, stdout and stderr on one pipe."""
+    import resource
+
+    def no_core():
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    p = subprocess.run([argv0], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=60,
+                       env={"HOME": "/", "TERM": "linux"})
+    return HostRun(p.stdout.decode(errors="replace").splitlines(), p.returncode)
 
 
 class Found:

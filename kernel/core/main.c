@@ -7,7 +7,6 @@
 #include <kernel/ktest.h>
 #include <kernel/timer.h>
 #include <x86/cpu.h>
-#include <x86/gdt.h>
 #include <x86/idt.h>
 #include <x86/pic.h>
 #include <x86/pvh.h>
@@ -15,6 +14,16 @@
 #include <x86/trap.h>
 #include <x86/memlayout.h>
 #include <mm/mm.h>
+#include <proc/exec.h>
+#include <proc/sched.h>
+#include <proc/task.h>
+#include <syscall/syscall.h>
+#include <time/clock.h>
+#include <x86/apic.h>
+#include <x86/paging.h>
+#include <x86/fpu.h>
+#include <x86/percpu.h>
+#include <x86/smp.h>
 
 void monitor_run(void);
 
@@ -38,7 +47,7 @@ void kmain(uint64_t start_info_pa)
 	cmdline_init(boot_start_info->cmdline_paddr ? early_phys_to_virt(boot_start_info->cmdline_paddr) : "");
 	printk("kestrel: command line \"%s\"\n", cmdline_raw());
 
-	gdt_init();
+	percpu_init(&cpus[0]);
 	idt_init();
 	mm_init(start_info_pa);
 	boot_start_info = phys_to_virt(start_info_pa);
@@ -46,10 +55,32 @@ void kmain(uint64_t start_info_pa)
 	timer_init();
 	irq_register(IRQ_COM1, serial_interrupt);
 	pic_unmask(IRQ_COM1);
+	sched_init();
+	syscall_init_cpu();
+	fpu_init_cpu();
 	sti();
 	printk("kestrel: interrupts on, timer at %d Hz\n", TIMER_HZ);
 
-	if (!ktest_run_selected())
+	/* The other CPUs: find them, give each a timer, start them. */
+	if (paging_enabled())
+		acpi_find_cpus(boot_start_info->rsdp_paddr);
+	if (paging_enabled() && lapic_init())
+		smp_boot();
+	clock_init();
+
+	if (ktest_run_selected())
+		panic("ktest_run_selected returned");
+	const char *init = cmdline_get("init");
+	if (!init) {
 		monitor_run();
-	panic("kmain returned");
+		panic("kmain returned");
+	}
+	int err = process_create_root(init);
+	if (err)
+		panic("cannot start init \"%s\": error %d", init, err);
+	/* From here on the processes do the work. */
+	for (;;) {
+		current->state = TASK_SLEEPING;
+		schedule();
+	}
 }

@@ -8,18 +8,31 @@
 #include <kernel/power.h>
 #include <x86/cpu.h>
 #include <x86/trap.h>
+#include <x86/percpu.h>
+#include <x86/smp.h>
 
 static int panicking;
+static struct cpu *panicking_cpu;
 
 static void panic_start(void)
 {
 	cli();
-	/* A panic while panicking (say, a fault in the backtrace code) must
-	 * not recurse: give up at once. */
+	struct cpu *me = this_cpu();
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
+		/* Another CPU is already reporting: let it finish. */
+		if (panicking_cpu != me)
+			for (;;)
+				hlt();
+		/* A panic while panicking (say, a fault in the backtrace
+		 * code) must not recurse: give up at once. */
 		printk("\nPANIC: nested panic, powering off\n");
 		poweroff(POWEROFF_PANIC);
 	}
+	panicking_cpu = me;
+	/* The other CPUs stop where they are, so the report is the last
+	 * thing on the console; one of them may have held its lock. */
+	smp_stop_others();
+	console_force_unlock();
 }
 
 static void __noreturn panic_finish(void)

@@ -16,6 +16,11 @@ void console_write(const char *s, unsigned long len)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+void console_force_unlock(void)
+{
+	__atomic_store_n(&console_lock.locked, 0, __ATOMIC_RELEASE);
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];

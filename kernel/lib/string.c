@@ -83,3 +83,16 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+
+/* Copies at most size - 1 bytes and always terminates (if size > 0);
+ * returns strlen(src), so a result >= size means it was cut short. */
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = 0;
+	}
+	return len;
+}

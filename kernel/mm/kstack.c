@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 #include <mm/kstack.h>
+#include <x86/smp.h>
 #include <mm/page_alloc.h>
 #include <x86/paging.h>
 
@@ -98,6 +99,10 @@ void kstack_free(void *top)
 		panic("kstack_free: %p is not the top of a kernel stack", top);
 	int n = (t - KSTACK_AREA_BASE) / SLOT - 1;
 	unmap_stack(n);
+	/* Other CPUs may still hold translations for this stack (its task
+	 * ran there). They must forget them before the slot is handed out
+	 * again with new frames behind it. */
+	tlb_shootdown(t - KSTACK_SIZE, t);
 	release_slot(n);
 }
 

@@ -105,7 +105,10 @@ def alloc_runs(t):
     t.expect(rf"^alloc-runs: {N} blocks of orders 0-10: 0 misaligned, 0 overlapping, 0 corrupted$")
     m = t.expect(rf"^alloc-runs: free {N} -> {N}; free lists restored exactly$")
     expect_counts_equal(t, m, 1, 2, "free frames before and after")
-    t.expect(r"^alloc-runs: freed 1024 of 2048 single frames, order-0 free blocks \+1024$")
+    m = t.expect(r"^alloc-runs: freed one frame of each of (\d+) buddy pairs, order-0 free blocks \+(\d+)$")
+    if m:
+        t.check(int(m[1]) >= 512, f"most of 2048 frames came in buddy pairs ({m[1]} pairs)")
+        expect_counts_equal(t, m, 1, 2, "frames freed and new order-0 free blocks (none merged)")
     t.expect(r"^alloc-runs: done, token={token}$")
 
 
@@ -232,7 +235,7 @@ def heap(t):
     t.boot()
     t.expect(r"^heap: 20000 operations, \d+ allocations \(0 failed\), peak \d+ KiB live$")
     t.expect(r"^heap: 0 corrupted, 0 misaligned, 0 kzalloc not zeroed$")
-    m = t.expect(rf"^heap: after freeing all: 0 objects, 0 slab pages, 0 large pages; free count {N} -> {N}, token={{token}}$")
+    m = t.expect(rf"^heap: after freeing all: 0 objects, 0 slab pages, 0 large pages more than before; free count {N} -> {N}, token={{token}}$")
     expect_counts_equal(t, m, 1, 2, "free frames before and after")
 
 

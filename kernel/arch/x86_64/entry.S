@@ -4,8 +4,13 @@
  * them (an error code, real or a pushed 0, then the vector number) and jumps
  * to trap_common, which saves every general register into a struct
  * trap_frame (x86/trap.h) and calls trap_dispatch(frame). Returning undoes
- * it all and ends with iretq, which resumes the interrupted code. */
+ * it all and ends with iretq, which resumes the interrupted code.
+ *
+ * Coming from user mode (the saved CS has RPL 3), the CPU has already
+ * switched to the task's kernel stack (TSS rsp0); we also swap %gs to the
+ * kernel's per-CPU base (x86/percpu.h), and swap back on the way out. */
 #include <x86/gdt.h>
+#include <x86/trap.h>
 
 /* The CPU pushes an error code for these exceptions only. */
 #define HAS_ERROR_CODE(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || (n) == 21 || (n) == 29 || (n) == 30)
@@ -21,11 +26,17 @@ vector\n:
 .endm
 
 	.text
-	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51
 	VECTOR \n
 	.endr
+	.globl vector255
+	VECTOR 255              /* the local APIC's spurious interrupt */
 
 trap_common:
+	testb $3, 24(%rsp)      /* CS, above vector, error code and RIP */
+	jz 1f
+	swapgs
+1:
 	/* Push order is the reverse of struct trap_frame's field order. */
 	pushq %rax
 	pushq %rbx
@@ -45,6 +56,12 @@ trap_common:
 	cld                     /* the C ABI assumes the direction flag is clear */
 	mov %rsp, %rdi
 	call trap_dispatch
+
+/* Returns to whatever the trap frame on the stack describes. A new task's
+ * first return to user mode (ret_from_fork) comes here too. */
+	.globl trap_return
+trap_return:
+	cli
 	popq %r15
 	popq %r14
 	popq %r13
@@ -61,6 +78,10 @@ trap_common:
 	popq %rbx
 	popq %rax
 	add $16, %rsp           /* drop vector and error code */
+	testb $3, 8(%rsp)       /* CS: going back to user mode? */
+	jz 1f
+	swapgs
+1:
 	iretq
 
 /* Addresses of the stubs, indexed by vector, for idt_init(). */
@@ -68,6 +89,6 @@ trap_common:
 	.p2align 3
 	.globl vector_table
 vector_table:
-	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51
 	.quad vector\n
 	.endr

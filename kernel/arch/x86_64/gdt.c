@@ -1,4 +1,5 @@
-/* The global descriptor table and the task state segment.
+/* The global descriptor table and the task state segment, one of each per
+ * CPU (struct cpu holds them).
  *
  * Long mode ignores segment bases and limits, but the CPU still takes its
  * privilege level from the code segment, and on an interrupt it takes the
@@ -6,22 +7,10 @@
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 #include <x86/gdt.h>
-
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];        /* stack for entering ring 0..2 from a lower privilege */
-	uint64_t reserved1;
-	uint64_t ist[7];        /* "interrupt stack table": stacks chosen per IDT gate */
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __packed;
-
-static struct tss tss;
-static uint8_t double_fault_stack[8192] __aligned(16);
+#include <x86/percpu.h>
 
 /* Descriptor bits: present, DPL, code/data, executable, 64-bit (L). */
-static uint64_t gdt[7] = {
+static const uint64_t gdt_template[GDT_ENTRIES] = {
 	[0] = 0,
 	[GDT_KERNEL_CODE / 8] = 0x00209a0000000000,  /* P, DPL 0, code, L */
 	[GDT_KERNEL_DATA / 8] = 0x0000920000000000,  /* P, DPL 0, data, writable */
@@ -35,10 +24,10 @@ struct gdt_pointer {
 	uint64_t base;
 } __packed;
 
-static void set_tss_descriptor(void)
+static void set_tss_descriptor(uint64_t *gdt, struct tss *tss)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
 
 	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			   (0x89ull << 40) |            /* P, type 9: available 64-bit TSS */
@@ -46,15 +35,18 @@ static void set_tss_descriptor(void)
 	gdt[GDT_TSS / 8 + 1] = base >> 32;
 }
 
-void gdt_init(void)
+void gdt_init(struct cpu *c)
 {
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(double_fault_stack + sizeof(double_fault_stack));
-	tss.iomap_base = sizeof(tss);   /* no I/O permission bitmap */
-	set_tss_descriptor();
+	for (int i = 0; i < GDT_ENTRIES; i++)
+		c->gdt[i] = gdt_template[i];
+	c->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(c->double_fault_stack + sizeof(c->double_fault_stack));
+	c->tss.iomap_base = sizeof(c->tss);   /* no I/O permission bitmap */
+	set_tss_descriptor(c->gdt, &c->tss);
 
-	struct gdt_pointer p = { .limit = sizeof(gdt) - 1, .base = (uint64_t)gdt };
+	struct gdt_pointer p = { .limit = sizeof(c->gdt) - 1, .base = (uint64_t)c->gdt };
 	/* Reload CS with a far return (there is no far jump to an immediate
-	 * in 64-bit mode), then the data segments and the task register. */
+	 * in 64-bit mode), then the data segments and the task register.
+	 * %fs and %gs are left alone: their bases live in MSRs. */
 	__asm__ __volatile__(
 		"lgdt %0\n\t"
 		"pushq %1\n\t"

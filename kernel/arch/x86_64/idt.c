@@ -23,6 +23,7 @@ static_assert(sizeof(struct idt_gate) == 16, "IDT gates are 16 bytes");
 
 static struct idt_gate idt[256] __aligned(16);
 extern const uint64_t vector_table[NUM_VECTORS];
+extern char vector255[];
 
 void idt_set_gate(int vector, uint64_t handler, int ist, int dpl)
 {
@@ -46,6 +47,13 @@ void idt_init(void)
 		int dpl = v == T_BREAKPOINT ? 3 : 0;   /* int3 is allowed from user mode */
 		idt_set_gate(v, vector_table[v], ist, dpl);
 	}
+	idt_set_gate(VEC_SPURIOUS, (uint64_t)vector255, 0, 0);
+	idt_load();
+}
+
+/* Every CPU loads the same table. */
+void idt_load(void)
+{
 	struct { uint16_t limit; uint64_t base; } __packed p = { sizeof(idt) - 1, (uint64_t)idt };
 	__asm__ __volatile__("lidt %0" :: "m"(p));
 }

@@ -14,6 +14,7 @@
 #include <mm/page_alloc.h>
 #include <x86/paging.h>
 #include <x86/cpu.h>
+#include <x86/uaccess.h>
 
 #define CR0_WP     (1ull << 16)     /* ring 0 honours read-only pages too */
 #define CR4_PGE    (1ull << 7)      /* global pages */
@@ -132,6 +133,7 @@ bool paging_init(void)
 
 	write_cr0(read_cr0() | CR0_WP);
 	write_cr4(read_cr4() | CR4_PGE | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
+	smap_enabled = smap;
 	printk("paging: kernel page tables at %#lx; NX %s, WP on, SMEP %s, SMAP %s\n",
 	       virt_to_phys(kernel_pml4), nx ? "on" : "absent",
 	       smep ? "on" : "absent", smap ? "on" : "absent");
@@ -146,4 +148,21 @@ bool kernel_readable(uint64_t va, uint64_t len)
 		if (p < KERNEL_HALF || !pt_translate(kernel_pml4, p, NULL, NULL))
 			return false;
 	return true;
+}
+
+void *kmap_mmio(uint64_t pa, uint64_t size)
+{
+	if (!on_own_tables)
+		return NULL;
+	/* Device registers must not be cached: PCD and PWT make the page
+	 * "uncacheable" in the default PAT. Called at boot, one CPU only. */
+	const uint64_t flags = PTE_WRITE | PTE_NX | PTE_GLOBAL | PTE_PCD | PTE_PWT;
+	for (uint64_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + size; p += PAGE_SIZE) {
+		uint64_t va = (uint64_t)phys_to_virt(p);
+		if (pt_translate(kernel_pml4, va, NULL, NULL))
+			continue;
+		if (pt_map(kernel_pml4, va, p, flags) != 0)
+			return NULL;
+	}
+	return phys_to_virt(pa);
 }

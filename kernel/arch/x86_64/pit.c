@@ -13,8 +13,7 @@
 
 static void pit_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
-	timer_tick();
+	timer_tick(tf);
 }
 
 void timer_init(void)

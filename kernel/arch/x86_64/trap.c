@@ -1,16 +1,25 @@
 /* What happens after entry.S has saved the registers: hardware interrupts
- * go to their driver's handler; CPU exceptions in the kernel are bugs, so
- * they are reported in full and end in a panic. */
+ * go to their driver's handler; an exception in a user program kills it
+ * with the matching signal (one line on the console says why); an
+ * exception in the kernel is a bug, reported in full, ending in a panic —
+ * unless it is a uaccess routine touching a bad user pointer, which
+ * resumes at its fixup code and returns -EFAULT. */
 #include <kernel/types.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/ksyms.h>
+#include <kernel/format.h>
 #include <x86/trap.h>
 #include <x86/cpu.h>
 #include <x86/pic.h>
 #include <x86/paging.h>
 #include <mm/mm.h>
 #include <mm/kstack.h>
+#include <proc/exit.h>
+#include <proc/task.h>
+#include <proc/user_return.h>
+#include <x86/apic.h>
+#include <x86/uaccess.h>
 
 static const char *const exception_names[32] = {
 	[0] = "#DE Divide Error",           [1] = "#DB Debug",
@@ -28,6 +37,7 @@ static const char *const exception_names[32] = {
 };
 
 static irq_handler_t irq_handlers[16];
+static irq_handler_t vector_handlers[256];
 
 const char *trap_name(uint64_t vector)
 {
@@ -41,6 +51,11 @@ const char *trap_name(uint64_t vector)
 void irq_register(int irq, irq_handler_t handler)
 {
 	irq_handlers[irq] = handler;
+}
+
+void vector_register(int vector, irq_handler_t handler)
+{
+	vector_handlers[vector] = handler;
 }
 
 static void print_symbol(uint64_t addr)
@@ -96,10 +111,99 @@ static void print_fault_address(uint64_t vector, uint64_t cr2)
 		pt_print_walk(pt_current(), cr2);
 }
 
+/* --- exceptions in user programs ------------------------------------------ */
+
+#define SIGILL  4
+#define SIGTRAP 5
+#define SIGBUS  7
+#define SIGFPE  8
+#define SIGSEGV 11
+
+static int signal_for(uint64_t vector)
+{
+	switch (vector) {
+	case 0: case 16: case 19: return SIGFPE;      /* #DE #MF #XM */
+	case 1: case 3:           return SIGTRAP;     /* #DB #BP */
+	case 6:                   return SIGILL;      /* #UD */
+	case 11: case 12: case 17: return SIGBUS;     /* #NP #SS #AC */
+	default:                  return SIGSEGV;     /* #GP #PF and the rest */
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGILL:  return "SIGILL";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGBUS:  return "SIGBUS";
+	case SIGFPE:  return "SIGFPE";
+	default:      return "SIGSEGV";
+	}
+}
+
+/* The program did something the CPU refused. Signal handlers do not exist
+ * yet, so the signal's default action applies: the process ends, and its
+ * parent's wait4 sees "killed by sig". */
+static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
+{
+	struct task *t = current;
+	int sig = signal_for(tf->vector);
+	char why[96];
+	if (tf->vector == T_PAGE_FAULT) {
+		uint64_t err = tf->error_code;
+		ksnprintf(why, sizeof(why), "%s %#lx (%s)",
+			  err & PF_FETCH ? "executing at" : err & PF_WRITE ? "writing" : "reading",
+			  cr2, err & PF_PRESENT ? "not allowed" : "nothing mapped");
+	} else {
+		ksnprintf(why, sizeof(why), "%s, error code %#lx", trap_name(tf->vector), tf->error_code);
+	}
+	printk("kestrel: pid %d (%s) killed by %s: %s at ip %#lx\n", t->tgid, t->name, signal_name(sig), why, tf->rip);
+	do_exit_group(W_SIGNALED(sig));
+}
+
+static void user_trap(struct trap_frame *tf)
+{
+	if (tf->vector >= IRQ_BASE) {
+		if (tf->vector < IRQ_BASE + 16)
+			handle_irq(tf);
+		else if (vector_handlers[tf->vector])
+			vector_handlers[tf->vector](tf);
+		user_return_work(tf);
+		return;
+	}
+	uint64_t cr2 = read_cr2();
+	sti();          /* the program ran with interrupts on: so may we */
+	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(cr2, tf->error_code, tf)) {
+		user_return_work(tf);
+		return;
+	}
+	kill_user_program(tf, cr2);
+}
+
+/* A uaccess routine faulted on a bad user pointer: resume at its fixup. */
+static bool fixup_uaccess(struct trap_frame *tf)
+{
+	if (tf->vector != T_PAGE_FAULT && tf->vector != 13)    /* #GP: non-canonical */
+		return false;
+	uint64_t fixup = uaccess_fixup_address(tf->rip);
+	if (fixup)
+		tf->rip = fixup;
+	return fixup != 0;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= IRQ_BASE && tf->vector < NUM_VECTORS) {
+	if (trap_from_user(tf)) {
+		user_trap(tf);
+		return;
+	}
+	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
 		handle_irq(tf);
+		return;
+	}
+	if (tf->vector >= IRQ_BASE) {
+		if (vector_handlers[tf->vector])
+			vector_handlers[tf->vector](tf);
 		return;
 	}
 	if (tf->vector == T_BREAKPOINT) {
@@ -110,6 +214,8 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(read_cr2(), tf->error_code, tf))
+		return;
+	if (fixup_uaccess(tf))
 		return;
 
 	printk("\nEXCEPTION %s (vector %lu), error code 0x%lx\n",

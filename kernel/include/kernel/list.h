@@ -37,3 +37,13 @@ static inline void list_del(struct list_head *n)
 	n->next->prev = n->prev;
 	list_init(n);
 }
+
+/* Adds n right before head: at the end of the list. */
+static inline void list_add_tail(struct list_head *n, struct list_head *head) { list_insert(n, head->prev, head); }
+
+/* Iterates over the elements; `tmp` makes it safe to list_del(pos). */
+#define list_for_each_entry_safe(pos, tmp, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member), \
+	     tmp = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = tmp, tmp = list_entry(tmp->member.next, __typeof__(*pos), member))

@@ -6,3 +6,5 @@
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 void console_write(const char *s, unsigned long len);
+/* For panic: another CPU may have stopped while holding the console. */
+void console_force_unlock(void);

@@ -19,6 +19,7 @@ typedef uint64_t pte_t;
 #define PTE_DIRTY     (1ull << 6)     /* set by the CPU on write */
 #define PTE_HUGE      (1ull << 7)     /* in a PD (PDPT): a 2 MiB (1 GiB) page */
 #define PTE_GLOBAL    (1ull << 8)     /* survives CR3 reloads (kernel pages) */
+#define PTE_COW       (1ull << 9)     /* software bit: read-only until copied (fork) */
 #define PTE_NX        (1ull << 63)    /* no instruction fetch (needs EFER.NXE) */
 #define PTE_ADDR      0x000ffffffffff000ull
 
@@ -76,5 +77,8 @@ bool paging_init(void);
 bool paging_enabled(void);      /* true once the kernel runs on its own tables */
 /* Is [va, va+len) mapped readable in the kernel's tables? (backtraces) */
 bool kernel_readable(uint64_t va, uint64_t len);
+/* Maps device registers at physical [pa, pa + size) uncached and returns
+ * their address (in the direct map's range); NULL if that fails. */
+void *kmap_mmio(uint64_t pa, uint64_t size);
 
 static inline void invlpg(uint64_t va) { __asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory"); }

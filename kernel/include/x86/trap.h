@@ -1,6 +1,10 @@
-/* The register state saved on every interrupt and exception.
- * arch/x86_64/entry.S builds it; its layout must match the pushes there. */
+/* The register state saved on every interrupt, exception and system call.
+ * arch/x86_64/entry.S and syscall.S build it; its layout must match the
+ * pushes there. For a user task, the frame at the top of its kernel stack
+ * is its user-mode state: fork copies it, exit never returns through it. */
 #pragma once
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 struct trap_frame {
@@ -13,6 +17,8 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+#endif
+
 /* Vectors 0-31 are CPU exceptions; hardware interrupts are remapped above. */
 #define T_DIVIDE      0
 #define T_DEBUG       1
@@ -23,12 +29,26 @@ struct trap_frame {
 #define IRQ_BASE      32
 #define IRQ_TIMER     0
 #define IRQ_COM1      4
-#define NUM_VECTORS   48   /* exceptions + the 16 legacy IRQs */
+/* The local APIC's own interrupts (arch/x86_64/lapic.c, smp.c). */
+#define VEC_LAPIC_TIMER  48
+#define VEC_RESCHEDULE   49   /* IPI: "you have a task to run" */
+#define VEC_TLB_FLUSH    50   /* IPI: "drop stale translations" */
+#define VEC_STOP         51   /* IPI: "halt" (another CPU panicked) */
+#define NUM_VECTORS      52   /* stubs 0..51 in entry.S, plus: */
+#define VEC_SPURIOUS     255
+/* Not a vector: the mark syscall.S leaves in a system call's frame. */
+#define VEC_SYSCALL      0x100
 
+#ifndef __ASSEMBLER__
 void trap_dispatch(struct trap_frame *tf);
+/* Frames of user mode have RPL 3 in the saved CS. */
+static inline int trap_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
 const char *trap_name(uint64_t vector);
 void trap_print_frame(const struct trap_frame *tf);
 
 /* Interrupt handlers registered by drivers (timer, serial). */
 typedef void (*irq_handler_t)(struct trap_frame *tf);
 void irq_register(int irq, irq_handler_t handler);
+/* Handlers for the APIC vectors (VEC_*), acknowledged by the handler. */
+void vector_register(int vector, irq_handler_t handler);
+#endif

@@ -1,0 +1,75 @@
+/* The system call entry.
+ *
+ * A program calls the kernel with the `syscall` instruction: number in
+ * %rax, arguments in %rdi %rsi %rdx %r10 %r8 %r9 (the Linux x86_64 ABI).
+ * The CPU saves the user %rip in %rcx and %rflags in %r11, loads CS/SS
+ * from MSR_STAR, clears the flags named in MSR_FMASK (IF among them) and
+ * jumps to MSR_LSTAR: here. It does not switch stacks — we do, through
+ * the per-CPU area (%gs, after swapgs).
+ *
+ * We build the same struct trap_frame an interrupt from user mode would
+ * (x86/trap.h), so fork, exit and the scheduler need not care how a task
+ * entered the kernel, and call syscall_dispatch(frame). The way back is
+ * `sysretq` (restores %rip from %rcx, %rflags from %r11), or the
+ * interrupt path's `iretq` when syscall_dispatch asks for it. */
+#include <x86/gdt.h>
+#include <x86/percpu.h>
+#include <x86/trap.h>
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:CPU_USER_RSP
+	movq %gs:CPU_KERNEL_RSP, %rsp
+	pushq $USER_DS              /* ss */
+	pushq %gs:CPU_USER_RSP      /* rsp */
+	pushq %r11                  /* rflags */
+	pushq $USER_CS              /* cs */
+	pushq %rcx                  /* rip */
+	pushq $0                    /* error code */
+	pushq $VEC_SYSCALL          /* vector */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	sti
+	movq %rsp, %rdi
+	call syscall_dispatch
+	testl %eax, %eax
+	jnz trap_return             /* the frame changed in ways sysret cannot restore */
+
+	cli
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp              /* vector, error code */
+	popq %rcx                   /* rip, for sysret */
+	addq $8, %rsp               /* cs */
+	popq %r11                   /* rflags, for sysret */
+	popq %rsp                   /* the user stack; we are done with this one */
+	swapgs
+	sysretq

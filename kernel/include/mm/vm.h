@@ -1,0 +1,57 @@
+/* A user address space (struct mm, as in Linux): its page tables and the
+ * list of regions ("virtual memory areas") where the program may have
+ * memory. A page inside a region may not be there yet — the stack and the
+ * heap get pages on first touch — or may be shared read-only with another
+ * address space after fork until one of them writes (copy-on-write).
+ * An access outside every region, or against its permissions, is the
+ * program's bug: SIGSEGV. */
+#pragma once
+#include <kernel/types.h>
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
+#include <x86/paging.h>
+#include <x86/memlayout.h>
+
+#define VM_READ   0x1
+#define VM_WRITE  0x2
+#define VM_EXEC   0x4
+
+struct vma {
+	struct list_head link;      /* in mm->vmas, sorted by address */
+	uint64_t start, end;        /* [start, end), page-aligned */
+	unsigned flags;             /* VM_* */
+	const char *name;           /* "[stack]", "[heap]", the program: for reports */
+};
+
+struct mm {
+	int refcount;               /* tasks using it (threads share one) */
+	pte_t *pml4;
+	struct spinlock lock;       /* the regions and the page tables' user half */
+	struct list_head vmas;
+	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
+	uint64_t brk_start, brk;
+	uint64_t stack_top;
+};
+
+#define USER_STACK_TOP   0x00007ffffffff000ull
+#define USER_STACK_SIZE  (8ull << 20)       /* RLIMIT_STACK's default */
+
+struct mm *mm_create(void);
+/* fork: a copy whose writable pages are shared copy-on-write. */
+struct mm *mm_copy(struct mm *old);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+
+/* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one. */
+int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
+struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* Copies len bytes from the kernel to va in mm (mm need not be the live
+ * address space), allocating zeroed pages as needed (loading programs). */
+int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
+
+/* Creates the empty heap region at start (page-aligned): brk's. */
+int vm_add_heap(struct mm *mm, uint64_t start);
+
+/* The page-table bits for pages of a region with these VM_* flags. */
+uint64_t vm_pte_flags(unsigned flags);
+

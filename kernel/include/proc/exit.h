@@ -1,0 +1,12 @@
+/* Ending tasks and collecting their status (proc/exit.c). */
+#pragma once
+#include <kernel/types.h>
+
+/* wait4's status word (as <sys/wait.h> decodes it). */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_SIGNALED(sig)  ((sig) & 0x7f)
+
+/* Ends the current task with a wait status; never returns. */
+void __attribute__((noreturn)) do_exit(int status);
+/* Ends every thread of the current thread group with that status. */
+void __attribute__((noreturn)) do_exit_group(int status);

@@ -1,0 +1,130 @@
+/* Tasks: the unit the scheduler runs, modelled on Linux's task_struct.
+ *
+ * A task is one thread of execution: registers (saved on its kernel
+ * stack), a state, a tid. Everything a thread may share with others hangs
+ * off it as a separately reference-counted object:
+ *
+ *     mm        the address space                (CLONE_VM shares it)
+ *     files     the file-descriptor table        (CLONE_FILES)
+ *     fs        cwd, root directory, umask       (CLONE_FS)
+ *     sighand   the signal handlers              (CLONE_SIGHAND)
+ *
+ * fork() copies each part; the later clone() flags share them instead, so
+ * threads need no new structure. A thread group (a "process" to the user)
+ * is the tasks sharing a tgid, which is the group leader's tid: getpid()
+ * returns the tgid, gettid() the tid. Kernel threads have no mm. */
+#pragma once
+#include <kernel/types.h>
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
+#include <proc/wait.h>
+#include <x86/percpu.h>
+#include <x86/trap.h>
+#include <x86/fpu.h>
+
+enum task_state {
+	TASK_RUNNING,       /* running, or waiting in the run queue */
+	TASK_SLEEPING,      /* waiting for a wake-up (wait.h) */
+	TASK_ZOMBIE,        /* exited; its parent has not collected the status yet */
+};
+
+struct mm;
+
+/* The file-descriptor table. Lab 3 has only the console (fds 0-2); the
+ * files issue fills it with struct file pointers. */
+struct files {
+	int refcount;
+	struct spinlock lock;
+};
+
+/* The filesystem context: cwd and root come with the files issue. */
+struct fs {
+	int refcount;
+	unsigned umask;
+};
+
+#define NSIG 64
+/* What each signal does (struct sigaction in the kernel's own form). */
+struct k_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+struct sighand {
+	int refcount;
+	struct spinlock lock;
+	struct k_sigaction action[NSIG];
+};
+
+struct task {
+	uint64_t saved_rsp;         /* kernel %rsp while switched out: must stay first (switch.S) */
+	int tid;
+	int tgid;                   /* the thread group: the leader's tid */
+	char name[16];
+	volatile enum task_state state;
+
+	/* Scheduling (sched.c, protected by the scheduler's lock). */
+	bool on_rq;                 /* running or in the run queue; false while asleep */
+	volatile bool on_cpu;       /* its registers are live on some CPU */
+	struct list_head run_link;
+	struct cpu *cpu;            /* where it runs, or ran last */
+	int slice;                  /* timer ticks left before preemption */
+	uint64_t switches;          /* times it was switched in */
+
+	void *kstack_top;           /* its kernel stack (kstack.c), NULL for the boot task */
+
+	struct mm *mm;
+	struct files *files;
+	struct fs *fs;
+	struct sighand *sighand;
+	uint64_t blocked;           /* signal mask (rt_sigprocmask) */
+	uint64_t fs_base, gs_base;  /* user %fs/%gs bases (TLS): arch_prctl */
+	struct fpu_state *fpu;      /* user tasks: SSE registers while switched out */
+	uint64_t clear_child_tid;   /* set_tid_address */
+
+	/* Family (exit.c, protected by the task list lock). */
+	struct task *parent;
+	struct list_head children;
+	struct list_head sibling;   /* in parent->children */
+	struct task *group_leader;
+	struct list_head thread_link;   /* in group_leader->threads */
+	struct list_head threads;
+	struct wait_queue child_exit;   /* a child of this task changed state */
+	int exit_status;            /* wait4's encoding: code << 8, or the signal */
+	volatile bool group_exiting;    /* exit_group: every thread leaves at its next return */
+	struct list_head all_link;  /* in the list of all tasks */
+};
+
+/* A user task's user-mode registers: every entry from user mode starts
+ * at the top of the task's kernel stack, so that is where they are. */
+static inline struct trap_frame *task_user_regs(struct task *t)
+{
+	return (struct trap_frame *)t->kstack_top - 1;
+}
+
+/* The task running on this CPU. */
+static inline struct task *current_task(void) { return this_cpu()->task; }
+#define current current_task()
+
+/* The lock for the task list, parent/child links and pid lookups. */
+extern struct spinlock tasklist_lock;
+extern struct list_head all_tasks;
+
+struct task *task_alloc(const char *name, bool with_kstack);
+void task_free(struct task *t);
+/* User tasks get room for their SSE registers. */
+int task_alloc_fpu(struct task *t);
+int pid_alloc(void);
+struct task *task_find(int tid);        /* with tasklist_lock held */
+void task_set_name(struct task *t, const char *name);
+
+struct files *files_alloc(void);
+struct files *files_copy(struct files *f);
+void files_put(struct files *f);
+struct fs *fs_alloc(void);
+struct fs *fs_copy(struct fs *f);
+void fs_put(struct fs *f);
+struct sighand *sighand_alloc(void);
+struct sighand *sighand_copy(struct sighand *s);
+void sighand_put(struct sighand *s);
+
+/* The task that adopts orphans: the first user process (pid 1). */
+extern struct task *init_task;

@@ -1,0 +1,13 @@
+/* The kernel's clocks. CLOCK_MONOTONIC counts from boot, read from the
+ * TSC; CLOCK_REALTIME is the CMOS clock's time at boot plus that. */
+#pragma once
+#include <kernel/types.h>
+
+#define NSEC_PER_SEC 1000000000ull
+
+void clock_init(void);
+uint64_t clock_now_ns(void);            /* CLOCK_MONOTONIC, in ns */
+uint64_t clock_realtime_ns(void);       /* CLOCK_REALTIME, ns since 1970 */
+
+/* arch/x86_64/rtc.c: the CMOS clock, as seconds since 1970 (UTC). */
+int64_t rtc_read_epoch(void);

@@ -1,0 +1,59 @@
+/* brk: the end of the heap, the region right after the program's data.
+ * Growing it extends the heap region (pages arrive on first touch);
+ * shrinking gives pages back. The answer is always the break now in
+ * effect: a failed request returns the old one, as Linux's brk does. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <mm/page_alloc.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+
+/* Drops the pages of [start, end) from mm (mm->lock held). */
+static void unmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa;
+		if (pt_unmap(mm->pml4, va, &pa) == 0)
+			page_put(phys_to_page(pa));
+	}
+}
+
+int vm_add_heap(struct mm *mm, uint64_t start)
+{
+	int err = vm_add_region(mm, start, start, VM_READ | VM_WRITE, "[heap]");
+	if (err)
+		return err;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+		if (v->start == start && v->end == start)
+			mm->heap = v;
+	mm->brk_start = mm->brk = start;
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return 0;
+}
+
+long sys_brk(uint64_t addr)
+{
+	struct mm *mm = current->mm;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *heap = mm->heap;
+	if (!heap || addr < mm->brk_start || addr >= USER_TOP)
+		goto out;
+	uint64_t new_end = ALIGN_UP(addr, PAGE_SIZE);
+	if (new_end > heap->end) {
+		/* The next region (the stack, say) must stay clear. */
+		struct list_head *next = heap->link.next;
+		if (next != &mm->vmas && list_entry(next, struct vma, link)->start < new_end)
+			goto out;
+	} else if (new_end < heap->end) {
+		unmap_range(mm, new_end, heap->end);
+	}
+	heap->end = new_end;
+	mm->brk = addr;
+out:
+	addr = mm->brk;
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return addr;
+}

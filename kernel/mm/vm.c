@@ -1,0 +1,222 @@
+/* User address spaces (mm/vm.h): regions, fork's copy-on-write copy,
+ * tearing down, and writing into a new program's memory. The page-fault
+ * side is in fault.c, brk in brk.c. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <kernel/panic.h>
+#include <mm/kmalloc.h>
+#include <mm/page_alloc.h>
+#include <mm/vm.h>
+#include <x86/paging.h>
+
+static pte_t *table_at(pte_t e) { return phys_to_virt(e & PTE_ADDR); }
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->pml4 = pt_create();
+	if (!mm->pml4) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->refcount = 1;
+	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	list_init(&mm->vmas);
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops the frames mapped in a user page table at `level` and below. */
+static void put_user_pages(pte_t *table, int level)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+		if (!(e & PTE_PRESENT))
+			continue;
+		if (level == 1)
+			page_put(phys_to_page(e & PTE_ADDR));
+		else
+			put_user_pages(table_at(e), level - 1);
+	}
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (int i = 0; i < PT_ENTRIES / 2; i++)
+		if (mm->pml4[i] & PTE_PRESENT)
+			put_user_pages(table_at(mm->pml4[i]), PT_LEVELS - 1);
+	pt_destroy(mm->pml4);
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+		kfree(v);
+	kfree(mm);
+}
+
+/* --- regions --------------------------------------------------------------- */
+
+struct vma *vm_find(struct mm *mm, uint64_t addr)
+{
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+		if (addr >= v->start && addr < v->end)
+			return v;
+	return NULL;
+}
+
+static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
+{
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+		if (start < v->end && v->start < end)
+			return NULL;
+	struct vma *n = kzalloc(sizeof(*n));
+	if (!n)
+		return NULL;
+	n->start = start;
+	n->end = end;
+	n->flags = flags;
+	n->name = name;
+	struct list_head *pos = mm->vmas.next;
+	while (pos != &mm->vmas && list_entry(pos, struct vma, link)->start < start)
+		pos = pos->next;
+	list_insert(&n->link, pos->prev, pos);
+	return n;
+}
+
+int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
+{
+	if ((start | end) & (PAGE_SIZE - 1) || start > end || end > USER_TOP)
+		return -EINVAL;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *v = insert_region(mm, start, end, flags, name);
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return v ? 0 : -EEXIST;
+}
+
+/* --- loading --------------------------------------------------------------- */
+
+/* The page-table bits for a region's pages. */
+uint64_t vm_pte_flags(unsigned flags)
+{
+	return PTE_USER | (flags & VM_WRITE ? PTE_WRITE : 0) | (flags & VM_EXEC ? 0 : PTE_NX);
+}
+
+int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+	while (len > 0) {
+		uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
+		struct vma *v = vm_find(mm, page);
+		if (!v)
+			return -EFAULT;
+		uint64_t pa;
+		if (!pt_translate(mm->pml4, page, &pa, NULL)) {
+			struct page *p = alloc_page(ALLOC_ZERO);
+			if (!p)
+				return -ENOMEM;
+			pa = page_to_phys(p);
+			if (pt_map(mm->pml4, page, pa, vm_pte_flags(v->flags)) != 0) {
+				page_put(p);
+				return -ENOMEM;
+			}
+		}
+		uint64_t off = va - page, n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		if (s)
+			memcpy((uint8_t *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + off, s, n);
+		va += n;
+		len -= n;
+		if (s)
+			s += n;
+	}
+	return 0;
+}
+
+/* --- fork ------------------------------------------------------------------- */
+
+/* Copies one user page table (at `level`) of the parent into the child's.
+ * Leaf entries are shared, not copied: both point at the same frame, one
+ * more reference on it, and a writable page becomes read-only + PTE_COW
+ * in *both*, so whichever writes first gets its own copy (fault.c). */
+static int copy_table(pte_t *src, pte_t *dst, int level)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = src[i];
+		if (!(e & PTE_PRESENT))
+			continue;
+		if (level > 1) {
+			struct page *p = alloc_page(ALLOC_ZERO);
+			if (!p)
+				return -ENOMEM;
+			dst[i] = page_to_phys(p) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+			int err = copy_table(table_at(e), page_address(p), level - 1);
+			if (err)
+				return err;
+			continue;
+		}
+		// LAB 3 BEGIN(exercise 7): share the frame copy-on-write
+		if (e & PTE_WRITE) {
+			e = (e & ~PTE_WRITE) | PTE_COW;
+			src[i] = e;
+		}
+		page_get(phys_to_page(e & PTE_ADDR));
+		dst[i] = e;
+		// LAB 3 STUB: (void)dst;
+		// LAB 3 STUB: return -ENOSYS;
+		// LAB 3 END
+	}
+	return 0;
+}
+
+struct mm *mm_copy(struct mm *old)
+{
+	struct mm *mm = mm_create();
+	if (!mm)
+		return NULL;
+	uint64_t irq = spin_lock_irqsave(&old->lock);
+	int err = 0;
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &old->vmas, link) {
+		struct vma *n = insert_region(mm, v->start, v->end, v->flags, v->name);
+		if (!n) {
+			err = -ENOMEM;
+			break;
+		}
+		if (v == old->heap)
+			mm->heap = n;
+	}
+	for (int i = 0; !err && i < PT_ENTRIES / 2; i++) {
+		if (!(old->pml4[i] & PTE_PRESENT))
+			continue;
+		struct page *p = alloc_page(ALLOC_ZERO);
+		if (!p) {
+			err = -ENOMEM;
+			break;
+		}
+		mm->pml4[i] = page_to_phys(p) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+		err = copy_table(table_at(old->pml4[i]), page_address(p), PT_LEVELS - 1);
+	}
+	mm->brk_start = old->brk_start;
+	mm->brk = old->brk;
+	mm->stack_top = old->stack_top;
+	/* The parent's writable pages just became read-only: drop the
+	 * translations this CPU cached for them. (Threads of the parent on
+	 * other CPUs would need a shootdown too; there are none before
+	 * clone() exists.) */
+	if (pt_current() == old->pml4)
+		pt_switch(old->pml4);
+	spin_unlock_irqrestore(&old->lock, irq);
+	if (err) {
+		mm_put(mm);
+		return NULL;
+	}
+	return mm;
+}

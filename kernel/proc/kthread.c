@@ -1,0 +1,56 @@
+/* Kernel threads: tasks that run a kernel function and never enter user
+ * mode. They have no address space of their own (mm is NULL): they run
+ * on the kernel's page tables, which every address space shares. */
+#include <kernel/types.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+#include <proc/sched.h>
+#include <proc/task.h>
+
+struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
+{
+	struct task *t = task_alloc(name, true);
+	if (!t)
+		return NULL;
+	t->tid = t->tgid = pid_alloc();
+	t->parent = current;
+	/* The stack context_switch will pop: callee-saved registers, then
+	 * the return address (switch.S reads %rbx and %r12 there). After
+	 * the `ret`, %rsp is the 16-byte aligned top, as calls expect. */
+	uint64_t *sp = (uint64_t *)t->kstack_top;
+	*--sp = (uint64_t)kthread_start;
+	*--sp = 0;                          /* rbp */
+	*--sp = (uint64_t)fn;               /* rbx */
+	*--sp = (uint64_t)arg;              /* r12 */
+	*--sp = 0;                          /* r13 */
+	*--sp = 0;                          /* r14 */
+	*--sp = 0;                          /* r15 */
+	t->saved_rsp = (uint64_t)sp;
+
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_add_tail(&t->all_link, &all_tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	sched_add_new(t);
+	return t;
+}
+
+void kthread_exit(int code)
+{
+	struct task *t = current;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	t->exit_status = code;
+	t->state = TASK_ZOMBIE;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (t->parent)
+		wake_up_all(&t->parent->child_exit);
+	schedule();
+	panic("kthread_exit: zombie %s ran again", t->name);
+}
+
+int kthread_join(struct task *t)
+{
+	wait_event(&t->parent->child_exit, t->state == TASK_ZOMBIE, WAIT_FOREVER);
+	int code = t->exit_status;
+	task_free(t);
+	return code;
+}

@@ -1,0 +1,234 @@
+/* The scheduler (proc/sched.h): a run queue of tasks ready to run, shared
+ * by every CPU and protected by one lock, served round robin.
+ *
+ * The lock is held across the switch itself: the task giving up the CPU
+ * takes it, and the task that comes back from context_switch (or starts
+ * for the first time, in schedule_tail) releases it. So no other CPU can
+ * pick the old task from the run queue before its registers are saved. */
+#include <kernel/types.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+#include <kernel/format.h>
+#include <mm/kstack.h>
+#include <mm/vm.h>
+#include <proc/sched.h>
+#include <proc/task.h>
+#include <time/clock.h>
+#include <x86/apic.h>
+#include <x86/cpu.h>
+#include <x86/paging.h>
+#include <x86/percpu.h>
+#include <x86/trap.h>
+
+static struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct list_head run_queue = LIST_HEAD_INIT(run_queue);
+
+/* Asks an idle CPU to look at the run queue (with sched_lock held). */
+static void kick_idle_cpu(void)
+{
+	struct cpu *me = this_cpu();
+	for (int i = 0; i < ncpus; i++) {
+		struct cpu *c = &cpus[i];
+		if (c != me && c->online && c->task == c->idle) {
+			lapic_send_ipi(c->apic_id, VEC_RESCHEDULE);
+			return;
+		}
+	}
+}
+
+static void enqueue(struct task *t)
+{
+	list_add_tail(&t->run_link, &run_queue);
+	if (lapic_active())
+		kick_idle_cpu();
+}
+
+/* The address space and kernel stack the CPU needs for next. A user task
+ * gets its page tables loaded every time, even if they are the ones
+ * already loaded: the reload flushes whatever this CPU's TLB kept of
+ * them from when the task last ran here. */
+static void switch_context_to(struct cpu *c, struct task *prev, struct task *next)
+{
+	if (prev->fpu)
+		fpu_save(prev->fpu);
+	if (next->fpu)
+		fpu_restore(next->fpu);
+	if (next->mm)
+		pt_switch(next->mm->pml4);
+	else if (paging_enabled() && pt_current() != kernel_pml4)
+		pt_switch(kernel_pml4);
+	if (next->kstack_top)
+		percpu_set_kernel_stack((uint64_t)next->kstack_top);
+	if (next->mm) {
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);   /* swapgs brings it in */
+	}
+	c->task = next;
+	c->switches++;
+	next->cpu = c;
+	next->slice = SCHED_SLICE_TICKS;
+	next->switches++;
+}
+
+/* The end of every switch, on the new task's stack. */
+static void finish_switch(struct task *prev)
+{
+	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+}
+
+void schedule_tail(struct task *prev)
+{
+	finish_switch(prev);
+	spin_unlock_irqrestore(&sched_lock, RFLAGS_IF);
+}
+
+void schedule(void)
+{
+	struct cpu *c = this_cpu();
+	struct task *prev = c->task;
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	c->need_resched = false;
+
+	// LAB 3 BEGIN(exercise 5): put prev back (if still runnable), pick the next task
+	if (prev != c->idle) {
+		if (prev->state == TASK_RUNNING)
+			list_add_tail(&prev->run_link, &run_queue);
+		else
+			prev->on_rq = false;    /* asleep or dead: off until woken */
+	}
+	struct task *next = c->idle;
+	if (!list_empty(&run_queue)) {
+		next = list_first_entry(&run_queue, struct task, run_link);
+		list_del(&next->run_link);
+	}
+	// LAB 3 STUB: struct task *next = prev;
+	// LAB 3 END
+
+	if (next != prev) {
+		next->on_cpu = true;
+		switch_context_to(c, prev, next);
+		prev = context_switch(prev, next);
+		finish_switch(prev);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void task_wake(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	if (t->state == TASK_SLEEPING) {
+		t->state = TASK_RUNNING;
+		if (!t->on_rq) {
+			t->on_rq = true;
+			enqueue(t);
+		}
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_add_new(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	t->state = TASK_RUNNING;
+	t->on_rq = true;
+	enqueue(t);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_tick(struct trap_frame *tf)
+{
+	struct cpu *c = this_cpu();
+	c->ticks++;
+	if (trap_from_user(tf))
+		c->user_ticks++;
+	timers_run();
+	struct task *t = c->task;
+	if (t == c->idle) {
+		if (!list_empty(&run_queue))
+			c->need_resched = true;
+	} else if (--t->slice <= 0) {
+		c->need_resched = true;
+	}
+}
+
+void sched_preempt_point(void)
+{
+	if (this_cpu()->need_resched)
+		schedule();
+}
+
+void idle_loop(void)
+{
+	for (;;) {
+		cli();
+		if (!list_empty(&run_queue) || this_cpu()->need_resched) {
+			sti();
+			schedule();
+			continue;
+		}
+		sti_hlt();      /* until the next interrupt: a tick or a kick */
+	}
+}
+
+/* --- creating the per-CPU tasks ------------------------------------------- */
+
+struct task *idle_task_create(struct cpu *c)
+{
+	struct task *t = task_alloc("idle", true);
+	if (!t)
+		return NULL;
+	ksnprintf(t->name, sizeof(t->name), "idle/%d", c->id);
+	t->on_rq = true;
+	t->on_cpu = true;
+	t->cpu = c;
+	c->idle = t;
+	return t;
+}
+
+void sched_start_cpu(struct cpu *c)
+{
+	c->task = c->idle;
+	percpu_set_kernel_stack((uint64_t)c->idle->kstack_top);
+}
+
+static int idle0_main(void *arg)
+{
+	(void)arg;
+	idle_loop();
+}
+
+void sched_init(void)
+{
+	struct cpu *c = this_cpu();
+	/* The code running now (kmain, on the boot stack) becomes a task like
+	 * any other, so it can sleep and wait; the boot CPU's idle task is a
+	 * separate kernel thread that runs when kmain does not. */
+	struct task *boot = task_alloc("kmain", false);
+	if (!boot) {
+		/* No heap yet (Lab 2's exercises): no tasks at all. */
+		printk("sched: cannot create tasks (no kernel heap); kmain runs alone\n");
+		return;
+	}
+	boot->state = TASK_RUNNING;
+	boot->on_rq = true;
+	boot->on_cpu = true;
+	boot->cpu = c;
+	c->task = boot;
+
+	struct task *idle = kthread_create("idle/0", idle0_main, NULL);
+	if (!idle) {
+		/* No kernel stacks without the kernel's page tables (Lab 2):
+		 * kmain stays the only task, and nothing may sleep. */
+		printk("sched: cannot create tasks (no kernel stacks); kmain runs alone\n");
+		c->idle = boot;
+		c->online = true;
+		return;
+	}
+	/* kthread_create queued it as an ordinary task: take it back out. */
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	list_del(&idle->run_link);
+	spin_unlock_irqrestore(&sched_lock, flags);
+	c->idle = idle;
+	c->online = true;
+}

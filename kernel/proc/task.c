@@ -1,0 +1,187 @@
+/* Allocating tasks and the parts they share (proc/task.h), and pids. */
+#include <kernel/types.h>
+#include <kernel/string.h>
+#include <kernel/panic.h>
+#include <kernel/errno.h>
+#include <mm/kmalloc.h>
+#include <mm/kstack.h>
+#include <proc/task.h>
+
+struct spinlock tasklist_lock = SPINLOCK_INIT("tasklist");
+struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
+struct task *init_task;
+
+/* Pids: 1 is the first user process's; the rest are handed out in
+ * increasing order and wrap around, as Linux does, so a pid is not reused
+ * soon after its process is gone. */
+#define PID_MAX 32768
+static uint64_t pid_used[PID_MAX / 64];
+static int pid_next = 2;
+static struct spinlock pid_lock = SPINLOCK_INIT("pid");
+
+int pid_alloc(void)
+{
+	uint64_t flags = spin_lock_irqsave(&pid_lock);
+	int pid = -1;
+	for (int i = 0; i < PID_MAX - 2; i++) {
+		int p = pid_next;
+		pid_next = pid_next + 1 >= PID_MAX ? 2 : pid_next + 1;
+		if (!(pid_used[p / 64] & (1ull << (p % 64)))) {
+			pid_used[p / 64] |= 1ull << (p % 64);
+			pid = p;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&pid_lock, flags);
+	return pid;
+}
+
+static void pid_free(int pid)
+{
+	if (pid <= 0)
+		return;
+	uint64_t flags = spin_lock_irqsave(&pid_lock);
+	pid_used[pid / 64] &= ~(1ull << (pid % 64));
+	spin_unlock_irqrestore(&pid_lock, flags);
+}
+
+int task_alloc_fpu(struct task *t)
+{
+	t->fpu = kmalloc(sizeof(*t->fpu));
+	if (!t->fpu)
+		return -ENOMEM;
+	/* fxsave needs 16-byte alignment: kmalloc's 512-byte class has it. */
+	if ((uint64_t)t->fpu % 16)
+		panic("task_alloc_fpu: kmalloc returned %p, not 16-byte aligned", t->fpu);
+	return 0;
+}
+
+void task_set_name(struct task *t, const char *name)
+{
+	strlcpy(t->name, name, sizeof(t->name));
+}
+
+struct task *task_alloc(const char *name, bool with_kstack)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	if (with_kstack && !(t->kstack_top = kstack_alloc())) {
+		kfree(t);
+		return NULL;
+	}
+	task_set_name(t, name);
+	t->state = TASK_SLEEPING;       /* not runnable until sched_add_new */
+	list_init(&t->run_link);
+	list_init(&t->children);
+	list_init(&t->sibling);
+	list_init(&t->threads);
+	list_init(&t->thread_link);
+	list_init(&t->all_link);
+	wait_queue_init(&t->child_exit);
+	t->group_leader = t;
+	return t;
+}
+
+/* Frees what is left of a task that has exited and been collected. */
+void task_free(struct task *t)
+{
+	/* It may still be finishing its last switch on another CPU. */
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		__asm__ __volatile__("pause");
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_del(&t->all_link);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (t->tid > 1 || (t->tid == 1 && t != init_task))
+		pid_free(t->tid);
+	if (t->kstack_top)
+		kstack_free(t->kstack_top);
+	kfree(t->fpu);
+	kfree(t);
+}
+
+struct task *task_find(int tid)
+{
+	struct task *t;
+	struct list_head *pos;
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
+		t = list_entry(pos, struct task, all_link);
+		if (t->tid == tid)
+			return t;
+	}
+	return NULL;
+}
+
+/* --- the shared parts ------------------------------------------------------ */
+
+static bool ref_put(int *r) { return __atomic_sub_fetch(r, 1, __ATOMIC_ACQ_REL) == 0; }
+
+struct files *files_alloc(void)
+{
+	struct files *f = kzalloc(sizeof(*f));
+	if (f) {
+		f->refcount = 1;
+		f->lock = (struct spinlock)SPINLOCK_INIT("files");
+	}
+	return f;
+}
+
+struct files *files_copy(struct files *old)
+{
+	(void)old;      /* nothing to copy until file descriptors exist */
+	return files_alloc();
+}
+
+void files_put(struct files *f)
+{
+	if (f && ref_put(&f->refcount))
+		kfree(f);
+}
+
+struct fs *fs_alloc(void)
+{
+	struct fs *f = kzalloc(sizeof(*f));
+	if (f) {
+		f->refcount = 1;
+		f->umask = 022;
+	}
+	return f;
+}
+
+struct fs *fs_copy(struct fs *old)
+{
+	struct fs *f = fs_alloc();
+	if (f)
+		f->umask = old->umask;
+	return f;
+}
+
+void fs_put(struct fs *f)
+{
+	if (f && ref_put(&f->refcount))
+		kfree(f);
+}
+
+struct sighand *sighand_alloc(void)
+{
+	struct sighand *s = kzalloc(sizeof(*s));
+	if (s) {
+		s->refcount = 1;
+		s->lock = (struct spinlock)SPINLOCK_INIT("sighand");
+	}
+	return s;
+}
+
+struct sighand *sighand_copy(struct sighand *old)
+{
+	struct sighand *s = sighand_alloc();
+	if (s)
+		memcpy(s->action, old->action, sizeof(s->action));
+	return s;
+}
+
+void sighand_put(struct sighand *s)
+{
+	if (s && ref_put(&s->refcount))
+		kfree(s);
+}

@@ -1,0 +1,143 @@
+/* Wait queues, sleeping with a deadline, and the timers behind deadlines
+ * (proc/wait.h). */
+#include <kernel/types.h>
+#include <kernel/panic.h>
+#include <proc/sched.h>
+#include <proc/task.h>
+#include <proc/wait.h>
+#include <time/clock.h>
+
+void wait_queue_init(struct wait_queue *wq)
+{
+	wq->lock = (struct spinlock)SPINLOCK_INIT("waitqueue");
+	list_init(&wq->waiters);
+}
+
+void wait_prepare(struct wait_queue *wq, struct waiter *w)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	if (!w->task) {
+		w->task = current;
+		list_add_tail(&w->link, &wq->waiters);
+	}
+	/* Asleep before the caller tests its condition (see wait.h). The
+	 * lock's release orders this store before that test. */
+	current->state = TASK_SLEEPING;
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wait_finish(struct wait_queue *wq, struct waiter *w)
+{
+	current->state = TASK_RUNNING;
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	if (w->task)
+		list_del(&w->link);
+	w->task = NULL;
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+// LAB 3 BEGIN(exercise 6): wake the sleepers of a wait queue
+static void wake(struct wait_queue *wq, bool all)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	struct waiter *w, *tmp;
+	list_for_each_entry_safe(w, tmp, &wq->waiters, link) {
+		task_wake(w->task);
+		if (!all && w->exclusive)
+			break;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+// LAB 3 STUB: static void wake(struct wait_queue *wq, bool all) { (void)wq; (void)all; }
+// LAB 3 END
+
+void wake_up_all(struct wait_queue *wq) { wake(wq, true); }
+void wake_up_one(struct wait_queue *wq) { wake(wq, false); }
+
+/* --- deadlines ------------------------------------------------------------- */
+
+struct sleep_timer {
+	struct timer timer;
+	struct task *task;
+};
+
+static void wake_sleeper(struct timer *t)
+{
+	task_wake(container_of(t, struct sleep_timer, timer)->task);
+}
+
+bool schedule_until(uint64_t deadline_ns)
+{
+	if (deadline_ns == WAIT_FOREVER) {
+		schedule();
+		return true;
+	}
+	if (clock_now_ns() >= deadline_ns) {
+		current->state = TASK_RUNNING;
+		return false;
+	}
+	struct sleep_timer st = { .task = current };
+	st.timer.fn = wake_sleeper;
+	timer_arm(&st.timer, deadline_ns);
+	schedule();
+	timer_cancel(&st.timer);
+	return clock_now_ns() < deadline_ns;
+}
+
+bool sleep_until(uint64_t deadline_ns)
+{
+	while (clock_now_ns() < deadline_ns) {
+		current->state = TASK_SLEEPING;
+		if (!schedule_until(deadline_ns))
+			break;
+		/* Woken early: signals will end the sleep here (EINTR). */
+	}
+	current->state = TASK_RUNNING;
+	return true;
+}
+
+/* --- timers ---------------------------------------------------------------- */
+
+static struct spinlock timer_lock = SPINLOCK_INIT("timers");
+static struct list_head timers = LIST_HEAD_INIT(timers);   /* by deadline */
+
+void timer_arm(struct timer *t, uint64_t deadline_ns)
+{
+	t->deadline_ns = deadline_ns;
+	uint64_t flags = spin_lock_irqsave(&timer_lock);
+	struct list_head *pos = timers.next;
+	while (pos != &timers && list_entry(pos, struct timer, link)->deadline_ns <= deadline_ns)
+		pos = pos->next;
+	list_insert(&t->link, pos->prev, pos);
+	t->armed = true;
+	spin_unlock_irqrestore(&timer_lock, flags);
+}
+
+void timer_cancel(struct timer *t)
+{
+	uint64_t flags = spin_lock_irqsave(&timer_lock);
+	if (t->armed) {
+		list_del(&t->link);
+		t->armed = false;
+	}
+	spin_unlock_irqrestore(&timer_lock, flags);
+}
+
+/* Functions run with the timer lock held, so a cancel returns only once
+ * its timer's function (on another CPU) has finished. */
+void timers_run(void)
+{
+	if (list_empty(&timers))
+		return;
+	uint64_t now = clock_now_ns();
+	uint64_t flags = spin_lock_irqsave(&timer_lock);
+	while (!list_empty(&timers)) {
+		struct timer *t = list_first_entry(&timers, struct timer, link);
+		if (t->deadline_ns > now)
+			break;
+		list_del(&t->link);
+		t->armed = false;
+		t->fn(t);
+	}
+	spin_unlock_irqrestore(&timer_lock, flags);
+}

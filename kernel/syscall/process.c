@@ -1,0 +1,115 @@
+/* Small system calls about the calling task: its ids, its CPU, giving up
+ * the CPU, its thread-local storage base, its signal mask, and uname. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <asm/prctl.h>
+#include <asm-generic/signal-defs.h>
+#include <linux/utsname.h>
+#include <proc/sched.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/cpu.h>
+#include <x86/memlayout.h>
+#include <x86/percpu.h>
+#include <x86/uaccess.h>
+
+long sys_getpid(void) { return current->tgid; }
+long sys_gettid(void) { return current->tid; }
+
+long sys_getppid(void)
+{
+	struct task *parent = current->group_leader->parent;
+	return parent ? parent->tgid : 0;
+}
+
+long sys_sched_yield(void)
+{
+	schedule();     /* still TASK_RUNNING: back in the queue, at its end */
+	return 0;
+}
+
+long sys_set_tid_address(int *tidptr)
+{
+	/* Recorded for thread exit (CLONE_CHILD_CLEARTID, with futexes). */
+	current->clear_child_tid = (uint64_t)tidptr;
+	return current->tid;
+}
+
+long sys_getcpu(unsigned *ucpu, unsigned *unode, void *cache)
+{
+	(void)cache;
+	unsigned cpu = this_cpu()->id, node = 0;
+	if (ucpu && copy_to_user(ucpu, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (unode && copy_to_user(unode, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_arch_prctl(int code, uint64_t addr)
+{
+	struct task *t = current;
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		if (code == ARCH_SET_FS) {
+			t->fs_base = addr;
+			wrmsr(MSR_FS_BASE, addr);
+		} else {
+			t->gs_base = addr;
+			wrmsr(MSR_KERNEL_GS_BASE, addr);   /* the user's, until swapgs */
+		}
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user((void *)addr, &t->fs_base, sizeof(uint64_t));
+	case ARCH_GET_GS:
+		return copy_to_user((void *)addr, &t->gs_base, sizeof(uint64_t));
+	default:
+		return -EINVAL;
+	}
+}
+
+#define SIGKILL 9
+#define SIGSTOP 19
+#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+
+long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uoldset, size_t sigsetsize)
+{
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	struct task *t = current;
+	uint64_t old = t->blocked, set;
+	if (uset) {
+		if (copy_from_user(&set, uset, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:   set = old | set; break;
+		case SIG_UNBLOCK: set = old & ~set; break;
+		case SIG_SETMASK: break;
+		default: return -EINVAL;
+		}
+	}
+	if (uoldset && copy_to_user(uoldset, &old, sizeof(old)))
+		return -EFAULT;
+	if (uset)
+		t->blocked = set & ~UNBLOCKABLE;
+	return 0;
+}
+
+long sys_uname(void *buf)
+{
+	struct new_utsname u;
+	memset(&u, 0, sizeof(u));
+	/* Programs look at sysname and machine; release says which Linux
+	 * interface we follow (Debian 12's kernel). */
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
+	strlcpy(u.nodename, "kestrel", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-kestrel", sizeof(u.release));
+	strlcpy(u.version, "#1 SMP kestrel teaching kernel", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user(buf, &u, sizeof(u));
+}

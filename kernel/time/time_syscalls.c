@@ -1,0 +1,104 @@
+/* clock_gettime, clock_getres, nanosleep, clock_nanosleep. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <proc/wait.h>
+#include <syscall/syscalls.h>
+#include <time/clock.h>
+#include <x86/uaccess.h>
+
+/* The clocks we keep. The CPU-time clocks need per-task accounting,
+ * which does not exist yet: they are refused rather than faked. */
+static bool read_clock(int clock, uint64_t *ns)
+{
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = clock_realtime_ns();
+		return true;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		*ns = clock_now_ns();
+		return true;
+	default:
+		return false;
+	}
+}
+
+static long put_timespec(struct __kernel_timespec *u, uint64_t ns)
+{
+	struct __kernel_timespec ts = { .tv_sec = ns / NSEC_PER_SEC, .tv_nsec = ns % NSEC_PER_SEC };
+	return copy_to_user(u, &ts, sizeof(ts));
+}
+
+/* Reads a duration or time; -EINVAL unless 0 <= tv_nsec < 1e9, tv_sec >= 0. */
+static long get_timespec(const struct __kernel_timespec *u, uint64_t *ns)
+{
+	struct __kernel_timespec ts;
+	if (copy_from_user(&ts, u, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NSEC_PER_SEC)
+		return -EINVAL;
+	uint64_t max_sec = UINT64_MAX / NSEC_PER_SEC - 1;
+	*ns = (uint64_t)ts.tv_sec > max_sec ? UINT64_MAX / 2 : ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return 0;
+}
+
+long sys_clock_gettime(int clock, struct __kernel_timespec *tp)
+{
+	uint64_t ns;
+	if (!read_clock(clock, &ns))
+		return -EINVAL;
+	return put_timespec(tp, ns);
+}
+
+long sys_clock_getres(int clock, struct __kernel_timespec *tp)
+{
+	uint64_t ns;
+	if (!read_clock(clock, &ns))
+		return -EINVAL;
+	return tp ? put_timespec(tp, 1) : 0;    /* the TSC: nanoseconds */
+}
+
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+	return a + b < a ? WAIT_FOREVER - 1 : a + b;
+}
+
+long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)
+{
+	(void)rem;      /* written only when a signal cuts the sleep short */
+	uint64_t ns;
+	long err = get_timespec(req, &ns);
+	if (err)
+		return err;
+	sleep_until(add_saturating(clock_now_ns(), ns));
+	return 0;
+}
+
+long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req,
+			 struct __kernel_timespec *rem)
+{
+	(void)rem;
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
+		return clock >= 0 && clock <= CLOCK_TAI && clock != CLOCK_THREAD_CPUTIME_ID ? -EOPNOTSUPP : -EINVAL;
+	uint64_t now = 0;
+	read_clock(clock, &now);
+	uint64_t ns;
+	long err = get_timespec(req, &ns);
+	if (err)
+		return err;
+	/* Sleeps are measured on the monotonic clock; an absolute realtime
+	 * deadline is converted at the start. */
+	uint64_t mono = clock_now_ns();
+	uint64_t deadline;
+	if (flags & TIMER_ABSTIME)
+		deadline = ns > now ? mono + (ns - now) : mono;
+	else
+		deadline = add_saturating(mono, ns);
+	sleep_until(deadline);
+	return 0;
+}

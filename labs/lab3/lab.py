@@ -1,0 +1,163 @@
+"""Lab 3 (processes): the grader's tests.
+
+Most tests run a user program from user/lab3/ twice — as the kernel's first
+process and on the host Linux — and compare the two (t.run_user). The
+kernel tests (labs/lab3/ktests.c) check what user programs cannot see:
+every CPU running, kernel threads and wait queues.
+
+Blanks (exercises) of this lab, for the checkpoint tool: every region
+marked "LAB 3" in the tree; see handout/docs/labs/lab3.md.
+"""
+import re
+
+from testing import Lab, Mark
+
+lab = Lab(3, "Processes: user mode, system calls, scheduling on every CPU")
+N = r"(\d+)"
+
+
+def tok(t):
+    return int(t.token, 16)
+
+
+def cpu_stats(t):
+    """The kernel's per-CPU figures, printed when the first process ends."""
+    stats = {}
+    for line in t.result.lines:
+        m = re.match(r"^kestrel: cpu(\d+): (\d+) switches, (\d+) ticks in user mode$", line.text)
+        if m:
+            stats[int(m[1])] = (int(m[2]), int(m[3]))
+    return stats
+
+
+# --- every CPU, kernel threads, wait queues -----------------------------------
+
+@lab.test(points=10, timeout=4.0)
+def smp(t):
+    """All the CPUs QEMU gives start (INIT/SIPI) and each runs kernel threads."""
+    cpus = 4 if tok(t) % 2 else 3
+    t.boot(cpus=cpus)
+    t.expect(rf"^smp: {cpus} of {cpus} CPUs online$")
+    m = t.expect(rf"^smp-test: {N} threads ran on CPUs \[([0-9 ]+)\], token={{token}}$")
+    if m:
+        seen = {int(c) for c in m[2].split()}
+        t.check(seen == set(range(cpus)), f"threads ran on every CPU 0..{cpus - 1} (saw {sorted(seen)})")
+
+
+@lab.test(points=10, timeout=4.0)
+def kthreads(t):
+    """Kernel threads, context switches, wait queues (wake one, wake all,
+    deadlines), and joining a thread for its result."""
+    t.boot()
+    rounds = 100 + tok(t) % 200
+    t.expect(rf"^kthreads: ping-pong: {rounds} rounds, {rounds} wake-ups each way, token={{token}}$")
+    t.expect(r"^kthreads: wake_up_one woke 1 of 3 sleepers; wake_up_all woke the other 2$")
+    m = t.expect(r"^kthreads: a 30 ms deadline passed after (\d+) ms with -ETIMEDOUT$")
+    if m:
+        t.check(30 <= int(m[1]) <= 80, f"the deadline took {m[1]} ms (30 to 80 expected)")
+    t.expect(rf"^kthreads: joined 8 threads, results sum to {sum(range(8)) * 3 + 8 * (tok(t) % 1000)}$")
+
+
+# --- user programs, compared with Linux -----------------------------------------
+
+@lab.test(points=10, timeout=4.0)
+def hello(t):
+    """The first process: loaded from the embedded ELF program, entered in
+    user mode, writes through write/writev, its exit status reaches the kernel."""
+    t.run_user("hello")
+
+
+@lab.test(points=10, depends=["hello"], timeout=4.0)
+def auxv(t):
+    """The initial stack: argc, argv, envp and the auxiliary vector as Linux lays them out."""
+    t.run_user("auxv")
+
+
+@lab.test(points=10, depends=["hello"], timeout=4.0, name="syscall-errors")
+def syscall_errors(t):
+    """Bad numbers get ENOSYS, bad pointers EFAULT (never a crash), bad
+    arguments EINVAL; each unknown number is reported once."""
+    t.run_user("syscall_errors")
+    reports = [l for l in t.result.lines if re.match(r"^kestrel: syscall 9999 does not exist", l.text)]
+    t.check(len(reports) == 1, f"syscall 9999 (called twice) is reported once on the console ({len(reports)} reports)")
+
+
+@lab.test(points=5, depends=["hello"], timeout=4.0, name="syscall-log")
+def syscall_log(t):
+    """With "syscall_log" on the command line, the kernel logs every call."""
+    t.boot(append=f"init=hello syscall_log token={t.token}")
+    t.expect(r"^\[pid 1\] arch_prctl\(0x1002, 0x[0-9a-f]+\) = 0$")
+    t.expect(r"^\[pid 1\] ioctl\(0x1, 0x5413, 0x[0-9a-f]+, .*\) = -1 \(errno 38\)$")
+    t.expect(r"^\[pid 1\] write\(0x1, 0x[0-9a-f]+, 0x14\) = 0x14$")
+    t.expect(r"^\[pid 1\] exit_group\(0x3\)")
+
+
+@lab.test(points=10, depends=["hello"], timeout=4.0, name="fork-tree")
+def fork_tree(t):
+    """fork and wait4 across three generations, exit codes collected by pid."""
+    t.run_user("fork_tree")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=4.0, name="wait-status")
+def wait_status(t):
+    """wait4's status encoding for exits and deaths by signal; WNOHANG; ECHILD."""
+    t.run_user("wait_status")
+
+
+@lab.test(points=15, depends=["fork-tree"], timeout=4.0)
+def cow(t):
+    """Copy-on-write: after fork, each side's writes stay its own."""
+    t.run_user("cow")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=8.0, name="many-procs")
+def many_procs(t):
+    """64 processes at once on 4 CPUs: all finish with the right results,
+    and more than one CPU ran user code."""
+    t.run_user("many_procs", cpus=4)
+    busy = [c for c, (_, user) in cpu_stats(t).items() if user > 0]
+    t.check(len(busy) >= 2, f"at least 2 CPUs spent ticks in user mode (CPUs {busy} did)")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=4.0)
+def sleep(t):
+    """nanosleep and clock_nanosleep (relative and absolute) last as long as
+    asked; CLOCK_REALTIME comes from the CMOS clock."""
+    t.run_user("sleep")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=4.0)
+def segv(t):
+    """A child's bad access kills it with SIGSEGV, with a one-line report;
+    the parent carries on."""
+    guest = t.run_user("segv")
+    kills = [l for l in guest.kernel_lines if re.match(r"^kestrel: pid \d+ \(segv\) killed by SIGSEGV: ", l.text)]
+    for l in kills:
+        t.marks.append(Mark("GOOD", "the kernel reports the killed child in one line", l))
+    t.check(len(kills) == 6, f"six children killed by SIGSEGV are reported ({len(kills)} reports)")
+    t.forbid(r"^PANIC")
+
+
+@lab.test(points=10, depends=["hello"], timeout=4.0)
+def brk(t):
+    """brk grows and shrinks the heap; new memory reads as zero."""
+    t.run_user("brk")
+
+
+@lab.test(points=5, depends=["fork-tree"], timeout=4.0)
+def ids(t):
+    """getpid, getppid, gettid, uname, sched_yield."""
+    t.run_user("ids")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=6.0)
+def orphan(t):
+    """A process whose parent exits is adopted by the first process, which reaps it."""
+    t.run_user("orphan")
+
+
+@lab.test(points=10, depends=["fork-tree"], timeout=8.0)
+def preempt(t):
+    """On one CPU, a process spinning without system calls is preempted by
+    the timer, so a sleeping process gets the CPU back."""
+    t.run_user("preempt", cpus=1)
