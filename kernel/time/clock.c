@@ -3,7 +3,8 @@
  * The TSC counts CPU cycles at a constant rate (QEMU's TCG derives it
  * from the host clock), and all CPUs read the same count, so it measures
  * time from anywhere in the kernel with no lock. Its rate was measured
- * against the PIT (kernel/core/timer.c). */
+ * against the PIT: with the APIC timer's (lapic.c), or else on its own
+ * (kernel/core/timer.c). */
 #include <kernel/types.h>
 #include <kernel/printk.h>
 #include <kernel/timer.h>

@@ -6,6 +6,7 @@
 #include <proc/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
+#include <x86/apic.h>
 #include <x86/uaccess.h>
 
 /* The clocks we keep. The CPU-time clocks need per-task accounting,
@@ -60,7 +61,9 @@ long sys_clock_getres(int clock, struct __kernel_timespec *tp)
 	uint64_t ns;
 	if (!read_clock(clock, &ns))
 		return -EINVAL;
-	return tp ? put_timespec(tp, 1) : 0;    /* the TSC: nanoseconds */
+	/* The coarse clocks move with the tick, the others with the TSC. */
+	bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+	return tp ? put_timespec(tp, coarse ? NSEC_PER_SEC / LAPIC_TIMER_HZ : 1) : 0;
 }
 
 static uint64_t add_saturating(uint64_t a, uint64_t b)

@@ -138,7 +138,7 @@ def segv(t):
     t.forbid(r"^PANIC")
 
 
-@lab.test(points=10, depends=["hello"], timeout=4.0)
+@lab.test(points=10, depends=["fork-tree"], timeout=4.0)
 def brk(t):
     """brk grows and shrinks the heap; new memory reads as zero."""
     t.run_user("brk")

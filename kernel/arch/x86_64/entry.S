@@ -36,6 +36,11 @@ trap_common:
 	testb $3, 24(%rsp)      /* CS, above vector, error code and RIP */
 	jz 1f
 	swapgs
+	/* A program may have set RFLAGS.AC (popf), which would switch SMAP
+	 * off for the kernel; clear it (clac needs SMAP to exist). */
+	pushfq
+	andq $~0x40000, (%rsp)
+	popfq
 1:
 	/* Push order is the reverse of struct trap_frame's field order. */
 	pushq %rax

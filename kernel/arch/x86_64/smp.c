@@ -22,6 +22,7 @@
 #include <x86/fpu.h>
 #include <x86/paging.h>
 #include <x86/percpu.h>
+#include <x86/pvh.h>
 #include <x86/smp.h>
 #include <x86/trap.h>
 
@@ -63,6 +64,20 @@ static void udelay(uint64_t us)
 	uint64_t end = rdtsc() + us * tsc_per_us();
 	while (rdtsc() < end)
 		cpu_relax();
+}
+
+/* The trampoline page must not hold what the boot loader left us. */
+static bool trampoline_page_free(void)
+{
+	extern const struct hvm_start_info *boot_start_info;
+	uint64_t info = virt_to_phys(boot_start_info), cmdline = boot_start_info->cmdline_paddr;
+	bool clash = (info >= TRAMPOLINE_PA && info < TRAMPOLINE_PA + PAGE_SIZE) ||
+		     (cmdline >= TRAMPOLINE_PA - PAGE_SIZE && cmdline < TRAMPOLINE_PA + PAGE_SIZE) ||
+		     (boot_start_info->memmap_paddr >= TRAMPOLINE_PA - PAGE_SIZE &&
+		      boot_start_info->memmap_paddr < TRAMPOLINE_PA + PAGE_SIZE);
+	if (clash)
+		printk("smp: the boot loader's data is at the trampoline page %#x; one CPU\n", TRAMPOLINE_PA);
+	return !clash;
 }
 
 static bool start_cpu(struct cpu *c, struct trampoline_params *tp)
@@ -107,10 +122,16 @@ int smp_boot(void)
 		}
 	cpus[0].apic_id = me;
 	int wanted = ncpus;
+	/* "maxcpus=N" on the command line: start fewer (1 = debug on one). */
 	const char *max = cmdline_get("maxcpus");
-	if (max && *max >= '1' && *max <= '9' && *max - '0' < wanted)
-		wanted = *max - '0';
+	int n = 0;
+	for (const char *p = max; p && *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (*p - '0');
+	if (n >= 1 && n < wanted)
+		wanted = n;
 
+	if (!trampoline_page_free())
+		return 1;
 	pte_t *tables = trampoline_tables();
 	if (!tables) {
 		printk("smp: no page tables for the trampoline; one CPU\n");

@@ -38,7 +38,7 @@ struct cpu {
 	struct task *idle;        /* runs when nothing else can */
 	volatile bool need_resched;   /* the timer says: switch at the next chance */
 
-	/* Statistics, shown by the monitor and at the end of a test run. */
+	/* Statistics, printed when the first process exits (proc/exit.c). */
 	uint64_t ticks, switches, user_ticks;
 
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
