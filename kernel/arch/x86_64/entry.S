@@ -43,21 +43,7 @@ trap_common:
 	popfq
 1:
 	/* Push order is the reverse of struct trap_frame's field order. */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	cld                     /* the C ABI assumes the direction flag is clear */
 	mov %rsp, %rdi
 	call trap_dispatch
@@ -67,21 +53,7 @@ trap_common:
 	.globl trap_return
 trap_return:
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_REGS
 	add $16, %rsp           /* drop vector and error code */
 	testb $3, 8(%rsp)       /* CS: going back to user mode? */
 	jz 1f

@@ -29,21 +29,7 @@ syscall_entry:
 	pushq %rcx                  /* rip */
 	pushq $0                    /* error code */
 	pushq $VEC_SYSCALL          /* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	sti
 	movq %rsp, %rdi
 	call syscall_dispatch
@@ -51,21 +37,7 @@ syscall_entry:
 	jnz trap_return             /* the frame changed in ways sysret cannot restore */
 
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_REGS
 	addq $16, %rsp              /* vector, error code */
 	popq %rcx                   /* rip, for sysret */
 	addq $8, %rsp               /* cs */

@@ -39,7 +39,45 @@ struct trap_frame {
 /* Not a vector: the mark syscall.S leaves in a system call's frame. */
 #define VEC_SYSCALL      0x100
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* The general registers in struct trap_frame order (entry.S, syscall.S):
+ * pushed last-field-first, popped first-field-first. */
+.macro SAVE_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro RESTORE_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+#else
 void trap_dispatch(struct trap_frame *tf);
 /* Frames of user mode have RPL 3 in the saved CS. */
 static inline int trap_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
