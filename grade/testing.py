@@ -112,7 +112,7 @@ class Context:
             self.marks.append(Mark("MISSING", f"the kernel's \"kestrel: init ({program}) exited ...\" line"))
         else:
             self.check(guest.end == host.end,
-                       f"{program} ended the same way in the kernel ({guest.end}) as on Linux ({host.end})")
+                       f"{program} ended with {guest.end} in the kernel; on Linux, with {host.end}")
         return guest
 
     def compare_output(self, expected, got):

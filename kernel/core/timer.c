@@ -33,20 +33,27 @@ void tsc_set_rate(uint64_t cycles_per_us)
 	rate = cycles_per_us ? cycles_per_us : 1;
 }
 
+bool timer_wait_for_tick(void)
+{
+	/* About 2 s (2^32 cycles at a few GHz): the timer does not tick at
+	 * all when Lab 1's exercise is blank. */
+	uint64_t t = timer_ticks(), give_up = rdtsc() + (1ull << 32);
+	while (timer_ticks() == t) {
+		if (rdtsc() > give_up)
+			return false;
+		sti_hlt();
+	}
+	return true;
+}
+
 uint64_t tsc_per_us(void)
 {
 	if (rate)
 		return rate;
 	const uint64_t span = TIMER_HZ / 10;    /* 100 ms */
-	/* Start on a tick edge; give up after about 2 s (2^32 cycles at a
-	 * few GHz) if the timer does not tick at all (Lab 1's exercise). */
-	uint64_t t = timer_ticks(), give_up = rdtsc() + (1ull << 32);
-	while (timer_ticks() == t) {
-		if (rdtsc() > give_up) {
-			printk("timer: no tick to measure the TSC against; assuming 1000 MHz\n");
-			return rate = 1000;
-		}
-		sti_hlt();
+	if (!timer_wait_for_tick()) {
+		printk("timer: no tick to measure the TSC against; assuming 1000 MHz\n");
+		return rate = 1000;
 	}
 	uint64_t start = rdtsc(), t0 = timer_ticks();
 	while (timer_ticks() < t0 + span)

@@ -21,17 +21,10 @@ static void unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_add_heap(struct mm *mm, uint64_t start)
 {
-	int err = vm_add_region(mm, start, start, VM_READ | VM_WRITE, "[heap]");
-	if (err)
-		return err;
-	uint64_t irq = spin_lock_irqsave(&mm->lock);
-	struct vma *v, *tmp;
-	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
-		if (v->start == start && v->end == start)
-			mm->heap = v;
-	mm->brk_start = mm->brk = start;
-	spin_unlock_irqrestore(&mm->lock, irq);
-	return 0;
+	int err = vm_add_region(mm, start, start, VM_READ | VM_WRITE, "[heap]", &mm->heap);
+	if (!err)
+		mm->brk_start = mm->brk = start;
+	return err;
 }
 
 long sys_brk(uint64_t addr)

@@ -40,18 +40,6 @@ static bool break_cow(pte_t *pte, uint64_t page)
 	// LAB 3 END
 }
 
-static bool demand_zero(struct mm *mm, struct vma *v, uint64_t page)
-{
-	struct page *p = alloc_page(ALLOC_ZERO);
-	if (!p)
-		return false;
-	if (pt_map(mm->pml4, page, page_to_phys(p), vm_pte_flags(v->flags)) != 0) {
-		page_put(p);
-		return false;
-	}
-	return true;
-}
-
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 {
 	if (addr >= USER_TOP || !current || !current->mm)
@@ -77,7 +65,7 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 		goto out;
 	pte_t *pte = pt_walk(mm->pml4, page, false);
 	if (!pte || !(*pte & PTE_PRESENT))
-		ok = demand_zero(mm, v, page);
+		ok = vm_map_zero_page(mm, v, page, NULL) == 0;
 	else if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		ok = break_cow(pte, page);
 	else if (!(error_code & PF_PRESENT))

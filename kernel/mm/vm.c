@@ -28,11 +28,6 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-void mm_get(struct mm *mm)
-{
-	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
-}
-
 /* Drops the frames mapped in a user page table at `level` and below. */
 static void put_user_pages(pte_t *table, int level)
 {
@@ -65,8 +60,8 @@ void mm_put(struct mm *mm)
 
 struct vma *vm_find(struct mm *mm, uint64_t addr)
 {
-	struct vma *v, *tmp;
-	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link)
 		if (addr >= v->start && addr < v->end)
 			return v;
 	return NULL;
@@ -74,8 +69,8 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 
 static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
 {
-	struct vma *v, *tmp;
-	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link)
 		if (start < v->end && v->start < end)
 			return NULL;
 	struct vma *n = kzalloc(sizeof(*n));
@@ -92,22 +87,39 @@ static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end, un
 	return n;
 }
 
-int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
+int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name,
+		  struct vma **out)
 {
 	if ((start | end) & (PAGE_SIZE - 1) || start > end || end > USER_TOP)
 		return -EINVAL;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	struct vma *v = insert_region(mm, start, end, flags, name);
 	spin_unlock_irqrestore(&mm->lock, irq);
+	if (out)
+		*out = v;
 	return v ? 0 : -EEXIST;
 }
 
 /* --- loading --------------------------------------------------------------- */
 
 /* The page-table bits for a region's pages. */
-uint64_t vm_pte_flags(unsigned flags)
+static uint64_t pte_flags(unsigned flags)
 {
 	return PTE_USER | (flags & VM_WRITE ? PTE_WRITE : 0) | (flags & VM_EXEC ? 0 : PTE_NX);
+}
+
+int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa)
+{
+	struct page *p = alloc_page(ALLOC_ZERO);
+	if (!p)
+		return -ENOMEM;
+	if (pt_map(mm->pml4, page, page_to_phys(p), pte_flags(v->flags)) != 0) {
+		page_put(p);
+		return -ENOMEM;
+	}
+	if (pa)
+		*pa = page_to_phys(p);
+	return 0;
 }
 
 int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len)
@@ -120,14 +132,9 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len)
 			return -EFAULT;
 		uint64_t pa;
 		if (!pt_translate(mm->pml4, page, &pa, NULL)) {
-			struct page *p = alloc_page(ALLOC_ZERO);
-			if (!p)
-				return -ENOMEM;
-			pa = page_to_phys(p);
-			if (pt_map(mm->pml4, page, pa, vm_pte_flags(v->flags)) != 0) {
-				page_put(p);
-				return -ENOMEM;
-			}
+			int err = vm_map_zero_page(mm, v, page, &pa);
+			if (err)
+				return err;
 		}
 		uint64_t off = va - page, n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
 		if (s)
@@ -183,8 +190,8 @@ struct mm *mm_copy(struct mm *old)
 		return NULL;
 	uint64_t irq = spin_lock_irqsave(&old->lock);
 	int err = 0;
-	struct vma *v, *tmp;
-	list_for_each_entry_safe(v, tmp, &old->vmas, link) {
+	struct vma *v;
+	list_for_each_entry(v, &old->vmas, link) {
 		struct vma *n = insert_region(mm, v->start, v->end, v->flags, v->name);
 		if (!n) {
 			err = -ENOMEM;
@@ -206,7 +213,6 @@ struct mm *mm_copy(struct mm *old)
 	}
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;
-	mm->stack_top = old->stack_top;
 	/* The parent's writable pages just became read-only: drop the
 	 * translations this CPU cached for them. (Threads of the parent on
 	 * other CPUs would need a shootdown too; there are none before

@@ -67,7 +67,7 @@ int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *inf
 		uint64_t start = base + ph[i].p_vaddr;
 		uint64_t end = start + ph[i].p_memsz;
 		int err = vm_add_region(mm, ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE),
-					region_flags(ph[i].p_flags), "[program]");
+					region_flags(ph[i].p_flags), "[program]", NULL);
 		if (err == -EEXIST)
 			return -ENOEXEC;        /* overlapping segments */
 		if (err)

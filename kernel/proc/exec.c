@@ -127,10 +127,9 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	// LAB 3 STUB: goto out;
 	// LAB 3 END
 
-	err = vm_add_region(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_READ | VM_WRITE, "[stack]");
+	err = vm_add_region(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_READ | VM_WRITE, "[stack]", NULL);
 	if (!err)
 		err = vm_write(mm, s.sp, at(&s, s.sp), s.top - s.sp);
-	mm->stack_top = USER_STACK_TOP;
 	*sp = s.sp;
 out:
 	kfree(argp);
@@ -153,9 +152,8 @@ static int load_program(struct task *t, const struct embedded_program *prog,
 	int err = elf_load(mm, prog->data, prog->size, &info);
 	if (!err)
 		err = build_user_stack(mm, &info, argv, envp, argv[0], &sp);
-	if (!err) {
+	if (!err)
 		err = vm_add_heap(mm, ALIGN_UP(info.load_end, PAGE_SIZE));
-	}
 	if (err) {
 		mm_put(mm);
 		return err;
@@ -189,18 +187,12 @@ int process_create_root(const char *name)
 	int err = !t->files || !t->fs || !t->sighand || task_alloc_fpu(t) ? -ENOMEM
 		  : load_program(t, prog, argv, envp);
 	if (err) {
-		files_put(t->files);
-		fs_put(t->fs);
-		sighand_put(t->sighand);
 		task_free(t);
 		return err;
 	}
 	task_start_in_user_mode(t);
 	init_task = t;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_add_tail(&t->thread_link, &t->threads);
-	list_add_tail(&t->all_link, &all_tasks);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	task_add(t);
 	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, prog->size, task_user_regs(t)->rip);
 	sched_add_new(t);
 	return 0;

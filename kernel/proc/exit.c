@@ -57,16 +57,8 @@ void do_exit(int status)
 
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
-	struct mm *mm = t->mm;
 	pt_switch(kernel_pml4);
-	t->mm = NULL;
-	mm_put(mm);
-	files_put(t->files);
-	fs_put(t->fs);
-	sighand_put(t->sighand);
-	t->files = NULL;
-	t->fs = NULL;
-	t->sighand = NULL;
+	task_release_parts(t);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
@@ -88,8 +80,8 @@ void do_exit_group(int status)
 {
 	struct task *me = current, *leader = me->group_leader;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *t, *tmp;
-	list_for_each_entry_safe(t, tmp, &leader->threads, thread_link) {
+	struct task *t;
+	list_for_each_entry(t, &leader->threads, thread_link) {
 		t->exit_status = status;
 		t->group_exiting = true;
 		task_wake(t);           /* a sleeper leaves at its next return to user mode */
@@ -123,8 +115,8 @@ static bool selects(int pid, struct task *c)
 static struct task *find_zombie(struct task *me, int pid, bool *any)
 {
 	*any = false;
-	struct task *c, *tmp;
-	list_for_each_entry_safe(c, tmp, &me->children, sibling) {
+	struct task *c;
+	list_for_each_entry(c, &me->children, sibling) {
 		if (!selects(pid, c))
 			continue;
 		*any = true;

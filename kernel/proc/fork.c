@@ -22,16 +22,6 @@ void task_start_in_user_mode(struct task *t)
 	t->saved_rsp = (uint64_t)sp;
 }
 
-/* Frees a child that never ran. */
-static void discard(struct task *c)
-{
-	mm_put(c->mm);
-	files_put(c->files);
-	fs_put(c->fs);
-	sighand_put(c->sighand);
-	task_free(c);
-}
-
 long sys_fork(void)
 {
 	struct task *p = current;
@@ -48,7 +38,7 @@ long sys_fork(void)
 	c->fs = fs_copy(p->fs);
 	c->sighand = sighand_copy(p->sighand);
 	if (!c->mm || !c->files || !c->fs || !c->sighand || task_alloc_fpu(c)) {
-		discard(c);
+		task_free(c);
 		return -ENOMEM;
 	}
 	fpu_save(c->fpu);           /* the parent's registers, live in the CPU */
@@ -66,9 +56,8 @@ long sys_fork(void)
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	c->parent = p->group_leader;
 	list_add_tail(&c->sibling, &c->parent->children);
-	list_add_tail(&c->thread_link, &c->threads);
-	list_add_tail(&c->all_link, &all_tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	task_add(c);
 
 	int tid = c->tid;
 	sched_add_new(c);

@@ -7,13 +7,8 @@
 #include <proc/sched.h>
 #include <proc/task.h>
 
-struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
+void kthread_prepare_stack(struct task *t, int (*fn)(void *), void *arg)
 {
-	struct task *t = task_alloc(name, true);
-	if (!t)
-		return NULL;
-	t->tid = t->tgid = pid_alloc();
-	t->parent = current;
 	/* The stack context_switch will pop: callee-saved registers, then
 	 * the return address (switch.S reads %rbx and %r12 there). After
 	 * the `ret`, %rsp is the 16-byte aligned top, as calls expect. */
@@ -26,10 +21,17 @@ struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
 	*--sp = 0;                          /* r14 */
 	*--sp = 0;                          /* r15 */
 	t->saved_rsp = (uint64_t)sp;
+}
 
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_add_tail(&t->all_link, &all_tasks);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
+{
+	struct task *t = task_alloc(name, true);
+	if (!t)
+		return NULL;
+	t->tid = t->tgid = pid_alloc();
+	t->parent = current;
+	kthread_prepare_stack(t, fn, arg);
+	task_add(t);
 	sched_add_new(t);
 	return t;
 }

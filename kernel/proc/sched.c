@@ -139,7 +139,6 @@ void sched_add_new(struct task *t)
 void sched_tick(struct trap_frame *tf)
 {
 	struct cpu *c = this_cpu();
-	c->ticks++;
 	if (trap_from_user(tf))
 		c->user_ticks++;
 	timers_run();
@@ -173,14 +172,24 @@ void idle_loop(void)
 
 /* --- creating the per-CPU tasks ------------------------------------------- */
 
+static int idle_main(void *arg)
+{
+	(void)arg;
+	idle_loop();
+}
+
+/* Idle tasks are never in the run queue and have tid 0, as in Linux. The
+ * boot CPU switches to its idle task like to any kernel thread; the
+ * others start running on its stack (smp.c) and never use that frame. */
 struct task *idle_task_create(struct cpu *c)
 {
 	struct task *t = task_alloc("idle", true);
 	if (!t)
 		return NULL;
 	ksnprintf(t->name, sizeof(t->name), "idle/%d", c->id);
+	kthread_prepare_stack(t, idle_main, NULL);
+	t->state = TASK_RUNNING;
 	t->on_rq = true;
-	t->on_cpu = true;
 	t->cpu = c;
 	c->idle = t;
 	return t;
@@ -189,13 +198,8 @@ struct task *idle_task_create(struct cpu *c)
 void sched_start_cpu(struct cpu *c)
 {
 	c->task = c->idle;
+	c->idle->on_cpu = true;
 	percpu_set_kernel_stack((uint64_t)c->idle->kstack_top);
-}
-
-static int idle0_main(void *arg)
-{
-	(void)arg;
-	idle_loop();
 }
 
 void sched_init(void)
@@ -216,19 +220,11 @@ void sched_init(void)
 	boot->cpu = c;
 	c->task = boot;
 
-	struct task *idle = kthread_create("idle/0", idle0_main, NULL);
-	if (!idle) {
+	c->online = true;
+	if (!idle_task_create(c)) {
 		/* No kernel stacks without the kernel's page tables (Lab 2):
 		 * kmain stays the only task, and nothing may sleep. */
 		printk("sched: cannot create tasks (no kernel stacks); kmain runs alone\n");
 		c->idle = boot;
-		c->online = true;
-		return;
 	}
-	/* kthread_create queued it as an ordinary task: take it back out. */
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
-	list_del(&idle->run_link);
-	spin_unlock_irqrestore(&sched_lock, flags);
-	c->idle = idle;
-	c->online = true;
 }

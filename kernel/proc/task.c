@@ -5,6 +5,7 @@
 #include <kernel/errno.h>
 #include <mm/kmalloc.h>
 #include <mm/kstack.h>
+#include <mm/vm.h>
 #include <proc/task.h>
 
 struct spinlock tasklist_lock = SPINLOCK_INIT("tasklist");
@@ -38,7 +39,7 @@ int pid_alloc(void)
 
 static void pid_free(int pid)
 {
-	if (pid <= 0)
+	if (pid <= 1)           /* 0: no pid; 1 is never handed out */
 		return;
 	uint64_t flags = spin_lock_irqsave(&pid_lock);
 	pid_used[pid / 64] &= ~(1ull << (pid % 64));
@@ -56,11 +57,6 @@ int task_alloc_fpu(struct task *t)
 	return 0;
 }
 
-void task_set_name(struct task *t, const char *name)
-{
-	strlcpy(t->name, name, sizeof(t->name));
-}
-
 struct task *task_alloc(const char *name, bool with_kstack)
 {
 	struct task *t = kzalloc(sizeof(*t));
@@ -70,7 +66,7 @@ struct task *task_alloc(const char *name, bool with_kstack)
 		kfree(t);
 		return NULL;
 	}
-	task_set_name(t, name);
+	strlcpy(t->name, name, sizeof(t->name));
 	t->state = TASK_SLEEPING;       /* not runnable until sched_add_new */
 	list_init(&t->run_link);
 	list_init(&t->children);
@@ -83,33 +79,43 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	return t;
 }
 
-/* Frees what is left of a task that has exited and been collected. */
+void task_add(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_add_tail(&t->thread_link, &t->group_leader->threads);
+	list_add_tail(&t->all_link, &all_tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void task_release_parts(struct task *t)
+{
+	mm_put(t->mm);
+	files_put(t->files);
+	fs_put(t->fs);
+	sighand_put(t->sighand);
+	t->mm = NULL;
+	t->files = NULL;
+	t->fs = NULL;
+	t->sighand = NULL;
+}
+
+/* Frees what is left of a task: one that exited and was collected, or
+ * one that never ran. */
 void task_free(struct task *t)
 {
 	/* It may still be finishing its last switch on another CPU. */
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 		__asm__ __volatile__("pause");
+	task_release_parts(t);
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_del(&t->all_link);
+	list_del(&t->thread_link);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	if (t->tid > 1 || (t->tid == 1 && t != init_task))
-		pid_free(t->tid);
+	pid_free(t->tid);
 	if (t->kstack_top)
 		kstack_free(t->kstack_top);
 	kfree(t->fpu);
 	kfree(t);
-}
-
-struct task *task_find(int tid)
-{
-	struct task *t;
-	struct list_head *pos;
-	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
-		t = list_entry(pos, struct task, all_link);
-		if (t->tid == tid)
-			return t;
-	}
-	return NULL;
 }
 
 /* --- the shared parts ------------------------------------------------------ */

@@ -40,8 +40,8 @@ void wait_finish(struct wait_queue *wq, struct waiter *w)
 static void wake(struct wait_queue *wq, bool all)
 {
 	uint64_t flags = spin_lock_irqsave(&wq->lock);
-	struct waiter *w, *tmp;
-	list_for_each_entry_safe(w, tmp, &wq->waiters, link) {
+	struct waiter *w;
+	list_for_each_entry(w, &wq->waiters, link) {
 		task_wake(w->task);
 		if (!all && w->exclusive)
 			break;
@@ -84,16 +84,13 @@ bool schedule_until(uint64_t deadline_ns)
 	return clock_now_ns() < deadline_ns;
 }
 
-bool sleep_until(uint64_t deadline_ns)
+void sleep_until(uint64_t deadline_ns)
 {
+	/* Woken early, it sleeps again: signals will end the sleep (EINTR). */
 	while (clock_now_ns() < deadline_ns) {
 		current->state = TASK_SLEEPING;
-		if (!schedule_until(deadline_ns))
-			break;
-		/* Woken early: signals will end the sleep here (EINTR). */
+		schedule_until(deadline_ns);
 	}
-	current->state = TASK_RUNNING;
-	return true;
 }
 
 /* --- timers ---------------------------------------------------------------- */

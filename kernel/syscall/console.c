@@ -5,6 +5,7 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <linux/uio.h>
+#include <mm/kmalloc.h>
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
 
@@ -41,38 +42,36 @@ long sys_write(int fd, const void *buf, size_t count)
 	return console_write_user(buf, count);
 }
 
+/* Copies the whole vector in once and checks it before anything is
+ * written, as Linux does (a bad length fails the call up front). A fault
+ * after some bytes went out returns the count written so far. */
 long sys_writev(int fd, const struct iovec *uiov, int iovcnt)
 {
 	if (!is_console(fd))
 		return -EBADF;
 	if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
 		return -EINVAL;
-	/* Check every vector before writing anything, as Linux does. */
-	struct iovec iov[16];
+	struct iovec small[8], *iov = iovcnt <= 8 ? small : kmalloc(iovcnt * sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	long err = copy_from_user(iov, uiov, iovcnt * sizeof(*iov));
 	size_t total = 0;
-	for (int base = 0; base < iovcnt; base += 16) {
-		int n = iovcnt - base < 16 ? iovcnt - base : 16;
-		if (copy_from_user(iov, uiov + base, n * sizeof(iov[0])))
-			return -EFAULT;
-		for (int i = 0; i < n; i++) {
-			if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len < total)
-				return -EINVAL;
-			total += iov[i].iov_len;
-		}
+	for (int i = 0; !err && i < iovcnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len < total)
+			err = -EINVAL;
+		total += iov[i].iov_len;
 	}
 	long written = 0;
-	for (int base = 0; base < iovcnt; base += 16) {
-		int n = iovcnt - base < 16 ? iovcnt - base : 16;
-		if (copy_from_user(iov, uiov + base, n * sizeof(iov[0])))
-			return written ? written : -EFAULT;
-		for (int i = 0; i < n; i++) {
-			long r = console_write_user(iov[i].iov_base, iov[i].iov_len);
-			if (r < 0)
-				return written ? written : r;
+	for (int i = 0; !err && i < iovcnt; i++) {
+		long r = console_write_user(iov[i].iov_base, iov[i].iov_len);
+		if (r < 0)
+			err = r;
+		else
 			written += r;
-			if ((size_t)r < iov[i].iov_len)
-				return written;
-		}
+		if (r < 0 || (size_t)r < iov[i].iov_len)
+			break;
 	}
-	return written;
+	if (iov != small)
+		kfree(iov);
+	return written ? written : err;
 }

@@ -69,7 +69,6 @@ static void udelay(uint64_t us)
 /* The trampoline page must not hold what the boot loader left us. */
 static bool trampoline_page_free(void)
 {
-	extern const struct hvm_start_info *boot_start_info;
 	uint64_t info = virt_to_phys(boot_start_info), cmdline = boot_start_info->cmdline_paddr;
 	bool clash = (info >= TRAMPOLINE_PA && info < TRAMPOLINE_PA + PAGE_SIZE) ||
 		     (cmdline >= TRAMPOLINE_PA - PAGE_SIZE && cmdline < TRAMPOLINE_PA + PAGE_SIZE) ||
@@ -116,10 +115,8 @@ int smp_boot(void)
 	 * guaranteed to start with it. */
 	uint32_t me = lapic_id();
 	for (int i = 1; i < ncpus; i++)
-		if (cpus[i].apic_id == me) {
+		if (cpus[i].apic_id == me)
 			cpus[i].apic_id = cpus[0].apic_id;
-			cpus[0].apic_id = me;
-		}
 	cpus[0].apic_id = me;
 	int wanted = ncpus;
 	/* "maxcpus=N" on the command line: start fewer (1 = debug on one). */

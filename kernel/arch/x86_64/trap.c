@@ -15,6 +15,7 @@
 #include <x86/paging.h>
 #include <mm/mm.h>
 #include <mm/kstack.h>
+#include <mm/vm.h>
 #include <proc/exit.h>
 #include <proc/task.h>
 #include <proc/user_return.h>
@@ -90,11 +91,18 @@ void trap_print_frame(const struct trap_frame *tf)
 	printk("  CR0=%016lx  CR3=%016lx  CR4=%016lx\n", read_cr0(), read_cr3(), read_cr4());
 }
 
-static void handle_irq(struct trap_frame *tf)
+/* A hardware interrupt: a legacy IRQ through the PIC, or one of the
+ * local APIC's vectors (whose handlers acknowledge it themselves). */
+static void handle_interrupt(struct trap_frame *tf)
 {
+	if (tf->vector >= IRQ_BASE + 16) {
+		if (vector_handlers[tf->vector])
+			vector_handlers[tf->vector](tf);
+		return;
+	}
 	int irq = tf->vector - IRQ_BASE;
-	/* Acknowledge first: a handler may not return here (Lab 3 switches
-	 * tasks from the timer interrupt). */
+	/* Acknowledge first: a handler may not return here (the scheduler
+	 * switches tasks on the way back to user mode). */
 	pic_eoi(irq);
 	if (irq_handlers[irq])
 		irq_handlers[irq](tf);
@@ -141,6 +149,13 @@ static const char *signal_name(int sig)
 	}
 }
 
+/* Is the page at addr shared copy-on-write? Says why a write faulted. */
+static bool cow_page(uint64_t addr)
+{
+	uint64_t flags;
+	return current->mm && pt_translate(current->mm->pml4, addr, NULL, &flags) && (flags & PTE_COW);
+}
+
 /* The program did something the CPU refused. Signal handlers do not exist
  * yet, so the signal's default action applies: the process ends, and its
  * parent's wait4 sees "killed by sig". */
@@ -153,7 +168,8 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 		uint64_t err = tf->error_code;
 		ksnprintf(why, sizeof(why), "%s %#lx (%s)",
 			  err & PF_FETCH ? "executing at" : err & PF_WRITE ? "writing" : "reading",
-			  cr2, err & PF_PRESENT ? "not allowed" : "nothing mapped");
+			  cr2, !(err & PF_PRESENT) ? "nothing mapped" :
+			  cow_page(cr2) ? "a copy-on-write page that was not copied" : "not allowed");
 	} else {
 		ksnprintf(why, sizeof(why), "%s, error code %#lx", trap_name(tf->vector), tf->error_code);
 	}
@@ -161,16 +177,8 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 	do_exit_group(W_SIGNALED(sig));
 }
 
-static void user_trap(struct trap_frame *tf)
+static void user_exception(struct trap_frame *tf)
 {
-	if (tf->vector >= IRQ_BASE) {
-		if (tf->vector < IRQ_BASE + 16)
-			handle_irq(tf);
-		else if (vector_handlers[tf->vector])
-			vector_handlers[tf->vector](tf);
-		user_return_work(tf);
-		return;
-	}
 	uint64_t cr2 = read_cr2();
 	sti();          /* the program ran with interrupts on: so may we */
 	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(cr2, tf->error_code, tf)) {
@@ -193,17 +201,14 @@ static bool fixup_uaccess(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (trap_from_user(tf)) {
-		user_trap(tf);
-		return;
-	}
-	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
-		handle_irq(tf);
-		return;
-	}
 	if (tf->vector >= IRQ_BASE) {
-		if (vector_handlers[tf->vector])
-			vector_handlers[tf->vector](tf);
+		handle_interrupt(tf);
+		if (trap_from_user(tf))
+			user_return_work(tf);
+		return;
+	}
+	if (trap_from_user(tf)) {
+		user_exception(tf);
 		return;
 	}
 	if (tf->vector == T_BREAKPOINT) {

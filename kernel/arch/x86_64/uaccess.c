@@ -50,24 +50,25 @@ uint64_t uaccess_fixup_address(uint64_t ip)
 	return 0;
 }
 
-long copy_from_user(void *dst, const void *user_src, size_t n)
+/* Copies n bytes from src to dst, one of which is the user pointer. */
+static long copy_checked(void *dst, const void *src, const void *user, size_t n)
 {
-	if (!access_ok(user_src, n))
+	if (!access_ok(user, n))
 		return -EFAULT;
 	user_access_begin();
-	size_t left = __copy_user(dst, user_src, n);
+	size_t left = __copy_user(dst, src, n);
 	user_access_end();
 	return left ? -EFAULT : 0;
 }
 
+long copy_from_user(void *dst, const void *user_src, size_t n)
+{
+	return copy_checked(dst, user_src, user_src, n);
+}
+
 long copy_to_user(void *user_dst, const void *src, size_t n)
 {
-	if (!access_ok(user_dst, n))
-		return -EFAULT;
-	user_access_begin();
-	size_t left = __copy_user(user_dst, src, n);
-	user_access_end();
-	return left ? -EFAULT : 0;
+	return copy_checked(user_dst, src, user_dst, n);
 }
 
 long strncpy_from_user(char *dst, const char *user_src, size_t max)

@@ -41,6 +41,12 @@ static inline void list_del(struct list_head *n)
 /* Adds n right before head: at the end of the list. */
 static inline void list_add_tail(struct list_head *n, struct list_head *head) { list_insert(n, head->prev, head); }
 
+/* Iterates over the elements of a list that the loop does not change. */
+#define list_for_each_entry(pos, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+
 /* Iterates over the elements; `tmp` makes it safe to list_del(pos). */
 #define list_for_each_entry_safe(pos, tmp, head, member) \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member), \

@@ -30,7 +30,6 @@ struct mm {
 	struct list_head vmas;
 	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
 	uint64_t brk_start, brk;
-	uint64_t stack_top;
 };
 
 #define USER_STACK_TOP   0x00007ffffffff000ull
@@ -39,11 +38,12 @@ struct mm {
 struct mm *mm_create(void);
 /* fork: a copy whose writable pages are shared copy-on-write. */
 struct mm *mm_copy(struct mm *old);
-void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
-/* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one. */
-int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
+/* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one.
+ * *out (if not NULL) gets the new region. */
+int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name,
+		  struct vma **out);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
 /* Copies len bytes from the kernel to va in mm (mm need not be the live
  * address space), allocating zeroed pages as needed (loading programs). */
@@ -52,6 +52,6 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
 /* Creates the empty heap region at start (page-aligned): brk's. */
 int vm_add_heap(struct mm *mm, uint64_t start);
 
-/* The page-table bits for pages of a region with these VM_* flags. */
-uint64_t vm_pte_flags(unsigned flags);
+/* Gives page (in region v) a zeroed frame; its physical address in *pa. */
+int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa);
 

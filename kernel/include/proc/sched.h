@@ -36,6 +36,8 @@ void sched_preempt_point(void);
 /* Kernel threads: fn(arg) runs in its own task; returning from fn ends
  * the thread (as kthread_exit does). */
 struct task *kthread_create(const char *name, int (*fn)(void *), void *arg);
+/* Prepares t's kernel stack so that its first switch-in calls fn(arg). */
+void kthread_prepare_stack(struct task *t, int (*fn)(void *), void *arg);
 void __attribute__((noreturn)) kthread_exit(int code);
 /* Waits for a kernel thread to end and frees it; returns fn's result. */
 int kthread_join(struct task *t);

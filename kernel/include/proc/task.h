@@ -109,12 +109,15 @@ extern struct spinlock tasklist_lock;
 extern struct list_head all_tasks;
 
 struct task *task_alloc(const char *name, bool with_kstack);
+/* Makes t visible: in its thread group and the list of all tasks. */
+void task_add(struct task *t);
+/* Drops t's mm, files, fs and sighand (exit does it early; task_free
+ * does it for tasks that never ran). */
+void task_release_parts(struct task *t);
 void task_free(struct task *t);
 /* User tasks get room for their SSE registers. */
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
-struct task *task_find(int tid);        /* with tasklist_lock held */
-void task_set_name(struct task *t, const char *name);
 
 struct files *files_alloc(void);
 struct files *files_copy(struct files *f);

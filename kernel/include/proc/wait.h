@@ -45,9 +45,8 @@ void wake_up_one(struct wait_queue *wq);
  * false if the deadline passed. The caller has marked itself asleep. */
 bool schedule_until(uint64_t deadline_ns);
 
-/* Sleeps until the deadline (nanosleep). Returns true; false will mean
- * "interrupted" once signals exist. */
-bool sleep_until(uint64_t deadline_ns);
+/* Sleeps until the deadline (nanosleep). */
+void sleep_until(uint64_t deadline_ns);
 
 /* Returns 0 once cond holds, -ETIMEDOUT if the deadline passes first. */
 #define wait_event(wq, cond, deadline) ({                               \

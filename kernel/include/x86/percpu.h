@@ -39,7 +39,7 @@ struct cpu {
 	volatile bool need_resched;   /* the timer says: switch at the next chance */
 
 	/* Statistics, printed when the first process exits (proc/exit.c). */
-	uint64_t ticks, switches, user_ticks;
+	uint64_t switches, user_ticks;
 
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss tss __aligned(16);

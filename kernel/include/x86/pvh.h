@@ -29,3 +29,6 @@ struct hvm_memmap_entry {
 };
 
 #define E820_RAM 1
+
+/* The structure this kernel was booted with (core/main.c). */
+extern const struct hvm_start_info *boot_start_info;
