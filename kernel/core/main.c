@@ -5,6 +5,7 @@
 #include <kernel/panic.h>
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
+#include <fs/rootfs.h>
 #include <kernel/timer.h>
 #include <x86/cpu.h>
 #include <x86/idt.h>
@@ -24,17 +25,16 @@
 #include <x86/fpu.h>
 #include <x86/percpu.h>
 #include <x86/smp.h>
+#include <drivers/mem.h>
+#include <drivers/tty.h>
+#include <drivers/pci.h>
+#include <block/bcache.h>
 
 void monitor_run(void);
 
 /* The boot loader's start_info (through the direct map once mm_init has
  * run). Exposed for debugging: `p *boot_start_info` in gdb. */
 const struct hvm_start_info *boot_start_info;
-
-static void serial_interrupt(struct trap_frame *tf)
-{
-	(void)tf;   /* the monitor polls the UART; the interrupt just wakes hlt */
-}
 
 void kmain(uint64_t start_info_pa)
 {
@@ -53,8 +53,8 @@ void kmain(uint64_t start_info_pa)
 	boot_start_info = phys_to_virt(start_info_pa);
 	pic_init();
 	timer_init();
-	irq_register(IRQ_COM1, serial_interrupt);
-	pic_unmask(IRQ_COM1);
+	tty_init();         /* COM1's input interrupt: typing goes to the tty */
+	mem_devices_init();
 	sched_init();
 	syscall_init_cpu();
 	fpu_init_cpu();
@@ -67,6 +67,10 @@ void kmain(uint64_t start_info_pa)
 	if (paging_enabled() && lapic_init())
 		smp_boot();
 	clock_init();
+	/* Devices, then the file tree on them. */
+	pci_init();
+	bcache_init();
+	vfs_init();
 
 	if (ktest_run_selected())
 		panic("ktest_run_selected returned");

@@ -4,14 +4,15 @@
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/power.h>
+#include <fs/fs.h>
 #include <kernel/cmdline.h>
 #include <kernel/backtrace.h>
 #include <kernel/timer.h>
 #include <kernel/string.h>
 #include <x86/cpu.h>
-#include <x86/serial.h>
 #include <mm/page_alloc.h>
 #include <mm/kmalloc.h>
+#include <drivers/tty.h>
 
 static void cmd_help(void);
 static void cmd_ticks(void) { printk("%lu ticks (%d Hz)\n", timer_ticks(), TIMER_HZ); }
@@ -19,7 +20,11 @@ static void cmd_cmdline(void) { printk("\"%s\"\n", cmdline_raw()); }
 static void cmd_backtrace(void) { backtrace(); }
 static void cmd_int3(void) { __asm__ __volatile__("int3"); }
 static void cmd_panic(void) { panic("requested from the monitor"); }
-static void cmd_poweroff(void) { poweroff(POWEROFF_OK); }
+static void cmd_poweroff(void)
+{
+	sync_filesystems(NULL);     /* a disk may be mounted: keep it consistent */
+	poweroff(POWEROFF_OK);
+}
 
 static void cmd_mem(void)
 {
@@ -57,29 +62,15 @@ static void cmd_help(void)
 		printk("  %-10s %s\n", commands[i].name, commands[i].help);
 }
 
-/* Reads a line, echoing it, sleeping in hlt until the UART interrupts. */
+/* Reads a line. The console tty owns the UART's input: its interrupt
+ * handler echoes and edits what is typed, and the monitor takes whole
+ * lines from it, sleeping in hlt until an interrupt (typing, or the
+ * timer) may have brought one. The monitor runs only when no init
+ * process was started, so no user program reads the tty meanwhile. */
 static void read_line(char *buf, size_t size)
 {
-	size_t n = 0;
-	for (;;) {
-		int c = serial_getc();
-		if (c < 0) {
-			sti_hlt();
-			continue;
-		}
-		if (c == '\r' || c == '\n') {
-			printk("\n");
-			break;
-		}
-		if ((c == 0x7f || c == '\b') && n > 0) {
-			n--;
-			printk("\b \b");
-		} else if (c >= ' ' && n + 1 < size) {
-			buf[n++] = c;
-			printk("%c", c);
-		}
-	}
-	buf[n] = '\0';
+	while (tty_read_line_nowait(buf, size) < 0)
+		sti_hlt();
 }
 
 void monitor_run(void)

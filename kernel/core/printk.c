@@ -8,12 +8,22 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 
-void console_write(const char *s, unsigned long len)
+static void write_locked(const char *s, unsigned long len, void (*putc)(char))
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);
 	for (unsigned long i = 0; i < len; i++)
-		serial_putc(s[i]);
+		putc(s[i]);
 	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_write(const char *s, unsigned long len)
+{
+	write_locked(s, len, serial_putc);
+}
+
+void console_write_raw(const char *s, unsigned long len)
+{
+	write_locked(s, len, serial_putc_raw);
 }
 
 void console_force_unlock(void)

@@ -27,6 +27,8 @@
 #include <proc/programs.h>
 #include <proc/sched.h>
 #include <proc/task.h>
+#include <fs/vfs.h>
+#include <fs/fdtable.h>
 #include <x86/cpu.h>
 #include <x86/gdt.h>
 
@@ -170,14 +172,67 @@ static int load_program(struct task *t, const struct embedded_program *prog,
 	return 0;
 }
 
+/* A program from the file tree, read whole into memory (execve of Lab 4
+ * maps files instead). The caller kfrees prog->data. */
+static int program_read(const char *path, struct embedded_program *prog)
+{
+	struct file *f;
+	int err = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
+	if (err)
+		return err;
+	uint64_t size = f->inode->size;
+	uint8_t *data = S_ISREG(f->inode->mode) ? kmalloc(size ? size : 1) : NULL;
+	ssize_t n = data ? kernel_read(f, data, size, 0) : S_ISREG(f->inode->mode) ? -ENOMEM : -EACCES;
+	file_put(f);
+	if (n >= 0 && (uint64_t)n != size)
+		n = -EIO;
+	if (n < 0) {
+		kfree(data);
+		return n;
+	}
+	prog->name = path;
+	prog->data = data;
+	prog->size = size;
+	return 0;
+}
+
+/* fds 0, 1 and 2 of the first process: the console, as Linux's
+ * console_on_rootfs() does. */
+static void open_console(struct task *t)
+{
+	struct file *f;
+	int err = vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f);
+	if (err) {
+		printk("kestrel: warning: unable to open an initial console: error %d\n", err);
+		return;
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		file_get(f);
+		files_install(t->files, f, false, fd);
+	}
+	file_put(f);
+}
+
 int process_create_root(const char *name)
 {
-	const struct embedded_program *prog = program_find(name);
-	if (!prog)
+	/* A path is a file of the tree; a plain name, a program built into
+	 * the kernel (Lab 3's tests, before there were files). */
+	struct embedded_program from_file;
+	const struct embedded_program *prog = &from_file;
+	if (strchr(name, '/')) {
+		int err = program_read(name, &from_file);
+		if (err)
+			return err;
+	} else if (!(prog = program_find(name))) {
 		return -ENOENT;
-	struct task *t = task_alloc(name, true);
-	if (!t)
+	}
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	struct task *t = task_alloc(base, true);
+	if (!t) {
+		if (prog == &from_file)
+			kfree((void *)from_file.data);
 		return -ENOMEM;
+	}
 	t->tid = t->tgid = 1;
 	t->files = files_alloc();
 	t->fs = fs_alloc();
@@ -186,14 +241,18 @@ int process_create_root(const char *name)
 	const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
 	int err = !t->files || !t->fs || !t->sighand || task_alloc_fpu(t) ? -ENOMEM
 		  : load_program(t, prog, argv, envp);
+	uint64_t size = prog->size;
+	if (prog == &from_file)
+		kfree((void *)from_file.data);
 	if (err) {
 		task_free(t);
 		return err;
 	}
+	open_console(t);
 	task_start_in_user_mode(t);
 	init_task = t;
 	task_add(t);
-	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, prog->size, task_user_regs(t)->rip);
+	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, size, task_user_regs(t)->rip);
 	sched_add_new(t);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <proc/sched.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
+#include <fs/fs.h>
 #include <x86/paging.h>
 #include <x86/uaccess.h>
 
@@ -31,6 +32,14 @@ static void __attribute__((noreturn)) init_exited(int status)
 		printk("kestrel: init (%s) exited with code %d\n", current->name, (status >> 8) & 0xff);
 	else
 		printk("kestrel: init (%s) killed by signal %d\n", current->name, status & 0x7f);
+	/* Close init's files first (a file unlinked while open is freed on the
+	 * disk only when closed), then write back what is still only in
+	 * memory before the power goes. */
+	pt_switch(kernel_pml4);
+	task_release_parts(current);
+	int err = sync_filesystems(NULL);
+	if (err)
+		printk("kestrel: writing the filesystems back failed: error %d\n", err);
 	poweroff(POWEROFF_OK);
 }
 

@@ -122,52 +122,6 @@ void task_free(struct task *t)
 
 static bool ref_put(int *r) { return __atomic_sub_fetch(r, 1, __ATOMIC_ACQ_REL) == 0; }
 
-struct files *files_alloc(void)
-{
-	struct files *f = kzalloc(sizeof(*f));
-	if (f) {
-		f->refcount = 1;
-		f->lock = (struct spinlock)SPINLOCK_INIT("files");
-	}
-	return f;
-}
-
-struct files *files_copy(struct files *old)
-{
-	(void)old;      /* nothing to copy until file descriptors exist */
-	return files_alloc();
-}
-
-void files_put(struct files *f)
-{
-	if (f && ref_put(&f->refcount))
-		kfree(f);
-}
-
-struct fs *fs_alloc(void)
-{
-	struct fs *f = kzalloc(sizeof(*f));
-	if (f) {
-		f->refcount = 1;
-		f->umask = 022;
-	}
-	return f;
-}
-
-struct fs *fs_copy(struct fs *old)
-{
-	struct fs *f = fs_alloc();
-	if (f)
-		f->umask = old->umask;
-	return f;
-}
-
-void fs_put(struct fs *f)
-{
-	if (f && ref_put(&f->refcount))
-		kfree(f);
-}
-
 struct sighand *sighand_alloc(void)
 {
 	struct sighand *s = kzalloc(sizeof(*s));

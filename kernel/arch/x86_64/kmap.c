@@ -150,19 +150,59 @@ bool kernel_readable(uint64_t va, uint64_t len)
 	return true;
 }
 
+/* Maps [pa, pa + size) at va onwards, uncached, skipping pages already
+ * mapped (the direct map's RAM, or an earlier call for the same page). */
+static bool map_uncached(uint64_t va, uint64_t pa, uint64_t size)
+{
+	/* PCD and PWT make the page "uncacheable" in the default PAT. */
+	const uint64_t flags = PTE_WRITE | PTE_NX | PTE_GLOBAL | PTE_PCD | PTE_PWT;
+	uint64_t off = pa & (PAGE_SIZE - 1);
+	for (uint64_t p = 0; p < off + size; p += PAGE_SIZE) {
+		if (pt_translate(kernel_pml4, va - off + p, NULL, NULL))
+			continue;
+		if (pt_map(kernel_pml4, va - off + p, pa - off + p, flags) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Can [pa, pa + size) use its direct-map address? Only if that lies below
+ * the kernel stacks and in top-level (PML4) entries made at boot: every
+ * address space copied those entries when it was created, and a new one
+ * would never reach them. Device BARs above 512 GiB are not. */
+static bool direct_map_reaches(uint64_t pa, uint64_t size)
+{
+	uint64_t last = pa + size - 1;
+	if (last < pa || last >= KSTACK_AREA_BASE - DIRECT_MAP_BASE)
+		return false;
+	for (uint64_t va = (uint64_t)phys_to_virt(pa); ; va += 1ull << 39) {
+		if (!(kernel_pml4[pt_index(va, 4)] & PTE_PRESENT))
+			return false;
+		if (pt_index(va, 4) == pt_index((uint64_t)phys_to_virt(last), 4))
+			return true;
+	}
+}
+
+/* Other device memory goes into a window next to the kernel stacks,
+ * whose top-level entry exists from boot (build_kernel_tables). */
+#define MMIO_WINDOW_BASE (KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
+#define MMIO_WINDOW_SIZE (64ull << 30)
+static_assert(((MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE - 1) >> 39) == (KSTACK_AREA_BASE >> 39),
+	      "the MMIO window shares the kernel stacks' PML4 entry");
+static uint64_t mmio_window_next = MMIO_WINDOW_BASE;
+
 void *kmap_mmio(uint64_t pa, uint64_t size)
 {
-	if (!on_own_tables)
+	if (!on_own_tables || size == 0)
 		return NULL;
-	/* Device registers must not be cached: PCD and PWT make the page
-	 * "uncacheable" in the default PAT. Called at boot, one CPU only. */
-	const uint64_t flags = PTE_WRITE | PTE_NX | PTE_GLOBAL | PTE_PCD | PTE_PWT;
-	for (uint64_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + size; p += PAGE_SIZE) {
-		uint64_t va = (uint64_t)phys_to_virt(p);
-		if (pt_translate(kernel_pml4, va, NULL, NULL))
-			continue;
-		if (pt_map(kernel_pml4, va, p, flags) != 0)
-			return NULL;
-	}
-	return phys_to_virt(pa);
+	/* Called at boot, one CPU at a time (drivers' probes). */
+	if (direct_map_reaches(pa, size))
+		return map_uncached((uint64_t)phys_to_virt(pa), pa, size) ? phys_to_virt(pa) : NULL;
+	uint64_t off = pa & (PAGE_SIZE - 1);
+	uint64_t span = ALIGN_UP(off + size, PAGE_SIZE);
+	if (span > MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE - mmio_window_next)
+		return NULL;
+	uint64_t va = mmio_window_next + off;
+	mmio_window_next += span;
+	return map_uncached(va, pa, size) ? (void *)va : NULL;
 }

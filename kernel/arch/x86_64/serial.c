@@ -26,13 +26,18 @@ void serial_init(void)
 	outb(COM1 + REG_IER, 0x01);      /* interrupt when a byte arrives */
 }
 
-void serial_putc(char c)
+void serial_putc_raw(char c)
 {
-	if (c == '\n')
-		serial_putc('\r');
 	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
 		cpu_relax();
 	outb(COM1 + REG_DATA, c);
+}
+
+void serial_putc(char c)
+{
+	if (c == '\n')
+		serial_putc_raw('\r');
+	serial_putc_raw(c);
 }
 
 int serial_getc(void)

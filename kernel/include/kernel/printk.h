@@ -6,5 +6,8 @@
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 void console_write(const char *s, unsigned long len);
+/* The bytes as they are, no "\n" -> "\r\n": for the console tty, which
+ * applies its termios output flags (OPOST, ONLCR) itself. */
+void console_write_raw(const char *s, unsigned long len);
 /* For panic: another CPU may have stopped while holding the console. */
 void console_force_unlock(void);

@@ -21,6 +21,8 @@
 #include <x86/percpu.h>
 #include <x86/trap.h>
 #include <x86/fpu.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 
 enum task_state {
 	TASK_RUNNING,       /* running, or waiting in the run queue */
@@ -29,19 +31,6 @@ enum task_state {
 };
 
 struct mm;
-
-/* The file-descriptor table. Lab 3 has only the console (fds 0-2); the
- * files issue fills it with struct file pointers. */
-struct files {
-	int refcount;
-	struct spinlock lock;
-};
-
-/* The filesystem context: cwd and root come with the files issue. */
-struct fs {
-	int refcount;
-	unsigned umask;
-};
 
 #define NSIG 64
 /* What each signal does (struct sigaction in the kernel's own form). */
@@ -119,12 +108,6 @@ void task_free(struct task *t);
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
 
-struct files *files_alloc(void);
-struct files *files_copy(struct files *f);
-void files_put(struct files *f);
-struct fs *fs_alloc(void);
-struct fs *fs_copy(struct fs *f);
-void fs_put(struct fs *f);
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_copy(struct sighand *s);
 void sighand_put(struct sighand *s);

@@ -17,6 +17,10 @@ long sys_wait4(int pid, int *status, int options, void *rusage);
 long sys_getpid(void);
 long sys_getppid(void);
 long sys_gettid(void);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
 long sys_sched_yield(void);
 long sys_set_tid_address(int *tidptr);
 long sys_arch_prctl(int code, uint64_t addr);
@@ -24,9 +28,6 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t s
 long sys_uname(void *buf);
 long sys_getcpu(unsigned *cpu, unsigned *node, void *cache);
 
-/* syscall/console.c */
-long sys_write(int fd, const void *buf, size_t count);
-long sys_writev(int fd, const struct iovec *iov, int iovcnt);
 
 /* time/time_syscalls.c */
 long sys_clock_gettime(int clock, struct __kernel_timespec *tp);
@@ -36,3 +37,64 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 
 /* mm/brk.c */
 long sys_brk(uint64_t addr);
+
+/* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,
+ * attr.c, cwd.c, readdir.c) */
+long sys_openat(int dirfd, const char *path, int flags, unsigned mode);
+long sys_open(const char *path, int flags, unsigned mode);
+long sys_creat(const char *path, unsigned mode);
+long sys_close(int fd);
+long sys_read(int fd, void *buf, size_t count);
+long sys_write(int fd, const void *buf, size_t count);
+long sys_pread64(int fd, void *buf, size_t count, int64_t pos);
+long sys_pwrite64(int fd, const void *buf, size_t count, int64_t pos);
+long sys_readv(int fd, const struct iovec *iov, int iovcnt);
+long sys_writev(int fd, const struct iovec *iov, int iovcnt);
+long sys_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h);
+long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h);
+long sys_lseek(int fd, int64_t offset, unsigned whence);
+long sys_fsync(int fd);
+long sys_fdatasync(int fd);
+long sys_sync(void);
+long sys_dup(int fd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, int flags);
+long sys_fcntl(int fd, unsigned cmd, uint64_t arg);
+long sys_newfstatat(int dirfd, const char *path, void *statbuf, int flags);
+long sys_stat(const char *path, void *statbuf);
+long sys_lstat(const char *path, void *statbuf);
+long sys_fstat(int fd, void *statbuf);
+long sys_statx(int dirfd, const char *path, int flags, unsigned mask, void *buf);
+long sys_statfs(const char *path, void *buf);
+long sys_fstatfs(int fd, void *buf);
+long sys_mkdirat(int dirfd, const char *path, unsigned mode);
+long sys_mkdir(const char *path, unsigned mode);
+long sys_unlinkat(int dirfd, const char *path, int flags);
+long sys_unlink(const char *path);
+long sys_rmdir(const char *path);
+long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags);
+long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+long sys_rename(const char *oldpath, const char *newpath);
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
+long sys_link(const char *oldpath, const char *newpath);
+long sys_symlinkat(const char *target, int newdirfd, const char *linkpath);
+long sys_symlink(const char *target, const char *linkpath);
+long sys_readlinkat(int dirfd, const char *path, char *buf, int size);
+long sys_readlink(const char *path, char *buf, int size);
+long sys_truncate(const char *path, int64_t length);
+long sys_ftruncate(int fd, int64_t length);
+long sys_fchmod(int fd, unsigned mode);
+long sys_fchmodat(int dirfd, const char *path, unsigned mode);
+long sys_chmod(const char *path, unsigned mode);
+long sys_umask(unsigned mask);
+long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags);
+long sys_faccessat2(int dirfd, const char *path, int mode, int flags);
+long sys_faccessat(int dirfd, const char *path, int mode);
+long sys_access(const char *path, int mode);
+long sys_chdir(const char *path);
+long sys_fchdir(int fd);
+long sys_getcwd(char *buf, size_t size);
+long sys_getdents64(int fd, void *dirp, unsigned count);
+long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
+long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
+long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg);

@@ -5,6 +5,8 @@
  *   ffff888000000000 - ...                direct map: all of physical memory,
  *                                         virtual = physical + DIRECT_MAP_BASE
  *   ffffc90000000000 - ffffc900ffffffff   kernel stacks, each with a guard gap
+ *   ffffc90100000000 - ffffc910ffffffff   device registers the direct map cannot
+ *                                         reach (kmap_mmio: 64-bit BARs placed high)
  *   ffffffff80000000 - ...                the kernel image, loaded at physical
  *                                         1 MiB: virtual = physical + KERNEL_VIRT_BASE
  *

@@ -78,7 +78,9 @@ bool paging_enabled(void);      /* true once the kernel runs on its own tables *
 /* Is [va, va+len) mapped readable in the kernel's tables? (backtraces) */
 bool kernel_readable(uint64_t va, uint64_t len);
 /* Maps device registers at physical [pa, pa + size) uncached and returns
- * their address (in the direct map's range); NULL if that fails. */
+ * their address: in the direct map's range when its top-level entry exists
+ * (below 512 GiB with little RAM), else in a window after the kernel
+ * stacks (64-bit BARs placed high); NULL if that fails. */
 void *kmap_mmio(uint64_t pa, uint64_t size);
 
 static inline void invlpg(uint64_t va) { __asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory"); }

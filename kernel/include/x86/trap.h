@@ -34,7 +34,10 @@ struct trap_frame {
 #define VEC_RESCHEDULE   49   /* IPI: "you have a task to run" */
 #define VEC_TLB_FLUSH    50   /* IPI: "drop stale translations" */
 #define VEC_STOP         51   /* IPI: "halt" (another CPU panicked) */
-#define NUM_VECTORS      52   /* stubs 0..51 in entry.S, plus: */
+/* Vectors for devices' message-signalled interrupts (x86/msi.h). */
+#define VEC_DEVICE_FIRST 52
+#define VEC_DEVICE_LAST  63
+#define NUM_VECTORS      64   /* stubs 0..63 in entry.S, plus: */
 #define VEC_SPURIOUS     255
 /* Not a vector: the mark syscall.S leaves in a system call's frame. */
 #define VEC_SYSCALL      0x100

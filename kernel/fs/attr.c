@@ -1,0 +1,218 @@
+/* Changing a file's attributes: truncate, chmod, utimensat, umask, and
+ * access() which only asks about them. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <x86/uaccess.h>
+#include <x86/memlayout.h>
+#include <linux/stat.h>
+#include <linux/time_types.h>
+#include <syscall/syscalls.h>
+#include <proc/task.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <fs/namei.h>
+#include <fs/pagecache.h>
+#include <fs/vfs.h>
+
+/* access() modes: POSIX's values (unistd.h); no UAPI header has them. */
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+#ifndef UTIME_NOW
+#define UTIME_NOW  ((1l << 30) - 1l)    /* from Linux's include/linux/stat.h */
+#define UTIME_OMIT ((1l << 30) - 2l)
+#endif
+
+int vfs_truncate(struct inode *inode, uint64_t size)
+{
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->mode))
+		return -EINVAL;
+	if (inode->sb->read_only)
+		return -EROFS;
+	if (size > (uint64_t)INT64_MAX)
+		return -EFBIG;
+	if (!inode->iop || !inode->iop->truncate)
+		return -EPERM;
+	mutex_lock(&inode->lock);
+	int err = 0;
+	if (size < inode->size && size % PAGE_SIZE) {
+		/* The page the file will end in must be cached, so the bytes
+		 * past the new end are zeroed on the disk too. */
+		struct cached_page *cp = pagecache_get(inode, size / PAGE_SIZE, &err);
+		(void)cp;
+	}
+	if (!err) {
+		pagecache_truncate(inode, size);
+		err = inode->iop->truncate(inode, size);
+	}
+	if (!err)
+		inode_touch(inode);
+	mutex_unlock(&inode->lock);
+	return err;
+}
+
+/* The inode at a user path (following symlinks), referenced. */
+static int inode_of_path(int dirfd, const char *upath, unsigned lookup, struct inode **result)
+{
+	char *path;
+	int err = path_from_user(upath, lookup & LOOKUP_EMPTY, &path);
+	if (err)
+		return err;
+	struct path p;
+	err = path_lookup_at(dirfd, path, lookup, &p);
+	path_free(path);
+	if (err)
+		return err;
+	iref(p.dentry->inode);
+	*result = p.dentry->inode;
+	path_put(&p);
+	return 0;
+}
+
+long sys_truncate(const char *upath, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct inode *i;
+	int err = inode_of_path(AT_FDCWD, upath, LOOKUP_FOLLOW, &i);
+	if (err)
+		return err;
+	err = vfs_truncate(i, length);
+	iput(i);
+	return err;
+}
+
+long sys_ftruncate(int fd, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long err = !file_writable(f) || !S_ISREG(f->inode->mode) ? -EINVAL : vfs_truncate(f->inode, length);
+	file_put(f);
+	return err;
+}
+
+static long chmod_inode(struct inode *i, unsigned mode)
+{
+	if (i->sb->read_only)
+		return -EROFS;
+	mutex_lock(&i->lock);
+	i->mode = (i->mode & S_IFMT) | (mode & 07777);
+	i->ctime = current_time();
+	mark_inode_dirty(i);
+	mutex_unlock(&i->lock);
+	return 0;
+}
+
+long sys_fchmod(int fd, unsigned mode)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long err = f->flags & O_PATH ? -EBADF : chmod_inode(f->inode, mode);
+	file_put(f);
+	return err;
+}
+
+long sys_fchmodat(int dirfd, const char *path, unsigned mode)
+{
+	struct inode *i;
+	int err = inode_of_path(dirfd, path, LOOKUP_FOLLOW, &i);
+	if (err)
+		return err;
+	err = chmod_inode(i, mode);
+	iput(i);
+	return err;
+}
+
+long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+
+long sys_umask(unsigned mask)
+{
+	return __atomic_exchange_n(&current->fs->umask, mask & 0777, __ATOMIC_RELAXED);
+}
+
+static bool valid_nsec(long ns) { return (ns >= 0 && ns < 1000000000) || ns == UTIME_NOW || ns == UTIME_OMIT; }
+
+static void set_time(struct timespec64 *t, const struct __kernel_timespec *u, struct timespec64 now)
+{
+	if (!u || u->tv_nsec == UTIME_NOW)
+		*t = now;
+	else if (u->tv_nsec != UTIME_OMIT)
+		*t = (struct timespec64){ .sec = u->tv_sec, .nsec = u->tv_nsec };
+}
+
+long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec *utimes, int flags)
+{
+	struct __kernel_timespec ts[2];
+	if (utimes) {
+		if (copy_from_user(ts, utimes, sizeof(ts)))
+			return -EFAULT;
+		if (!valid_nsec(ts[0].tv_nsec) || !valid_nsec(ts[1].tv_nsec))
+			return -EINVAL;
+	}
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (utimes && ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
+		return 0;
+	struct inode *i;
+	int err;
+	if (!upath) {
+		/* Linux's extension (futimens): the file dirfd itself. */
+		if (flags & AT_SYMLINK_NOFOLLOW)
+			return -EINVAL;
+		struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+		if (!f)
+			return dirfd == AT_FDCWD ? -EFAULT : -EBADF;
+		i = f->inode;
+		iref(i);
+		file_put(f);
+	} else {
+		err = inode_of_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				    (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
+		if (err)
+			return err;
+	}
+	if (i->sb->read_only) {
+		iput(i);
+		return -EROFS;
+	}
+	struct timespec64 now = current_time();
+	mutex_lock(&i->lock);
+	set_time(&i->atime, utimes ? &ts[0] : NULL, now);
+	set_time(&i->mtime, utimes ? &ts[1] : NULL, now);
+	i->ctime = now;
+	mark_inode_dirty(i);
+	mutex_unlock(&i->lock);
+	iput(i);
+	return 0;
+}
+
+/* The kernel runs everything as root: access() fails only for a missing
+ * file, a read-only filesystem, or execute permission nobody has. */
+long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
+{
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *i;
+	int err = inode_of_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
+	if (err)
+		return err;
+	if ((mode & W_OK) && i->sb->read_only && (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))
+		err = -EROFS;
+	else if ((mode & X_OK) && !S_ISDIR(i->mode) && !(i->mode & 0111))
+		err = -EACCES;
+	iput(i);
+	return err;
+}
+
+long sys_faccessat(int dirfd, const char *path, int mode) { return sys_faccessat2(dirfd, path, mode, 0); }
+long sys_access(const char *path, int mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }

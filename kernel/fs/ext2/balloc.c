@@ -1,0 +1,170 @@
+/* ext2: the block allocator. Each group has a bitmap block with one bit
+ * per block; a block's allocation is its bit plus the free counts in the
+ * group descriptor and the superblock, all changed together under
+ * alloc_lock so e2fsck always finds them agreeing. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include "ext2.h"
+
+static bool test_bit(const uint8_t *map, uint32_t n) { return map[n / 8] & (1u << (n % 8)); }
+static void set_bit(uint8_t *map, uint32_t n) { map[n / 8] |= 1u << (n % 8); }
+static void clear_bit(uint8_t *map, uint32_t n) { map[n / 8] &= ~(1u << (n % 8)); }
+
+static uint32_t group_first(struct ext2_sb *s, uint32_t g)
+{
+	return s->sb.s_first_data_block + g * s->sb.s_blocks_per_group;
+}
+
+/* The last group is usually shorter than the others. */
+static uint32_t group_blocks(struct ext2_sb *s, uint32_t g)
+{
+	uint32_t left = s->sb.s_blocks_count - group_first(s, g);
+	return left < s->sb.s_blocks_per_group ? left : s->sb.s_blocks_per_group;
+}
+
+static bool is_power_of(uint32_t n, uint32_t base)
+{
+	while (n > 1 && n % base == 0)
+		n /= base;
+	return n == 1;
+}
+
+/* With sparse_super only groups 0, 1 and powers of 3, 5 and 7 keep a copy
+ * of the superblock and descriptors. */
+static bool group_has_super(struct ext2_sb *s, uint32_t g)
+{
+	if (!(s->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER) || g <= 1)
+		return true;
+	return is_power_of(g, 3) || is_power_of(g, 5) || is_power_of(g, 7);
+}
+
+/* True if block holds the filesystem's own structures: a superblock or
+ * descriptor copy (with the resize reserve), a bitmap or inode table. A
+ * corrupt pointer to one of these must never be freed or written. */
+static bool is_metadata(struct ext2_sb *s, uint32_t block)
+{
+	uint32_t g = (block - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
+	uint32_t first = group_first(s, g);
+	if (group_has_super(s, g) && block < first + 1 + s->gdt_blocks + s->sb.s_reserved_gdt_blocks)
+		return true;
+	struct ext2_group_desc *gd = &s->gd[g];
+	uint32_t itable = s->sb.s_inodes_per_group / s->inodes_per_block;
+	return block == gd->bg_block_bitmap || block == gd->bg_inode_bitmap ||
+	       (block >= gd->bg_inode_table && block < gd->bg_inode_table + itable);
+}
+
+bool ext2_data_block_valid(struct ext2_sb *s, uint32_t block)
+{
+	return ext2_block_valid(s, block) && !is_metadata(s, block);
+}
+
+/* Looks for a clear bit in [from, to). */
+static int find_clear(const uint8_t *map, uint32_t from, uint32_t to)
+{
+	for (uint32_t n = from; n < to; n++) {
+		if (n % 8 == 0 && map[n / 8] == 0xff && n + 8 <= to) {
+			n += 7;     /* a full byte */
+			continue;
+		}
+		if (!test_bit(map, n))
+			return n;
+	}
+	return -1;
+}
+
+/* Takes a free block of group g, trying from bit start on first. */
+static int alloc_in_group(struct super_block *sb, uint32_t g, uint32_t start, uint32_t *result)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	struct buf *b = ext2_bread(sb, s->gd[g].bg_block_bitmap);
+	if (!b)
+		return -EIO;
+	uint32_t n = group_blocks(s, g);
+	int bit = find_clear(b->data, start, n);
+	if (bit < 0)
+		bit = find_clear(b->data, 0, start);
+	if (bit < 0) {
+		brelse(b);
+		return -ENOSPC;
+	}
+	uint32_t block = group_first(s, g) + bit;
+	if (is_metadata(s, block)) {
+		brelse(b);
+		return ext2_corrupt(0, "group %u: bitmap shows metadata block %u free", g, block);
+	}
+	set_bit(b->data, bit);
+	bdirty(b);
+	brelse(b);
+	s->gd[g].bg_free_blocks_count--;
+	s->sb.s_free_blocks_count--;
+	s->dirty = true;
+	*result = block;
+	return 0;
+}
+
+int ext2_new_block(struct super_block *sb, uint32_t goal, uint32_t *result)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	mutex_lock(&s->alloc_lock);
+	int err = -ENOSPC;
+	if (!ext2_block_valid(s, goal))
+		goal = s->sb.s_first_data_block;
+	uint32_t g0 = (goal - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
+	for (uint32_t i = 0; i < s->groups && s->sb.s_free_blocks_count; i++) {
+		uint32_t g = (g0 + i) % s->groups;
+		if (!s->gd[g].bg_free_blocks_count)
+			continue;
+		uint32_t start = i == 0 ? goal - group_first(s, g) : 0;
+		err = alloc_in_group(sb, g, start, result);
+		if (err != -ENOSPC)
+			break;
+		/* The count said free blocks, the bitmap none: try elsewhere. */
+	}
+	mutex_unlock(&s->alloc_lock);
+	return err;
+}
+
+void ext2_free_block(struct super_block *sb, uint32_t block)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	if (!ext2_data_block_valid(s, block)) {
+		ext2_corrupt(0, "not freeing block %u: not a data block", block);
+		return;
+	}
+	mutex_lock(&s->alloc_lock);
+	uint32_t g = (block - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
+	uint32_t bit = block - group_first(s, g);
+	struct buf *b = ext2_bread(sb, s->gd[g].bg_block_bitmap);
+	if (b) {
+		if (!test_bit(b->data, bit)) {
+			ext2_corrupt(0, "freeing block %u, which is already free", block);
+		} else {
+			clear_bit(b->data, bit);
+			bdirty(b);
+			s->gd[g].bg_free_blocks_count++;
+			s->sb.s_free_blocks_count++;
+			s->dirty = true;
+		}
+		brelse(b);
+	}
+	mutex_unlock(&s->alloc_lock);
+}
+
+/* --- inode bitmaps (ialloc.c) use the same bit helpers ------------------------ */
+
+int ext2_bitmap_take(uint8_t *map, uint32_t from, uint32_t n)
+{
+	int bit = find_clear(map, from, n);
+	if (bit >= 0)
+		set_bit(map, bit);
+	return bit;
+}
+
+bool ext2_bitmap_release(uint8_t *map, uint32_t bit)
+{
+	if (!test_bit(map, bit))
+		return false;
+	clear_bit(map, bit);
+	return true;
+}

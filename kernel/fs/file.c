@@ -1,0 +1,129 @@
+/* struct file (fs/file.h): allocation, references, and the uio copies
+ * that move a read's or write's bytes between a file and its caller. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <mm/kmalloc.h>
+#include <x86/uaccess.h>
+#include <fs/file.h>
+#include <fs/dentry.h>
+
+struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_operations *fop)
+{
+	struct file *f = kzalloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	f->refcount = 1;
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	mutex_init(&f->pos_lock);
+	f->inode = inode;
+	f->fop = fop;
+	return f;
+}
+
+int file_open_path(struct path *p, unsigned flags, struct file **result)
+{
+	struct inode *inode = p->dentry->inode;
+	iref(inode);
+	struct file *f = file_alloc(inode, flags, inode->fop);
+	if (!f) {
+		iput(inode);
+		path_put(p);
+		return -ENOMEM;
+	}
+	f->dentry = p->dentry;
+	f->mnt = p->mnt;
+	if (!(flags & O_PATH) && f->fop && f->fop->open) {
+		int err = f->fop->open(inode, f);
+		if (err) {
+			f->fop = NULL;      /* no release for a file that never opened */
+			file_put(f);
+			return err;
+		}
+	}
+	*result = f;
+	return 0;
+}
+
+void file_get(struct file *f)
+{
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void file_put(struct file *f)
+{
+	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (f->fop && f->fop->release && !(f->flags & O_PATH))
+		f->fop->release(f);
+	if (f->dentry)
+		dput(f->dentry);
+	iput(f->inode);
+	kfree(f);
+}
+
+/* --- uio --------------------------------------------------------------------- */
+
+void uio_init(struct uio *u, const struct iovec *iov, int iovcnt, size_t total, bool user)
+{
+	u->iov = iov;
+	u->iovcnt = iovcnt;
+	u->iov_off = 0;
+	u->resid = total;
+	u->user = user;
+}
+
+void uio_init_single(struct uio *u, void *buf, size_t len, bool user)
+{
+	u->single.iov_base = buf;
+	u->single.iov_len = len;
+	uio_init(u, &u->single, 1, len, user);
+}
+
+/* Copies up to n bytes between kbuf and the current segments, a page of
+ * user memory at a time, so a fault midway still reports the bytes that
+ * made it (as Linux's partial reads and writes do). */
+static size_t uio_move(struct uio *u, void *kbuf, size_t n, bool out)
+{
+	size_t done = 0;
+	while (done < n && u->resid) {
+		while (u->iov_off == u->iov->iov_len) {
+			u->iov++;
+			u->iovcnt--;
+			u->iov_off = 0;
+		}
+		char *ubuf = (char *)u->iov->iov_base + u->iov_off;
+		size_t chunk = u->iov->iov_len - u->iov_off;
+		if (chunk > n - done)
+			chunk = n - done;
+		if (u->user) {
+			size_t to_page = 4096 - ((uint64_t)ubuf & 4095);
+			if (chunk > to_page)
+				chunk = to_page;
+			long err = out ? copy_to_user(ubuf, (char *)kbuf + done, chunk)
+				       : copy_from_user((char *)kbuf + done, ubuf, chunk);
+			if (err)
+				break;
+		} else if (out) {
+			memcpy(ubuf, (char *)kbuf + done, chunk);
+		} else {
+			memcpy((char *)kbuf + done, ubuf, chunk);
+		}
+		done += chunk;
+		u->iov_off += chunk;
+		u->resid -= chunk;
+	}
+	return done;
+}
+
+size_t uio_copy_out(struct uio *u, const void *src, size_t n) { return uio_move(u, (void *)src, n, true); }
+size_t uio_copy_in(struct uio *u, void *dst, size_t n) { return uio_move(u, dst, n, false); }
+
+ssize_t kernel_read(struct file *f, void *buf, size_t count, uint64_t pos)
+{
+	if (!f->fop || !f->fop->read)
+		return -EINVAL;
+	struct uio u;
+	uio_init_single(&u, buf, count, false);
+	return f->fop->read(f, &u, &pos);
+}

@@ -1,0 +1,11 @@
+/* The filesystem types the kernel knows, registered at boot. Adding one
+ * is a line here. */
+#include <fs/rootfs.h>
+#include <fs/devfs.h>
+#include <fs/ext2.h>
+
+void filesystems_init(void)
+{
+	devfs_init();
+	ext2_init();
+}

@@ -1,0 +1,406 @@
+/* The syscalls that create, remove and rename names: mkdir, unlink,
+ * rmdir, rename, link, symlink, readlink. Each resolves the parent
+ * directory, takes the filesystem's namespace lock, checks what Linux
+ * checks (in Linux's order, so the errno matches), and calls the
+ * filesystem; the dentry cache is updated to match. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <mm/kmalloc.h>
+#include <x86/uaccess.h>
+#include <linux/fs.h>
+#include <syscall/syscalls.h>
+#include <proc/task.h>
+#include <fs/namei.h>
+#include <fs/vfs.h>
+
+static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
+
+/* Common checks before changing a directory. */
+static int may_change(struct dentry *dir)
+{
+	if (dir->sb->read_only)
+		return -EROFS;
+	if (dir->unlinked)
+		return -ENOENT;
+	return 0;
+}
+
+int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
+	       struct dentry **result)
+{
+	int err = may_change(dir);
+	if (err)
+		return err;
+	struct inode *di = dir->inode;
+	if (!di->iop->create)
+		return -EACCES;
+	struct inode *inode;
+	err = di->iop->create(di, name, mode, rdev, &inode);
+	if (err)
+		return err;
+	*result = dentry_add_child(dir, name, inode);
+	return *result ? 0 : -ENOMEM;
+}
+
+/* Resolves the parent of upath; *nd set on success. */
+static int parent_from_user(int dirfd, const char *upath, struct nameidata_parent *nd)
+{
+	char *path;
+	int err = path_from_user(upath, false, &path);
+	if (err)
+		return err;
+	err = path_parent_at(dirfd, path, nd);
+	path_free(path);
+	return err;
+}
+
+static int mkdir_at(int dirfd, const char *path, unsigned mode, bool from_user)
+{
+	struct nameidata_parent nd;
+	int err = from_user ? parent_from_user(dirfd, path, &nd) : path_parent_at(dirfd, path, &nd);
+	if (err)
+		return err;
+	struct dentry *dir = nd.parent.dentry, *d;
+	if (!nd.last[0] || is_dot(nd.last)) {
+		path_put(&nd.parent);
+		return -EEXIST;
+	}
+	mutex_lock(&dir->sb->lock);
+	err = lookup_child(dir, nd.last, &d);
+	if (!err) {
+		dput(d);
+		err = -EEXIST;
+	} else if (err == -ENOENT) {
+		err = may_change(dir);
+		struct inode *inode;
+		if (!err && !dir->inode->iop->mkdir)
+			err = -EPERM;
+		if (!err)
+			err = dir->inode->iop->mkdir(dir->inode, nd.last,
+						     mode & 01777 & ~current_umask(), &inode);
+		if (!err) {
+			d = dentry_add_child(dir, nd.last, inode);
+			if (d)
+				dput(d);
+		}
+	}
+	mutex_unlock(&dir->sb->lock);
+	path_put(&nd.parent);
+	return err;
+}
+
+int vfs_mkdir(int dirfd, const char *path, unsigned mode) { return mkdir_at(dirfd, path, mode, false); }
+long sys_mkdirat(int dirfd, const char *path, unsigned mode) { return mkdir_at(dirfd, path, mode, true); }
+long sys_mkdir(const char *path, unsigned mode) { return mkdir_at(AT_FDCWD, path, mode, true); }
+
+static bool is_mount_root(struct dentry *d) { return d->parent == d; }
+
+static long do_rmdir(int dirfd, const char *upath)
+{
+	struct nameidata_parent nd;
+	int err = parent_from_user(dirfd, upath, &nd);
+	if (err)
+		return err;
+	struct dentry *dir = nd.parent.dentry, *d = NULL;
+	if (!nd.last[0])
+		err = -EBUSY;
+	else if (!strcmp(nd.last, "."))
+		err = -EINVAL;
+	else if (!strcmp(nd.last, ".."))
+		err = -ENOTEMPTY;
+	if (err) {
+		path_put(&nd.parent);
+		return err;
+	}
+	mutex_lock(&dir->sb->lock);
+	err = lookup_child(dir, nd.last, &d);
+	if (!err) {
+		if (!S_ISDIR(d->inode->mode))
+			err = -ENOTDIR;
+		else if (d->mounted || is_mount_root(d))
+			err = -EBUSY;
+		else if (!(err = may_change(dir)))
+			err = dir->inode->iop->rmdir ? dir->inode->iop->rmdir(dir->inode, nd.last, d->inode)
+						     : -EPERM;
+		if (!err)
+			dentry_unlink(d);
+		dput(d);
+	}
+	mutex_unlock(&dir->sb->lock);
+	path_put(&nd.parent);
+	return err;
+}
+
+static long do_unlink(int dirfd, const char *upath)
+{
+	struct nameidata_parent nd;
+	int err = parent_from_user(dirfd, upath, &nd);
+	if (err)
+		return err;
+	struct dentry *dir = nd.parent.dentry, *d = NULL;
+	if (!nd.last[0] || is_dot(nd.last)) {
+		path_put(&nd.parent);
+		return -EISDIR;
+	}
+	mutex_lock(&dir->sb->lock);
+	err = lookup_child(dir, nd.last, &d);
+	if (!err) {
+		if (S_ISDIR(d->inode->mode))
+			err = -EISDIR;
+		else if (nd.trailing_slash)
+			err = -ENOTDIR;
+		else if (!(err = may_change(dir)))
+			err = dir->inode->iop->unlink ? dir->inode->iop->unlink(dir->inode, nd.last, d->inode)
+						      : -EPERM;
+		if (!err)
+			dentry_unlink(d);
+		dput(d);
+	}
+	mutex_unlock(&dir->sb->lock);
+	path_put(&nd.parent);
+	return err;
+}
+
+long sys_unlinkat(int dirfd, const char *path, int flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return flags & AT_REMOVEDIR ? do_rmdir(dirfd, path) : do_unlink(dirfd, path);
+}
+long sys_unlink(const char *path) { return do_unlink(AT_FDCWD, path); }
+long sys_rmdir(const char *path) { return do_rmdir(AT_FDCWD, path); }
+
+/* rename's checks between finding both names and calling the filesystem. */
+static int rename_checks(struct dentry *old_dir, struct dentry *src, struct nameidata_parent *old,
+			 struct dentry *new_dir, struct dentry *tgt, struct nameidata_parent *new,
+			 unsigned flags)
+{
+	bool dir = S_ISDIR(src->inode->mode);
+	if (!dir && (old->trailing_slash || new->trailing_slash))
+		return -ENOTDIR;
+	if (dentry_is_ancestor(src, new_dir))
+		return -EINVAL;         /* into itself */
+	if (tgt) {
+		if (flags & RENAME_NOREPLACE)
+			return -EEXIST;
+		if (dir && !S_ISDIR(tgt->inode->mode))
+			return -ENOTDIR;
+		if (!dir && S_ISDIR(tgt->inode->mode))
+			return -EISDIR;
+		if (dentry_is_ancestor(tgt, old_dir))
+			return -ENOTEMPTY;
+		if (tgt->mounted || is_mount_root(tgt))
+			return -EBUSY;
+	}
+	if (src->mounted || is_mount_root(src))
+		return -EBUSY;
+	int err = may_change(old_dir);
+	return err ? err : may_change(new_dir);
+}
+
+long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	struct nameidata_parent old, new;
+	int err = parent_from_user(olddirfd, oldpath, &old);
+	if (err)
+		return err;
+	err = parent_from_user(newdirfd, newpath, &new);
+	if (err) {
+		path_put(&old.parent);
+		return err;
+	}
+	struct dentry *od = old.parent.dentry, *nd = new.parent.dentry, *src = NULL, *tgt = NULL;
+	if (old.parent.mnt != new.parent.mnt)
+		err = -EXDEV;
+	else if (!old.last[0] || is_dot(old.last))
+		err = -EBUSY;
+	else if (!new.last[0] || is_dot(new.last))
+		err = flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+	else if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+		err = -EINVAL;          /* like Linux's ext2: not supported */
+	if (err)
+		goto out;
+	struct super_block *sb = od->sb;
+	mutex_lock(&sb->lock);
+	err = lookup_child(od, old.last, &src);
+	if (!err) {
+		err = lookup_child(nd, new.last, &tgt);
+		if (err == -ENOENT)
+			err = 0, tgt = NULL;
+	}
+	if (!err && tgt && tgt->inode == src->inode) {
+		/* Two names of one file: nothing to do (POSIX). */
+	} else if (!err && !(err = rename_checks(od, src, &old, nd, tgt, &new, flags))) {
+		struct inode *odi = od->inode;
+		err = odi->iop->rename ? odi->iop->rename(odi, old.last, src->inode, nd->inode,
+							  new.last, tgt ? tgt->inode : NULL)
+				       : -EPERM;
+		if (!err) {
+			if (tgt)
+				dentry_unlink(tgt);
+			err = dentry_move(src, nd, new.last);
+		}
+	}
+	mutex_unlock(&sb->lock);
+	if (src)
+		dput(src);
+	if (tgt)
+		dput(tgt);
+out:
+	path_put(&old.parent);
+	path_put(&new.parent);
+	return err;
+}
+
+long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	return sys_renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
+}
+long sys_rename(const char *oldpath, const char *newpath)
+{
+	return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	char *path;
+	int err = path_from_user(oldpath, flags & AT_EMPTY_PATH, &path);
+	if (err)
+		return err;
+	struct path src;
+	err = path_lookup_at(olddirfd, path, (flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0) |
+			     (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &src);
+	path_free(path);
+	if (err)
+		return err;
+	struct nameidata_parent nd;
+	err = parent_from_user(newdirfd, newpath, &nd);
+	if (err) {
+		path_put(&src);
+		return err;
+	}
+	struct dentry *dir = nd.parent.dentry, *d;
+	struct inode *inode = src.dentry->inode;
+	if (!nd.last[0] || is_dot(nd.last))
+		err = -EEXIST;
+	else if (src.mnt != nd.parent.mnt)
+		err = -EXDEV;
+	else if (S_ISDIR(inode->mode))
+		err = -EPERM;
+	if (!err) {
+		mutex_lock(&dir->sb->lock);
+		err = lookup_child(dir, nd.last, &d);
+		if (!err) {
+			dput(d);
+			err = -EEXIST;
+		} else if (err == -ENOENT) {
+			if (nd.trailing_slash)
+				err = -ENOENT;
+			else if (!(err = may_change(dir)))
+				err = dir->inode->iop->link ? dir->inode->iop->link(inode, dir->inode, nd.last)
+							    : -EPERM;
+			if (!err) {
+				iref(inode);
+				d = dentry_add_child(dir, nd.last, inode);
+				if (d)
+					dput(d);
+			}
+		}
+		mutex_unlock(&dir->sb->lock);
+	}
+	path_put(&nd.parent);
+	path_put(&src);
+	return err;
+}
+
+long sys_link(const char *oldpath, const char *newpath)
+{
+	return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+long sys_symlinkat(const char *utarget, int newdirfd, const char *linkpath)
+{
+	char *target;
+	int err = path_from_user(utarget, false, &target);
+	if (err)
+		return err;
+	struct nameidata_parent nd;
+	err = parent_from_user(newdirfd, linkpath, &nd);
+	if (err) {
+		path_free(target);
+		return err;
+	}
+	struct dentry *dir = nd.parent.dentry, *d;
+	if (!nd.last[0] || is_dot(nd.last)) {
+		err = -EEXIST;
+	} else {
+		mutex_lock(&dir->sb->lock);
+		err = lookup_child(dir, nd.last, &d);
+		if (!err) {
+			dput(d);
+			err = -EEXIST;
+		} else if (err == -ENOENT) {
+			struct inode *inode;
+			if (nd.trailing_slash)
+				err = -ENOENT;
+			else if (!(err = may_change(dir)))
+				err = dir->inode->iop->symlink
+					? dir->inode->iop->symlink(dir->inode, nd.last, target, &inode) : -EPERM;
+			if (!err) {
+				d = dentry_add_child(dir, nd.last, inode);
+				if (d)
+					dput(d);
+			}
+		}
+		mutex_unlock(&dir->sb->lock);
+	}
+	path_put(&nd.parent);
+	path_free(target);
+	return err;
+}
+
+long sys_symlink(const char *target, const char *linkpath)
+{
+	return sys_symlinkat(target, AT_FDCWD, linkpath);
+}
+
+long sys_readlinkat(int dirfd, const char *upath, char *ubuf, int size)
+{
+	char *path;
+	int err = path_from_user(upath, true, &path);
+	if (err)
+		return err;
+	struct path p;
+	/* An empty path names dirfd itself (a symlink opened with O_PATH). */
+	err = !*path && dirfd == AT_FDCWD ? -ENOENT : path_lookup_at(dirfd, path, LOOKUP_EMPTY, &p);
+	path_free(path);
+	if (err)
+		return err;
+	struct inode *inode = p.dentry->inode;
+	if (size <= 0 || !S_ISLNK(inode->mode) || !inode->iop || !inode->iop->readlink) {
+		err = -EINVAL;
+	} else {
+		char *buf = kmalloc(PATH_MAX);
+		if (!buf) {
+			err = -ENOMEM;
+		} else {
+			int n = inode->iop->readlink(inode, buf, (size_t)size < PATH_MAX ? (size_t)size : PATH_MAX);
+			err = n < 0 ? n : copy_to_user(ubuf, buf, n) ? -EFAULT : n;
+			kfree(buf);
+		}
+	}
+	path_put(&p);
+	return err;
+}
+
+long sys_readlink(const char *path, char *buf, int size)
+{
+	return sys_readlinkat(AT_FDCWD, path, buf, size);
+}

@@ -1,0 +1,211 @@
+/* read, write and their relatives: the syscalls that move bytes through a
+ * struct file's operations. Nothing here knows what kind of file it is. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <mm/kmalloc.h>
+#include <x86/uaccess.h>
+#include <linux/fs.h>
+#include <linux/stat.h>
+#include <syscall/syscalls.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <fs/pagecache.h>
+#include <linux/fadvise.h>
+
+/* Linux caps one read or write at just under 2 GiB. */
+#define MAX_RW_COUNT (INT32_MAX & ~4095ul)
+
+/* Directories seek to getdents cookies; regular files anywhere. */
+static int64_t dir_llseek(struct file *f, int64_t offset, int whence)
+{
+	int64_t pos = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->pos : -1;
+	if (pos < 0 || __builtin_add_overflow(pos, offset, &pos) || pos < 0)
+		return -EINVAL;
+	return pos;
+}
+
+static int64_t (*llseek_op(struct file *f))(struct file *, int64_t, int)
+{
+	if (f->fop && f->fop->llseek)
+		return f->fop->llseek;
+	return S_ISDIR(f->inode->mode) ? dir_llseek : NULL;
+}
+
+static bool has_offset(struct file *f)
+{
+	/* Files that cannot seek (pipes, terminals) have no offset: pread on
+	 * them is -ESPIPE. */
+	return llseek_op(f) != NULL;
+}
+
+/* The one path for every read and write. pos is the caller's offset for
+ * pread/pwrite, or NULL for the file's own (then under its lock). */
+static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool write)
+{
+	if (write ? !file_writable(f) : !file_readable(f))
+		return -EBADF;
+	ssize_t (*op)(struct file *, struct uio *, uint64_t *) = write ? f->fop->write : f->fop->read;
+	if (!op)
+		return S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
+	if (u->resid > MAX_RW_COUNT)
+		u->resid = MAX_RW_COUNT;    /* the segments past it are left alone */
+	if (explicit_pos) {
+		if (!has_offset(f))
+			return -ESPIPE;
+		if (*explicit_pos < 0)
+			return -EINVAL;
+		uint64_t pos = *explicit_pos;
+		return op(f, u, &pos);
+	}
+	if (!has_offset(f)) {
+		uint64_t pos = 0;
+		return op(f, u, &pos);
+	}
+	mutex_lock(&f->pos_lock);
+	uint64_t pos = f->pos;
+	ssize_t r = op(f, u, &pos);
+	if (r > 0)
+		f->pos = pos;
+	mutex_unlock(&f->pos_lock);
+	return r;
+}
+
+static ssize_t rw_single(int fd, void *buf, size_t count, int64_t *pos, bool write)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	struct uio u;
+	uio_init_single(&u, buf, count, true);
+	ssize_t r = (ssize_t)count < 0 ? -EINVAL : do_rw(f, &u, pos, write);
+	file_put(f);
+	return r;
+}
+
+long sys_read(int fd, void *buf, size_t count) { return rw_single(fd, buf, count, NULL, false); }
+long sys_write(int fd, const void *buf, size_t count) { return rw_single(fd, (void *)buf, count, NULL, true); }
+
+long sys_pread64(int fd, void *buf, size_t count, int64_t pos)
+{
+	return rw_single(fd, buf, count, &pos, false);
+}
+
+long sys_pwrite64(int fd, const void *buf, size_t count, int64_t pos)
+{
+	return rw_single(fd, (void *)buf, count, &pos, true);
+}
+
+/* The iovec array is copied in and checked whole before anything moves,
+ * as Linux does: a bad length fails the call up front. */
+static ssize_t rw_vector(int fd, const struct iovec *uiov, int iovcnt, int64_t *pos, bool write)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	ssize_t r = 0;
+	struct iovec small[8], *iov = small;
+	if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+		r = -EINVAL;
+	else if (iovcnt > 8 && !(iov = kmalloc(iovcnt * sizeof(*iov))))
+		r = -ENOMEM;
+	if (!r && copy_from_user(iov, uiov, iovcnt * sizeof(*iov)))
+		r = -EFAULT;
+	size_t total = 0;
+	for (int i = 0; !r && i < iovcnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len > (size_t)INT64_MAX)
+			r = -EINVAL;
+		total += iov[i].iov_len;
+	}
+	if (!r) {
+		struct uio u;
+		uio_init(&u, iov, iovcnt, total, true);
+		r = do_rw(f, &u, pos, write);
+	}
+	if (iov != small)
+		kfree(iov);
+	file_put(f);
+	return r;
+}
+
+long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return rw_vector(fd, iov, iovcnt, NULL, false); }
+long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return rw_vector(fd, iov, iovcnt, NULL, true); }
+
+long sys_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h)
+{
+	int64_t pos = pos_l;    /* x86_64 passes the whole offset in pos_l */
+	return rw_vector(fd, iov, iovcnt, &pos, false);
+}
+
+long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h)
+{
+	int64_t pos = pos_l;
+	return rw_vector(fd, iov, iovcnt, &pos, true);
+}
+
+long sys_lseek(int fd, int64_t offset, unsigned whence)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	if (!has_offset(f)) {
+		r = -ESPIPE;
+	} else {
+		mutex_lock(&f->pos_lock);
+		r = llseek_op(f)(f, offset, whence);
+		if (r >= 0)
+			f->pos = r;
+		mutex_unlock(&f->pos_lock);
+	}
+	file_put(f);
+	return r;
+}
+
+static long do_fsync(int fd, bool datasync)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	if (f->fop && f->fop->fsync)
+		r = f->fop->fsync(f, datasync);
+	else if (S_ISDIR(f->inode->mode))
+		r = inode_sync(f->inode) ?: super_sync_metadata(f->inode->sb);
+	else
+		r = -EINVAL;
+	file_put(f);
+	return r;
+}
+
+long sys_fsync(int fd) { return do_fsync(fd, false); }
+long sys_fdatasync(int fd) { return do_fsync(fd, true); }
+
+long sys_sync(void)
+{
+	sync_filesystems(NULL);
+	return 0;
+}
+
+/* posix_fadvise: only DONTNEED does anything here, dropping the file's
+ * clean cached pages (after writing dirty ones back), as Linux does; the
+ * rest are hints a kernel may ignore. */
+long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = 0;
+	if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE || len < 0)
+		r = -EINVAL;
+	else if (!has_offset(f))
+		r = -ESPIPE;
+	else if (advice == POSIX_FADV_DONTNEED && S_ISREG(f->inode->mode)) {
+		struct inode *inode = f->inode;
+		inode_sync(inode);
+		mutex_lock(&inode->lock);
+		pagecache_drop_clean(inode);
+		mutex_unlock(&inode->lock);
+	}
+	file_put(f);
+	return r;
+}

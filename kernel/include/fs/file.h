@@ -1,0 +1,99 @@
+/* Open files: struct file and the operations behind it.
+ *
+ * Every kind of open file (regular file, directory, device, and later
+ * pipe, socket, eventfd, epoll, procfs entry) is a struct file with its
+ * own file_operations; read(2) and friends call through the table and
+ * never look at what kind of file it is. A file is reference-counted:
+ * dup() and fork() share one struct file (and so its offset). */
+#pragma once
+#include <kernel/types.h>
+#include <kernel/mutex.h>
+#include <linux/fcntl.h>
+#include <linux/uio.h>
+#include <fs/fs.h>
+
+struct poll_table;
+struct path;
+struct mount;
+
+/* Where a read's data goes or a write's comes from: a vector of buffers
+ * in user memory (read/readv) or kernel memory (kernel_read). */
+struct uio {
+	const struct iovec *iov;    /* the remaining segments */
+	int iovcnt;
+	size_t iov_off;             /* bytes of iov[0] already done */
+	size_t resid;               /* bytes left in all segments */
+	bool user;                  /* the buffers are user addresses */
+	struct iovec single;        /* for uio_init_single */
+};
+void uio_init(struct uio *u, const struct iovec *iov, int iovcnt, size_t total, bool user);
+void uio_init_single(struct uio *u, void *buf, size_t len, bool user);
+/* Copies n bytes from src to the reader's buffers (read). Returns the
+ * bytes copied: less than n only on a fault (then copy what you got). */
+size_t uio_copy_out(struct uio *u, const void *src, size_t n);
+/* Copies n bytes from the writer's buffers to dst (write). */
+size_t uio_copy_in(struct uio *u, void *dst, size_t n);
+
+/* getdents64 and friends: iterate() calls emit() once per entry, from
+ * ctx->pos on, and sets ctx->pos past each entry emitted; it stops when
+ * emit returns false (the buffer is full). pos is the filesystem's own
+ * cookie (ext2: the byte offset in the directory); 0 is the start. The
+ * filesystem emits "." and ".." too. */
+struct dir_context {
+	bool (*emit)(struct dir_context *ctx, const char *name, size_t len,
+		     uint64_t ino, unsigned type);
+	uint64_t pos;
+};
+
+struct file_operations {
+	/* From *pos (the file's offset, or pread's); advances *pos by the
+	 * bytes done. Returns the bytes done, or an errno if none were. */
+	ssize_t (*read)(struct file *f, struct uio *u, uint64_t *pos);
+	ssize_t (*write)(struct file *f, struct uio *u, uint64_t *pos);
+	/* NULL: the generic one (SEEK_SET/CUR/END against inode->size). */
+	int64_t (*llseek)(struct file *f, int64_t offset, int whence);
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+	int (*fsync)(struct file *f, bool datasync);
+	/* Called by open before the file is returned (devices pick their
+	 * operations here). */
+	int (*open)(struct inode *inode, struct file *f);
+	/* The last reference is gone. */
+	void (*release)(struct file *f);
+};
+
+struct file {
+	int refcount;               /* atomic */
+	unsigned flags;             /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_DIRECT... (not O_CLOEXEC) */
+	struct mutex pos_lock;      /* read/write/lseek on a shared offset */
+	uint64_t pos;
+	struct inode *inode;        /* referenced */
+	struct dentry *dentry;      /* referenced; NULL for anonymous files */
+	struct mount *mnt;          /* the mount dentry was reached through */
+	const struct file_operations *fop;
+	void *private;              /* the file kind's own data */
+};
+
+/* A new file for inode (the caller passes its own reference to the file)
+ * with no name: pipes, sockets, devices opened by the kernel. */
+struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_operations *fop);
+/* A new file for the object at path (takes the caller's reference to the
+ * path), with the inode's fop, after its open() said yes. */
+int file_open_path(struct path *p, unsigned flags, struct file **result);
+void file_get(struct file *f);
+void file_put(struct file *f);
+static inline bool file_readable(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH);
+}
+static inline bool file_writable(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH);
+}
+
+/* The page-cached regular file operations (ext2 and tmpfs use them). */
+ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos);
+ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos);
+int generic_file_fsync(struct file *f, bool datasync);
+int64_t generic_file_llseek(struct file *f, int64_t offset, int whence);
+extern const struct file_operations generic_file_ops;

@@ -1,0 +1,18 @@
+/* Operations on the file tree shared by the syscalls (the files of fs/) and the
+ * kernel's own users (boot, exec): the checks every caller needs, around
+ * the filesystem's inode_operations. */
+#pragma once
+#include <fs/fs.h>
+#include <fs/file.h>
+#include <fs/dentry.h>
+
+/* Creates name (absent: the caller has looked) in dir with mode (type
+ * bits included). The caller holds dir->sb->lock. */
+int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
+	       struct dentry **result);
+/* Sets a regular file's size (truncate, ftruncate, O_TRUNC). */
+int vfs_truncate(struct inode *inode, uint64_t size);
+/* open() for the kernel: path is a kernel string. */
+int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file **result);
+/* mkdir for boot code (kernel string); -EEXIST if it exists. */
+int vfs_mkdir(int dirfd, const char *path, unsigned mode);
