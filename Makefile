@@ -1,11 +1,15 @@
 # The lab book's one entry point. `make help` lists the targets.
 #
-#   make qemu          build and boot the kernel (serial console here; Ctrl-a x quits)
+#   make qemu          build and boot the kernel (serial console here; Ctrl-a x quits),
+#                      with build/fsimg.img as its disk (DISK= for none, DISK=other.img)
+#   make fsimg         the root file system image build/fsimg.img (ext2: busybox, the
+#                      test programs); EXTRA="/usr/bin/prog ..." adds host programs
 #   make grade         grade every lab present (LAB=N for one lab, TEST=name for one test)
 #   make test          everything CI runs: unit tests, grading, debugger, checkpoints, handout
 #
 # Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CPU=max (TCG's CPU model,
-# e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands)
+# e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands), DISK=image,
+# EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again)
 
 BUILD   ?= build
 ACCEL   ?= tcg
@@ -88,12 +92,13 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack
 
 KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
-	kernel/lib/*.c labs/*/ktests.c)
+	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c \
+	kernel/lib/*.c labs/*/ktests*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
 KERNEL := $(BUILD)/kernel.elf
 
 
-.PHONY: all kernel user qemu qemu-gdb gdb grade test unit handout handout-serve \
+.PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
 	checkpoints bench doctor setup clean help
 .DEFAULT_GOAL := all
 
@@ -125,18 +130,50 @@ $(KERNEL): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld scripts/mksyms.py
 
 -include $(KERNEL_OBJS:.o=.d)
 
+# --- The root file system image ----------------------------------------------
+# scripts/mkfsimg.py stages fsimg/root, busybox, the user programs (as
+# /usr/lib/kestrel/labN/NAME) and test data in build/fsimg/root, then runs
+# mke2fs -d (see fsimg/README.md). EXTRA and FSIMG_SIZE are remembered in
+# build/fsimg/ so that a later `make qemu` keeps them: EXTRA= clears it.
+
+FSIMG := $(BUILD)/fsimg.img
+FSIMG_STATE := $(BUILD)/fsimg
+# remember,VAR: $(FSIMG_STATE)/VAR holds VAR's value when it was given (its
+# date changes only with the value, so the image is rebuilt only then).
+remember = $(shell mkdir -p $(FSIMG_STATE); f=$(FSIMG_STATE)/$(1); \
+	if [ "$(origin $(1))" != undefined ]; then \
+		printf '%s\n' '$($(1))' | cmp -s - $$f || printf '%s\n' '$($(1))' > $$f; \
+	elif [ ! -e $$f ]; then echo > $$f; fi)
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+  _ := $(call remember,EXTRA)$(call remember,FSIMG_SIZE)
+endif
+FSIMG_EXTRA := $(strip $(shell cat $(FSIMG_STATE)/EXTRA 2>/dev/null))
+FSIMG_SIZE_SET := $(strip $(shell cat $(FSIMG_STATE)/FSIMG_SIZE 2>/dev/null))
+
+$(FSIMG): $(USER_PROGS) $(shell find fsimg/root -type f) $(wildcard /bin/busybox) \
+		scripts/mkfsimg.py grade/fsimg_tools.py $(FSIMG_STATE)/EXTRA $(FSIMG_STATE)/FSIMG_SIZE \
+		$(wildcard $(FSIMG_EXTRA))
+	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ $(if $(FSIMG_SIZE_SET),--size $(FSIMG_SIZE_SET)) \
+		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS)
+
+fsimg: $(FSIMG)
+
 # --- Running ---------------------------------------------------------------
 
-QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM) \
-	$(if $(CPU),--cpu-model $(CPU))
+# The disk `make qemu` attaches (virtio-blk, the kernel's vda): DISK= boots
+# without one. Writes persist: `make -B fsimg` starts again from a fresh image.
+DISK ?= $(FSIMG)
 
-qemu: $(KERNEL)
+QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM) \
+	$(if $(CPU),--cpu-model $(CPU)) $(if $(DISK),--disk $(DISK))
+
+qemu: $(KERNEL) $(DISK)
 	$(QEMU_RUN) --interactive --append "$(CMDLINE)"
 
 # gdb's port: one per user, so students sharing a machine do not collide.
 GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 
-qemu-gdb: $(KERNEL) .gdbinit
+qemu-gdb: $(KERNEL) $(DISK) .gdbinit
 	@echo "*** QEMU is waiting for gdb: run 'make gdb' in another terminal (port $(GDBPORT))"
 	$(QEMU_RUN) --interactive --gdb $(GDBPORT) --append "$(CMDLINE)"
 
@@ -148,7 +185,7 @@ gdb: $(KERNEL) .gdbinit
 
 # --- Testing ----------------------------------------------------------------
 
-grade: $(KERNEL)
+grade: $(KERNEL) $(FSIMG)
 	$(PYTHON) grade/grade.py --kernel $(KERNEL) --accel $(ACCEL) \
 		$(if $(LAB),--lab $(LAB)) $(if $(TEST),--test $(TEST)) \
 		$(if $(RESULTS),--results $(RESULTS))
@@ -183,7 +220,7 @@ checkpoints:
 lab-%:
 	@scripts/switch-lab.sh $*
 
-bench: $(KERNEL)
+bench: $(KERNEL) $(FSIMG)
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
 
 doctor:

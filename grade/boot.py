@@ -59,7 +59,8 @@ class BootResult:
 CPU_LOG_TAIL = 3000
 
 
-def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None):
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=()):
+    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...)."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -67,13 +68,13 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd)
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd):
-    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model)
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks):
+    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
     log_pending = b""

@@ -19,6 +19,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testing import Abort, Context, Verdict   # noqa: E402
+from fsimg_tools import ImageError             # noqa: E402
 import report                                  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,9 +64,13 @@ def run_test(test, options, verdicts):
         verdict = report.decide(ctx)
         if verdict == Verdict.PASS:
             verdict = Verdict.FAIL
+    except ImageError as e:          # no disk image, or a stale one: a setup problem
+        return Verdict.ERROR, [f"the grader could not run this test: {e}"], ctx
     except Exception:
         return Verdict.ERROR, ["the grader failed running this test:"] + \
             ["    " + l for l in traceback.format_exc().splitlines()], ctx
+    finally:
+        ctx.close()                  # the test's temporary folder (disk copies)
     return verdict, report.explain(ctx, verdict, options.kernel), ctx
 
 

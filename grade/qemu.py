@@ -5,12 +5,14 @@
 here, so what a student runs by hand is what the grader runs.
 
 Run directly:  grade/qemu.py --kernel build/kernel.elf [--interactive] [--gdb PORT] [--append ...]
+                             [--disk build/fsimg.img] [--disk-ro other.img]
 """
 import argparse
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 
 # The kernel powers off through QEMU's isa-debug-exit device, which exits
 # with (value << 1) | 1. Values from kernel/include/kernel/power.h.
@@ -21,10 +23,38 @@ EXIT_PANIC = (0x11 << 1) | 1     # 35: panic()
 EXIT_RESET = 0
 
 
+@dataclass
+class Disk:
+    """A raw disk image on a virtio-blk PCI device: the first is the
+    kernel's vda, the next vdb... A scratch disk (the grader's per-test
+    copy) skips the host's flushes (cache=unsafe): nothing of it need
+    survive a host crash, and flushes would only slow the tests."""
+    path: str
+    readonly: bool = False
+    scratch: bool = False
+
+
+def disk_options(disks):
+    """QEMU arguments for `disks` (Disk objects or plain paths)."""
+    out = []
+    for i, d in enumerate(disks):
+        if isinstance(d, str):
+            d = Disk(d)
+        name = "vd" + chr(ord("a") + i)
+        drive = f"file={d.path},format=raw,if=none,id={name}"
+        if d.readonly:
+            drive += ",readonly=on"
+        if d.scratch:
+            drive += ",cache=unsafe"
+        out += ["-drive", drive, "-device", f"virtio-blk-pci,drive={name}"]
+    return out
+
+
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
-                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None):
+                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None, disks=()):
     """The argument list that boots `kernel` with command line `append`.
-    cpu_model overrides the CPU (e.g. "qemu64": no SMEP/SMAP) under TCG."""
+    cpu_model overrides the CPU (e.g. "qemu64": no SMEP/SMAP) under TCG;
+    disks (Disk objects or paths) become vda, vdb..."""
     cmd = ["qemu-system-x86_64",
            "-machine", "q35", "-accel", accel,
            # TCG emulates any CPU; "max" has every feature it can do (NX,
@@ -37,6 +67,7 @@ def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
            "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", kernel, "-append", append]
+    cmd += disk_options(disks)
     if interactive:
         # Ctrl-a x quits, Ctrl-a c switches to the QEMU monitor.
         cmd += ["-serial", "mon:stdio"]
@@ -68,11 +99,19 @@ def main():
     ap.add_argument("--cpu-model", help="QEMU CPU model under TCG (default max), e.g. qemu64")
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("--gdb", type=int, metavar="PORT")
+    # One list, so vda, vdb... follow the order on the command line.
+    ap.add_argument("--disk", dest="disks", action="append", default=[], metavar="IMG",
+                    type=lambda p: Disk(p), help="a raw disk image (repeatable: vda, vdb...)")
+    ap.add_argument("--disk-ro", dest="disks", action="append", metavar="IMG",
+                    type=lambda p: Disk(p, readonly=True), help="the same, read-only")
     args = ap.parse_args()
     if not shutil.which("qemu-system-x86_64"):
         sys.exit("qemu-system-x86_64 not found: run scripts/setup.sh (or make doctor)")
+    for d in args.disks:
+        if not os.path.exists(d.path):
+            sys.exit(f"qemu: no disk image {d.path}" + (": run make fsimg" if d.path.endswith("fsimg.img") else ""))
     cmd = qemu_command(args.kernel, args.append, args.accel, args.cpus, args.mem,
-                       args.interactive, args.gdb, cpu_model=args.cpu_model)
+                       args.interactive, args.gdb, cpu_model=args.cpu_model, disks=args.disks)
     print("+ " + " ".join(f'"{c}"' if (" " in c or not c) else c for c in cmd), file=sys.stderr)
     try:
         status = subprocess.call(cmd)

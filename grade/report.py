@@ -2,6 +2,7 @@
 act on: which lines were expected and seen (GOOD), seen but forbidden
 (BAD), expected but never seen (MISSING); the panic message with its
 backtrace mapped to file:line; the CPU state at a triple fault."""
+import os
 import re
 import subprocess
 
@@ -54,6 +55,9 @@ def explain(ctx, verdict, kernel):
             out += _panic_summary(r.lines, kernel)
     if verdict not in (Verdict.PASS, Verdict.SKIP):
         out += _annotated_output(ctx)
+    for f in ctx.fsck_results:
+        if not f.clean:
+            out += _fsck_report(f)
     notable = [l.text for l in (r.lines if r else []) if NOTABLE_RX.search(l.text)]
     if notable:
         out.append(f"{len(notable)} line(s) mention ENOSYS/unimplemented:")
@@ -87,6 +91,20 @@ def _annotated_output(ctx):
     for m in ctx.marks:
         if m.line is None and m.kind != "GOOD":
             out.append(f"  {m.kind:7s} {m.text}")
+    return out
+
+
+FSCK_LINES = 40      # e2fsck output lines shown; the log has them all
+
+
+def _fsck_report(f):
+    """What e2fsck -fn said about a disk the kernel left with errors."""
+    out = [f"{f.summary()} on the disk after the run" +
+           (f"; the image is kept as {os.path.relpath(f.kept)} (debugfs it)" if f.kept else "") + ":"]
+    lines = [l for l in f.output.splitlines() if l.strip() and not l.startswith("e2fsck ")]
+    out += ["    " + l for l in lines[:FSCK_LINES]]
+    if len(lines) > FSCK_LINES:
+        out.append(f"    ... ({len(lines) - FSCK_LINES} more lines)")
     return out
 
 

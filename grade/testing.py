@@ -11,13 +11,36 @@
 
 A test records checks (expect, forbid, check); the grader turns them and
 the way the boot ended into a verdict (see Verdict).
+
+With a disk (the root file system image, build/fsimg.img; see fsimg/README.md):
+
+    @lab.test(points=10)
+    def fs_stat(t):
+        t.run_user("fs_stat", disk=True)  # init=/usr/lib/kestrel/lab4/fs_stat, on a copy
+                                          # of the image; on the host, in a copy of the tree
+        t.check_same_file("f")            # a file it wrote: same in the image and on the host
+
+    @lab.test(points=5)
+    def bad_magic(t):                     # the kernel refuses a broken disk, without panicking
+        img, what = t.corrupted_image("superblock-magic")
+        t.boot(append=f"init=hello token={t.token}", disk=img, fsck=False)
+        t.expect(r"^kestrel: .*vda.*magic")   # whatever the kernel's message is
+
+Each boot with a disk gets its own copy of the image, in the test's
+temporary folder, and e2fsck -fn checks it when QEMU has exited: errors
+fail the test (fsck=False skips the check, for images broken on purpose).
 """
+import glob
 import os
 import re
 import secrets
+import shutil
 import subprocess
+import tempfile
 
 import boot as boot_mod
+import fsimg_tools
+from qemu import Disk
 
 
 class Verdict:
@@ -76,35 +99,161 @@ class Context:
         self.marks = []
         self.expect_panic = False
         self.notes = []             # how the test ran: shown when it does not pass
+        self.image_path = None      # the disk (vda) of the last boot, to inspect after it
+        self.host_root = None       # the host's copy of the tree, after run_user(disk=True)
+        self.fsck_results = []      # fsimg_tools.FsckResult of each disk after each boot
+        self._tmp = None
+
+    @property
+    def tmp(self):
+        """This test's own temporary folder (tests may run in parallel),
+        removed when the test ends."""
+        if self._tmp is None:
+            self._tmp = tempfile.mkdtemp(prefix=f"kestrel-lab{self.test.lab.number}-{self.test.name}-")
+        return self._tmp
+
+    def close(self):
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    # --- disks ------------------------------------------------------------
+
+    @property
+    def image(self):
+        """build/fsimg.img (or under the grader's --build)."""
+        return os.path.join(self.options.build, "fsimg.img")
+
+    @property
+    def staged_root(self):
+        """The tree the image was made from (build/fsimg/root)."""
+        return os.path.join(self.options.build, "fsimg", "root")
+
+    def fresh_image(self, name=None):
+        """A new copy of the image in this test's folder; ImageError (the
+        test cannot run) if the image is missing or older than a user program."""
+        users = glob.glob(os.path.join(self.options.build, "user", "lab*", "*"))
+        fsimg_tools.require_image(self.image, newer_than=users)
+        name = name or f"disk{len(os.listdir(self.tmp))}.img"
+        return fsimg_tools.copy_image(self.image, os.path.join(self.tmp, name))
+
+    def corrupted_image(self, kind, **kwargs):
+        """A fresh copy broken in one way (fsimg_tools.CORRUPTIONS:
+        "superblock-magic", "dirent-rec-len", "block-pointer"; kwargs
+        choose the victim): (path, what was broken). Boot it with fsck=False."""
+        path = self.fresh_image(f"{kind}.img")
+        what = fsimg_tools.CORRUPTIONS[kind](path, **kwargs)
+        self.notes.append(f"disk image broken on purpose: {what}")
+        return path, what
+
+    def _disk_paths(self, disk):
+        """disk: True (a fresh copy of the image), a path (used as is if in
+        this test's folder, else copied there), or a list of those."""
+        out = []
+        for d in (disk if isinstance(disk, (list, tuple)) else [disk]):
+            if d is True:
+                out.append(self.fresh_image())
+            elif os.path.dirname(os.path.abspath(d)) == self.tmp:
+                out.append(d)
+            else:
+                out.append(fsimg_tools.copy_image(d, os.path.join(self.tmp, os.path.basename(d))))
+        return out
+
+    def _check_disks(self, paths):
+        """e2fsck -fn each disk after QEMU has exited; errors fail the test
+        and keep the image next to the log."""
+        for i, path in enumerate(paths):
+            r = fsimg_tools.fsck(path)
+            self.fsck_results.append(r)
+            name = "vd" + chr(ord("a") + i)
+            if r.clean:
+                self.marks.append(Mark("GOOD", f"e2fsck -fn: {name} is clean after the run"))
+                continue
+            keep = os.path.join(self.options.logdir, f"lab{self.test.lab.number}", f"{self.test.name}-{name}.img")
+            os.makedirs(os.path.dirname(keep), exist_ok=True)
+            r.kept = fsimg_tools.copy_image(path, keep)
+            self.marks.append(Mark("BAD", f"{r.summary()} on {name} after the run (see below)"))
+
+    def image_file(self, path):
+        """The contents (bytes) of `path` in the last boot's disk."""
+        return fsimg_tools.read_file(self.image_path, path)
+
+    def debugfs(self, *commands):
+        """What debugfs prints for `commands` on the last boot's disk."""
+        return fsimg_tools.debugfs(self.image_path, *commands)
+
+    def check_same_file(self, path):
+        """Requires `path` (relative to /) to hold the same bytes in the
+        guest's disk as in the host's copy of the tree after run_user(disk=True)."""
+        rel = path.lstrip("/")
+        try:
+            host = open(os.path.join(self.host_root, rel), "rb").read()
+        except OSError as e:
+            return self.check(False, f"/{rel}: the host run left no such file ({e.strerror})")
+        try:
+            guest = self.image_file("/" + rel)
+        except fsimg_tools.ImageError:
+            return self.check(False, f"/{rel} is missing from the disk (the host run made it, {len(host)} bytes)")
+        return self.check(guest == host, f"/{rel} on the disk is the same as on Linux "
+                                         f"({len(guest)} bytes; Linux: {len(host)} bytes)")
 
     # --- running things ---------------------------------------------------
 
-    def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None):
+    def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
+             disk=None, fsck=True):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
+        disk=True attaches a fresh copy of the root image as vda (a path,
+        or a list, attaches those), checked with e2fsck after the run
+        unless fsck=False; t.image_path is then vda's copy.
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
         o = self.options
         if cpus:
             self.notes.append(f"booted with {cpus} CPU(s)")
+        disks = self._disk_paths(disk) if disk else []
+        self.image_path = disks[0] if disks else None
+        for i, d in enumerate(disks):
+            self.notes.append(f"booted with disk vd{chr(ord('a') + i)}: {os.path.basename(d)} in {self.tmp}"
+                              + ("" if fsck else " (not checked by e2fsck)"))
         self.result = boot_mod.boot(o.kernel, append, self.test.timeout * o.timeout_scale,
-                                    o.accel, cpus or o.cpus, mem or o.mem, cpu_model)
+                                    o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
+                                    disks=[Disk(d, scratch=True) for d in disks])
+        if fsck:
+            self._check_disks(disks)
         return self.result
 
-    def run_user(self, program, cpus=None, args=""):
+    def run_user(self, program, cpus=None, args="", disk=False, fsck=True):
         """Runs user program `program` (user/labN/<program>.c, built static)
         twice: as the kernel's first process, and on the host, where Linux
         is the oracle. Checks that its output and exit status are the
         same; returns the GuestRun (output lines without the kernel's own
-        "kestrel: " lines, and the kernel's report of how it ended)."""
-        exe = os.path.join(self.options.build, "user", f"lab{self.test.lab.number}", program)
-        self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus)
+        "kestrel: " lines, and the kernel's report of how it ended).
+
+        With disk=True (or an image path) the kernel loads the program from
+        the disk (init=/usr/lib/kestrel/labN/<program>), and the host runs
+        it in a copy of the image's tree (build/fsimg/root, t.host_root)
+        as its current directory, so relative paths name the same files."""
+        lab = self.test.lab.number
+        exe = os.path.join(self.options.build, "user", f"lab{lab}", program)
+        cwd, init = None, program
+        if disk:
+            init = fsimg_tools.guest_program(lab, program)
+            if not os.path.exists(os.path.join(self.staged_root, init.lstrip("/"))):
+                raise fsimg_tools.ImageError(f"{init} is not in the image ({os.path.relpath(exe)} missing?): "
+                                             "run make fsimg")
+            self.boot(append=f"init={init} token={self.token} {args}".strip(), cpus=cpus, disk=disk, fsck=fsck)
+            self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+            exe = os.path.join(self.host_root, init.lstrip("/"))
+        else:
+            self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus)
         guest = GuestRun(self.result.lines)
-        host = run_on_host(exe, program)
-        self.notes.append(f"ran {exe} on the host: exit status {host.returncode}, {len(host.lines)} lines")
-        start = self.expect(rf"^kestrel: starting init: {re.escape(program)} ")
+        host = run_on_host(exe, init, cwd=cwd)
+        self.notes.append(f"ran {exe} on the host" + (f" in {cwd}" if cwd else "") +
+                          f": exit status {host.returncode}, {len(host.lines)} lines")
+        start = self.expect(rf"^kestrel: starting init: {re.escape(init)} ")
         if not start:
             return guest
         self.compare_output(host.lines, guest.lines)
@@ -226,7 +375,7 @@ class HostRun:
         self.end = f"signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
 
 
-def run_on_host(exe, argv0):
+def run_on_host(exe, argv0, cwd=None):
     """Runs exe on the host the way the kernel runs its first process:
     argv[0] = argv0, no stdin, no core dumps, stdout and stderr on one pipe."""
     import resource
@@ -234,7 +383,7 @@ def run_on_host(exe, argv0):
     def no_core():
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     p = subprocess.run([argv0], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=60,
+                       stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=60, cwd=cwd,
                        env={"HOME": "/", "TERM": "linux"})
     return HostRun(p.stdout.decode(errors="replace").splitlines(), p.returncode)
 

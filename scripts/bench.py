@@ -9,23 +9,37 @@ medians, not single runs.
     "bench: <what>: <number> <unit> (...)", each run in a fresh boot;
   - the user programs also run on the host, for a sense of scale (native
     Linux, not Linux under the same QEMU: no Linux kernel image here).
+
+A benchmark with disk=True boots with a fresh copy of the root image
+(build/fsimg.img, make fsimg) as vda each time, checked by e2fsck after the
+run; its host program runs in a copy of the image's tree as its current
+directory, as the grader's run_user(disk=True) does.
 """
 import argparse
+import collections
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grade"))
 from boot import boot  # noqa: E402
+from qemu import Disk  # noqa: E402
+import fsimg_tools  # noqa: E402
 
-# What to boot (the kernel command line), the CPUs to give QEMU, and the
-# host program to compare with. Lab 2: pages; Lab 3: processes.
+# What to boot (the kernel command line), the CPUs to give QEMU, the host
+# program to compare with, and whether to attach a copy of the root image
+# (e.g. Bench("init=/usr/lib/kestrel/lab4/bench_fs", host="build/user/lab4/bench_fs",
+# disk=True)). Lab 2: pages; Lab 3: processes.
+Bench = collections.namedtuple("Bench", "cmdline cpus host disk", defaults=(None, None, False))
 GUEST_BENCHES = [
-    ("test=bench-pages", None, None),
-    ("init=bench_proc", 1, "build/user/lab3/bench_proc"),
+    Bench("test=bench-pages"),
+    Bench("init=bench_proc", cpus=1, host="build/user/lab3/bench_proc"),
+    Bench("init=/usr/lib/kestrel/lab4/bench_files", cpus=1, host="build/user/lab4/bench_files", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 
@@ -59,15 +73,28 @@ def show(figures, where):
               f"{unit.split(' (')[0]} median (min {min(values):{fmt}}, max {max(values):{fmt}})")
 
 
-def guest_bench(args, cmdline, cpus, host_program):
+def guest_bench(args, cmdline, cpus, host_program, disk):
     """Boots `cmdline` several times; the median of each figure it prints."""
+    with tempfile.TemporaryDirectory(prefix="kestrel-bench-") as tmp:
+        return _guest_bench(args, cmdline, cpus, host_program, disk, tmp)
+
+
+def _guest_bench(args, cmdline, cpus, host_program, disk, tmp):
     figures = {}        # what -> (values, unit)
+    if disk:
+        fsimg_tools.require_image(args.image)
     for _ in range(args.kernel_runs):
-        r = boot(args.kernel, f"{cmdline} token=0", timeout=60, accel=args.accel, cpus=cpus or 2)
+        disks = [Disk(fsimg_tools.copy_image(args.image, os.path.join(tmp, "vda.img")), scratch=True)] if disk else []
+        r = boot(args.kernel, f"{cmdline} token=0", timeout=60, accel=args.accel, cpus=cpus or 2, disks=disks)
         if not r.powered_off:
             print(f"bench {cmdline}: the kernel did not finish cleanly (status {r.status}):")
             print("\n".join("  " + l.text for l in r.lines[-10:]))
             return False
+        for d in disks:
+            check = fsimg_tools.fsck(d.path)
+            if not check.clean:
+                print(f"bench {cmdline}: {check.summary()} after the run:\n{check.output}")
+                return False
         collect([l.text for l in r.lines], figures)
     if not figures:
         print(f"bench {cmdline}: printed no figures")
@@ -75,9 +102,13 @@ def guest_bench(args, cmdline, cpus, host_program):
     show(figures, f"guest, {args.accel}" + (f", {cpus} CPU" if cpus else ""))
     if host_program:
         host = {}
-        for _ in range(args.kernel_runs):
-            out = subprocess.run([os.path.join(ROOT, host_program)], capture_output=True, text=True, timeout=60)
+        for i in range(args.kernel_runs):
+            cwd = fsimg_tools.copy_tree(args.staged, os.path.join(tmp, f"host-root{i}")) if disk else None
+            out = subprocess.run([os.path.join(ROOT, host_program)], capture_output=True, text=True,
+                                 timeout=60, cwd=cwd)
             collect(out.stdout.splitlines(), host)
+            if cwd:
+                shutil.rmtree(cwd, ignore_errors=True)
         show(host, "host Linux, native")
     return True
 
@@ -88,7 +119,9 @@ def main():
     ap.add_argument("--accel", default="tcg", choices=["tcg", "kvm"])
     ap.add_argument("--runs", type=int, default=11, help="boots for the boot-time figures")
     ap.add_argument("--kernel-runs", type=int, default=5, help="boots per in-kernel benchmark")
+    ap.add_argument("--image", default=fsimg_tools.IMAGE, help="the root image for disk=True benchmarks")
     args = ap.parse_args()
+    args.staged = os.path.join(os.path.dirname(os.path.abspath(args.image)), "fsimg", "root")
     boot_bench(args)
     ok = all([guest_bench(args, *b) for b in GUEST_BENCHES])
     return 0 if ok else 1

@@ -5,8 +5,9 @@
   2. host unit tests (Criterion) of the kernel's pure code
   3. the grader on the full tree: every lab must pass
   4. the debugger workflow (scripts/gdb-test.py)
-  5. the handout builds with mkdocs --strict
-  6. the checkpoints: for every lab N, branch lab-N of the student
+  5. the root file system image and the grader's disk plumbing (scripts/fsimg-test.py)
+  6. the handout builds with mkdocs --strict
+  7. the checkpoints: for every lab N, branch lab-N of the student
      repository builds, passes labs < N and fails lab N; and blanking each
      region of lab N alone (keeping every other solution) fails lab N too.
 
@@ -55,7 +56,11 @@ def build_kernel():
     warnings = [l for l in out.splitlines() if "warning:" in l]
     record("kernel builds", rc == 0, s, out)
     record("kernel builds without warnings", rc == 0 and not warnings, 0, "\n".join(warnings))
-    return rc == 0
+    if rc != 0:
+        return False
+    rc, out, s = run(["make", "-s", "fsimg"])
+    record("the root file system image builds (make fsimg)", rc == 0, s, out)
+    return True
 
 
 def unit_tests():
@@ -97,6 +102,13 @@ def gdb_test():
     record("gdb stops at kmain and reads kernel state", rc == 0, s, out)
 
 
+def fsimg_test():
+    step("the root file system image and the grader's disks")
+    rc, out, s = run([sys.executable, "scripts/fsimg-test.py"], timeout=300)
+    print("\n".join("      " + l for l in out.splitlines()))
+    record("disk images: e2fsck, corruption helpers, disk=True in tests", rc == 0, s, out[-3000:])
+
+
 def handout():
     step("handout (mkdocs build --strict)")
     rc, out, s = run(["make", "-s", "handout"])
@@ -125,7 +137,7 @@ def checkpoints():
             t0 = time.monotonic()
             current = open(os.path.join(tree, "labs", "current")).read().strip()
             record(f"branch lab-{n}: labs/current says {n}", current == str(n), 0)
-            rc, out, s = run(["make", "-s", "-j", JOBS, "kernel"], cwd=tree)
+            rc, out, s = run(["make", "-s", "-j", JOBS, "kernel", "fsimg"], cwd=tree)
             warnings = [l for l in out.splitlines() if "warning:" in l]
             record(f"branch lab-{n}: builds without warnings", rc == 0 and not warnings, s, out[-3000:])
             if rc != 0:
@@ -149,7 +161,7 @@ def mutation(tmp, n, rid, exercise):
     t0 = time.monotonic()
     rc, out, _ = run([sys.executable, "scripts/checkpoints.py", "blank", "--lab", str(n), "--only", rid, tree])
     if rc == 0:
-        rc, out, _ = run(["make", "-s", "-j", JOBS, "kernel"], cwd=tree)
+        rc, out, _ = run(["make", "-s", "-j", JOBS, "kernel", "fsimg"], cwd=tree)
     if rc != 0:
         record(f"lab {n} {exercise} ({rid}) blank alone builds", False, time.monotonic() - t0, out[-3000:])
         return
@@ -166,6 +178,7 @@ def main():
         unit_tests()
         grade_full_tree()
         gdb_test()
+        fsimg_test()
     handout()
     checkpoints()
     passed = sum(ok for _, ok, _ in results)

@@ -87,7 +87,9 @@ def syscall_log(t):
     """With "syscall_log" on the command line, the kernel logs every call."""
     t.boot(append=f"init=hello syscall_log token={t.token}")
     t.expect(r"^\[pid 1\] arch_prctl\(0x1002, 0x[0-9a-f]+\) = 0$")
-    t.expect(r"^\[pid 1\] ioctl\(0x1, 0x5413, 0x[0-9a-f]+, .*\) = -1 \(errno 38\)$")
+    # musl asks whether stdout is a terminal (TIOCGWINSZ); the answer
+    # depends on the console driver, the logging does not.
+    t.expect(r"^\[pid 1\] ioctl\(0x1, 0x5413, 0x[0-9a-f]+\) = ")
     t.expect(r"^\[pid 1\] write\(0x1, 0x[0-9a-f]+, 0x14\) = 0x14$")
     t.expect(r"^\[pid 1\] exit_group\(0x3\)")
 

@@ -65,6 +65,28 @@ static inline const char *kt_errname(int e)
 	case EINVAL:	return "EINVAL";
 	case ENOTTY:	return "ENOTTY";
 	case ENOSYS:	return "ENOSYS";
+	case ENXIO:	return "ENXIO";
+	case E2BIG:	return "E2BIG";
+	case ENOTDIR:	return "ENOTDIR";
+	case EISDIR:	return "EISDIR";
+	case EEXIST:	return "EEXIST";
+	case ENOTEMPTY:	return "ENOTEMPTY";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ELOOP:	return "ELOOP";
+	case EXDEV:	return "EXDEV";
+	case EBUSY:	return "EBUSY";
+	case ENOSPC:	return "ENOSPC";
+	case ESPIPE:	return "ESPIPE";
+	case EMFILE:	return "EMFILE";
+	case EFBIG:	return "EFBIG";
+	case EMLINK:	return "EMLINK";
+	case ERANGE:	return "ERANGE";
+	case EROFS:	return "EROFS";
+	case EPIPE:	return "EPIPE";
+	case EOVERFLOW:	return "EOVERFLOW";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ETXTBSY:	return "ETXTBSY";
+	case ENODEV:	return "ENODEV";
 	}
 	snprintf(buf, sizeof(buf), "E#%d", e);
 	return buf;

@@ -1,0 +1,198 @@
+"""Lab 4 (files, ELF and dynamic linking): the grader's tests.
+
+Part A, files. Most tests run a program from user/lab4/ twice: in the
+kernel, loaded from a copy of the root image (build/fsimg.img) with its
+cwd at "/", and on the host Linux in a copy of the same tree; outputs and
+exit statuses are compared (t.run_user(..., disk=True)). After every boot
+with a disk, e2fsck -fn must find the image clean. The kernel tests
+(labs/lab4/ktests_*.c) check the layers below the syscalls: the virtio
+disk, the buffer cache, ext2 through the VFS, and broken images.
+
+Blanks (exercises) of this lab, for the checkpoint tool: every region
+marked "LAB 4" in the tree; see handout/docs/labs/lab4.md.
+"""
+import os
+import re
+import struct
+import subprocess
+
+from testing import Lab
+
+lab = Lab(4, "Files, ELF and dynamic linking")
+
+
+def tok(t):
+    return int(t.token, 16)
+
+
+# --- the disk, the buffer cache, ext2 (kernel tests) ---------------------------
+
+SECTORS = 65536             # the virtio-blk test's disk: 32 MiB
+
+
+def pattern_sector(s, key):
+    """Word j of sector s holds (s*128 + j) ^ key (labs/lab4/ktests_block.c)."""
+    return struct.pack("<128I", *[((s * 128 + j) ^ key) & 0xffffffff for j in range(128)])
+
+
+@lab.test(points=10, timeout=20.0, name="virtio-blk")
+def virtio_blk(t):
+    """The virtio-blk driver and the buffer cache: reads of a pattern the
+    host wrote, many requests in flight, writes the host checks afterwards,
+    errors at the end of the disk, hits, read-ahead and write-back."""
+    disk = os.path.join(t.tmp, "pattern.img")
+    with open(disk, "wb") as f:
+        for s in range(SECTORS):
+            f.write(pattern_sector(s, 0xa5a5a5a5))
+    t.boot(disk=disk, fsck=False)
+    t.expect(r"^virtio-blk: read the host's pattern from sectors 0-63 and 1000-1002$")
+    t.expect(r"^virtio-blk: bcache: 8 dirty blocks stayed in memory until bsync wrote back 8")
+    t.expect(rf"^virtio-blk: all checks passed \(0 failures\), token={{token}}$")
+    # What the kernel wrote (with the token) and what it must not have touched.
+    key = tok(t) & 0xffffffff
+    written = set(range(32768, 33024)) | set(range(40960, 45056))
+    bad = []
+    with open(disk, "rb") as f:
+        for s in range(SECTORS):
+            data = f.read(512)
+            want = pattern_sector(s, key if s in written else 0xa5a5a5a5)
+            if data != want:
+                bad.append(s)
+    t.check(not bad, "the disk holds the kernel's writes (sectors 32768-33023 and 40960-45055) "
+                     "and nothing else changed" + (f" (first bad sectors: {bad[:5]})" if bad else ""))
+
+
+@lab.test(points=10, timeout=30.0)
+def ext2(t):
+    """ext2 through the VFS: files up to double-indirect blocks, a sparse
+    page at 70 MiB, big directories, links, symlinks, renames, truncate."""
+    t.boot(disk=True)
+    t.expect(r"^ext2-test: block size \d+$")
+    t.expect(r"^ext2-test: ok \(0 failures\), token={token}$")
+
+
+def fnv(data, h=2166136261):
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+def staged_listing(root):
+    """The lines test=ext2-walk must print for the tree the image was made from."""
+    lines = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        depth = 0 if rel == "." else rel.count("/") + 1
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            shown = "/" + os.path.relpath(path, root)
+            if os.path.islink(path):
+                h, size = fnv(os.readlink(path).encode()), st.st_size
+            elif os.path.isdir(path):
+                h, size = 2166136261, 0
+            else:
+                h, size = fnv(open(path, "rb").read()), st.st_size
+            if depth < 9:      # the kernel's walk shows 9 levels
+                lines.add(f"walk: {shown} {st.st_mode:o} {size} {h:08x}")
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    return lines
+
+
+@lab.test(points=10, timeout=30.0, name="ext2-walk")
+def ext2_walk(t):
+    """Every directory, file and symlink of the image as mke2fs wrote it:
+    names, modes, sizes and contents the same as in the staged tree."""
+    t.boot(disk=True)
+    t.expect(r"^walk: done, token={token}$")
+    seen = {l.text for l in t.result.lines if l.text.startswith("walk: /")}
+    seen = {l for l in seen if not l.startswith("walk: /lost+found")}
+    want = staged_listing(t.staged_root)
+    missing, extra = sorted(want - seen), sorted(seen - want)
+    t.check(not missing and not extra,
+            f"the walk matches the staged tree ({len(want)} entries)"
+            + (f"; missing: {missing[:3]}" if missing else "") + (f"; unexpected: {extra[:3]}" if extra else ""))
+
+
+@lab.test(points=5, timeout=30.0, name="ext2-fill")
+def ext2_fill(t):
+    """A full disk: writing back fails with ENOSPC, and freeing the file
+    gives every block back."""
+    img = os.path.join(t.tmp, "small.img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "4M"], check=True,
+                   capture_output=True)
+    t.boot(disk=img)
+    t.expect(r"^ext2-fill: ok \(0 failures\), token={token}$")
+
+
+# --- broken images: a clear message, never a panic ------------------------------
+
+@lab.test(points=5, timeout=10.0, name="bad-superblock")
+def bad_superblock(t):
+    """A disk that is not ext2 is refused with a message; the kernel boots
+    on a tmpfs root instead."""
+    img, _ = t.corrupted_image("superblock-magic")
+    t.boot(append=f"init=hello token={t.token}", disk=img, fsck=False)
+    t.expect(r"^ext2: vda: no ext2 filesystem \(bad magic 0xbad\)$")
+    t.expect(r"^kestrel: cannot mount the root filesystem \(ext2 on vda\)")
+    t.expect(r"^kestrel: init \(hello\) exited with code 3$")
+
+
+@lab.test(points=5, timeout=20.0, name="bad-dirent")
+def bad_dirent(t):
+    """A directory entry whose length runs off its block is reported; the
+    rest of the tree is still read."""
+    img, _ = t.corrupted_image("dirent-rec-len")
+    t.boot(test="ext2-walk", disk=img, fsck=False)
+    t.expect(r"^ext2: inode \d+: directory block \d+ .*rec_len")
+    t.expect(r"^walk: /usr/lib/kestrel/lab4/fs_names \d+ \d+ [0-9a-f]{8}$")
+    t.expect(r"^walk: done, token={token}$")
+
+
+@lab.test(points=5, timeout=20.0, name="bad-block-pointer")
+def bad_block_pointer(t):
+    """A block number beyond the disk in an inode is reported, and reading
+    that file fails; nothing is read from (or written to) a wild block."""
+    img, _ = t.corrupted_image("block-pointer")
+    t.boot(test="ext2-walk", disk=img, fsck=False)
+    t.expect(r"^ext2: inode \d+: block 2147483655 out of range$")
+    t.expect(r"^walk: /etc/hostname: read error -117$")
+    t.expect(r"^walk: done, token={token}$")
+
+
+# --- the file syscalls, against Linux -------------------------------------------
+
+def user_test(name, program, points, timeout=20.0, depends=None, doc=""):
+    def run(t):
+        t.run_user(program, disk=True)
+    run.__doc__ = doc
+    run.__name__ = program
+    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+
+
+user_test("fd-basic", "fd_basic", 10,
+          doc="open flags, read/write/pread/pwrite/readv/writev, lseek, offsets shared across fork")
+user_test("fd-dup-fcntl", "fd_dup_fcntl", 10, depends=["fd-basic"],
+          doc="dup, dup2, dup3, fcntl (F_DUPFD, F_GETFD/SETFD, F_GETFL/SETFL), close-on-exec flags")
+user_test("fs-names", "fs_names", 10, depends=["fd-basic"],
+          doc="mkdir, unlink, rmdir, rename(2), link, symlink, readlink: every errno, loops, long names")
+user_test("fs-stat", "fs_stat", 10, depends=["fd-basic"],
+          doc="stat, lstat, fstat, newfstatat (AT_EMPTY_PATH), statx, access, chmod, utimensat")
+user_test("fs-dirs", "fs_dirs", 10, depends=["fd-basic"],
+          doc="getdents64 with small buffers, 300 files in a directory, chdir/fchdir/getcwd")
+user_test("fs-truncate", "fs_truncate", 5, depends=["fd-basic"],
+          doc="truncate and ftruncate down and up (zeroes, holes), fsync, fdatasync")
+user_test("fs-bigfile", "fs_bigfile", 10, timeout=60.0, depends=["fd-basic"],
+          doc="a 5 MiB file through indirect blocks, read back in many ways; a sparse file at 70 MiB")
+user_test("dev-files", "dev_files", 5,
+          doc="/dev/null, zero, full, random, urandom, as Linux's")
+user_test("dev-mem", "dev_mem", 5,
+          doc="the memory devices' corner cases: bad buffers, seeks, big reads")
+user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
+          doc="bad pointers to every file syscall give EFAULT and change nothing")
+
+
+@lab.test(points=5, timeout=10.0, name="tmpfs")
+def tmpfs(t):
+    """Without a disk "/" is a tmpfs: the basics work there too."""
+    t.run_user("tmpfs_smoke")
