@@ -100,6 +100,36 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	return v ? 0 : -EEXIST;
 }
 
+bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->end <= start || v->start == v->end)
+			continue;
+		if (v->start > start)
+			return false;       /* a hole before v */
+		start = v->end;
+		if (start >= end)
+			return true;
+	}
+	return false;
+}
+
+int vm_split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vm_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	v->end = addr;
+	list_insert(&n->link, &v->link, v->link.next);
+	return 0;
+}
+
 /* --- loading --------------------------------------------------------------- */
 
 /* The page-table bits for a region's pages. */

@@ -190,6 +190,10 @@ user_test("dev-mem", "dev_mem", 5,
           doc="the memory devices' corner cases: bad buffers, seeks, big reads")
 user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
+user_test("exec", "exec_basic", 10, depends=["fd-basic"],
+          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
+user_test("startup-calls", "startup_calls", 10,
+          doc="what glibc calls before main: prlimit64, getrandom, mprotect, prctl, robust lists, clone")
 
 
 @lab.test(points=5, timeout=10.0, name="tmpfs")

@@ -23,6 +23,7 @@
 #include <x86/fpu.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
+#include <linux/resource.h>
 
 enum task_state {
 	TASK_RUNNING,       /* running, or waiting in the run queue */
@@ -68,6 +69,12 @@ struct task {
 	uint64_t fs_base, gs_base;  /* user %fs/%gs bases (TLS): arch_prctl */
 	struct fpu_state *fpu;      /* user tasks: SSE registers while switched out */
 	uint64_t clear_child_tid;   /* set_tid_address */
+	uint64_t robust_list;       /* set_robust_list */
+	uint64_t set_child_tid;     /* clone(CLONE_CHILD_SETTID): written when the child first runs */
+	int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): not inherited by fork */
+	bool dumpable;              /* prctl(PR_SET_DUMPABLE) */
+	bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): inherited, kept by execve */
+	struct rlimit64 rlim[RLIM_NLIMITS];     /* the process's: the leader's counts */
 
 	/* Family (exit.c, protected by the task list lock). */
 	struct task *parent;
@@ -108,6 +115,8 @@ void task_free(struct task *t);
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
 
+/* Linux's default resource limits, for the first process (syscall/rlimit.c). */
+void rlimits_init(struct rlimit64 *rlim);
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_copy(struct sighand *s);
 void sighand_put(struct sighand *s);

@@ -9,6 +9,8 @@ struct __kernel_timespec;
 
 /* proc/fork.c, proc/exit.c */
 long sys_fork(void);
+long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, uint64_t tls);
+void fork_child_start(void);
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(int pid, int *status, int options, void *rusage);
@@ -27,6 +29,23 @@ long sys_arch_prctl(int code, uint64_t addr);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize);
 long sys_uname(void *buf);
 long sys_getcpu(unsigned *cpu, unsigned *node, void *cache);
+long sys_set_robust_list(void *head, size_t len);
+long sys_get_robust_list(int tid, uint64_t *head, size_t *len);
+long sys_rseq(void *rseq, uint32_t len, int flags, uint32_t sig);
+
+/* syscall/prctl.c */
+long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
+
+/* proc/execve.c */
+long sys_execve(const char *path, const char *const *argv, const char *const *envp);
+long sys_execveat(int dirfd, const char *path, const char *const *argv, const char *const *envp, int flags);
+
+/* syscall/rlimit.c, syscall/getrandom.c */
+struct rlimit64;
+long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new, struct rlimit64 *old);
+long sys_getrlimit(unsigned resource, struct rlimit64 *lim);
+long sys_setrlimit(unsigned resource, const struct rlimit64 *lim);
+long sys_getrandom(void *buf, size_t count, unsigned flags);
 
 
 /* time/time_syscalls.c */
@@ -37,6 +56,8 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 
 /* mm/brk.c */
 long sys_brk(uint64_t addr);
+/* mm/mprotect.c */
+long sys_mprotect(uint64_t start, size_t len, unsigned long prot);
 
 /* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,
  * attr.c, cwd.c, readdir.c) */
