@@ -42,6 +42,12 @@ static void put_user_pages(pte_t *table, int level)
 	}
 }
 
+struct mm *mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
+	return mm;
+}
+
 void mm_put(struct mm *mm)
 {
 	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL) != 0)

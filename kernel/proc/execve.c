@@ -179,7 +179,8 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	struct mm *old = t->mm;
 	t->mm = img->mm;
 	pt_switch(img->mm->pml4);
-	mm_put(old);
+	mm_put(old);                /* a vfork parent keeps its own reference */
+	vfork_release(t);
 
 	files_close_on_exec(t->files);
 	/* Handlers are addresses in the old program: caught signals go back

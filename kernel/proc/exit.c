@@ -68,6 +68,7 @@ void do_exit(int status)
 	 * reference, and a CPU must never run on freed page tables. */
 	pt_switch(kernel_pml4);
 	task_release_parts(t);
+	vfork_release(t);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);

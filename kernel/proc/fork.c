@@ -12,6 +12,7 @@
 #include <x86/uaccess.h>
 #include <mm/vm.h>
 #include <proc/sched.h>
+#include <proc/wait.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 
@@ -28,10 +29,40 @@ void task_start_in_user_mode(struct task *t)
 }
 
 /* What clone can do so far: a new process (not a thread), with the tid
- * reported or cleared at addresses the caller gives. Sharing memory,
- * files or handlers between tasks (threads, vfork) comes with the vfork
- * and futex lab. */
-#define CLONE_SUPPORTED (CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID)
+ * reported or cleared at addresses the caller gives, and vfork's
+ * borrowed address space. Threads (CLONE_THREAD, CLONE_SIGHAND,
+ * CLONE_FILES...) come with the vfork and futex lab. */
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | \
+			 CLONE_VM | CLONE_VFORK)
+
+/* vfork: the parent sleeps until the child has let go of the address
+ * space they share, by execve or exit. The completion lives on the
+ * parent's kernel stack, so the child must be done touching it before
+ * the parent may return: it says so with a second store (state 2) after
+ * the wake-up. Kernel code is not preempted, so that store follows the
+ * wake-up at once. */
+struct vfork_completion {
+	struct wait_queue wq;
+	int state;              /* 0 waiting, 1 released, 2 the child is done with this */
+};
+
+void vfork_release(struct task *t)
+{
+	struct vfork_completion *c = t->vfork_done;
+	if (!c)
+		return;
+	t->vfork_done = NULL;
+	__atomic_store_n(&c->state, 1, __ATOMIC_RELEASE);
+	wake_up_all(&c->wq);
+	__atomic_store_n(&c->state, 2, __ATOMIC_RELEASE);
+}
+
+static void vfork_wait(struct vfork_completion *c)
+{
+	wait_event(&c->wq, __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 0, WAIT_FOREVER);
+	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 2)
+		__asm__ __volatile__("pause");
+}
 
 void fork_child_start(void)
 {
@@ -63,7 +94,14 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 		task_free(c);
 		return -EAGAIN;
 	}
-	c->mm = mm_copy(p->mm);
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		/* Another task running in the same memory: a thread, later. */
+		printk("kestrel: clone(CLONE_VM) without CLONE_VFORK is not supported yet: EINVAL to pid %d (%s)\n",
+		       p->tgid, p->name);
+		task_free(c);
+		return -EINVAL;
+	}
+	c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
 	c->files = files_copy(p->files);
 	c->fs = fs_copy(p->fs);
 	c->sighand = sighand_copy(p->sighand);
@@ -100,13 +138,25 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	/* Into the parent's memory only: the child's copy was made before. */
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(parent_tid, &tid, sizeof(tid));
+	struct vfork_completion done = { .state = 0 };
+	if (flags & CLONE_VFORK) {
+		wait_queue_init(&done.wq);
+		c->vfork_done = &done;
+	}
 	sched_add_new(c);
+	if (flags & CLONE_VFORK)
+		vfork_wait(&done);
 	return tid;
 }
 
 long sys_fork(void)
 {
 	return do_fork(SIGCHLD, NULL, NULL);
+}
+
+long sys_vfork(void)
+{
+	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, NULL, NULL);
 }
 
 /* x86_64's argument order: flags, stack, parent_tid, child_tid, tls. */

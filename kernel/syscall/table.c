@@ -36,6 +36,7 @@ static const struct syscall_entry table[] = {
 	SYSCALL(getpid, 0),
 	SYSCALL(fork, 0),
 	SYSCALL(clone, 5),
+	SYSCALL(vfork, 0),
 	SYSCALL(exit, 1),
 	SYSCALL(wait4, 4),
 	SYSCALL(uname, 1),

@@ -195,6 +195,48 @@ static void test_execveat(void)
 	close(dirfd);
 }
 
+/* vfork: the child borrows the parent's memory (so what it writes is
+ * seen by the parent) and the parent waits until it execs or exits. */
+static void test_vfork(void)
+{
+	static volatile int seen;
+	seen = 0;
+	fflush(stdout);
+	pid_t pid = vfork();
+	if (pid == 0) {
+		seen = 42;
+		_exit(3);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	kt_check_eq("vfork: the child's write is the parent's", seen, 42);
+	kt_check_eq("vfork: the child's exit status", WEXITSTATUS(status), 3);
+
+	printf("vfork, then execve:\n");
+	fflush(stdout);
+	seen = 0;
+	char *argv[] = { SELF, "show", "after vfork", NULL };
+	char *envp[] = { NULL };
+	pid = vfork();
+	if (pid == 0) {
+		seen = 1;       /* before the exec: the parent must see it */
+		execve(SELF, argv, envp);
+		_exit(100);
+	}
+	int seen_on_return = seen;      /* printed after the child's output */
+	waitpid(pid, &status, 0);
+	printf("  exit %d\n", WEXITSTATUS(status));
+	kt_check_eq("the parent resumes after the exec", seen_on_return, 1);
+	pid = vfork();
+	if (pid == 0) {
+		execve(DIR "/missing", argv, envp);
+		seen = errno;   /* a failed exec: still the parent's memory */
+		_exit(100);
+	}
+	waitpid(pid, &status, 0);
+	kt_check_eq("a failed exec's errno, written by the vfork child", seen, ENOENT);
+}
+
 static void test_errors(void)
 {
 	char *argv[] = { "x", NULL };
@@ -270,6 +312,7 @@ int main(int argc, char **argv)
 	test_cloexec();
 	test_scripts();
 	test_execveat();
+	test_vfork();
 	test_errors();
 	kt_rmtree(DIR);
 	return kt_status();

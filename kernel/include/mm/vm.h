@@ -38,6 +38,8 @@ struct mm {
 struct mm *mm_create(void);
 /* fork: a copy whose writable pages are shared copy-on-write. */
 struct mm *mm_copy(struct mm *old);
+/* Another user of mm (a vfork child borrowing its parent's). */
+struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
 /* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one.

@@ -71,6 +71,7 @@ struct task {
 	uint64_t clear_child_tid;   /* set_tid_address */
 	uint64_t robust_list;       /* set_robust_list */
 	uint64_t set_child_tid;     /* clone(CLONE_CHILD_SETTID): written when the child first runs */
+	struct vfork_completion *vfork_done;    /* a vfork child: its parent waits on this */
 	int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): not inherited by fork */
 	bool dumpable;              /* prctl(PR_SET_DUMPABLE) */
 	bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): inherited, kept by execve */
@@ -115,6 +116,8 @@ void task_free(struct task *t);
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
 
+/* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */
+void vfork_release(struct task *t);
 /* Linux's default resource limits, for the first process (syscall/rlimit.c). */
 void rlimits_init(struct rlimit64 *rlim);
 struct sighand *sighand_alloc(void);

@@ -9,6 +9,7 @@ struct __kernel_timespec;
 
 /* proc/fork.c, proc/exit.c */
 long sys_fork(void);
+long sys_vfork(void);
 long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, uint64_t tls);
 void fork_child_start(void);
 long sys_exit(int code);
