@@ -197,6 +197,7 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	t->clear_child_tid = 0;
+	t->did_exec = true;
 	exec_set_user_regs(t, img);
 	fpu_restore(t->fpu);        /* the new program's registers are live from here */
 }

@@ -112,12 +112,17 @@ long sys_exit_group(int code)
 
 /* --- wait4 ----------------------------------------------------------------- */
 
-/* Does pid select child c? Process groups do not exist yet: every
- * process is in one group, so 0 ("my group") means any child, and a
- * pid < -1 (group -pid) matches none. */
+/* Does pid select child c? -1: any child; 0: one in the caller's
+ * process group; < -1: one in group -pid; > 0: that one. */
 static bool selects(int pid, struct task *c)
 {
-	return pid == -1 || pid == 0 || c->tgid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == current->group_leader->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return c->tgid == pid;
 }
 
 /* A zombie child pid selects, or NULL; *any says whether there is a

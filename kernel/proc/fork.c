@@ -115,6 +115,8 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	c->fs_base = p->fs_base;
 	c->gs_base = p->gs_base;
 	c->dumpable = p->dumpable;
+	c->pgid = p->group_leader->pgid;
+	c->sid = p->group_leader->sid;
 	c->no_new_privs = p->no_new_privs;
 	if (flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (uint64_t)child_tid;

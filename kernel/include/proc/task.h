@@ -72,6 +72,8 @@ struct task {
 	uint64_t robust_list;       /* set_robust_list */
 	uint64_t set_child_tid;     /* clone(CLONE_CHILD_SETTID): written when the child first runs */
 	struct vfork_completion *vfork_done;    /* a vfork child: its parent waits on this */
+	int pgid, sid;              /* process group and session (the leader's count: proc/pgrp.c) */
+	bool did_exec;              /* has run execve: setpgid from the parent is refused */
 	int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): not inherited by fork */
 	bool dumpable;              /* prctl(PR_SET_DUMPABLE) */
 	bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): inherited, kept by execve */

@@ -34,6 +34,13 @@ long sys_set_robust_list(void *head, size_t len);
 long sys_get_robust_list(int tid, uint64_t *head, size_t *len);
 long sys_rseq(void *rseq, uint32_t len, int flags, uint32_t sig);
 
+/* proc/pgrp.c */
+long sys_setpgid(int pid, int pgid);
+long sys_getpgid(int pid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(int pid);
+
 /* syscall/prctl.c */
 long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 
