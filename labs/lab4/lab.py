@@ -190,6 +190,9 @@ user_test("dev-mem", "dev_mem", 5,
           doc="the memory devices' corner cases: bad buffers, seeks, big reads")
 user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
+user_test("pipes", "pipes", 10, depends=["fd-basic"],
+          doc="pipe, pipe2 and their flags; EOF, EPIPE and SIGPIPE, O_NONBLOCK, "
+              "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
 
 
 @lab.test(points=5, timeout=10.0, name="tmpfs")
