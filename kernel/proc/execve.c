@@ -16,13 +16,13 @@
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <linux/fcntl.h>
-#include <asm-generic/signal-defs.h>
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/cpu.h>
@@ -183,13 +183,7 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	vfork_release(t);
 
 	files_close_on_exec(t->files);
-	/* Handlers are addresses in the old program: caught signals go back
-	 * to their default action; ignored ones stay ignored. */
-	uint64_t flags = spin_lock_irqsave(&t->sighand->lock);
-	for (int i = 0; i < NSIG; i++)
-		if (t->sighand->action[i].handler != (uint64_t)SIG_IGN)
-			memset(&t->sighand->action[i], 0, sizeof(t->sighand->action[i]));
-	spin_unlock_irqrestore(&t->sighand->lock, flags);
+	signals_reset_for_exec(t);
 
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	strlcpy(t->name, base, sizeof(t->name));

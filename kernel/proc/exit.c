@@ -86,9 +86,9 @@ void do_exit(int status)
 	panic("do_exit: zombie %d ran again", t->tid);
 }
 
-void do_exit_group(int status)
+void group_exit_at_return(int status)
 {
-	struct task *me = current, *leader = me->group_leader;
+	struct task *leader = current->group_leader;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &leader->threads, thread_link) {
@@ -97,6 +97,11 @@ void do_exit_group(int status)
 		task_wake(t);           /* a sleeper leaves at its next return to user mode */
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void do_exit_group(int status)
+{
+	group_exit_at_return(status);
 	do_exit(status);
 }
 

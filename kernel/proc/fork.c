@@ -84,7 +84,7 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 		       flags & ~CLONE_SUPPORTED, p->tgid, p->name);
 		return -EINVAL;
 	}
-	/* An exit signal beyond NSIG is accepted and never sent, as by
+	/* An exit signal beyond _NSIG is accepted and never sent, as by
 	 * Linux's clone (only clone3 checks it). */
 	struct task *c = task_alloc(p->name, true);
 	if (!c)

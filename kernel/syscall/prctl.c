@@ -34,7 +34,7 @@ long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t
 	case PR_GET_NAME:
 		return copy_to_user((void *)arg2, t->name, sizeof(t->name)) ? -EFAULT : 0;
 	case PR_SET_PDEATHSIG:
-		if (arg2 > NSIG)
+		if (arg2 > _NSIG)
 			return -EINVAL;
 		t->pdeath_signal = arg2;
 		return 0;

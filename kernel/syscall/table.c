@@ -29,6 +29,7 @@ struct syscall_entry {
 
 static const struct syscall_entry table[] = {
 	SYSCALL(write, 3),
+	SYSCALL(rt_sigaction, 4),
 	SYSCALL(rt_sigprocmask, 4),
 	SYSCALL(sched_yield, 0),
 	SYSCALL(writev, 3),
@@ -87,6 +88,8 @@ static const struct syscall_entry table[] = {
 	SYSCALL(fsync, 1),
 	SYSCALL(fdatasync, 1),
 	SYSCALL(sync, 0),
+	SYSCALL(pipe, 1),
+	SYSCALL(pipe2, 2),
 	SYSCALL(dup, 1),
 	SYSCALL(dup2, 2),
 	SYSCALL(dup3, 3),

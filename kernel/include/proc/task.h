@@ -33,7 +33,8 @@ enum task_state {
 
 struct mm;
 
-#define NSIG 64
+/* Signals 1.._NSIG (Linux's in-kernel name; the UAPI's NSIG is the old 32). */
+#define _NSIG 64
 /* What each signal does (struct sigaction in the kernel's own form). */
 struct k_sigaction {
 	uint64_t handler, flags, restorer, mask;
@@ -41,7 +42,7 @@ struct k_sigaction {
 struct sighand {
 	int refcount;
 	struct spinlock lock;
-	struct k_sigaction action[NSIG];
+	struct k_sigaction action[_NSIG];
 };
 
 struct task {

@@ -6,6 +6,7 @@
 
 struct iovec;
 struct __kernel_timespec;
+struct k_sigaction;
 
 /* proc/fork.c, proc/exit.c */
 long sys_fork(void);
@@ -29,6 +30,10 @@ long sys_set_tid_address(int *tidptr);
 long sys_arch_prctl(int code, uint64_t addr);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize);
 long sys_uname(void *buf);
+
+/* proc/signal.c */
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
+		      size_t sigsetsize);
 long sys_getcpu(unsigned *cpu, unsigned *node, void *cache);
 long sys_set_robust_list(void *head, size_t len);
 long sys_get_robust_list(int tid, uint64_t *head, size_t *len);
@@ -126,4 +131,8 @@ long sys_getcwd(char *buf, size_t size);
 long sys_getdents64(int fd, void *dirp, unsigned count);
 long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
 long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
+
+/* fs/pipe.c */
+long sys_pipe(int *fds);
+long sys_pipe2(int *fds, int flags);
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg);
