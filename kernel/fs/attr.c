@@ -132,6 +132,60 @@ long sys_fchmodat(int dirfd, const char *path, unsigned mode)
 
 long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
 
+/* chown as root: any owner may be set; -1 leaves one unchanged. Like
+ * Linux, a change of a non-directory clears set-user-ID, and set-group-ID
+ * when the group may execute (otherwise it marks mandatory locking). */
+static long chown_inode(struct inode *i, uint32_t uid, uint32_t gid)
+{
+	if (i->sb->read_only)
+		return -EROFS;
+	mutex_lock(&i->lock);
+	if (uid != (uint32_t)-1)
+		i->uid = uid;
+	if (gid != (uint32_t)-1)
+		i->gid = gid;
+	if (!S_ISDIR(i->mode)) {
+		i->mode &= ~S_ISUID;
+		if (i->mode & S_IXGRP)
+			i->mode &= ~S_ISGID;
+	}
+	i->ctime = current_time();
+	mark_inode_dirty(i);
+	mutex_unlock(&i->lock);
+	return 0;
+}
+
+long sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *i;
+	int err = inode_of_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
+	if (err)
+		return err;
+	err = chown_inode(i, uid, gid);
+	iput(i);
+	return err;
+}
+
+long sys_chown(const char *path, uint32_t uid, uint32_t gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+
+long sys_lchown(const char *path, uint32_t uid, uint32_t gid)
+{
+	return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long err = f->flags & O_PATH ? -EBADF : chown_inode(f->inode, uid, gid);
+	file_put(f);
+	return err;
+}
+
 long sys_umask(unsigned mask)
 {
 	return __atomic_exchange_n(&current->fs->umask, mask & 0777, __ATOMIC_RELAXED);

@@ -111,6 +111,7 @@ int64_t generic_file_llseek(struct file *f, int64_t offset, int whence)
 }
 
 const struct file_operations generic_file_ops = {
+	.mmap = generic_file_mmap,
 	.read = generic_file_read,
 	.write = generic_file_write,
 	.llseek = generic_file_llseek,

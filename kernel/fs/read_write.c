@@ -209,3 +209,77 @@ long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice)
 	file_put(f);
 	return r;
 }
+
+/* sendfile: count bytes from in_fd (at *offset, or its own offset) to
+ * out_fd, through a kernel buffer. Stops early when a write is short; the
+ * input advances by what was written, not what was read. */
+#define SENDFILE_CHUNK (64 * 1024)
+
+static long do_sendfile(struct file *in, struct file *out, int64_t *pos, size_t count)
+{
+	if (!file_readable(in) || !file_writable(out))
+		return -EBADF;
+	if (in == out || (out->flags & O_APPEND) || !has_offset(in))
+		return -EINVAL;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	uint8_t *buf = kmalloc(SENDFILE_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	size_t done = 0;
+	long err = 0;
+	while (done < count) {
+		size_t n = count - done < SENDFILE_CHUNK ? count - done : SENDFILE_CHUNK;
+		struct uio u;
+		uio_init_single(&u, buf, n, false);
+		int64_t rpos = *pos;
+		ssize_t got = do_rw(in, &u, &rpos, false);
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		uio_init_single(&u, buf, got, false);
+		ssize_t put = do_rw(out, &u, NULL, true);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		*pos += put;
+		done += put;
+		if (put < got)
+			break;
+	}
+	kfree(buf);
+	return done ? (long)done : err;
+}
+
+long sys_sendfile(int out_fd, int in_fd, int64_t *uoffset, size_t count)
+{
+	struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
+	long r = in && out ? 0 : -EBADF;
+	int64_t pos = 0;
+	if (!r && uoffset) {
+		if (copy_from_user(&pos, uoffset, sizeof(pos)))
+			r = -EFAULT;
+		else if (pos < 0)
+			r = -EINVAL;
+		if (!r) {
+			r = do_sendfile(in, out, &pos, count);
+			if (r >= 0 && copy_to_user(uoffset, &pos, sizeof(pos)))
+				r = -EFAULT;
+		}
+	} else if (!r) {
+		/* The input's own offset, held still meanwhile. */
+		mutex_lock(&in->pos_lock);
+		pos = in->pos;
+		r = do_sendfile(in, out, &pos, count);
+		if (r > 0)
+			in->pos = pos;
+		mutex_unlock(&in->pos_lock);
+	}
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	return r;
+}

@@ -9,16 +9,6 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 
-/* Drops the pages of [start, end) from mm (mm->lock held). */
-static void unmap_range(struct mm *mm, uint64_t start, uint64_t end)
-{
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t pa;
-		if (pt_unmap(mm->pml4, va, &pa) == 0)
-			page_put(phys_to_page(pa));
-	}
-}
-
 int vm_add_heap(struct mm *mm, uint64_t start)
 {
 	int err = vm_add_region(mm, start, start, VM_READ | VM_WRITE, "[heap]", &mm->heap);
@@ -41,7 +31,7 @@ long sys_brk(uint64_t addr)
 		if (next != &mm->vmas && list_entry(next, struct vma, link)->start < new_end)
 			goto out;
 	} else if (new_end < heap->end) {
-		unmap_range(mm, new_end, heap->end);
+		vm_unmap_pages(mm, new_end, heap->end);
 	}
 	heap->end = new_end;
 	mm->brk = addr;

@@ -1,8 +1,11 @@
 /* Page faults that are not bugs (mm/mm.h).
  *
- * In a user address space a fault is normal in two cases:
+ * In a user address space a fault is normal in three cases:
  *   - the page is inside a region but not there yet (stack, heap): give
  *     it a zeroed frame ("demand paging" of anonymous memory);
+ *   - the same in a file mapping: map the file's page from the page
+ *     cache (shared), or that page read-only and copied on the first
+ *     write (private);
  *   - a write to a copy-on-write page (after fork): copy the frame, or,
  *     if nobody else uses it any more, simply make it writable again.
  * Anything else — no region, or an access the region does not allow —
@@ -13,6 +16,8 @@
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/vm.h>
+#include <fs/file.h>
+#include <fs/pagecache.h>
 #include <proc/task.h>
 #include <x86/paging.h>
 #include <x86/uaccess.h>
@@ -40,6 +45,68 @@ static bool break_cow(pte_t *pte, uint64_t page)
 	// LAB 3 END
 }
 
+/* Page index of a file, from the page cache, referenced; NULL past the
+ * end of the file (Linux sends SIGBUS there) or on a read error. A page
+ * a shared writable mapping will write is marked dirty now: its writes
+ * are not seen one by one. Sleeps: no spinlock may be held. */
+static struct page *file_page(struct file *f, uint64_t index, bool dirty)
+{
+	struct inode *inode = f->inode;
+	struct page *p = NULL;
+	mutex_lock(&inode->lock);
+	if (index < (inode->size + PAGE_SIZE - 1) / PAGE_SIZE) {
+		int err;
+		struct cached_page *cp = pagecache_get(inode, index, &err);
+		if (cp) {
+			p = cp->page;
+			page_get(p);
+			if (dirty)
+				pagecache_dirty(cp);
+		}
+	}
+	mutex_unlock(&inode->lock);
+	return p;
+}
+
+/* A missing page of a file mapping. Reading the file may sleep, so
+ * mm->lock is let go meanwhile (*irq is its saved state) and the region
+ * looked up again after: if it changed, the access is simply retried. */
+static bool file_fault(struct mm *mm, struct vma *v, uint64_t page, bool write, uint64_t *irq)
+{
+	struct file *f = v->file;
+	uint64_t index = v->pgoff + (page - v->start) / PAGE_SIZE;
+	bool shared = v->flags & VM_SHARED;
+	file_get(f);
+	spin_unlock_irqrestore(&mm->lock, *irq);
+	struct page *p = file_page(f, index, shared && (v->flags & VM_WRITE));
+	*irq = spin_lock_irqsave(&mm->lock);
+	v = vm_find(mm, page);
+	bool same = v && v->file == f && v->pgoff + (page - v->start) / PAGE_SIZE == index;
+	file_put(f);
+	if (!p)
+		return false;
+	pte_t *pte = pt_walk(mm->pml4, page, false);
+	if (!same || (pte && (*pte & PTE_PRESENT))) {
+		page_put(p);
+		return true;
+	}
+	if (!shared && write) {
+		/* A private page written at once: copy it now. */
+		struct page *copy = alloc_page(0);
+		if (copy)
+			memcpy(page_address(copy), page_address(p), PAGE_SIZE);
+		page_put(p);
+		if (!copy)
+			return false;
+		p = copy;
+	}
+	if (vm_map_page(mm, v, page, p, !shared && !write) != 0) {
+		page_put(p);
+		return false;
+	}
+	return true;
+}
+
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 {
 	if (addr >= USER_TOP || !current || !current->mm)
@@ -64,7 +131,9 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 	if (!(v->flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		goto out;
 	pte_t *pte = pt_walk(mm->pml4, page, false);
-	if (!pte || !(*pte & PTE_PRESENT))
+	if ((!pte || !(*pte & PTE_PRESENT)) && v->file)
+		ok = file_fault(mm, v, page, error_code & PF_WRITE, &irq);
+	else if (!pte || !(*pte & PTE_PRESENT))
 		ok = vm_map_zero_page(mm, v, page, NULL) == 0;
 	else if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		ok = break_cow(pte, page);

@@ -8,6 +8,7 @@
 #include <mm/kmalloc.h>
 #include <mm/page_alloc.h>
 #include <mm/vm.h>
+#include <fs/file.h>
 #include <x86/paging.h>
 
 static pte_t *table_at(pte_t e) { return phys_to_virt(e & PTE_ADDR); }
@@ -58,7 +59,7 @@ void mm_put(struct mm *mm)
 	pt_destroy(mm->pml4);
 	struct vma *v, *tmp;
 	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
-		kfree(v);
+		vm_free_region(v);
 	kfree(mm);
 }
 
@@ -73,7 +74,7 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
-static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
+struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
 {
 	struct vma *v;
 	list_for_each_entry(v, &mm->vmas, link)
@@ -99,7 +100,7 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	if ((start | end) & (PAGE_SIZE - 1) || start > end || end > USER_TOP)
 		return -EINVAL;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
-	struct vma *v = insert_region(mm, start, end, flags, name);
+	struct vma *v = vm_insert_region(mm, start, end, flags, name);
 	spin_unlock_irqrestore(&mm->lock, irq);
 	if (out)
 		*out = v;
@@ -131,8 +132,51 @@ int vm_split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*n = *v;
 	n->start = addr;
+	if (n->file) {
+		file_get(n->file);
+		n->pgoff += (addr - v->start) / PAGE_SIZE;
+	}
 	v->end = addr;
 	list_insert(&n->link, &v->link, v->link.next);
+	return 0;
+}
+
+void vm_free_region(struct vma *v)
+{
+	if (v->file)
+		file_put(v->file);
+	kfree(v);
+}
+
+void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa;
+		if (pt_unmap(mm->pml4, va, &pa) == 0)
+			page_put(phys_to_page(pa));
+	}
+}
+
+int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
+	if (err)
+		return err;
+	struct vma *v, *tmp;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link) {
+		if (v->start < start || v->end > end || v->start == v->end)
+			continue;
+		vm_unmap_pages(mm, v->start, v->end);
+		if (v == mm->heap) {
+			v->end = v->start;      /* brk's region stays, empty */
+			continue;
+		}
+		list_del(&v->link);
+		vm_free_region(v);
+	}
+	/* The break never points past its region. */
+	if (mm->heap && mm->brk > mm->heap->end)
+		mm->brk = mm->heap->end > mm->brk_start ? mm->heap->end : mm->brk_start;
 	return 0;
 }
 
@@ -144,12 +188,30 @@ static uint64_t pte_flags(unsigned flags)
 	return PTE_USER | (flags & VM_WRITE ? PTE_WRITE : 0) | (flags & VM_EXEC ? 0 : PTE_NX);
 }
 
+int vm_map_page(struct mm *mm, struct vma *v, uint64_t va, struct page *p, bool read_only)
+{
+	uint64_t flags = pte_flags(v->flags);
+	if (read_only)
+		flags &= ~PTE_WRITE;
+	if (pt_map(mm->pml4, va, page_to_phys(p), flags) != 0)
+		return -ENOMEM;
+	/* Software bits, which pt_map leaves out: a shared mapping's page
+	 * stays shared across fork; a private page mapped read-only in a
+	 * writable region is copied on the first write. */
+	pte_t *pte = pt_walk(mm->pml4, va, false);
+	if (v->flags & VM_SHARED)
+		*pte |= PTE_SHARED;
+	else if (read_only && (v->flags & VM_WRITE))
+		*pte |= PTE_COW;
+	return 0;
+}
+
 int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa)
 {
 	struct page *p = alloc_page(ALLOC_ZERO);
 	if (!p)
 		return -ENOMEM;
-	if (pt_map(mm->pml4, page, page_to_phys(p), pte_flags(v->flags)) != 0) {
+	if (vm_map_page(mm, v, page, p, false) != 0) {
 		page_put(p);
 		return -ENOMEM;
 	}
@@ -206,7 +268,7 @@ static int copy_table(pte_t *src, pte_t *dst, int level)
 			continue;
 		}
 		// LAB 3 BEGIN(exercise 7): share the frame copy-on-write
-		if (e & PTE_WRITE) {
+		if ((e & PTE_WRITE) && !(e & PTE_SHARED)) {
 			e = (e & ~PTE_WRITE) | PTE_COW;
 			src[i] = e;
 		}
@@ -228,11 +290,15 @@ struct mm *mm_copy(struct mm *old)
 	int err = 0;
 	struct vma *v;
 	list_for_each_entry(v, &old->vmas, link) {
-		struct vma *n = insert_region(mm, v->start, v->end, v->flags, v->name);
+		struct vma *n = vm_insert_region(mm, v->start, v->end, v->flags, v->name);
 		if (!n) {
 			err = -ENOMEM;
 			break;
 		}
+		n->file = v->file;
+		n->pgoff = v->pgoff;
+		if (n->file)
+			file_get(n->file);
 		if (v == old->heap)
 			mm->heap = n;
 	}

@@ -56,6 +56,15 @@ long sys_clock_gettime(int clock, struct __kernel_timespec *tp)
 	return put_timespec(tp, ns);
 }
 
+/* time(2): whole seconds of CLOCK_REALTIME, also stored at tloc if given. */
+long sys_time(int64_t *tloc)
+{
+	int64_t t = clock_realtime_ns() / NSEC_PER_SEC;
+	if (tloc && copy_to_user(tloc, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
 long sys_clock_getres(int clock, struct __kernel_timespec *tp)
 {
 	uint64_t ns;

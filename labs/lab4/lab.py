@@ -194,6 +194,8 @@ user_test("exec", "exec_basic", 10, depends=["fd-basic"],
           doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
 user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
           doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
+user_test("mmap", "mmap_basic", 10, depends=["fd-basic"],
+          doc="mmap and munmap: anonymous and file, private and shared, MAP_FIXED, holes, fork, the errors")
 user_test("startup-calls", "startup_calls", 10,
           doc="what glibc calls before main: prlimit64, getrandom, mprotect, prctl, robust lists, clone")
 user_test("pipes", "pipes", 10, depends=["fd-basic"],

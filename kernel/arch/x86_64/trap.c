@@ -218,8 +218,15 @@ void trap_dispatch(struct trap_frame *tf)
 		printk("\n");
 		return;
 	}
-	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(read_cr2(), tf->error_code, tf))
-		return;
+	if (tf->vector == T_PAGE_FAULT) {
+		/* The kernel touching user memory (uaccess): resolving it may
+		 * read a file and sleep, with interrupts on if they were. */
+		uint64_t cr2 = read_cr2();
+		if (cr2 < USER_TOP && (tf->rflags & RFLAGS_IF))
+			sti();
+		if (vm_handle_fault(cr2, tf->error_code, tf))
+			return;
+	}
 	if (fixup_uaccess(tf))
 		return;
 

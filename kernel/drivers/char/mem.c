@@ -9,6 +9,7 @@
 #include <linux/major.h>
 #include <fs/chrdev.h>
 #include <fs/file.h>
+#include <mm/vm.h>
 #include <drivers/mem.h>
 
 #define CHUNK 256
@@ -92,8 +93,16 @@ static int64_t mem_llseek(struct file *f, int64_t offset, int whence)
 static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .llseek = mem_llseek,
 };
+/* Mapping /dev/zero gives anonymous memory (shared between the
+ * processes of a fork with MAP_SHARED), as on Linux. */
+static int zero_mmap(struct file *f, struct vma *v)
+{
+	v->file = NULL;
+	return 0;
+}
+
 static const struct file_operations zero_fops = {
-	.read = zero_read, .write = null_write, .llseek = mem_llseek,
+	.read = zero_read, .write = null_write, .llseek = mem_llseek, .mmap = zero_mmap,
 };
 static const struct file_operations full_fops = {
 	.read = zero_read, .write = full_write, .llseek = mem_llseek,

@@ -13,6 +13,7 @@
 #include <fs/fs.h>
 
 struct poll_table;
+struct vma;
 struct path;
 struct mount;
 
@@ -56,6 +57,9 @@ struct file_operations {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
 	int (*fsync)(struct file *f, bool datasync);
+	/* mmap of the file: may adjust the new region (v->file NULL makes
+	 * it anonymous memory, as /dev/zero does). NULL: -ENODEV. */
+	int (*mmap)(struct file *f, struct vma *v);
 	/* Called by open before the file is returned (devices pick their
 	 * operations here). */
 	int (*open)(struct inode *inode, struct file *f);
@@ -97,4 +101,6 @@ ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos);
 ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos);
 int generic_file_fsync(struct file *f, bool datasync);
 int64_t generic_file_llseek(struct file *f, int64_t offset, int whence);
+/* Regular files: the region maps the file's page-cache pages (mm/mmap.c). */
+int generic_file_mmap(struct file *f, struct vma *v);
 extern const struct file_operations generic_file_ops;

@@ -48,6 +48,12 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head) { 
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
 
 /* Iterates over the elements; `tmp` makes it safe to list_del(pos). */
+/* The same, last to first. */
+#define list_for_each_entry_reverse(pos, head, member) \
+	for (pos = list_entry((head)->prev, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = list_entry(pos->member.prev, __typeof__(*pos), member))
+
 #define list_for_each_entry_safe(pos, tmp, head, member) \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member), \
 	     tmp = list_entry(pos->member.next, __typeof__(*pos), member); \

@@ -15,12 +15,15 @@
 #define VM_READ   0x1
 #define VM_WRITE  0x2
 #define VM_EXEC   0x4
+#define VM_SHARED 0x8   /* MAP_SHARED: writes reach the file, and processes after fork share pages */
 
 struct vma {
 	struct list_head link;      /* in mm->vmas, sorted by address */
 	uint64_t start, end;        /* [start, end), page-aligned */
 	unsigned flags;             /* VM_* */
 	const char *name;           /* "[stack]", "[heap]", the program: for reports */
+	struct file *file;          /* a file mapping (referenced), or NULL: anonymous memory */
+	uint64_t pgoff;             /* the file page at start */
 };
 
 struct mm {
@@ -34,6 +37,10 @@ struct mm {
 
 #define USER_STACK_TOP   0x00007ffffffff000ull
 #define USER_STACK_SIZE  (8ull << 20)       /* RLIMIT_STACK's default */
+/* mmap without an address hint fills downwards from here: below the
+ * stack and its room to grow (Linux keeps at least 128 MiB). */
+#define MMAP_BASE        (USER_STACK_TOP - (128ull << 20))
+#define MMAP_MIN_ADDR    0x10000ull         /* vm.mmap_min_addr: page 0 and friends stay unmapped */
 
 struct mm *mm_create(void);
 /* fork: a copy whose writable pages are shared copy-on-write. */
@@ -46,6 +53,9 @@ void mm_put(struct mm *mm);
  * *out (if not NULL) gets the new region. */
 int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name,
 		  struct vma **out);
+/* The same with mm->lock held: the new region, or NULL if it overlaps
+ * one or memory ran out. */
+struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
 /* Whether regions cover all of [start, end) (mm->lock held). */
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end);
@@ -60,6 +70,19 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
 /* Creates the empty heap region at start (page-aligned): brk's. */
 int vm_add_heap(struct mm *mm, uint64_t start);
 
+/* Drops the pages mapped in [start, end) (mm->lock held). */
+void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
+/* Removes the regions in [start, end), splitting those that straddle an
+ * end, and drops their pages (mm->lock held). */
+int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end);
+/* Frees a region taken out of mm->vmas (its file reference too). */
+void vm_free_region(struct vma *v);
+
+/* Maps frame p (its reference passes to the page table) at va in region
+ * v with the region's permissions, or read-only: then copy-on-write if
+ * the region is private and writable. mm->lock held. */
+struct page;
+int vm_map_page(struct mm *mm, struct vma *v, uint64_t va, struct page *p, bool read_only);
 /* Gives page (in region v) a zeroed frame; its physical address in *pa. */
 int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa);
 

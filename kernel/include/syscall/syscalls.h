@@ -64,12 +64,15 @@ long sys_getrandom(void *buf, size_t count, unsigned flags);
 /* time/time_syscalls.c */
 long sys_clock_gettime(int clock, struct __kernel_timespec *tp);
 long sys_clock_getres(int clock, struct __kernel_timespec *tp);
+long sys_time(int64_t *tloc);
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem);
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem);
 
 /* mm/brk.c */
 long sys_brk(uint64_t addr);
-/* mm/mprotect.c */
+/* mm/mmap.c, mm/mprotect.c */
+long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off);
+long sys_munmap(uint64_t addr, size_t len);
 long sys_mprotect(uint64_t start, size_t len, unsigned long prot);
 
 /* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,
@@ -121,6 +124,11 @@ long sys_fchmod(int fd, unsigned mode);
 long sys_fchmodat(int dirfd, const char *path, unsigned mode);
 long sys_chmod(const char *path, unsigned mode);
 long sys_umask(unsigned mask);
+long sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags);
+long sys_chown(const char *path, uint32_t uid, uint32_t gid);
+long sys_lchown(const char *path, uint32_t uid, uint32_t gid);
+long sys_fchown(int fd, uint32_t uid, uint32_t gid);
+long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
 long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags);
 long sys_faccessat2(int dirfd, const char *path, int mode, int flags);
 long sys_faccessat(int dirfd, const char *path, int mode);

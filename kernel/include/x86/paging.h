@@ -20,6 +20,7 @@ typedef uint64_t pte_t;
 #define PTE_HUGE      (1ull << 7)     /* in a PD (PDPT): a 2 MiB (1 GiB) page */
 #define PTE_GLOBAL    (1ull << 8)     /* survives CR3 reloads (kernel pages) */
 #define PTE_COW       (1ull << 9)     /* software bit: read-only until copied (fork) */
+#define PTE_SHARED    (1ull << 10)    /* software bit: a shared mapping's page: fork shares it as it is */
 #define PTE_NX        (1ull << 63)    /* no instruction fetch (needs EFER.NXE) */
 #define PTE_ADDR      0x000ffffffffff000ull
 

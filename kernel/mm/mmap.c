@@ -1,0 +1,176 @@
+/* mmap and munmap: regions of memory a program asks for.
+ *
+ * A mapping is a region (struct vma) and nothing else at first: its pages
+ * arrive on first touch (fault.c), zeroed for anonymous memory, from the
+ * page cache for a file. MAP_SHARED regions share their pages: with the
+ * file (what the program writes is the file's data, seen by read()) and
+ * with the children of fork. MAP_PRIVATE file pages are the file's until
+ * the program writes one, which then becomes a private copy.
+ *
+ * Where a mapping goes: at MAP_FIXED's address (replacing what was
+ * there), at the hint if that range is free, else in the highest free
+ * gap below MMAP_BASE, as Linux's top-down layout does. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <linux/mman.h>
+#include <asm/mman.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/paging.h>
+
+/* The flags every Linux file mapping takes (its LEGACY_MAP_MASK, with
+ * the huge page sizes); MAP_SHARED_VALIDATE refuses any other. */
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | \
+		   MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_LOCKED | MAP_NORESERVE | \
+		   MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
+		   (MAP_HUGE_MASK << MAP_HUGE_SHIFT) | MAP_FIXED_NOREPLACE)
+
+static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link)
+		if (start < v->end && v->start < end)
+			return false;
+	return true;
+}
+
+/* The highest free [a, a + len) below MMAP_BASE, or 0. mm->lock held. */
+static uint64_t find_free_range(struct mm *mm, uint64_t len)
+{
+	uint64_t end = MMAP_BASE;
+	struct vma *v;
+	list_for_each_entry_reverse(v, &mm->vmas, link) {
+		if (v->start >= end)
+			continue;
+		if (v->end <= end && end - v->end >= len)
+			return end - len;
+		end = v->start;
+	}
+	return end >= MMAP_MIN_ADDR + len ? end - len : 0;
+}
+
+/* Checks fd for a mapping with prot and flags: the file (referenced),
+ * or NULL with *err set. A file without mmap support is ENODEV. */
+static struct file *mappable_file(int fd, unsigned long prot, unsigned long flags, int *err)
+{
+	struct file *f = fd_get(fd);
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	*err = 0;
+	if (!f->fop || !f->fop->mmap)
+		*err = -ENODEV;
+	else if (!file_readable(f))
+		*err = -EACCES;
+	else if (shared && (prot & PROT_WRITE) && !file_writable(f))
+		*err = -EACCES;
+	if (*err) {
+		file_put(f);
+		return NULL;
+	}
+	return f;
+}
+
+long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off)
+{
+	unsigned long type = flags & MAP_TYPE;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	/* MAP_SHARED_VALIDATE is for files (Linux: EINVAL for anonymous
+	 * memory), where it refuses flags it does not know. */
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN & ~MAP_TYPE))
+		return -EOPNOTSUPP;
+	if (len == 0 || (off & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+	if (size < len || size > USER_TOP)
+		return -ENOMEM;
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	if (fixed && (addr & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (fixed && (addr + size < addr || addr + size > USER_TOP))
+		return -ENOMEM;
+	if (fixed && addr < MMAP_MIN_ADDR)
+		return -EPERM;
+
+	struct file *f = NULL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		int err;
+		if (off + size < off)
+			return -EOVERFLOW;
+		if (!(f = mappable_file(fd, prot, flags, &err)))
+			return err;
+	}
+	struct vma tmpl = {
+		.flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+			 (prot & PROT_EXEC ? VM_EXEC : 0) | (type != MAP_PRIVATE ? VM_SHARED : 0),
+		.name = f ? "[file]" : "[anon]",
+		.file = f,
+		.pgoff = off / PAGE_SIZE,
+	};
+	/* The file says what its mapping is (/dev/zero: anonymous memory). */
+	long err = f ? f->fop->mmap(f, &tmpl) : 0;
+	if (f && tmpl.file != f)
+		file_put(f);            /* it chose not to keep the file */
+	if (err)
+		return err;
+
+	struct mm *mm = current->mm;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (flags & MAP_FIXED_NOREPLACE) {
+		if (!range_free(mm, start, start + size))
+			err = -EEXIST;
+	} else if (flags & MAP_FIXED) {
+		err = vm_remove_range(mm, start, start + size);
+	} else if (!(start >= MMAP_MIN_ADDR && start + size > start && start + size <= USER_TOP &&
+		     range_free(mm, start, start + size))) {
+		start = find_free_range(mm, size);
+		if (!start)
+			err = -ENOMEM;
+	}
+	struct vma *v = err ? NULL : vm_insert_region(mm, start, start + size, tmpl.flags, tmpl.name);
+	if (!err && !v)
+		err = -ENOMEM;
+	if (v) {
+		v->file = tmpl.file;    /* the file reference passes to the region */
+		v->pgoff = tmpl.pgoff;
+		tmpl.file = NULL;
+	}
+	pt_switch(mm->pml4);        /* MAP_FIXED may have replaced pages */
+	spin_unlock_irqrestore(&mm->lock, irq);
+	if (tmpl.file)
+		file_put(tmpl.file);
+	return err ? err : (long)start;
+}
+
+long sys_munmap(uint64_t addr, size_t len)
+{
+	if ((addr & (PAGE_SIZE - 1)) || len == 0)
+		return -EINVAL;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (end < addr || end > USER_TOP)
+		return -EINVAL;
+	struct mm *mm = current->mm;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	long err = vm_remove_range(mm, addr, end);
+	pt_switch(mm->pml4);        /* drop this CPU's translations of the pages */
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return err;
+}
+
+int generic_file_mmap(struct file *f, struct vma *v)
+{
+	(void)f;
+	(void)v;        /* the region keeps the file: pages come from its page cache */
+	return 0;
+}
