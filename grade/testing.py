@@ -253,15 +253,41 @@ class Context:
         host = run_on_host(exe, init, cwd=cwd)
         self.notes.append(f"ran {exe} on the host" + (f" in {cwd}" if cwd else "") +
                           f": exit status {host.returncode}, {len(host.lines)} lines")
+        return self._compare_runs(host, guest, init, program)
+
+    # busybox's shell, the same binary on both sides (Debian's busybox-static).
+    BUSYBOX = "/bin/busybox"
+
+    def run_script(self, script):
+        """Runs shell script user/labN/scripts/<script> with busybox sh,
+        in the kernel (from the image, cwd "/") and on the host (in a copy
+        of the image's tree), and compares output and exit status as
+        run_user does. Its output goes through a pipe on both sides
+        (`sh script 2>&1 | cat`), so programs that ask isatty() (ls
+        choosing columns) behave the same."""
+        lab = self.test.lab.number
+        rel = fsimg_tools.guest_program(lab, script).lstrip("/")
+        if not os.path.exists(os.path.join(self.staged_root, rel)):
+            raise fsimg_tools.ImageError(f"/{rel} is not in the image: run make fsimg")
+        command = f"sh {rel} 2>&1 | cat"
+        self.boot(append=f'init=/bin/sh token={self.token} -- -c "{command}"', disk=True)
+        self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+        guest = GuestRun(self.result.lines)
+        host = run_on_host(self.BUSYBOX, "sh", cwd=cwd, args=["-c", command])
+        self.notes.append(f"ran busybox sh -c {command!r} on the host in {cwd}: exit status "
+                          f"{host.returncode}, {len(host.lines)} lines")
+        return self._compare_runs(host, guest, "/bin/sh", script)
+
+    def _compare_runs(self, host, guest, init, name):
         start = self.expect(rf"^kestrel: starting init: {re.escape(init)} ")
         if not start:
             return guest
         self.compare_output(host.lines, guest.lines)
         if guest.end is None:
-            self.marks.append(Mark("MISSING", f"the kernel's \"kestrel: init ({program}) exited ...\" line"))
+            self.marks.append(Mark("MISSING", f"the kernel's \"kestrel: init ({name}) exited ...\" line"))
         else:
             self.check(guest.end == host.end,
-                       f"{program} ended with {guest.end} in the kernel; on Linux, with {host.end}")
+                       f"{name} ended with {guest.end} in the kernel; on Linux, with {host.end}")
         return guest
 
     def compare_output(self, expected, got):
@@ -375,14 +401,15 @@ class HostRun:
         self.end = f"signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
 
 
-def run_on_host(exe, argv0, cwd=None):
+def run_on_host(exe, argv0, cwd=None, args=()):
     """Runs exe on the host the way the kernel runs its first process:
-    argv[0] = argv0, no stdin, no core dumps, stdout and stderr on one pipe."""
+    argv[0] = argv0 (then args), no stdin, no core dumps, stdout and stderr
+    on one pipe."""
     import resource
 
     def no_core():
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    p = subprocess.run([argv0], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = subprocess.run([argv0, *args], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=60, cwd=cwd,
                        env={"HOME": "/", "TERM": "linux"})
     return HostRun(p.stdout.decode(errors="replace").splitlines(), p.returncode)

@@ -38,29 +38,34 @@ void monitor_run(void);
 const struct hvm_start_info *boot_start_info;
 
 /* init's argv: its name, then the words after " -- " on the command
- * line (as Linux passes them), split at spaces into buf. */
+ * line, as Linux passes them. Double quotes group words with spaces
+ * ("-c \"sh x.sh | cat\"") and are removed. The words are copied to buf. */
 #define INIT_ARGS_MAX 16
 static void init_argv(const char *init, const char *argv[INIT_ARGS_MAX + 2], char *buf, size_t size)
 {
 	int n = 0;
 	argv[n++] = init;
 	const char *raw = cmdline_raw();
-	const char *rest = NULL;
+	const char *p = NULL;
 	if (raw && strncmp(raw, "-- ", 3) == 0)
-		rest = raw + 3;
-	else if (raw && (rest = strstr(raw, " -- ")))
-		rest += 4;
-	if (rest) {
-		strlcpy(buf, rest, size);
-		for (char *p = buf; *p && n < INIT_ARGS_MAX + 1;) {
-			while (*p == ' ')
-				*p++ = '\0';
-			if (!*p)
-				break;
-			argv[n++] = p;
-			while (*p && *p != ' ')
-				p++;
+		p = raw + 3;
+	else if (raw && (p = strstr(raw, " -- ")))
+		p += 4;
+	char *out = buf, *end = buf + size - 1;
+	while (p && *p && n < INIT_ARGS_MAX + 1 && out < end) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		argv[n++] = out;
+		bool quoted = false;
+		for (; *p && (quoted || *p != ' ') && out < end; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*out++ = *p;
 		}
+		*out++ = '\0';
 	}
 	argv[n] = NULL;
 }

@@ -73,6 +73,7 @@ static const struct syscall_entry table[] = {
 	SYSCALL(getrlimit, 2),
 	SYSCALL(setrlimit, 2),
 	SYSCALL(getrandom, 3),
+	SYSCALL(sysinfo, 1),
 	SYSCALL(ioctl, 3),
 	SYSCALL(reboot, 4),
 	SYSCALL(fadvise64, 4),

@@ -203,6 +203,24 @@ user_test("pipes", "pipes", 10, depends=["fd-basic"],
               "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
 
 
+# --- busybox shell scripts, against the same busybox on Linux -------------------
+
+def script_test(name, script, points, timeout=60.0, doc=""):
+    def run(t):
+        t.run_script(script)
+    run.__doc__ = doc
+    run.__name__ = name.replace("-", "_")
+    lab.test(points=points, timeout=timeout, name=name, depends=["exec", "pipes"])(run)
+
+
+script_test("sh-tree", "tree.sh", 10,
+            doc="a tree made, copied, moved (also to /tmp and back), listed, found and removed by busybox's tools")
+script_test("sh-manyfiles", "manyfiles.sh", 5,
+            doc="hundreds of files in one directory: created, listed, renamed, removed")
+script_test("sh-bigfile", "bigfile.sh", 10, timeout=120.0,
+            doc="a 20 MiB file through dd, cat, cp, md5sum and sha256sum, compared with Linux's checksums")
+
+
 @lab.test(points=5, timeout=10.0, name="tmpfs")
 def tmpfs(t):
     """Without a disk "/" is a tmpfs: the basics work there too."""

@@ -1,7 +1,8 @@
 /* startup_calls: the calls a glibc program makes before main, and their
  * error paths: prlimit64 (and getrlimit/setrlimit), getrandom, mprotect,
  * prctl (names, dumpable, parent-death signal), set_robust_list and
- * get_robust_list, clone with the flags glibc's fork() passes.
+ * get_robust_list, clone with the flags glibc's fork() passes, and
+ * sysinfo.
  *
  * Limits, random bytes and addresses vary, so the output shows relations
  * ("the soft limit is below the hard one"), never the values. */
@@ -17,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <kt.h>
@@ -188,6 +190,16 @@ static void test_clone(void)
 		      EINVAL);
 }
 
+static void test_sysinfo(void)
+{
+	struct sysinfo si;
+	kt_check(sysinfo(&si) == 0, "sysinfo");
+	kt_check(si.uptime > 0, "uptime is positive");
+	kt_check(si.mem_unit >= 1 && si.totalram > 0 && si.freeram <= si.totalram, "free RAM within total");
+	kt_check(si.procs >= 1, "at least one task");
+	kt_expect_err("sysinfo to a bad pointer", syscall(SYS_sysinfo, (void *)8), EFAULT);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -197,5 +209,6 @@ int main(void)
 	test_prctl();
 	test_robust_list();
 	test_clone();
+	test_sysinfo();
 	return kt_status();
 }

@@ -59,6 +59,8 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new, struc
 long sys_getrlimit(unsigned resource, struct rlimit64 *lim);
 long sys_setrlimit(unsigned resource, const struct rlimit64 *lim);
 long sys_getrandom(void *buf, size_t count, unsigned flags);
+struct sysinfo;
+long sys_sysinfo(struct sysinfo *info);
 
 
 /* time/time_syscalls.c */

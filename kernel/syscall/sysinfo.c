@@ -1,0 +1,43 @@
+/* sysinfo: the machine at a glance, as free(1) and uptime(1) read it.
+ * Memory counts come from the frame allocator, in bytes (mem_unit 1).
+ * There is no swap, no high memory, and no load average yet (the
+ * scheduler does not sample the run queue), so those are 0. procs is the
+ * number of tasks, threads included, as Linux counts it. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <linux/sysinfo.h>
+#include <mm/page_alloc.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <time/clock.h>
+#include <x86/uaccess.h>
+
+#define NSEC_PER_SEC 1000000000ull
+
+static unsigned count_tasks(void)
+{
+	unsigned n = 0;
+	struct task *t;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		n++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
+long sys_sysinfo(struct sysinfo *uinfo)
+{
+	struct sysinfo info;
+	memset(&info, 0, sizeof(info));
+	uint64_t now = clock_now_ns();
+	/* Linux rounds a started second up. */
+	info.uptime = now / NSEC_PER_SEC + (now % NSEC_PER_SEC ? 1 : 0);
+	struct mem_stats m;
+	mem_stats(&m);
+	info.totalram = m.total_pages * PAGE_SIZE;
+	info.freeram = m.free_pages * PAGE_SIZE;
+	info.procs = count_tasks();
+	info.mem_unit = 1;
+	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
