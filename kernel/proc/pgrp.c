@@ -34,6 +34,14 @@ static bool group_in_session(int pgid, int sid)
 	return false;
 }
 
+bool pgrp_in_session(int pgid, int sid)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	bool found = group_in_session(pgid, sid);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
 long sys_setpgid(int pid, int pgid)
 {
 	struct task *me = current->group_leader;

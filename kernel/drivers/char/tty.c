@@ -15,6 +15,7 @@
 #include <linux/major.h>
 #include <fs/chrdev.h>
 #include <fs/file.h>
+#include <proc/task.h>
 #include <proc/wait.h>
 #include <time/clock.h>
 #include <x86/pic.h>
@@ -34,7 +35,8 @@ struct tty {
 	struct spinlock lock;       /* all below; the receive interrupt takes it too */
 	struct termios termios;
 	struct winsize winsize;
-	int pgrp;                   /* TIOCSPGRP's value: process groups come later */
+	int session;                /* the session it is the controlling tty of, or 0 */
+	int pgrp;                   /* that session's foreground process group */
 	uint64_t pending_signals;   /* 1 << (sig - 1) for ^C ^\ ^Z, until signals exist */
 
 	/* The input ring. Indices count up forever and are masked on use:
@@ -441,6 +443,64 @@ static long set_value(struct tty *t, void *uarg, void *v, size_t size)
 	return 0;
 }
 
+/* The controlling terminal (job control). A session leader makes the tty
+ * its session's with TIOCSCTTY; only that session may then ask for or
+ * set the foreground process group; anyone else gets ENOTTY, which is
+ * how a shell on the console learns it has no job control. Opening the
+ * console never makes it a controlling tty, as on Linux. */
+static long ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
+{
+	struct task *me = current->group_leader;
+	int value;
+	uint64_t flags;
+	long err = 0;
+	switch (cmd) {
+	case TIOCSCTTY:
+		if (me->sid != me->tgid)
+			return -EPERM;      /* only a session leader */
+		flags = spin_lock_irqsave(&t->lock);
+		if (t->session == me->sid)
+			;                   /* already ours */
+		else if (t->session && arg != 1)
+			err = -EPERM;       /* another session's; arg 1 steals it (root) */
+		else {
+			t->session = me->sid;
+			t->pgrp = me->pgid;
+		}
+		spin_unlock_irqrestore(&t->lock, flags);
+		return err;
+	case TIOCNOTTY:
+		flags = spin_lock_irqsave(&t->lock);
+		if (t->session != me->sid || !me->sid)
+			err = -ENOTTY;
+		else if (me->sid == me->tgid)
+			t->session = t->pgrp = 0;   /* the leader lets it go */
+		spin_unlock_irqrestore(&t->lock, flags);
+		return err;
+	case TIOCGPGRP:
+	case TIOCGSID:
+		flags = spin_lock_irqsave(&t->lock);
+		value = cmd == TIOCGPGRP ? t->pgrp : t->session;
+		err = t->session && t->session == me->sid ? 0 : -ENOTTY;
+		spin_unlock_irqrestore(&t->lock, flags);
+		return err ? err : copy_to_user((void *)arg, &value, sizeof(value));
+	case TIOCSPGRP:
+		if (copy_from_user(&value, (void *)arg, sizeof(value)))
+			return -EFAULT;
+		if (!t->session || t->session != me->sid)
+			return -ENOTTY;
+		if (value < 0)
+			return -EINVAL;
+		if (!pgrp_in_session(value, me->sid))
+			return -EPERM;
+		flags = spin_lock_irqsave(&t->lock);
+		t->pgrp = value;
+		spin_unlock_irqrestore(&t->lock, flags);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 static long tty_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 {
 	struct tty *t = &console;
@@ -464,9 +524,11 @@ static long tty_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 	case TIOCSWINSZ:
 		return set_value(t, uarg, &t->winsize, sizeof(t->winsize));
 	case TIOCGPGRP:
-		return get_value(t, uarg, &t->pgrp, sizeof(t->pgrp));
+	case TIOCGSID:
 	case TIOCSPGRP:
-		return set_value(t, uarg, &t->pgrp, sizeof(t->pgrp));
+	case TIOCSCTTY:
+	case TIOCNOTTY:
+		return ctty_ioctl(t, cmd, arg);
 	case FIONREAD:
 		flags = spin_lock_irqsave(&t->lock);
 		n = (L(t, ICANON) ? t->canon : t->head) - t->tail;
@@ -487,8 +549,6 @@ static long tty_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 	case TCSBRK:        /* tcdrain(): nothing is ever queued */
 	case TCSBRKP:
 	case TCXONC:
-	case TIOCSCTTY:     /* sessions and controlling ttys come later */
-	case TIOCNOTTY:
 		return 0;
 	default:
 		return -ENOTTY;

@@ -119,6 +119,8 @@ void task_free(struct task *t);
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
 
+/* Whether process group pgid has a member in session sid (proc/pgrp.c). */
+bool pgrp_in_session(int pgid, int sid);
 /* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */
 void vfork_release(struct task *t);
 /* Linux's default resource limits, for the first process (syscall/rlimit.c). */
