@@ -150,7 +150,7 @@ endif
 FSIMG_EXTRA := $(strip $(shell cat $(FSIMG_STATE)/EXTRA 2>/dev/null))
 FSIMG_SIZE_SET := $(strip $(shell cat $(FSIMG_STATE)/FSIMG_SIZE 2>/dev/null))
 
-$(FSIMG): $(USER_PROGS) $(shell find fsimg/root -type f) $(wildcard /bin/busybox) \
+$(FSIMG): $(USER_PROGS) $(shell find fsimg/root -type f) $(wildcard user/lab*/scripts/*.sh) $(wildcard /bin/busybox) \
 		scripts/mkfsimg.py grade/fsimg_tools.py $(FSIMG_STATE)/EXTRA $(FSIMG_STATE)/FSIMG_SIZE \
 		$(wildcard $(FSIMG_EXTRA))
 	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ $(if $(FSIMG_SIZE_SET),--size $(FSIMG_SIZE_SET)) \

@@ -101,6 +101,17 @@ def stage_programs(root, programs):
         install(p, os.path.join(root, fsimg_tools.guest_program(lab[3:], os.path.basename(p)).lstrip("/")), 0o755)
 
 
+def stage_scripts(root):
+    """user/labN/scripts/NAME.sh -> /usr/lib/kestrel/labN/NAME.sh: the
+    shell scripts the grader runs with busybox sh, in the guest and on the host."""
+    import glob
+    scripts = sorted(glob.glob(os.path.join(ROOT, "user", "lab*", "scripts", "*.sh")))
+    for s in scripts:
+        lab = os.path.basename(os.path.dirname(os.path.dirname(s)))
+        install(s, os.path.join(root, fsimg_tools.guest_program(lab[3:], os.path.basename(s)).lstrip("/")), 0o755)
+    return scripts
+
+
 def pattern(file_id, start, length):
     """Test data: every 8-byte little-endian word holds (file_id << 56) | its
     offset in the file, so a test program can check any read on its own."""
@@ -292,6 +303,7 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
+    scripts = stage_scripts(root)
     stage_test_data(root)
     extra = stage_extra(root, [e for x in args.extra for e in x.split()])
     fix_times(root)
@@ -320,7 +332,7 @@ def main():
         fail(f"the new image does not pass e2fsck -fn:\n{check.output}")
     os.replace(tmp, args.out)
     print(f"  FSIMG   {os.path.relpath(args.out)}: {size // MiB} MiB, {content / MiB:.1f} MiB of content, "
-          f"busybox with {applets} applets, {len(args.programs)} test programs"
+          f"busybox with {applets} applets, {len(args.programs)} test programs, {len(scripts)} scripts"
           + (f", {len(extra)} extra files" if extra else "")
           + (f", {owners} owners changed" if owners > 1 else ""))
 

@@ -4,6 +4,7 @@
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/cmdline.h>
+#include <kernel/string.h>
 #include <kernel/ktest.h>
 #include <fs/rootfs.h>
 #include <kernel/timer.h>
@@ -35,6 +36,34 @@ void monitor_run(void);
 /* The boot loader's start_info (through the direct map once mm_init has
  * run). Exposed for debugging: `p *boot_start_info` in gdb. */
 const struct hvm_start_info *boot_start_info;
+
+/* init's argv: its name, then the words after " -- " on the command
+ * line (as Linux passes them), split at spaces into buf. */
+#define INIT_ARGS_MAX 16
+static void init_argv(const char *init, const char *argv[INIT_ARGS_MAX + 2], char *buf, size_t size)
+{
+	int n = 0;
+	argv[n++] = init;
+	const char *raw = cmdline_raw();
+	const char *rest = NULL;
+	if (raw && strncmp(raw, "-- ", 3) == 0)
+		rest = raw + 3;
+	else if (raw && (rest = strstr(raw, " -- ")))
+		rest += 4;
+	if (rest) {
+		strlcpy(buf, rest, size);
+		for (char *p = buf; *p && n < INIT_ARGS_MAX + 1;) {
+			while (*p == ' ')
+				*p++ = '\0';
+			if (!*p)
+				break;
+			argv[n++] = p;
+			while (*p && *p != ' ')
+				p++;
+		}
+	}
+	argv[n] = NULL;
+}
 
 void kmain(uint64_t start_info_pa)
 {
@@ -79,7 +108,10 @@ void kmain(uint64_t start_info_pa)
 		monitor_run();
 		panic("kmain returned");
 	}
-	int err = process_create_root(init);
+	static char args[256];
+	const char *argv[INIT_ARGS_MAX + 2];
+	init_argv(init, argv, args, sizeof(args));
+	int err = process_create_root(argv);
 	if (err)
 		panic("cannot start init \"%s\": error %d", init, err);
 	/* From here on the processes do the work. */

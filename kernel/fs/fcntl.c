@@ -6,6 +6,7 @@
 #include <proc/task.h>
 #include <fs/file.h>
 #include <fs/fdtable.h>
+#include <fs/pipe.h>
 
 long sys_dup(int fd)
 {
@@ -65,7 +66,8 @@ long sys_fcntl(int fd, unsigned cmd, uint64_t arg)
 		r = fd_set_cloexec(fd, arg & FD_CLOEXEC);
 		break;
 	case F_GETFL:
-		r = f->flags | O_LARGEFILE;     /* 64-bit Linux reports it */
+		/* open() adds O_LARGEFILE, as 64-bit Linux does; pipes lack it. */
+		r = f->flags;
 		break;
 	case F_SETFL:
 		if (f->flags & O_PATH) {
@@ -74,6 +76,10 @@ long sys_fcntl(int fd, unsigned cmd, uint64_t arg)
 		}
 		f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 		r = 0;
+		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL;

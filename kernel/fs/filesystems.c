@@ -3,9 +3,11 @@
 #include <fs/rootfs.h>
 #include <fs/devfs.h>
 #include <fs/ext2.h>
+#include <fs/pipe.h>
 
 void filesystems_init(void)
 {
 	devfs_init();
 	ext2_init();
+	pipefs_init();
 }

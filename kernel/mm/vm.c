@@ -42,6 +42,12 @@ static void put_user_pages(pte_t *table, int level)
 	}
 }
 
+struct mm *mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
+	return mm;
+}
+
 void mm_put(struct mm *mm)
 {
 	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL) != 0)
@@ -98,6 +104,36 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	if (out)
 		*out = v;
 	return v ? 0 : -EEXIST;
+}
+
+bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->end <= start || v->start == v->end)
+			continue;
+		if (v->start > start)
+			return false;       /* a hole before v */
+		start = v->end;
+		if (start >= end)
+			return true;
+	}
+	return false;
+}
+
+int vm_split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vm_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	v->end = addr;
+	list_insert(&n->link, &v->link, v->link.next);
+	return 0;
 }
 
 /* --- loading --------------------------------------------------------------- */

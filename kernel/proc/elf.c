@@ -4,17 +4,23 @@
  * and anything we cannot load is -ENOEXEC, never a crash. Each PT_LOAD
  * segment becomes a region of the address space with the segment's
  * permissions; its file bytes are copied in and the rest of its memory
- * (memsz beyond filesz: .bss) is zero. */
+ * (memsz beyond filesz: .bss) is zero. The image is either in memory (the
+ * programs built into the kernel) or a file (execve): elf_read() hides
+ * which. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include <linux/elf.h>
 #include <linux/elf-em.h>
+#include <fs/fs.h>
+#include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
 #include <x86/memlayout.h>
 
 #define MAX_PHNUM 64
+#define COPY_CHUNK (64 * 1024)      /* file bytes go to user pages through a buffer this big */
 /* Where a position-independent static program (ET_DYN) is placed. */
 #define PIE_BASE 0x0000555555554000ull
 
@@ -43,12 +49,44 @@ static unsigned region_flags(uint32_t p_flags)
 	return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE : 0) | (p_flags & PF_X ? VM_EXEC : 0);
 }
 
-int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *info)
+/* n bytes at off of the image into buf; -ENOEXEC if the image is shorter. */
+static int elf_read(const struct elf_source *src, uint64_t off, void *buf, size_t n)
 {
-	const Elf64_Ehdr *eh = image;
-	if (!header_ok(eh, size))
+	if (off > src->size || src->size - off < n)
 		return -ENOEXEC;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const uint8_t *)image + eh->e_phoff);
+	if (src->mem) {
+		memcpy(buf, (const uint8_t *)src->mem + off, n);
+		return 0;
+	}
+	ssize_t got = kernel_read(src->file, buf, n, off);
+	return got < 0 ? (int)got : (size_t)got == n ? 0 : -EIO;
+}
+
+/* A segment's file bytes into mm at va, through a bounce buffer. */
+static int copy_segment(struct mm *mm, const struct elf_source *src, uint64_t off, uint64_t va, uint64_t len)
+{
+	if (src->mem)
+		return vm_write(mm, va, (const uint8_t *)src->mem + off, len);
+	uint8_t *buf = kmalloc(COPY_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	int err = 0;
+	while (!err && len > 0) {
+		uint64_t n = len < COPY_CHUNK ? len : COPY_CHUNK;
+		err = elf_read(src, off, buf, n);
+		if (!err)
+			err = vm_write(mm, va, buf, n);
+		off += n;
+		va += n;
+		len -= n;
+	}
+	kfree(buf);
+	return err;
+}
+
+static int load_segments(struct mm *mm, const struct elf_source *src, const Elf64_Ehdr *eh,
+			 const Elf64_Phdr *ph, struct elf_info *info)
+{
 	uint64_t base = eh->e_type == ET_DYN ? PIE_BASE : 0;
 	info->entry = base + eh->e_entry;
 	info->phnum = eh->e_phnum;
@@ -62,7 +100,7 @@ int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *inf
 		}
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
-		if (!segment_ok(&ph[i], size, base))
+		if (!segment_ok(&ph[i], src->size, base))
 			return -ENOEXEC;
 		uint64_t start = base + ph[i].p_vaddr;
 		uint64_t end = start + ph[i].p_memsz;
@@ -74,7 +112,7 @@ int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *inf
 			return err;
 		/* File bytes, then zeroes to the end of the segment (its
 		 * pages arrive zeroed from vm_write). */
-		err = vm_write(mm, start, (const uint8_t *)image + ph[i].p_offset, ph[i].p_filesz);
+		err = copy_segment(mm, src, ph[i].p_offset, start, ph[i].p_filesz);
 		if (!err)
 			err = vm_write(mm, start + ph[i].p_filesz, NULL, ph[i].p_memsz - ph[i].p_filesz);
 		if (err)
@@ -88,4 +126,20 @@ int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *inf
 	if (!info->load_end || info->entry >= USER_TOP || !vm_find(mm, info->entry))
 		return -ENOEXEC;
 	return 0;
+}
+
+int elf_load(struct mm *mm, const struct elf_source *src, struct elf_info *info)
+{
+	Elf64_Ehdr eh;
+	if (elf_read(src, 0, &eh, sizeof(eh)) || !header_ok(&eh, src->size))
+		return -ENOEXEC;
+	size_t phsize = (size_t)eh.e_phnum * sizeof(Elf64_Phdr);
+	Elf64_Phdr *ph = kmalloc(phsize);
+	if (!ph)
+		return -ENOMEM;
+	int err = elf_read(src, eh.e_phoff, ph, phsize);
+	if (!err)
+		err = load_segments(mm, src, &eh, ph, info);
+	kfree(ph);
+	return err;
 }

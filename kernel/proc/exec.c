@@ -139,62 +139,65 @@ out:
 	return err;
 }
 
-/* --- the first process -------------------------------------------------------- */
+/* --- a new program image ---------------------------------------------------- */
 
-/* Sets up an address space running image for t, ready to enter user mode
- * at the program's entry point. */
-static int load_program(struct task *t, const struct embedded_program *prog,
-			const char *const argv[], const char *const envp[])
+int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
+		  const char *execfn, struct exec_image *img)
 {
 	struct mm *mm = mm_create();
 	if (!mm)
 		return -ENOMEM;
 	struct elf_info info;
-	uint64_t sp = 0;
-	int err = elf_load(mm, prog->data, prog->size, &info);
+	int err = elf_load(mm, src, &info);
 	if (!err)
-		err = build_user_stack(mm, &info, argv, envp, argv[0], &sp);
+		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
 	if (!err)
 		err = vm_add_heap(mm, ALIGN_UP(info.load_end, PAGE_SIZE));
 	if (err) {
 		mm_put(mm);
 		return err;
 	}
-	t->mm = mm;
-	fpu_init_state(t->fpu);
-	struct trap_frame *regs = task_user_regs(t);
-	memset(regs, 0, sizeof(*regs));
-	regs->rip = info.entry;
-	regs->rsp = sp;
-	regs->cs = USER_CS;
-	regs->ss = USER_DS;
-	regs->rflags = RFLAGS_IF | 0x2;     /* bit 1 is always set */
+	img->mm = mm;
+	img->entry = info.entry;
 	return 0;
 }
 
-/* A program from the file tree, read whole into memory (execve of Lab 4
- * maps files instead). The caller kfrees prog->data. */
-static int program_read(const char *path, struct embedded_program *prog)
+void exec_set_user_regs(struct task *t, const struct exec_image *img)
+{
+	fpu_init_state(t->fpu);
+	struct trap_frame *regs = task_user_regs(t);
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = img->entry;
+	regs->rsp = img->sp;
+	regs->cs = USER_CS;
+	regs->ss = USER_DS;
+	regs->rflags = RFLAGS_IF | 0x2;     /* bit 1 is always set */
+}
+
+int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result)
 {
 	struct file *f;
-	int err = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
-	if (err)
-		return err;
-	uint64_t size = f->inode->size;
-	uint8_t *data = S_ISREG(f->inode->mode) ? kmalloc(size ? size : 1) : NULL;
-	ssize_t n = data ? kernel_read(f, data, size, 0) : S_ISREG(f->inode->mode) ? -ENOMEM : -EACCES;
-	file_put(f);
-	if (n >= 0 && (uint64_t)n != size)
-		n = -EIO;
-	if (n < 0) {
-		kfree(data);
-		return n;
+	if (!*path) {
+		/* execveat(fd, "", AT_EMPTY_PATH): the open file itself. */
+		f = fd_get(dirfd);
+		if (!f)
+			return -EBADF;
+	} else {
+		int err = vfs_open(dirfd, path, O_RDONLY | lookup_flags, 0, &f);
+		if (err)
+			return err;
 	}
-	prog->name = path;
-	prog->data = data;
-	prog->size = size;
+	/* Only a regular file with an execute bit runs (root needs one bit,
+	 * anyone's: Linux's rule for the superuser). */
+	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & 0111)) {
+		file_put(f);
+		return -EACCES;
+	}
+	*result = f;
 	return 0;
 }
+
+/* --- the first process -------------------------------------------------------- */
 
 /* fds 0, 1 and 2 of the first process: the console, as Linux's
  * console_on_rootfs() does. */
@@ -213,46 +216,53 @@ static void open_console(struct task *t)
 	file_put(f);
 }
 
-int process_create_root(const char *name)
+int process_create_root(const char *const argv[])
 {
+	const char *name = argv[0];
 	/* A path is a file of the tree; a plain name, a program built into
 	 * the kernel (Lab 3's tests, before there were files). */
-	struct embedded_program from_file;
-	const struct embedded_program *prog = &from_file;
+	struct elf_source src = { 0 };
 	if (strchr(name, '/')) {
-		int err = program_read(name, &from_file);
+		int err = exec_open(AT_FDCWD, name, 0, &src.file);
 		if (err)
 			return err;
-	} else if (!(prog = program_find(name))) {
-		return -ENOENT;
+		src.size = src.file->inode->size;
+	} else {
+		const struct embedded_program *prog = program_find(name);
+		if (!prog)
+			return -ENOENT;
+		src.mem = prog->data;
+		src.size = prog->size;
 	}
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 	struct task *t = task_alloc(base, true);
-	if (!t) {
-		if (prog == &from_file)
-			kfree((void *)from_file.data);
-		return -ENOMEM;
-	}
-	t->tid = t->tgid = 1;
-	t->files = files_alloc();
-	t->fs = fs_alloc();
-	t->sighand = sighand_alloc();
-	const char *const argv[] = { name, NULL };
 	const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
-	int err = !t->files || !t->fs || !t->sighand || task_alloc_fpu(t) ? -ENOMEM
-		  : load_program(t, prog, argv, envp);
-	uint64_t size = prog->size;
-	if (prog == &from_file)
-		kfree((void *)from_file.data);
+	struct exec_image img;
+	int err = -ENOMEM;
+	if (t) {
+		t->tid = t->tgid = 1;
+		t->files = files_alloc();
+		t->fs = fs_alloc();
+		t->sighand = sighand_alloc();
+		rlimits_init(t->rlim);
+		t->dumpable = true;
+		err = !t->files || !t->fs || !t->sighand || task_alloc_fpu(t) ? -ENOMEM
+		      : exec_build_mm(&src, argv, envp, name, &img);
+	}
+	if (src.file)
+		file_put(src.file);
 	if (err) {
-		task_free(t);
+		if (t)
+			task_free(t);
 		return err;
 	}
+	t->mm = img.mm;
+	exec_set_user_regs(t, &img);
 	open_console(t);
 	task_start_in_user_mode(t);
 	init_task = t;
 	task_add(t);
-	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, size, task_user_regs(t)->rip);
+	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, src.size, img.entry);
 	sched_add_new(t);
 	return 0;
 }

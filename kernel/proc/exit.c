@@ -68,6 +68,7 @@ void do_exit(int status)
 	 * reference, and a CPU must never run on freed page tables. */
 	pt_switch(kernel_pml4);
 	task_release_parts(t);
+	vfork_release(t);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
@@ -85,9 +86,9 @@ void do_exit(int status)
 	panic("do_exit: zombie %d ran again", t->tid);
 }
 
-void do_exit_group(int status)
+void group_exit_at_return(int status)
 {
-	struct task *me = current, *leader = me->group_leader;
+	struct task *leader = current->group_leader;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &leader->threads, thread_link) {
@@ -96,6 +97,11 @@ void do_exit_group(int status)
 		task_wake(t);           /* a sleeper leaves at its next return to user mode */
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void do_exit_group(int status)
+{
+	group_exit_at_return(status);
 	do_exit(status);
 }
 
@@ -111,12 +117,17 @@ long sys_exit_group(int code)
 
 /* --- wait4 ----------------------------------------------------------------- */
 
-/* Does pid select child c? Process groups do not exist yet: every
- * process is in one group, so 0 ("my group") means any child, and a
- * pid < -1 (group -pid) matches none. */
+/* Does pid select child c? -1: any child; 0: one in the caller's
+ * process group; < -1: one in group -pid; > 0: that one. */
 static bool selects(int pid, struct task *c)
 {
-	return pid == -1 || pid == 0 || c->tgid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == current->group_leader->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return c->tgid == pid;
 }
 
 /* A zombie child pid selects, or NULL; *any says whether there is a

@@ -5,8 +5,14 @@
  * child's pid. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/string.h>
+#include <kernel/printk.h>
+#include <linux/sched.h>
+#include <asm-generic/signal.h>
+#include <x86/uaccess.h>
 #include <mm/vm.h>
 #include <proc/sched.h>
+#include <proc/wait.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 
@@ -22,9 +28,64 @@ void task_start_in_user_mode(struct task *t)
 	t->saved_rsp = (uint64_t)sp;
 }
 
-long sys_fork(void)
+/* What clone can do so far: a new process (not a thread), with the tid
+ * reported or cleared at addresses the caller gives, and vfork's
+ * borrowed address space. Threads (CLONE_THREAD, CLONE_SIGHAND,
+ * CLONE_FILES...) come with the vfork and futex lab. */
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | \
+			 CLONE_VM | CLONE_VFORK)
+
+/* vfork: the parent sleeps until the child has let go of the address
+ * space they share, by execve or exit. The completion lives on the
+ * parent's kernel stack, so the child must be done touching it before
+ * the parent may return: it says so with a second store (state 2) after
+ * the wake-up. Kernel code is not preempted, so that store follows the
+ * wake-up at once. */
+struct vfork_completion {
+	struct wait_queue wq;
+	int state;              /* 0 waiting, 1 released, 2 the child is done with this */
+};
+
+void vfork_release(struct task *t)
+{
+	struct vfork_completion *c = t->vfork_done;
+	if (!c)
+		return;
+	t->vfork_done = NULL;
+	__atomic_store_n(&c->state, 1, __ATOMIC_RELEASE);
+	wake_up_all(&c->wq);
+	__atomic_store_n(&c->state, 2, __ATOMIC_RELEASE);
+}
+
+static void vfork_wait(struct vfork_completion *c)
+{
+	wait_event(&c->wq, __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 0, WAIT_FOREVER);
+	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 2)
+		__asm__ __volatile__("pause");
+}
+
+void fork_child_start(void)
+{
+	/* CLONE_CHILD_SETTID writes into the child's memory, which is only
+	 * the child's own (not the parent's copy-on-write page) from here. */
+	struct task *t = current;
+	if (t->set_child_tid) {
+		int tid = t->tid;
+		copy_to_user((void *)t->set_child_tid, &tid, sizeof(tid));
+		t->set_child_tid = 0;
+	}
+}
+
+static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 {
 	struct task *p = current;
+	if (flags & ~CLONE_SUPPORTED) {
+		printk("kestrel: clone flags %#lx are not supported yet: EINVAL to pid %d (%s)\n",
+		       flags & ~CLONE_SUPPORTED, p->tgid, p->name);
+		return -EINVAL;
+	}
+	/* An exit signal beyond _NSIG is accepted and never sent, as by
+	 * Linux's clone (only clone3 checks it). */
 	struct task *c = task_alloc(p->name, true);
 	if (!c)
 		return -ENOMEM;
@@ -33,7 +94,14 @@ long sys_fork(void)
 		task_free(c);
 		return -EAGAIN;
 	}
-	c->mm = mm_copy(p->mm);
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		/* Another task running in the same memory: a thread, later. */
+		printk("kestrel: clone(CLONE_VM) without CLONE_VFORK is not supported yet: EINVAL to pid %d (%s)\n",
+		       p->tgid, p->name);
+		task_free(c);
+		return -EINVAL;
+	}
+	c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
 	c->files = files_copy(p->files);
 	c->fs = fs_copy(p->fs);
 	c->sighand = sighand_copy(p->sighand);
@@ -43,8 +111,17 @@ long sys_fork(void)
 	}
 	fpu_save(c->fpu);           /* the parent's registers, live in the CPU */
 	c->blocked = p->blocked;
+	memcpy(c->rlim, p->group_leader->rlim, sizeof(c->rlim));
 	c->fs_base = p->fs_base;
 	c->gs_base = p->gs_base;
+	c->dumpable = p->dumpable;
+	c->pgid = p->group_leader->pgid;
+	c->sid = p->group_leader->sid;
+	c->no_new_privs = p->no_new_privs;
+	if (flags & CLONE_CHILD_SETTID)
+		c->set_child_tid = (uint64_t)child_tid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = (uint64_t)child_tid;
 
 	/* The child returns from the same system call, with result 0. */
 	struct trap_frame *regs = task_user_regs(c);
@@ -53,13 +130,41 @@ long sys_fork(void)
 	task_start_in_user_mode(c);
 
 	/* The parent is the calling process (its thread group leader). */
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	uint64_t irq = spin_lock_irqsave(&tasklist_lock);
 	c->parent = p->group_leader;
 	list_add_tail(&c->sibling, &c->parent->children);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	spin_unlock_irqrestore(&tasklist_lock, irq);
 	task_add(c);
 
 	int tid = c->tid;
+	/* Into the parent's memory only: the child's copy was made before. */
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(parent_tid, &tid, sizeof(tid));
+	struct vfork_completion done = { .state = 0 };
+	if (flags & CLONE_VFORK) {
+		wait_queue_init(&done.wq);
+		c->vfork_done = &done;
+	}
 	sched_add_new(c);
+	if (flags & CLONE_VFORK)
+		vfork_wait(&done);
 	return tid;
+}
+
+long sys_fork(void)
+{
+	return do_fork(SIGCHLD, NULL, NULL);
+}
+
+long sys_vfork(void)
+{
+	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, NULL, NULL);
+}
+
+/* x86_64's argument order: flags, stack, parent_tid, child_tid, tls. */
+long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, uint64_t tls)
+{
+	if (stack)
+		return -EINVAL;         /* a new stack is for threads: later */
+	return do_fork(flags, parent_tid, child_tid);
 }

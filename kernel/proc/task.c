@@ -89,14 +89,21 @@ void task_add(struct task *t)
 
 void task_release_parts(struct task *t)
 {
-	mm_put(t->mm);
-	files_put(t->files);
-	fs_put(t->fs);
-	sighand_put(t->sighand);
+	/* Unhook each part before dropping it: dropping may sleep (a file's
+	 * release may wait for a lock or the disk), and the scheduler must
+	 * not switch back into an address space that is already freed. */
+	struct mm *mm = t->mm;
+	struct files *files = t->files;
+	struct fs *fs = t->fs;
+	struct sighand *sighand = t->sighand;
 	t->mm = NULL;
 	t->files = NULL;
 	t->fs = NULL;
 	t->sighand = NULL;
+	mm_put(mm);
+	files_put(files);
+	fs_put(fs);
+	sighand_put(sighand);
 }
 
 /* Frees what is left of a task: one that exited and was collected, or

@@ -5,6 +5,7 @@
 #include <kernel/string.h>
 #include <asm/prctl.h>
 #include <asm-generic/signal-defs.h>
+#include <linux/futex.h>
 #include <linux/utsname.h>
 #include <proc/sched.h>
 #include <proc/task.h>
@@ -40,6 +41,35 @@ long sys_set_tid_address(int *tidptr)
 	/* Recorded for thread exit (CLONE_CHILD_CLEARTID, with futexes). */
 	current->clear_child_tid = (uint64_t)tidptr;
 	return current->tid;
+}
+
+long sys_set_robust_list(void *head, size_t len)
+{
+	/* Recorded for thread exit, when futexes exist: the kernel then marks
+	 * the robust mutexes a dying thread held. */
+	if (len != sizeof(struct robust_list_head))
+		return -EINVAL;
+	current->robust_list = (uint64_t)head;
+	return 0;
+}
+
+long sys_get_robust_list(int tid, uint64_t *uhead, size_t *ulen)
+{
+	if (tid != 0 && tid != current->tid)
+		return -ESRCH;      /* other threads' lists: when clone exists */
+	size_t len = sizeof(struct robust_list_head);
+	if (copy_to_user(uhead, &current->robust_list, sizeof(*uhead)) || copy_to_user(ulen, &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Restartable sequences are not supported, as in a Linux built without
+ * CONFIG_RSEQ: ENOSYS, which glibc takes as "do without" (it then keeps
+ * its own CPU number cache off). Listed on purpose, so it is not
+ * reported as a missing call. */
+long sys_rseq(void *rseq, uint32_t len, int flags, uint32_t sig)
+{
+	return -ENOSYS;
 }
 
 long sys_getcpu(unsigned *ucpu, unsigned *unode, void *cache)

@@ -190,6 +190,15 @@ user_test("dev-mem", "dev_mem", 5,
           doc="the memory devices' corner cases: bad buffers, seeks, big reads")
 user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
+user_test("exec", "exec_basic", 10, depends=["fd-basic"],
+          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
+user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
+          doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
+user_test("startup-calls", "startup_calls", 10,
+          doc="what glibc calls before main: prlimit64, getrandom, mprotect, prctl, robust lists, clone")
+user_test("pipes", "pipes", 10, depends=["fd-basic"],
+          doc="pipe, pipe2 and their flags; EOF, EPIPE and SIGPIPE, O_NONBLOCK, "
+              "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
 
 
 @lab.test(points=5, timeout=10.0, name="tmpfs")

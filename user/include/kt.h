@@ -67,6 +67,7 @@ static inline const char *kt_errname(int e)
 	case ENOSYS:	return "ENOSYS";
 	case ENXIO:	return "ENXIO";
 	case E2BIG:	return "E2BIG";
+	case ENOEXEC:	return "ENOEXEC";
 	case ENOTDIR:	return "ENOTDIR";
 	case EISDIR:	return "EISDIR";
 	case EEXIST:	return "EEXIST";

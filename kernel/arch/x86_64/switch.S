@@ -38,6 +38,7 @@ context_switch:
 ret_from_fork:
 	movq %rax, %rdi
 	call schedule_tail
+	call fork_child_start   /* fork.c: the child's first work, in its own address space */
 	jmp trap_return         /* entry.S: pops the child's trap frame */
 
 	.globl kthread_start

@@ -50,7 +50,8 @@ struct file_operations {
 	 * bytes done. Returns the bytes done, or an errno if none were. */
 	ssize_t (*read)(struct file *f, struct uio *u, uint64_t *pos);
 	ssize_t (*write)(struct file *f, struct uio *u, uint64_t *pos);
-	/* NULL: the generic one (SEEK_SET/CUR/END against inode->size). */
+	/* NULL: the file has no offset (pipes, terminals): lseek, pread
+	 * and pwrite fail with ESPIPE. Directories get getdents cookies. */
 	int64_t (*llseek)(struct file *f, int64_t offset, int whence);
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);

@@ -38,6 +38,8 @@ struct mm {
 struct mm *mm_create(void);
 /* fork: a copy whose writable pages are shared copy-on-write. */
 struct mm *mm_copy(struct mm *old);
+/* Another user of mm (a vfork child borrowing its parent's). */
+struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
 /* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one.
@@ -45,6 +47,12 @@ void mm_put(struct mm *mm);
 int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name,
 		  struct vma **out);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* Whether regions cover all of [start, end) (mm->lock held). */
+bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end);
+/* Splits the region containing addr (if any, and unless it starts there)
+ * into two at addr, so that a change can apply to whole regions
+ * (mm->lock held). -ENOMEM if there is no memory for the new half. */
+int vm_split_at(struct mm *mm, uint64_t addr);
 /* Copies len bytes from the kernel to va in mm (mm need not be the live
  * address space), allocating zeroed pages as needed (loading programs). */
 int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);

@@ -16,15 +16,42 @@ struct elf_info {
 	uint64_t load_end;      /* end of the highest segment: the heap starts here */
 };
 
-/* Checks image and maps its PT_LOAD segments into mm; -ENOEXEC if it is
- * not a static x86_64 ELF program we can load. */
-int elf_load(struct mm *mm, const void *image, size_t size, struct elf_info *info);
+/* Where an ELF image is: in memory (mem), or in an open file. */
+struct elf_source {
+	const void *mem;
+	struct file *file;
+	uint64_t size;
+};
+
+/* Checks the image and maps its PT_LOAD segments into mm; -ENOEXEC if it
+ * is not a static x86_64 ELF program we can load. */
+int elf_load(struct mm *mm, const struct elf_source *src, struct elf_info *info);
 
 /* Builds the stack Linux gives a new program (argc, argv, envp, auxv) in
  * mm below USER_STACK_TOP; returns the initial %rsp in *sp. */
 int build_user_stack(struct mm *mm, const struct elf_info *info, const char *const argv[],
 		     const char *const envp[], const char *execfn, uint64_t *sp);
 
-/* Creates the first user process (pid 1) running the embedded program
- * `name`, with argv {name}; returns 0 or -errno. */
-int process_create_root(const char *name);
+/* A program ready to start: its address space, first instruction and
+ * stack pointer. */
+struct exec_image {
+	struct mm *mm;
+	uint64_t entry, sp;
+};
+/* Builds a new address space for the ELF program in src, with its
+ * initial stack (argv, envp, auxv; AT_EXECFN is execfn) and empty heap.
+ * The caller's address space is not touched. */
+int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
+		  const char *execfn, struct exec_image *img);
+/* t's user registers (and SSE state) as a new program finds them. */
+void exec_set_user_regs(struct task *t, const struct exec_image *img);
+/* Opens path for execution: -EACCES unless it is a regular file with an
+ * execute bit. lookup_flags: O_NOFOLLOW or 0. An empty path (execveat's
+ * AT_EMPTY_PATH) is the file open as dirfd. */
+struct file;
+int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result);
+
+/* Creates the first user process (pid 1) running argv[0]: a path in the
+ * file tree, or the name of a program built into the kernel. Returns 0
+ * or -errno. */
+int process_create_root(const char *const argv[]);

@@ -8,5 +8,10 @@
 
 /* Ends the current task with a wait status; never returns. */
 void __attribute__((noreturn)) do_exit(int status);
+/* Marks every thread of the current thread group (the caller too) to
+ * end with status when it next returns to user mode: for a caller that
+ * still has references to drop on its way out (a fatal signal raised in
+ * the middle of a system call). */
+void group_exit_at_return(int status);
 /* Ends every thread of the current thread group with that status. */
 void __attribute__((noreturn)) do_exit_group(int status);

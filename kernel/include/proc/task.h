@@ -23,6 +23,7 @@
 #include <x86/fpu.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
+#include <linux/resource.h>
 
 enum task_state {
 	TASK_RUNNING,       /* running, or waiting in the run queue */
@@ -32,7 +33,8 @@ enum task_state {
 
 struct mm;
 
-#define NSIG 64
+/* Signals 1.._NSIG (Linux's in-kernel name; the UAPI's NSIG is the old 32). */
+#define _NSIG 64
 /* What each signal does (struct sigaction in the kernel's own form). */
 struct k_sigaction {
 	uint64_t handler, flags, restorer, mask;
@@ -40,7 +42,7 @@ struct k_sigaction {
 struct sighand {
 	int refcount;
 	struct spinlock lock;
-	struct k_sigaction action[NSIG];
+	struct k_sigaction action[_NSIG];
 };
 
 struct task {
@@ -68,6 +70,15 @@ struct task {
 	uint64_t fs_base, gs_base;  /* user %fs/%gs bases (TLS): arch_prctl */
 	struct fpu_state *fpu;      /* user tasks: SSE registers while switched out */
 	uint64_t clear_child_tid;   /* set_tid_address */
+	uint64_t robust_list;       /* set_robust_list */
+	uint64_t set_child_tid;     /* clone(CLONE_CHILD_SETTID): written when the child first runs */
+	struct vfork_completion *vfork_done;    /* a vfork child: its parent waits on this */
+	int pgid, sid;              /* process group and session (the leader's count: proc/pgrp.c) */
+	bool did_exec;              /* has run execve: setpgid from the parent is refused */
+	int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): not inherited by fork */
+	bool dumpable;              /* prctl(PR_SET_DUMPABLE) */
+	bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): inherited, kept by execve */
+	struct rlimit64 rlim[RLIM_NLIMITS];     /* the process's: the leader's counts */
 
 	/* Family (exit.c, protected by the task list lock). */
 	struct task *parent;
@@ -108,6 +119,10 @@ void task_free(struct task *t);
 int task_alloc_fpu(struct task *t);
 int pid_alloc(void);
 
+/* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */
+void vfork_release(struct task *t);
+/* Linux's default resource limits, for the first process (syscall/rlimit.c). */
+void rlimits_init(struct rlimit64 *rlim);
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_copy(struct sighand *s);
 void sighand_put(struct sighand *s);

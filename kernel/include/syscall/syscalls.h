@@ -6,9 +6,13 @@
 
 struct iovec;
 struct __kernel_timespec;
+struct k_sigaction;
 
 /* proc/fork.c, proc/exit.c */
 long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, uint64_t tls);
+void fork_child_start(void);
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(int pid, int *status, int options, void *rusage);
@@ -26,7 +30,35 @@ long sys_set_tid_address(int *tidptr);
 long sys_arch_prctl(int code, uint64_t addr);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize);
 long sys_uname(void *buf);
+
+/* proc/signal.c */
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
+		      size_t sigsetsize);
 long sys_getcpu(unsigned *cpu, unsigned *node, void *cache);
+long sys_set_robust_list(void *head, size_t len);
+long sys_get_robust_list(int tid, uint64_t *head, size_t *len);
+long sys_rseq(void *rseq, uint32_t len, int flags, uint32_t sig);
+
+/* proc/pgrp.c */
+long sys_setpgid(int pid, int pgid);
+long sys_getpgid(int pid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(int pid);
+
+/* syscall/prctl.c */
+long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
+
+/* proc/execve.c */
+long sys_execve(const char *path, const char *const *argv, const char *const *envp);
+long sys_execveat(int dirfd, const char *path, const char *const *argv, const char *const *envp, int flags);
+
+/* syscall/rlimit.c, syscall/getrandom.c */
+struct rlimit64;
+long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new, struct rlimit64 *old);
+long sys_getrlimit(unsigned resource, struct rlimit64 *lim);
+long sys_setrlimit(unsigned resource, const struct rlimit64 *lim);
+long sys_getrandom(void *buf, size_t count, unsigned flags);
 
 
 /* time/time_syscalls.c */
@@ -37,6 +69,8 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 
 /* mm/brk.c */
 long sys_brk(uint64_t addr);
+/* mm/mprotect.c */
+long sys_mprotect(uint64_t start, size_t len, unsigned long prot);
 
 /* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,
  * attr.c, cwd.c, readdir.c) */
@@ -97,4 +131,8 @@ long sys_getcwd(char *buf, size_t size);
 long sys_getdents64(int fd, void *dirp, unsigned count);
 long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
 long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
+
+/* fs/pipe.c */
+long sys_pipe(int *fds);
+long sys_pipe2(int *fds, int flags);
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg);

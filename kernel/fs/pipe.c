@@ -1,0 +1,325 @@
+/* Pipes (fs/pipe.h): a 64 KiB ring buffer between a read end and a
+ * write end, each a struct file of its own.
+ *
+ * Readers sleep while the pipe is empty and a writer remains; with no
+ * writer left an empty pipe reads as end of file. Writers sleep while
+ * there is no room and a reader remains; with no reader left a write
+ * fails with EPIPE (and raises SIGPIPE). A write of at most PIPE_BUF
+ * bytes goes in whole or not at all, so writers sharing a pipe never
+ * interleave their small messages; bigger writes go in as room appears.
+ *
+ * The ring is guarded by a mutex, not a spinlock, because data moves
+ * straight between the ring and user memory, and such copies may fault
+ * and sleep. Nobody holds it while asleep waiting for data or room. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/compiler.h>
+#include <kernel/mutex.h>
+#include <kernel/panic.h>
+#include <mm/kmalloc.h>
+#include <asm/signal.h>
+#include <linux/fcntl.h>
+#include <linux/limits.h>
+#include <linux/magic.h>
+#include <linux/stat.h>
+#include <proc/signal.h>
+#include <proc/wait.h>
+#include <syscall/syscalls.h>
+#include <x86/uaccess.h>
+#include <fs/fs.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <fs/pipe.h>
+
+#define PIPE_SIZE 65536             /* Linux's default: 16 pages (F_GETPIPE_SZ) */
+#define MASK (PIPE_SIZE - 1)        /* a power of two: indices wrap by masking */
+
+struct pipe {
+	struct mutex lock;              /* all below */
+	char *buf;
+	/* Count up forever and are masked on use: [tail, head) is the data. */
+	uint32_t head, tail;
+	int readers, writers;           /* open read and write ends */
+	int ends;                       /* ends not yet released (atomic): the last frees */
+	struct wait_queue read_wait;    /* data came, or the last writer went */
+	struct wait_queue write_wait;   /* room appeared, or the last reader went */
+};
+
+/* --- the ring ---------------------------------------------------------------- */
+
+/* The wait conditions read the indices without the lock (a sleeper may
+ * not take a mutex): a stale answer only means one more trip round the
+ * loop, which tests again under the lock. */
+static uint32_t bytes_in(struct pipe *p)
+{
+	return READ_ONCE(p->head) - READ_ONCE(p->tail);
+}
+
+static bool readable(struct pipe *p)
+{
+	return bytes_in(p) > 0 || READ_ONCE(p->writers) == 0;
+}
+
+static bool writable(struct pipe *p, size_t need)
+{
+	return PIPE_SIZE - bytes_in(p) >= need || READ_ONCE(p->readers) == 0;
+}
+
+/* Moves up to n bytes from the ring to the reader (at most two pieces,
+ * where the ring wraps); returns the bytes moved, fewer on a fault. */
+static size_t ring_to_user(struct pipe *p, struct uio *u, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint32_t off = p->tail & MASK;
+		size_t chunk = n - done < PIPE_SIZE - off ? n - done : PIPE_SIZE - off;
+		size_t got = uio_copy_out(u, p->buf + off, chunk);
+		p->tail += got;
+		done += got;
+		if (got < chunk)
+			break;
+	}
+	return done;
+}
+
+static size_t ring_from_user(struct pipe *p, struct uio *u, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint32_t off = p->head & MASK;
+		size_t chunk = n - done < PIPE_SIZE - off ? n - done : PIPE_SIZE - off;
+		size_t got = uio_copy_in(u, p->buf + off, chunk);
+		p->head += got;
+		done += got;
+		if (got < chunk)
+			break;
+	}
+	return done;
+}
+
+/* --- the file operations ------------------------------------------------------ */
+
+/* Returns what is there as soon as anything is (up to the count asked);
+ * it does not wait to fill the reader's buffer. */
+static ssize_t pipe_read(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct pipe *p = f->private;
+	if (u->resid == 0)
+		return 0;
+	ssize_t ret;
+	mutex_lock(&p->lock);
+	for (;;) {
+		size_t avail = p->head - p->tail;
+		if (avail > 0) {
+			size_t got = ring_to_user(p, u, avail < u->resid ? avail : u->resid);
+			ret = got ? (ssize_t)got : -EFAULT;
+			break;
+		}
+		if (p->writers == 0) {
+			ret = 0;            /* end of file */
+			break;
+		}
+		if (f->flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		mutex_unlock(&p->lock);
+		/* Signals will end this wait with -EINTR; there are none yet. */
+		wait_event(&p->read_wait, readable(p), WAIT_FOREVER);
+		mutex_lock(&p->lock);
+	}
+	mutex_unlock(&p->lock);
+	if (ret > 0)
+		wake_up_all(&p->write_wait);
+	return ret;
+}
+
+static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct pipe *p = f->private;
+	if (u->resid == 0)
+		return 0;               /* even with no reader, as Linux */
+	bool atomic = u->resid <= PIPE_BUF;
+	bool no_reader = false;
+	size_t done = 0;
+	ssize_t ret;
+	mutex_lock(&p->lock);
+	for (;;) {
+		if (p->readers == 0) {
+			no_reader = true;
+			ret = done ? (ssize_t)done : -EPIPE;
+			break;
+		}
+		size_t room = PIPE_SIZE - (p->head - p->tail);
+		size_t need = atomic ? u->resid : 1;
+		if (room >= need) {
+			size_t want = room < u->resid ? room : u->resid;
+			size_t got = ring_from_user(p, u, want);
+			done += got;
+			if (got < want || u->resid == 0) {
+				ret = done ? (ssize_t)done : -EFAULT;
+				break;
+			}
+			continue;           /* the ring is full now: wait below */
+		}
+		if (f->flags & O_NONBLOCK) {
+			ret = done ? (ssize_t)done : -EAGAIN;
+			break;
+		}
+		mutex_unlock(&p->lock);
+		if (done)
+			wake_up_all(&p->read_wait);     /* what we wrote so far makes room */
+		wait_event(&p->write_wait, writable(p, need), WAIT_FOREVER);
+		mutex_lock(&p->lock);
+	}
+	mutex_unlock(&p->lock);
+	if (done)
+		wake_up_all(&p->read_wait);
+	/* Linux raises SIGPIPE even after a partial write. Only its default
+	 * action exists so far; catching it comes with the signals lab. */
+	if (no_reader)
+		signal_raise_self(SIGPIPE);
+	return ret;
+}
+
+/* One end is closed for good: the other side learns of it (end of file,
+ * or EPIPE), and the last end frees the pipe. */
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->private;
+	mutex_lock(&p->lock);
+	if (file_readable(f))
+		p->readers--;
+	else
+		p->writers--;
+	wake_up_all(&p->read_wait);
+	wake_up_all(&p->write_wait);
+	mutex_unlock(&p->lock);
+	/* Counted apart from readers and writers, after the unlock: the other
+	 * end may be inside its own mutex_unlock until it drops its count. */
+	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0) {
+		kfree(p->buf);
+		kfree(p);
+	}
+}
+
+/* No llseek: read_write.c takes that to mean the file has no offset, so
+ * lseek, pread and pwrite fail with ESPIPE. */
+static const struct file_operations pipe_fops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.release = pipe_release,
+};
+
+long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
+{
+	if (f->fop != &pipe_fops)
+		return -EBADF;
+	if (cmd == F_GETPIPE_SZ)
+		return PIPE_SIZE;
+	return -EINVAL;             /* F_SETPIPE_SZ: the size is fixed here */
+}
+
+/* --- pipefs ------------------------------------------------------------------- */
+
+static struct super_block *pipefs_sb;
+static const struct super_operations pipefs_ops;     /* nothing to read or write back */
+
+static int pipefs_fill_super(struct super_block *sb, struct block_device *source, const char *options)
+{
+	sb->ops = &pipefs_ops;
+	sb->magic = PIPEFS_MAGIC;
+	return 0;
+}
+
+/* Never registered: pipefs cannot be mounted, only used from here. */
+static struct fs_type pipefs_type = {
+	.name = "pipefs",
+	.fill_super = pipefs_fill_super,
+};
+
+void pipefs_init(void)
+{
+	if (super_create(&pipefs_type, NULL, NULL, &pipefs_sb))
+		panic("pipefs: cannot create the superblock");
+}
+
+/* Both ends share one inode: fstat shows a FIFO, the same on either end. */
+static struct inode *pipe_inode_new(void)
+{
+	static uint64_t last_ino;
+	struct inode *inode = inode_new(pipefs_sb);
+	if (!inode)
+		return NULL;
+	inode->ino = __atomic_add_fetch(&last_ino, 1, __ATOMIC_RELAXED);
+	inode->mode = S_IFIFO | S_IRUSR | S_IWUSR;
+	return inode;
+}
+
+/* A new pipe's two ends, with the status flags given (O_NONBLOCK). */
+static int pipe_create(unsigned flags, struct file **rd, struct file **wr)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+	char *buf = kmalloc(PIPE_SIZE);
+	struct inode *inode = pipe_inode_new();
+	struct file *r = file_alloc(inode, O_RDONLY | flags, NULL);
+	struct file *w = file_alloc(inode, O_WRONLY | flags, NULL);
+	if (!p || !buf || !inode || !r || !w) {
+		kfree(r);               /* they hold nothing yet: no file_put */
+		kfree(w);
+		iput(inode);
+		kfree(buf);
+		kfree(p);
+		return -ENOMEM;
+	}
+	iref(inode);                /* one reference for each end */
+	mutex_init(&p->lock);
+	p->buf = buf;
+	p->readers = p->writers = 1;
+	p->ends = 2;
+	wait_queue_init(&p->read_wait);
+	wait_queue_init(&p->write_wait);
+	r->private = w->private = p;
+	r->fop = w->fop = &pipe_fops;
+	*rd = r;
+	*wr = w;
+	return 0;
+}
+
+/* --- the system calls ---------------------------------------------------------- */
+
+long sys_pipe2(int *ufds, int flags)
+{
+	/* O_DIRECT (packet mode) is not done: refused as by a Linux before 3.4. */
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *r, *w;
+	int err = pipe_create(flags & O_NONBLOCK, &r, &w);
+	if (err)
+		return err;
+	bool cloexec = flags & O_CLOEXEC;
+	int fds[2];
+	fds[0] = fd_install(r, cloexec, 0);
+	if (fds[0] < 0) {
+		file_put(w);
+		return fds[0];
+	}
+	fds[1] = fd_install(w, cloexec, 0);
+	if (fds[1] < 0) {
+		fd_close(fds[0]);
+		return fds[1];
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		/* Linux reserves the fds and fills them in only after the copy;
+		 * ours are in the table already, so take them out again. */
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(int *ufds)
+{
+	return sys_pipe2(ufds, 0);
+}

@@ -1,0 +1,71 @@
+/* mprotect: change the permissions of a range of the address space.
+ *
+ * The range must be mapped entirely (else ENOMEM, and nothing changes).
+ * Regions that straddle its ends are split first, so the new permissions
+ * apply to whole regions; then the page-table entries of the pages
+ * already present are rewritten. A copy-on-write page stays read-only
+ * even in a region that becomes writable: the next write still has to
+ * copy it (fault.c). glibc's loader calls this after relocation to make
+ * its data read-only ("RELRO"). */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <linux/mman.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/paging.h>
+
+static unsigned prot_to_flags(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* Rewrites the present pages of [start, end) for the region flags. */
+static void reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigned flags)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = pt_walk(mm->pml4, va, false);
+		if (!pte || !(*pte & PTE_PRESENT))
+			continue;
+		/* PROT_NONE: the frame stays, but user mode may not touch it
+		 * (the kernel's own accesses through uaccess still can). */
+		pte_t e = *pte & ~(PTE_WRITE | PTE_NX | PTE_USER);
+		if (flags & (VM_READ | VM_WRITE | VM_EXEC))
+			e |= PTE_USER;
+		if ((flags & VM_WRITE) && !(e & PTE_COW))
+			e |= PTE_WRITE;
+		if (!(flags & VM_EXEC))
+			e |= PTE_NX & pte_supported;
+		*pte = e;
+	}
+}
+
+long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
+{
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;         /* PROT_GROWSDOWN/UP: no growing regions here */
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end < start || end > USER_TOP)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	struct mm *mm = current->mm;
+	unsigned flags = prot_to_flags(prot);
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	long err = vm_check_mapped(mm, start, end) ? 0 : -ENOMEM;
+	if (!err)
+		err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
+	if (!err) {
+		struct vma *v;
+		list_for_each_entry(v, &mm->vmas, link)
+			if (v->start >= start && v->end <= end)
+				v->flags = flags;
+		reprotect_pages(mm, start, end, flags);
+		pt_switch(mm->pml4);    /* drop this CPU's stale translations */
+	}
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return err;
+}

@@ -1,0 +1,274 @@
+/* execve: replace the calling process's program with one from a file.
+ *
+ * Everything that can fail is done before anything is lost: the path is
+ * resolved, the arguments copied in, and the new address space built
+ * completely (exec_build_mm) while the old program is still intact, so a
+ * failed execve returns an error to a caller that is still there. Past
+ * the "point of no return" the old address space is dropped (only a
+ * reference: a vfork parent sharing it keeps its copy), close-on-exec
+ * descriptors are closed, caught signals go back to their defaults, and
+ * the task returns to user mode at the new program's entry point.
+ *
+ * A file starting with "#!" is a script: its first line names an
+ * interpreter (and one optional argument), which is run instead with the
+ * script's path inserted into argv (Linux's fs/binfmt_script.c). */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <linux/fcntl.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <fs/namei.h>
+#include <mm/kmalloc.h>
+#include <mm/vm.h>
+#include <proc/exec.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/cpu.h>
+#include <x86/paging.h>
+#include <x86/uaccess.h>
+
+#define ARG_STRINGS_MAX (128 * 1024)    /* argv and envp strings together; more is E2BIG */
+#define ARG_COUNT_MAX   (16 * 1024)     /* pointers in argv plus envp */
+#define BINPRM_BUF_SIZE 256             /* how much of a "#!" line is read, as Linux */
+#define MAX_INTERP_DEPTH 4              /* scripts interpreted by scripts; more is ELOOP */
+
+/* The argument and environment strings, copied out of the old program. */
+struct exec_args {
+	char *strings;              /* all strings, NUL-separated */
+	size_t used;
+	const char **vec;           /* argv[0..argc], then envp[0..envc] */
+	int argc, envc;
+	int cap;                    /* room in vec */
+};
+
+static int args_push(struct exec_args *a, const char *s, size_t len)
+{
+	if (a->argc + a->envc + 2 >= a->cap || ARG_STRINGS_MAX - a->used < len + 1)
+		return -E2BIG;
+	memcpy(a->strings + a->used, s, len);
+	a->strings[a->used + len] = '\0';
+	a->used += len + 1;
+	return 0;
+}
+
+/* Copies a user vector of strings (argv or envp; NULL is an empty one). */
+static int copy_strings(struct exec_args *a, const char *const *uvec, int *count)
+{
+	for (int i = 0; uvec; i++) {
+		const char *up;
+		if (copy_from_user(&up, uvec + i, sizeof(up)))
+			return -EFAULT;
+		if (!up)
+			break;
+		if (a->argc + a->envc + 2 >= a->cap)
+			return -E2BIG;
+		long n = strncpy_from_user(a->strings + a->used, up, ARG_STRINGS_MAX - a->used);
+		if (n == -ENAMETOOLONG)
+			return -E2BIG;
+		if (n < 0)
+			return n;
+		a->used += n + 1;
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Points a->vec at the strings: argv[0..argc-1], NULL, envp[0..envc-1], NULL. */
+static void args_index(struct exec_args *a)
+{
+	const char *s = a->strings;
+	int k = 0;
+	for (int i = 0; i < a->argc; i++, s += strlen(s) + 1)
+		a->vec[k++] = s;
+	a->vec[k++] = NULL;
+	for (int i = 0; i < a->envc; i++, s += strlen(s) + 1)
+		a->vec[k++] = s;
+	a->vec[k] = NULL;
+}
+
+static void args_free(struct exec_args *a)
+{
+	kfree(a->strings);
+	kfree(a->vec);
+}
+
+static int args_copy_from_user(struct exec_args *a, const char *const *argv, const char *const *envp)
+{
+	memset(a, 0, sizeof(*a));
+	a->cap = ARG_COUNT_MAX;
+	a->strings = kmalloc(ARG_STRINGS_MAX);
+	a->vec = kmalloc(a->cap * sizeof(*a->vec));
+	if (!a->strings || !a->vec)
+		return -ENOMEM;
+	int err = copy_strings(a, argv, &a->argc);
+	if (!err)
+		err = copy_strings(a, envp, &a->envc);
+	return err;
+}
+
+/* Replaces argv[0] with the words of a "#!" line and the script's path:
+ * "#!/bin/sh -e" run as ["x.sh", "a"] becomes ["/bin/sh", "-e", "x.sh", "a"]. */
+static int args_for_interpreter(struct exec_args *a, const char *interp, const char *arg,
+				const char *script)
+{
+	struct exec_args n = { .cap = a->cap };
+	n.strings = kmalloc(ARG_STRINGS_MAX);
+	n.vec = kmalloc(n.cap * sizeof(*n.vec));
+	int err = n.strings && n.vec ? 0 : -ENOMEM;
+	/* argv[0] is replaced (if there is one); the rest follows. */
+	int skip = a->argc > 0;
+	const char *s = skip ? a->strings + strlen(a->strings) + 1 : a->strings;
+	if (!err) {
+		err = args_push(&n, interp, strlen(interp));
+		n.argc++;
+	}
+	if (!err && arg) {
+		err = args_push(&n, arg, strlen(arg));
+		n.argc++;
+	}
+	if (!err) {
+		err = args_push(&n, script, strlen(script));
+		n.argc++;
+	}
+	for (int i = skip; !err && i < a->argc + a->envc; i++, s += strlen(s) + 1) {
+		err = args_push(&n, s, strlen(s));
+		if (i < a->argc)
+			n.argc++;
+		else
+			n.envc++;
+	}
+	args_free(a);
+	*a = n;
+	return err;
+}
+
+/* If buf (the file's first bytes) is a "#!" line, splits it into the
+ * interpreter and its optional argument (in place) and returns true. */
+static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
+{
+	if (len < 2 || buf[0] != '#' || buf[1] != '!')
+		return false;
+	/* A line longer than the buffer is cut there, as Linux does. */
+	size_t end = 0;
+	while (end < len && buf[end] != '\n')
+		end++;
+	buf[end] = '\0';
+	char *p = buf + 2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* The rest of the line, trailing blanks removed, is one argument. */
+	char *q = p + strlen(p);
+	while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+		*--q = '\0';
+	*arg = *p ? p : NULL;
+	return true;
+}
+
+/* The point of no return: t gives up its old program for img. */
+static void exec_commit(struct task *t, struct exec_image *img, const char *path)
+{
+	struct mm *old = t->mm;
+	t->mm = img->mm;
+	pt_switch(img->mm->pml4);
+	mm_put(old);                /* a vfork parent keeps its own reference */
+	vfork_release(t);
+
+	files_close_on_exec(t->files);
+	signals_reset_for_exec(t);
+
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	strlcpy(t->name, base, sizeof(t->name));
+	t->fs_base = t->gs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	t->clear_child_tid = 0;
+	t->did_exec = true;
+	exec_set_user_regs(t, img);
+	fpu_restore(t->fpu);        /* the new program's registers are live from here */
+}
+
+static long do_execve(int dirfd, const char *upath, const char *const *argv, const char *const *envp,
+		      int flags)
+{
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	char *path;
+	int err = path_from_user(upath, flags & AT_EMPTY_PATH, &path);
+	if (err)
+		return err;
+	struct exec_args args;
+	char *head = kmalloc(BINPRM_BUF_SIZE + 1);
+	err = head ? args_copy_from_user(&args, argv, envp) : -ENOMEM;
+	/* execfn (AT_EXECFN) and the name are the path as given, even when
+	 * a script's interpreter is what runs. */
+	char *file = path;
+	char *interp_path = NULL;
+	struct file *f = NULL;
+	for (int depth = 0; !err; depth++) {
+		if (depth > MAX_INTERP_DEPTH) {
+			err = -ELOOP;
+			break;
+		}
+		err = exec_open(dirfd, file, flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0, &f);
+		if (err)
+			break;
+		ssize_t n = kernel_read(f, head, BINPRM_BUF_SIZE, 0);
+		char *interp, *arg;
+		if (n < 0) {
+			err = n;
+		} else if (parse_shebang(head, n, &interp, &arg)) {
+			/* The interpreter replaces the script; it is found from
+			 * the cwd, not dirfd, and may itself be a script. */
+			err = args_for_interpreter(&args, interp, arg, file);
+			kfree(interp_path);
+			interp_path = kmalloc(strlen(interp) + 1);
+			if (!err && !interp_path)
+				err = -ENOMEM;
+			if (!err) {
+				memcpy(interp_path, interp, strlen(interp) + 1);
+				file = interp_path;
+				dirfd = AT_FDCWD;
+				flags &= ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+			}
+			file_put(f);
+			f = NULL;
+			continue;
+		}
+		break;
+	}
+	if (!err) {
+		args_index(&args);
+		struct elf_source src = { .file = f, .size = f->inode->size };
+		struct exec_image img;
+		err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
+		if (!err)
+			exec_commit(current, &img, path);
+	}
+	if (f)
+		file_put(f);
+	if (head)
+		args_free(&args);
+	kfree(head);
+	kfree(interp_path);
+	path_free(path);
+	return err;
+}
+
+long sys_execve(const char *path, const char *const *argv, const char *const *envp)
+{
+	return do_execve(AT_FDCWD, path, argv, envp, 0);
+}
+
+long sys_execveat(int dirfd, const char *path, const char *const *argv, const char *const *envp, int flags)
+{
+	return do_execve(dirfd, path, argv, envp, flags);
+}

@@ -1,0 +1,99 @@
+/* Resource limits: prlimit64, getrlimit, setrlimit.
+ *
+ * Each process has Linux's sixteen limits, inherited by fork and kept
+ * across execve. Most are only recorded (nothing here counts locked
+ * memory or message queues); those the kernel enforces:
+ *   RLIMIT_NOFILE  the descriptor table refuses fds at or above it;
+ *   RLIMIT_STACK   reported to the C library, which sizes thread stacks
+ *                  by it (the main stack is USER_STACK_SIZE).
+ * Every process runs as root, so raising a hard limit is allowed, up to
+ * what Linux allows root (nr_open for NOFILE). */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <linux/resource.h>
+#include <fs/fdtable.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/uaccess.h>
+
+#define SYSCTL_NR_OPEN (1024 * 1024)    /* Linux's fs.nr_open: the ceiling for NOFILE */
+#define ISYSCTL_NR_OPEN 4096            /* NOFILE's default hard limit on Linux */
+
+void rlimits_init(struct rlimit64 *rlim)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	/* Linux's defaults for init (include/asm-generic/resource.h). */
+	rlim[RLIMIT_STACK].rlim_cur = USER_STACK_SIZE;
+	rlim[RLIMIT_CORE].rlim_cur = 0;
+	rlim[RLIMIT_NOFILE] = (struct rlimit64){ NR_OPEN_DEFAULT, ISYSCTL_NR_OPEN };
+	rlim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
+	rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+	rlim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
+	rlim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+	rlim[RLIMIT_NPROC] = rlim[RLIMIT_SIGPENDING] = (struct rlimit64){ 3870, 3870 };
+}
+
+/* The process pid names (0: the caller), or NULL. */
+static struct task *find_process(int pid)
+{
+	if (pid == 0 || pid == current->tgid)
+		return current->group_leader;
+	struct task *t, *found = NULL;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->tid == pid && t == t->group_leader && t->state != TASK_ZOMBIE)
+			found = t;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
+static long do_prlimit(int pid, unsigned resource, const struct rlimit64 *new, struct rlimit64 *old)
+{
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new && new->rlim_cur > new->rlim_max)
+		return -EINVAL;
+	if (new && resource == RLIMIT_NOFILE && new->rlim_max > SYSCTL_NR_OPEN)
+		return -EPERM;
+	if (pid < 0)
+		return -EINVAL;
+	struct task *t = find_process(pid);
+	if (!t)
+		return -ESRCH;
+	/* The task list lock keeps t and its limits still meanwhile. */
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	if (old)
+		*old = t->rlim[resource];
+	if (new) {
+		t->rlim[resource] = *new;
+		if (resource == RLIMIT_NOFILE && t->files)
+			t->files->limit = new->rlim_cur;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return 0;
+}
+
+long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *unew, struct rlimit64 *uold)
+{
+	struct rlimit64 new, old;
+	if (unew && copy_from_user(&new, unew, sizeof(new)))
+		return -EFAULT;
+	long err = do_prlimit(pid, resource, unew ? &new : NULL, uold ? &old : NULL);
+	if (!err && uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+/* The old calls use struct rlimit, the same two 64-bit words on x86_64. */
+long sys_getrlimit(unsigned resource, struct rlimit64 *ulim)
+{
+	return sys_prlimit64(0, resource, NULL, ulim);
+}
+
+long sys_setrlimit(unsigned resource, const struct rlimit64 *ulim)
+{
+	return sys_prlimit64(0, resource, ulim, NULL);
+}
