@@ -32,6 +32,17 @@ class Disk:
     path: str
     readonly: bool = False
     scratch: bool = False
+    # Reads of this sector fail with EIO (QEMU's blkdebug driver between
+    # the device and the image): for tests of the kernel's error paths.
+    fail_read_sector: int = None
+
+
+def blkdebug_config(d):
+    """Writes the blkdebug rules for d next to its image; returns the path."""
+    path = d.path + ".blkdebug"
+    with open(path, "w") as f:
+        f.write(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "{d.fail_read_sector}"\n')
+    return path
 
 
 def disk_options(disks):
@@ -41,7 +52,11 @@ def disk_options(disks):
         if isinstance(d, str):
             d = Disk(d)
         name = "vd" + chr(ord("a") + i)
-        drive = f"file={d.path},format=raw,if=none,id={name}"
+        if d.fail_read_sector is None:
+            drive = f"file={d.path},format=raw,if=none,id={name}"
+        else:
+            drive = (f"driver=raw,file.driver=blkdebug,file.config={blkdebug_config(d)},"
+                     f"file.image.filename={d.path},if=none,id={name}")
         if d.readonly:
             drive += ",readonly=on"
         if d.scratch:

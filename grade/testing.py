@@ -76,6 +76,13 @@ class Lab:
         """Declares a test. timeout is in seconds on hardware-speed
         virtualization (KVM); the grader scales it for TCG."""
         def register(func):
+            known = {t.name for t in self.tests}
+            missing = [d for d in depends if d not in known]
+            if missing:
+                # Tests run in the order they are declared, so a test can
+                # only depend on one declared before it.
+                raise ValueError(f"lab {self.number}: test {name or func.__name__} depends on "
+                                 f"{', '.join(missing)}, which is not declared before it")
             self.tests.append(Test(self, func, name or func.__name__.replace("_", "-"),
                                    points, list(depends), timeout))
             return func
@@ -200,13 +207,14 @@ class Context:
     # --- running things ---------------------------------------------------
 
     def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
-             disk=None, fsck=True):
+             disk=None, fsck=True, fail_read_sector=None):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
         disk=True attaches a fresh copy of the root image as vda (a path,
         or a list, attaches those), checked with e2fsck after the run
-        unless fsck=False; t.image_path is then vda's copy.
+        unless fsck=False; t.image_path is then vda's copy. With
+        fail_read_sector, reads of that sector of vda fail (EIO).
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
@@ -220,7 +228,8 @@ class Context:
                               + ("" if fsck else " (not checked by e2fsck)"))
         self.result = boot_mod.boot(o.kernel, append, self.test.timeout * o.timeout_scale,
                                     o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
-                                    disks=[Disk(d, scratch=True) for d in disks])
+                                    disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
+                                           for i, d in enumerate(disks)])
         if fsck:
             self._check_disks(disks)
         return self.result

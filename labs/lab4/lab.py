@@ -62,6 +62,19 @@ def virtio_blk(t):
                      "and nothing else changed" + (f" (first bad sectors: {bad[:5]})" if bad else ""))
 
 
+@lab.test(points=5, timeout=20.0, name="virtio-blk-errors")
+def virtio_blk_errors(t):
+    """A disk that fails: a read of a bad sector ends in EIO (the buffer
+    cache returns nothing), and the next request works."""
+    disk = os.path.join(t.tmp, "pattern.img")
+    with open(disk, "wb") as f:
+        for s in range(SECTORS):
+            f.write(pattern_sector(s, 0xa5a5a5a5))
+    t.boot(disk=disk, fsck=False, fail_read_sector=50000)
+    t.expect(r"^virtio-blk: reading the failing sector: -5 \(-EIO is -5\); bread: NULL; the next read: 0, correct data$")
+    t.expect(r"^virtio-blk: all checks passed \(0 failures\), token={token}$")
+
+
 @lab.test(points=10, timeout=30.0)
 def ext2(t):
     """ext2 through the VFS: files up to double-indirect blocks, a sparse
@@ -192,8 +205,6 @@ user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
 user_test("exec", "exec_basic", 10, depends=["fd-basic"],
           doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
-user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
-          doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
 user_test("mmap", "mmap_basic", 10, depends=["fd-basic"],
           doc="mmap and munmap: anonymous and file, private and shared, MAP_FIXED, holes, fork, the errors")
 user_test("startup-calls", "startup_calls", 10,
@@ -201,6 +212,8 @@ user_test("startup-calls", "startup_calls", 10,
 user_test("pipes", "pipes", 10, depends=["fd-basic"],
           doc="pipe, pipe2 and their flags; EOF, EPIPE and SIGPIPE, O_NONBLOCK, "
               "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
+user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
+          doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
 
 
 # --- busybox shell scripts, against the same busybox on Linux -------------------
