@@ -65,7 +65,30 @@ $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	$(say) MUSLCC $<
 	$(Q)musl-gcc $(USER_CFLAGS) -o $@ $<
 
-user: $(USER_PROGS)
+# glibc programs (Lab 4 on): ordinary dynamically linked Debian binaries,
+# C (user/labN/glibc/*.c) and C++ (*.cc), built with the host's gcc and
+# g++. They are not embedded in the kernel: they need their dynamic loader
+# and libraries, which make fsimg copies into the image next to them.
+GLIBC_CFLAGS := -O2 -g0 -Wall -Wextra -Werror -Iuser/include
+GLIBC_C_SRCS := $(wildcard user/lab*/glibc/*.c)
+GLIBC_CXX_SRCS := $(wildcard user/lab*/glibc/*.cc)
+GLIBC_PROGS := $(foreach f,$(GLIBC_C_SRCS) $(GLIBC_CXX_SRCS),\
+	$(BUILD)/user/$(word 2,$(subst /, ,$(f)))/$(basename $(notdir $(f))))
+
+define glibc_rules
+$(BUILD)/user/$(1)/%: user/$(1)/glibc/%.c $(wildcard user/include/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(say) GCC $$<
+	$$(Q)gcc $$(GLIBC_CFLAGS) -o $$@ $$<
+
+$(BUILD)/user/$(1)/%: user/$(1)/glibc/%.cc $(wildcard user/include/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(say) G++ $$<
+	$$(Q)g++ $$(GLIBC_CFLAGS) -o $$@ $$<
+endef
+$(foreach lab,$(notdir $(wildcard user/lab*)),$(eval $(call glibc_rules,$(lab))))
+
+user: $(USER_PROGS) $(GLIBC_PROGS)
 
 $(GEN)/user_programs.S: $(USER_PROGS) scripts/mkprograms.py
 	@mkdir -p $(GEN)
@@ -150,11 +173,11 @@ endif
 FSIMG_EXTRA := $(strip $(shell cat $(FSIMG_STATE)/EXTRA 2>/dev/null))
 FSIMG_SIZE_SET := $(strip $(shell cat $(FSIMG_STATE)/FSIMG_SIZE 2>/dev/null))
 
-$(FSIMG): $(USER_PROGS) $(shell find fsimg/root -type f) $(wildcard user/lab*/scripts/*.sh) $(wildcard /bin/busybox) \
+$(FSIMG): $(USER_PROGS) $(GLIBC_PROGS) $(shell find fsimg/root -type f) $(wildcard user/lab*/scripts/*.sh) $(wildcard /bin/busybox) \
 		scripts/mkfsimg.py grade/fsimg_tools.py $(FSIMG_STATE)/EXTRA $(FSIMG_STATE)/FSIMG_SIZE \
 		$(wildcard $(FSIMG_EXTRA))
 	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ $(if $(FSIMG_SIZE_SET),--size $(FSIMG_SIZE_SET)) \
-		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS)
+		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS) $(GLIBC_PROGS)
 
 fsimg: $(FSIMG)
 

@@ -264,6 +264,22 @@ class Context:
                           f": exit status {host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, init, program)
 
+    def run_command(self, path, args=(), host_exe=None):
+        """Runs program `path` of the image with arguments `args`: as the
+        kernel's first process (cwd "/"), and on the host (in a copy of
+        the image's tree as cwd, so relative paths in args name the same
+        files), then compares output and exit status as run_user does.
+        The host runs host_exe (default: the same path on the host, which
+        is where the image's copy of a host program came from)."""
+        quoted = " ".join(f'"{a}"' for a in args)
+        self.boot(append=f"init={path} token={self.token} -- {quoted}".strip(), disk=True)
+        self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+        guest = GuestRun(self.result.lines)
+        host = run_on_host(host_exe or path, path, cwd=cwd, args=list(args))
+        self.notes.append(f"ran {host_exe or path} {' '.join(args)} on the host in {cwd}: exit status "
+                          f"{host.returncode}, {len(host.lines)} lines")
+        return self._compare_runs(host, guest, path, os.path.basename(path))
+
     # busybox's shell, the same binary on both sides (Debian's busybox-static).
     BUSYBOX = "/bin/busybox"
 
@@ -278,14 +294,7 @@ class Context:
         rel = fsimg_tools.guest_program(lab, script).lstrip("/")
         if not os.path.exists(os.path.join(self.staged_root, rel)):
             raise fsimg_tools.ImageError(f"/{rel} is not in the image: run make fsimg")
-        command = f"sh {rel} 2>&1 | cat"
-        self.boot(append=f'init=/bin/sh token={self.token} -- -c "{command}"', disk=True)
-        self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
-        guest = GuestRun(self.result.lines)
-        host = run_on_host(self.BUSYBOX, "sh", cwd=cwd, args=["-c", command])
-        self.notes.append(f"ran busybox sh -c {command!r} on the host in {cwd}: exit status "
-                          f"{host.returncode}, {len(host.lines)} lines")
-        return self._compare_runs(host, guest, "/bin/sh", script)
+        return self.run_command("/bin/sh", ["-c", f"sh {rel} 2>&1 | cat"], host_exe=self.BUSYBOX)
 
     def _compare_runs(self, host, guest, init, name):
         start = self.expect(rf"^kestrel: starting init: {re.escape(init)} ")

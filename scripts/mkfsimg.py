@@ -30,6 +30,7 @@ import fsimg_tools  # noqa: E402
 CONTENT = os.path.join(ROOT, "fsimg", "root")   # the files kept in git
 BUSYBOX = "/bin/busybox"                         # Debian's busybox-static
 LOCALTIME = "/usr/share/zoneinfo/Etc/UTC"        # tzdata; UTC, so every build is the same
+DEFAULT_EXTRA = "/usr/bin/openssl"
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 
@@ -93,12 +94,18 @@ def stage_busybox(root):
 
 
 def stage_programs(root, programs):
-    """build/user/labN/NAME -> /usr/lib/kestrel/labN/NAME."""
+    """build/user/labN/NAME -> /usr/lib/kestrel/labN/NAME. A dynamically
+    linked one (the glibc programs) brings its loader and libraries, at
+    the paths ldd names, as EXTRA= programs do."""
+    libs = set()
     for p in programs:
         lab = os.path.basename(os.path.dirname(p))
         if not re.fullmatch(r"lab\d+", lab):
             fail(f"{p}: expected build/user/labN/NAME")
         install(p, os.path.join(root, fsimg_tools.guest_program(lab[3:], os.path.basename(p)).lstrip("/")), 0o755)
+        for lib in shared_libraries(p):
+            copy_host_path(root, lib, libs)
+    return libs
 
 
 def stage_scripts(root):
@@ -303,9 +310,12 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
+    # Debian's openssl, which Lab 4's tests run (a dynamically linked
+    # program with libssl and libcrypto); scripts/setup.sh installs it.
+    default_extras = [DEFAULT_EXTRA] if os.path.exists(DEFAULT_EXTRA) else []
     scripts = stage_scripts(root)
     stage_test_data(root)
-    extra = stage_extra(root, [e for x in args.extra for e in x.split()])
+    extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])
     fix_times(root)
 
     content = content_bytes(root)

@@ -6,7 +6,13 @@
  * permissions; its file bytes are copied in and the rest of its memory
  * (memsz beyond filesz: .bss) is zero. The image is either in memory (the
  * programs built into the kernel) or a file (execve): elf_read() hides
- * which. */
+ * which.
+ *
+ * A dynamically linked program names its loader in PT_INTERP
+ * (/lib64/ld-linux-x86-64.so.2). The kernel loads that too and starts
+ * there; the loader finds the program through the auxiliary vector
+ * (AT_PHDR, AT_ENTRY; its own base in AT_BASE), maps the shared libraries
+ * itself with mmap, and jumps to the program's entry. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -14,6 +20,9 @@
 #include <linux/elf.h>
 #include <linux/elf-em.h>
 #include <fs/fs.h>
+#include <fs/file.h>
+#include <linux/fcntl.h>
+#include <linux/limits.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
@@ -84,20 +93,35 @@ static int copy_segment(struct mm *mm, const struct elf_source *src, uint64_t of
 	return err;
 }
 
-static int load_segments(struct mm *mm, const struct elf_source *src, const Elf64_Ehdr *eh,
-			 const Elf64_Phdr *ph, struct elf_info *info)
+/* The lowest and highest addresses the PT_LOAD segments ask for. */
+static bool load_span(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t base = eh->e_type == ET_DYN ? PIE_BASE : 0;
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		if (ph[i].p_vaddr + ph[i].p_memsz < ph[i].p_vaddr)
+			return false;
+		if (ALIGN_DOWN(ph[i].p_vaddr, PAGE_SIZE) < *lo)
+			*lo = ALIGN_DOWN(ph[i].p_vaddr, PAGE_SIZE);
+		if (ph[i].p_vaddr + ph[i].p_memsz > *hi)
+			*hi = ph[i].p_vaddr + ph[i].p_memsz;
+	}
+	return *hi != 0;
+}
+
+/* Maps the PT_LOAD segments of one image (the program or its
+ * interpreter) at base + p_vaddr. */
+static int load_segments(struct mm *mm, const struct elf_source *src, const Elf64_Ehdr *eh,
+			 const Elf64_Phdr *ph, uint64_t base, struct elf_info *info)
+{
 	info->entry = base + eh->e_entry;
 	info->phnum = eh->e_phnum;
 	info->phdr = 0;
 	info->load_end = 0;
 
 	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_INTERP) {
-			printk("kestrel: a dynamically linked program needs its loader (Lab 4)\n");
-			return -ENOEXEC;
-		}
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
 		if (!segment_ok(&ph[i], src->size, base))
@@ -128,18 +152,107 @@ static int load_segments(struct mm *mm, const struct elf_source *src, const Elf6
 	return 0;
 }
 
+/* Reads and checks the ELF header and program headers of src; *ph is
+ * kmalloc'ed (kfree it). */
+static int read_headers(const struct elf_source *src, Elf64_Ehdr *eh, Elf64_Phdr **ph)
+{
+	if (elf_read(src, 0, eh, sizeof(*eh)) || !header_ok(eh, src->size))
+		return -ENOEXEC;
+	size_t phsize = (size_t)eh->e_phnum * sizeof(Elf64_Phdr);
+	*ph = kmalloc(phsize);
+	if (!*ph)
+		return -ENOMEM;
+	int err = elf_read(src, eh->e_phoff, *ph, phsize);
+	if (err) {
+		kfree(*ph);
+		*ph = NULL;
+	}
+	return err;
+}
+
+/* The PT_INTERP path (NUL-terminated, kmalloc'ed), NULL if there is none. */
+static int interpreter_path(const struct elf_source *src, const Elf64_Ehdr *eh, const Elf64_Phdr *ph,
+			    char **path)
+{
+	*path = NULL;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_INTERP)
+			continue;
+		if (ph[i].p_filesz < 2 || ph[i].p_filesz > PATH_MAX)
+			return -ENOEXEC;
+		char *p = kmalloc(ph[i].p_filesz);
+		if (!p)
+			return -ENOMEM;
+		int err = elf_read(src, ph[i].p_offset, p, ph[i].p_filesz);
+		if (!err && (p[ph[i].p_filesz - 1] != '\0' || strlen(p) != ph[i].p_filesz - 1))
+			err = -ENOEXEC;     /* exactly one NUL, at the end */
+		if (err) {
+			kfree(p);
+			return err;
+		}
+		*path = p;
+		return 0;
+	}
+	return 0;
+}
+
+/* Loads the dynamic loader named by PT_INTERP at the top of the mmap
+ * area, where Linux would put it; info->base and info->start say where. */
+static int load_interpreter(struct mm *mm, const char *path, struct elf_info *info)
+{
+	struct file *f;
+	int err = exec_open(AT_FDCWD, path, 0, &f);
+	if (err)
+		return err;
+	struct elf_source src = { .file = f, .size = f->inode->size };
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph = NULL;
+	uint64_t lo, hi;
+	err = read_headers(&src, &eh, &ph);
+	if (!err && (eh.e_type != ET_DYN || !load_span(&eh, ph, &lo, &hi) || hi - lo > MMAP_BASE / 2))
+		err = -ELIBBAD;         /* an interpreter must be position-independent */
+	if (!err) {
+		for (int i = 0; i < eh.e_phnum && !err; i++)
+			if (ph[i].p_type == PT_INTERP)
+				err = -ELIBBAD;     /* no interpreter of interpreters */
+	}
+	struct elf_info ii;
+	if (!err) {
+		uint64_t base = ALIGN_DOWN(MMAP_BASE - (ALIGN_UP(hi, PAGE_SIZE) - lo), PAGE_SIZE) - lo;
+		err = load_segments(mm, &src, &eh, ph, base, &ii);
+		if (err == -ENOEXEC)
+			err = -ELIBBAD;
+		info->base = base;
+		info->start = ii.entry;
+	}
+	kfree(ph);
+	file_put(f);
+	return err;
+}
+
 int elf_load(struct mm *mm, const struct elf_source *src, struct elf_info *info)
 {
 	Elf64_Ehdr eh;
-	if (elf_read(src, 0, &eh, sizeof(eh)) || !header_ok(&eh, src->size))
-		return -ENOEXEC;
-	size_t phsize = (size_t)eh.e_phnum * sizeof(Elf64_Phdr);
-	Elf64_Phdr *ph = kmalloc(phsize);
-	if (!ph)
-		return -ENOMEM;
-	int err = elf_read(src, eh.e_phoff, ph, phsize);
+	Elf64_Phdr *ph;
+	int err = read_headers(src, &eh, &ph);
+	if (err)
+		return err;
+	char *interp = NULL;
+	err = interpreter_path(src, &eh, ph, &interp);
+	if (!err && interp && src->mem) {
+		printk("kestrel: %s needs its dynamic loader: run it from the file system\n", interp);
+		err = -ENOEXEC;
+	}
+	/* A position-independent program goes where Linux puts one
+	 * (ELF_ET_DYN_BASE); without ASLR, always there. */
+	uint64_t base = eh.e_type == ET_DYN ? PIE_BASE : 0;
 	if (!err)
-		err = load_segments(mm, src, &eh, ph, info);
+		err = load_segments(mm, src, &eh, ph, base, info);
+	info->base = 0;
+	info->start = info->entry;
+	if (!err && interp)
+		err = load_interpreter(mm, interp, info);
+	kfree(interp);
 	kfree(ph);
 	return err;
 }

@@ -107,7 +107,7 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	const uint64_t auxv[][2] = {
 		{ AT_PHDR, info->phdr },     { AT_PHENT, sizeof(Elf64_Phdr) },
 		{ AT_PHNUM, info->phnum },   { AT_PAGESZ, PAGE_SIZE },
-		{ AT_BASE, 0 },              { AT_FLAGS, 0 },
+		{ AT_BASE, info->base },     { AT_FLAGS, 0 },
 		{ AT_ENTRY, info->entry },   { AT_UID, 0 }, { AT_EUID, 0 },
 		{ AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
 		{ AT_RANDOM, random_at },    { AT_HWCAP, hwcap() }, { AT_HWCAP2, 0 },
@@ -158,7 +158,7 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		return err;
 	}
 	img->mm = mm;
-	img->entry = info.entry;
+	img->entry = info.start;
 	return 0;
 }
 

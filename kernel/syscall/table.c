@@ -64,6 +64,7 @@ static const struct syscall_entry table[] = {
 	SYSCALL(get_robust_list, 3),
 	SYSCALL(rseq, 4),
 	SYSCALL(prctl, 5),
+	SYSCALL(futex, 6),
 	SYSCALL(setpgid, 2),
 	SYSCALL(getpgid, 1),
 	SYSCALL(getpgrp, 0),

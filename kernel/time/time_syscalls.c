@@ -35,8 +35,7 @@ static long put_timespec(struct __kernel_timespec *u, uint64_t ns)
 	return copy_to_user(u, &ts, sizeof(ts));
 }
 
-/* Reads a duration or time; -EINVAL unless 0 <= tv_nsec < 1e9, tv_sec >= 0. */
-static long get_timespec(const struct __kernel_timespec *u, uint64_t *ns)
+long timespec_from_user(const struct __kernel_timespec *u, uint64_t *ns)
 {
 	struct __kernel_timespec ts;
 	if (copy_from_user(&ts, u, sizeof(ts)))
@@ -84,7 +83,7 @@ long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec
 {
 	(void)rem;      /* written only when a signal cuts the sleep short */
 	uint64_t ns;
-	long err = get_timespec(req, &ns);
+	long err = timespec_from_user(req, &ns);
 	if (err)
 		return err;
 	sleep_until(add_saturating(clock_now_ns(), ns));
@@ -100,7 +99,7 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	uint64_t now = 0;
 	read_clock(clock, &now);
 	uint64_t ns;
-	long err = get_timespec(req, &ns);
+	long err = timespec_from_user(req, &ns);
 	if (err)
 		return err;
 	/* Sleeps are measured on the monotonic clock; an absolute realtime

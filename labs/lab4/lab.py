@@ -216,6 +216,33 @@ user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
           doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
 
 
+# --- unmodified glibc programs (dynamic linking) ---------------------------------
+
+user_test("glibc-c", "glibc_hello", 10, depends=["exec", "mmap", "startup-calls"],
+          doc="a dynamically linked glibc C program: the loader, libc, stdio, malloc (brk and mmap), qsort, time")
+user_test("glibc-cxx", "cxx_basic", 10, depends=["glibc-c"],
+          doc="a C++ program: libstdc++, iostream, string, vector, map, virtual calls, exceptions across frames")
+
+
+@lab.test(points=5, timeout=30.0, name="ld-so-direct", depends=["glibc-c"])
+def ld_so_direct(t):
+    """The dynamic loader run as the program, loading glibc_hello itself:
+    a PIE placed by mmap instead of by execve."""
+    t.run_command("/lib64/ld-linux-x86-64.so.2", ["usr/lib/kestrel/lab4/glibc_hello"])
+
+
+@lab.test(points=5, timeout=30.0, name="openssl-version", depends=["glibc-c"])
+def openssl_version(t):
+    """Debian's openssl (libssl, libcrypto) prints its version."""
+    t.run_command("/usr/bin/openssl", ["version"])
+
+
+@lab.test(points=5, timeout=60.0, name="openssl-dgst", depends=["openssl-version"])
+def openssl_dgst(t):
+    """Debian's openssl hashes files of the image: the same digests as on Linux."""
+    t.run_command("/usr/bin/openssl", ["dgst", "-sha256", "etc/passwd", "bin/busybox"])
+
+
 # --- busybox shell scripts, against the same busybox on Linux -------------------
 
 def script_test(name, script, points, timeout=60.0, doc=""):

@@ -10,10 +10,12 @@ struct mm;
 
 /* What loading an ELF image found out, for the auxiliary vector. */
 struct elf_info {
-	uint64_t entry;         /* where the program starts */
+	uint64_t entry;         /* the program's entry point (AT_ENTRY) */
 	uint64_t phdr;          /* the program headers' address in memory */
 	uint64_t phnum;
 	uint64_t load_end;      /* end of the highest segment: the heap starts here */
+	uint64_t base;          /* where the dynamic loader is (AT_BASE), or 0 */
+	uint64_t start;         /* the first instruction: the loader's entry, or entry */
 };
 
 /* Where an ELF image is: in memory (mem), or in an open file. */
@@ -23,8 +25,9 @@ struct elf_source {
 	uint64_t size;
 };
 
-/* Checks the image and maps its PT_LOAD segments into mm; -ENOEXEC if it
- * is not a static x86_64 ELF program we can load. */
+/* Checks the image and maps its PT_LOAD segments into mm, and those of
+ * its dynamic loader if it names one; -ENOEXEC if it is not an x86_64
+ * ELF program we can load, -ELIBBAD if its loader is not. */
 int elf_load(struct mm *mm, const struct elf_source *src, struct elf_info *info);
 
 /* Builds the stack Linux gives a new program (argc, argv, envp, auxv) in

@@ -46,6 +46,10 @@ long sys_getpgrp(void);
 long sys_setsid(void);
 long sys_getsid(int pid);
 
+/* proc/futex.c */
+long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *timeout,
+	       uint32_t *uaddr2, uint32_t val3);
+
 /* syscall/prctl.c */
 long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 

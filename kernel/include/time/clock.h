@@ -11,3 +11,8 @@ uint64_t clock_realtime_ns(void);       /* CLOCK_REALTIME, ns since 1970 */
 
 /* arch/x86_64/rtc.c: the CMOS clock, as seconds since 1970 (UTC). */
 int64_t rtc_read_epoch(void);
+
+struct __kernel_timespec;
+/* Reads a duration or time from user memory into ns: -EFAULT, or -EINVAL
+ * unless 0 <= tv_nsec < 1e9 and tv_sec >= 0 (huge values saturate). */
+long timespec_from_user(const struct __kernel_timespec *u, uint64_t *ns);
