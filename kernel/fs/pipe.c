@@ -13,6 +13,7 @@
  * and sleep. Nobody holds it while asleep waiting for data or room. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/printk.h>
 #include <kernel/compiler.h>
 #include <kernel/mutex.h>
 #include <kernel/panic.h>
@@ -240,15 +241,20 @@ static struct fs_type pipefs_type = {
 
 void pipefs_init(void)
 {
-	if (super_create(&pipefs_type, NULL, NULL, &pipefs_sb))
-		panic("pipefs: cannot create the superblock");
+	/* Without a kernel heap (a Lab 2 checkpoint) there is nothing to
+	 * make it from: pipe() then fails with ENOMEM instead. */
+	int err = super_create(&pipefs_type, NULL, NULL, &pipefs_sb);
+	if (err) {
+		pipefs_sb = NULL;
+		printk("pipefs: cannot create the superblock: error %d; pipe() will fail\n", err);
+	}
 }
 
 /* Both ends share one inode: fstat shows a FIFO, the same on either end. */
 static struct inode *pipe_inode_new(void)
 {
 	static uint64_t last_ino;
-	struct inode *inode = inode_new(pipefs_sb);
+	struct inode *inode = pipefs_sb ? inode_new(pipefs_sb) : NULL;
 	if (!inode)
 		return NULL;
 	inode->ino = __atomic_add_fetch(&last_ino, 1, __ATOMIC_RELAXED);
