@@ -201,6 +201,9 @@ user_test("startup-calls", "startup_calls", 10,
 user_test("pipes", "pipes", 10, depends=["fd-basic"],
           doc="pipe, pipe2 and their flags; EOF, EPIPE and SIGPIPE, O_NONBLOCK, "
               "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
+user_test("poll-select", "poll_select", 10, depends=["pipes"],
+          doc="poll, ppoll, select, pselect6: pipe readiness, POLLNVAL, always-ready files, "
+              "sleepers woken by a child, timeouts and the time left, signal masks, every errno")
 
 
 @lab.test(points=5, timeout=10.0, name="tmpfs")
