@@ -31,6 +31,7 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
+#include <fs/poll.h>
 
 #define PIPE_SIZE 65536             /* Linux's default: 16 pages (F_GETPIPE_SZ) */
 #define MASK (PIPE_SIZE - 1)        /* a power of two: indices wrap by masking */
@@ -183,6 +184,32 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 	return ret;
 }
 
+/* As Linux's pipe_poll. The read end is readable with data in it and
+ * hung up once no writer remains; the write end is writable with room
+ * for a page (Linux: a free page buffer), so a write of up to PIPE_BUF
+ * bytes cannot block, and in error once no reader remains. No lock, as
+ * in the wait conditions: the poller looks again after any wake-up. */
+static unsigned pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->private;
+	unsigned mask = 0;
+	if (file_readable(f)) {
+		poll_wait(&p->read_wait, pt);
+		if (bytes_in(p) > 0)
+			mask |= POLLIN | POLLRDNORM;
+		if (READ_ONCE(p->writers) == 0)
+			mask |= POLLHUP;
+	}
+	if (file_writable(f)) {
+		poll_wait(&p->write_wait, pt);
+		if (PIPE_SIZE - bytes_in(p) >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (READ_ONCE(p->readers) == 0)
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 /* One end is closed for good: the other side learns of it (end of file,
  * or EPIPE), and the last end frees the pipe. */
 static void pipe_release(struct file *f)
@@ -209,6 +236,7 @@ static void pipe_release(struct file *f)
 static const struct file_operations pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 

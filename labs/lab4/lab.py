@@ -214,6 +214,9 @@ user_test("pipes", "pipes", 10, depends=["fd-basic"],
               "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
 user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
           doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
+user_test("poll-select", "poll_select", 10, depends=["pipes"],
+          doc="poll, ppoll, select, pselect6: pipe readiness, POLLNVAL, always-ready files, "
+              "sleepers woken by a child, timeouts and the time left, signal masks, every errno")
 
 
 # --- unmodified glibc programs (dynamic linking) ---------------------------------
@@ -250,7 +253,7 @@ def script_test(name, script, points, timeout=60.0, doc=""):
         t.run_script(script)
     run.__doc__ = doc
     run.__name__ = name.replace("-", "_")
-    lab.test(points=points, timeout=timeout, name=name, depends=["exec", "pipes"])(run)
+    lab.test(points=points, timeout=timeout, name=name, depends=["exec", "pipes", "poll-select"])(run)
 
 
 script_test("sh-tree", "tree.sh", 10,

@@ -15,6 +15,7 @@
 #include <linux/major.h>
 #include <fs/chrdev.h>
 #include <fs/file.h>
+#include <fs/poll.h>
 #include <proc/task.h>
 #include <proc/wait.h>
 #include <time/clock.h>
@@ -387,6 +388,27 @@ long tty_read_line_nowait(char *buf, size_t size)
 	return n;
 }
 
+/* As Linux's n_tty_poll: readable when a read would not block, which
+ * in raw mode with VTIME 0 means VMIN bytes are there; writable always
+ * (output is written synchronously). The receive interrupt and termios
+ * changes wake read_wait, the one queue that can change the answer. */
+static unsigned tty_poll(struct file *f, struct poll_table *pt)
+{
+	struct tty *t = &console;
+	poll_wait(&t->read_wait, pt);
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	bool readable;
+	if (L(t, ICANON)) {
+		readable = t->tail != t->canon;
+	} else {
+		uint32_t vmin = t->termios.c_cc[VMIN], vtime = t->termios.c_cc[VTIME];
+		uint32_t need = vtime == 0 && vmin > 0 ? vmin : 1;
+		readable = t->head - t->tail >= need;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return (readable ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 /* --- writing and ioctl ----------------------------------------------------- */
 
 static ssize_t tty_write(struct file *f, struct uio *u, uint64_t *pos)
@@ -560,6 +582,7 @@ static const struct file_operations tty_fops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
 
 /* One terminal under three names. /dev/tty should be the opener's

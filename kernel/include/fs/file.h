@@ -60,6 +60,10 @@ struct file_operations {
 	/* mmap of the file: may adjust the new region (v->file NULL makes
 	 * it anonymous memory, as /dev/zero does). NULL: -ENODEV. */
 	int (*mmap)(struct file *f, struct vma *v);
+	/* What a read or write would do now without blocking (POLLIN,
+	 * POLLOUT, POLLHUP...), after poll_wait() on each wait queue whose
+	 * wake-up may change that (fs/poll.h). NULL: always ready. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	/* Called by open before the file is returned (devices pick their
 	 * operations here). */
 	int (*open)(struct inode *inode, struct file *f);

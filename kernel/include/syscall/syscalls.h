@@ -3,6 +3,7 @@
  * and nothing has been checked yet. */
 #pragma once
 #include <kernel/types.h>
+#include <linux/posix_types.h>     /* __kernel_fd_set */
 
 struct iovec;
 struct __kernel_timespec;
@@ -149,4 +150,15 @@ long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
 /* fs/pipe.c */
 long sys_pipe(int *fds);
 long sys_pipe2(int *fds, int flags);
+
+/* fs/select.c */
+struct pollfd;
+struct __kernel_old_timeval;
+long sys_poll(struct pollfd *fds, unsigned nfds, int timeout_ms);
+long sys_ppoll(struct pollfd *fds, unsigned nfds, struct __kernel_timespec *timeout,
+	       const uint64_t *sigmask, size_t sigsetsize);
+long sys_select(int n, __kernel_fd_set *in, __kernel_fd_set *out, __kernel_fd_set *ex,
+		struct __kernel_old_timeval *timeout);
+long sys_pselect6(int n, __kernel_fd_set *in, __kernel_fd_set *out, __kernel_fd_set *ex,
+		  struct __kernel_timespec *timeout, const void *sigmask_argpack);
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg);
