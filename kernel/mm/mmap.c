@@ -172,6 +172,55 @@ long sys_munmap(uint64_t addr, size_t len)
 	return err;
 }
 
+/* msync: MS_SYNC writes the files behind the shared mappings of the range
+ * back now (fsync's work: the page cache, then the file system's
+ * metadata). MS_ASYNC has nothing to start, since the pages are the page
+ * cache's and reach the disk at the next sync anyway; MS_INVALIDATE has
+ * nothing to drop, since mappings and the cache are the same pages. */
+long sys_msync(uint64_t addr, size_t len, int flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (end < addr || end > USER_TOP)
+		return -ENOMEM;
+	struct mm *mm = current->mm;
+	/* At most one file at a time: the region list may not be walked
+	 * with the lock dropped, so find the next file, sync it, repeat. */
+	for (uint64_t at = addr; at < end;) {
+		struct file *f = NULL;
+		uint64_t irq = spin_lock_irqsave(&mm->lock);
+		bool mapped = vm_check_mapped(mm, at, end);
+		struct vma *v;
+		list_for_each_entry(v, &mm->vmas, link) {
+			if (v->end <= at || v->start >= end)
+				continue;
+			at = v->end;
+			if (v->file && (v->flags & VM_SHARED)) {
+				f = v->file;
+				file_get(f);
+				break;
+			}
+		}
+		if (!f)
+			at = end;
+		spin_unlock_irqrestore(&mm->lock, irq);
+		if (!mapped) {
+			if (f)
+				file_put(f);
+			return -ENOMEM;
+		}
+		if (f) {
+			int err = (flags & MS_SYNC) && f->fop->fsync ? f->fop->fsync(f, false) : 0;
+			file_put(f);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 int generic_file_mmap(struct file *f, struct vma *v)
 {
 	(void)f;

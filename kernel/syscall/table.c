@@ -58,6 +58,7 @@ static const struct syscall_entry table[] = {
 	SYSCALL(mprotect, 3),
 	SYSCALL(mmap, 6),
 	SYSCALL(munmap, 2),
+	SYSCALL(msync, 3),
 	SYSCALL(execve, 3),
 	SYSCALL(execveat, 5),
 	SYSCALL(set_robust_list, 2),

@@ -80,6 +80,7 @@ long sys_brk(uint64_t addr);
 /* mm/mmap.c, mm/mprotect.c */
 long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off);
 long sys_munmap(uint64_t addr, size_t len);
+long sys_msync(uint64_t addr, size_t len, int flags);
 long sys_mprotect(uint64_t start, size_t len, unsigned long prot);
 
 /* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,
