@@ -214,6 +214,9 @@ user_test("pipes", "pipes", 10, depends=["fd-basic"],
               "200 KiB through a pipe between processes, PIPE_BUF writes never interleaving")
 user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
           doc="setsid, setpgid and its rules, getpgid, getsid, wait4 by process group")
+user_test("signals", "signals_basic", 10, depends=["pgrp-session"],
+          doc="kill, tgkill, sigtimedwait, sigpending: default actions, pending blocked signals, "
+              "SIGCHLD and its siginfo, children reaped when SIGCHLD is ignored, process groups")
 
 
 # --- busybox shell scripts, against the same busybox on Linux -------------------
