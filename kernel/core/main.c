@@ -17,6 +17,7 @@
 #include <x86/memlayout.h>
 #include <mm/mm.h>
 #include <proc/exec.h>
+#include <proc/reaper.h>
 #include <proc/sched.h>
 #include <proc/task.h>
 #include <syscall/syscall.h>
@@ -70,6 +71,20 @@ static void init_argv(const char *init, const char *argv[INIT_ARGS_MAX + 2], cha
 	argv[n] = NULL;
 }
 
+/* No init= on the command line, but a root disk: the programs Linux's
+ * kernel_init tries, in its order. False if none starts. */
+static bool start_default_init(const char *argv[INIT_ARGS_MAX + 2], char *buf, size_t size)
+{
+	static const char *const candidates[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+		init_argv(candidates[i], argv, buf, size);
+		if (process_create_root(argv) == 0)
+			return true;
+	}
+	printk("kestrel: no init found on the root disk (tried /sbin/init, /etc/init, /bin/init, /bin/sh)\n");
+	return false;
+}
+
 void kmain(uint64_t start_info_pa)
 {
 	serial_init();
@@ -109,19 +124,18 @@ void kmain(uint64_t start_info_pa)
 	if (ktest_run_selected())
 		panic("ktest_run_selected returned");
 	const char *init = cmdline_get("init");
-	if (!init) {
+	static char args[256];
+	const char *argv[INIT_ARGS_MAX + 2];
+	if (init) {
+		init_argv(init, argv, args, sizeof(args));
+		int err = process_create_root(argv);
+		if (err)
+			panic("cannot start init \"%s\": error %d", init, err);
+	} else if (!rootfs_on_disk() || !start_default_init(argv, args, sizeof(args))) {
 		monitor_run();
 		panic("kmain returned");
 	}
-	static char args[256];
-	const char *argv[INIT_ARGS_MAX + 2];
-	init_argv(init, argv, args, sizeof(args));
-	int err = process_create_root(argv);
-	if (err)
-		panic("cannot start init \"%s\": error %d", init, err);
-	/* From here on the processes do the work. */
-	for (;;) {
-		current->state = TASK_SLEEPING;
-		schedule();
-	}
+	/* From here on the processes do the work; kmain frees those nobody
+	 * waits for. */
+	reaper_loop();
 }

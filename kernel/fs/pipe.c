@@ -177,8 +177,8 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 	mutex_unlock(&p->lock);
 	if (done)
 		wake_up_all(&p->read_wait);
-	/* Linux raises SIGPIPE even after a partial write. Only its default
-	 * action exists so far; catching it comes with the signals lab. */
+	/* Linux raises SIGPIPE even after a partial write. By default it
+	 * ends the process; blocked or caught, it stays pending. */
 	if (no_reader)
 		signal_raise_self(SIGPIPE);
 	return ret;

@@ -28,6 +28,13 @@ static void mount_on(const char *type, const char *where)
 		printk("kestrel: cannot mount %s on %s: error %d\n", type, where, err);
 }
 
+static bool root_on_disk;
+
+bool rootfs_on_disk(void)
+{
+	return root_on_disk;
+}
+
 void vfs_init(void)
 {
 	tmpfs_init();
@@ -47,7 +54,7 @@ void vfs_init(void)
 			       "using an empty tmpfs instead\n", type, root, err);
 		else
 			printk("kestrel: root filesystem: %s on %s\n", type, root);
-		mounted = !err;
+		mounted = root_on_disk = !err;
 	}
 	if (!mounted && mount_fs("tmpfs", NULL, NULL, "/")) {
 		/* Only without a working kernel heap (Lab 2 not done yet). */

@@ -1,7 +1,9 @@
 /* exit, exit_group and wait4: a task ends, becomes a zombie holding its
- * exit status, and its parent collects that status (and frees what is
- * left) with wait4. Children outliving their parent are handed to the
- * first process, which must collect them in turn. */
+ * exit status, tells its parent (SIGCHLD), and the parent collects that
+ * status (and frees what is left) with wait4. Children outliving their
+ * parent are handed to the first process, which must collect them in
+ * turn. A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never sees
+ * zombies: its children are reaped as they end (proc/reaper.c). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -10,9 +12,13 @@
 #include <kernel/string.h>
 #include <linux/wait.h>
 #include <linux/resource.h>
+#include <asm/signal.h>
+#include <asm-generic/siginfo.h>
 #include <mm/vm.h>
 #include <proc/exit.h>
+#include <proc/reaper.h>
 #include <proc/sched.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <fs/fs.h>
@@ -43,6 +49,96 @@ static void __attribute__((noreturn)) init_exited(int status)
 	poweroff(POWEROFF_OK);
 }
 
+/* --- telling the parent ------------------------------------------------------ */
+
+/* Sends t's exit signal (SIGCHLD, unless clone chose another or none) to
+ * parent: Linux's do_notify_parent. tasklist_lock held. */
+static void send_exit_signal(struct task *t, struct task *parent, int status)
+{
+	if (t->exit_signal < 1 || t->exit_signal > _NSIG)
+		return;
+	struct ksiginfo info = { .pid = t->tgid, .uid = 0 };
+	if ((status & 0x7f) == 0) {
+		info.code = CLD_EXITED;
+		info.status = (status >> 8) & 0xff;
+	} else {
+		info.code = CLD_KILLED;
+		info.status = status & 0x7f;
+	}
+	send_signal(parent, t->exit_signal, &info);
+}
+
+/* Does parent not wait for child t: SIGCHLD ignored (*ignored: then no
+ * signal goes either) or SA_NOCLDWAIT? Only for children that end with
+ * SIGCHLD, as in Linux. tasklist_lock held. */
+static bool parent_does_not_wait(struct task *t, struct task *parent, bool *ignored)
+{
+	struct k_sigaction act;
+	*ignored = false;
+	if (t->exit_signal != SIGCHLD || !signal_action(parent, SIGCHLD, &act))
+		return false;
+	*ignored = act.handler == (uint64_t)SIG_IGN;
+	return *ignored || (act.flags & SA_NOCLDWAIT);
+}
+
+/* Takes t out of its parent's children: nobody will collect it, the
+ * reaper frees it. tasklist_lock held. */
+static void detach(struct task *t)
+{
+	list_del(&t->sibling);
+	t->parent = NULL;
+	t->detached = true;
+}
+
+/* Before t becomes a zombie: if its parent does not wait for it, t
+ * leaves now, so no wait4 can ever find it, and true is returned; a
+ * wait4 in the parent wakes up, maybe to ECHILD. */
+static bool leave_unwaiting_parent(struct task *t, int status)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *parent = t->parent;
+	bool ignored, leave = parent && parent_does_not_wait(t, parent, &ignored);
+	if (leave) {
+		if (!ignored)
+			send_exit_signal(t, parent, status);
+		detach(t);
+		wake_up_all(&parent->child_exit);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return leave;
+}
+
+/* Once t is a zombie its parent may collect it: now the signal. The
+ * parent is read again, as it may have ended and left t to init. */
+static void tell_parent(struct task *t, int status)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	if (t->parent)
+		send_exit_signal(t, t->parent, status);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/* Child c of the ending task t is init's now (Linux's reparent_leader):
+ * it gets its parent-death signal, and if it is a zombie already, init
+ * is told as its parent would have been. tasklist_lock held. */
+static void adopted_by_init(struct task *t, struct task *c)
+{
+	c->exit_signal = SIGCHLD;   /* whatever clone chose: init waits for SIGCHLD */
+	if (c->pdeath_signal) {
+		struct ksiginfo info = { .code = SI_USER, .pid = t->tgid, .uid = 0 };
+		send_signal(c, c->pdeath_signal, &info);
+	}
+	if (c->state != TASK_ZOMBIE)
+		return;
+	bool ignored, unwaited = parent_does_not_wait(c, init_task, &ignored);
+	if (!ignored)
+		send_exit_signal(c, init_task, c->exit_status);
+	if (unwaited) {
+		detach(c);
+		reap_later(c);
+	}
+}
+
 /* Gives t's children to the first process (tasklist_lock held). */
 static void reparent_children(struct task *t)
 {
@@ -53,6 +149,7 @@ static void reparent_children(struct task *t)
 		c->parent = init_task;
 		list_add_tail(&c->sibling, &init_task->children);
 		zombies |= c->state == TASK_ZOMBIE;
+		adopted_by_init(t, c);
 	}
 	if (zombies)
 		wake_up_all(&init_task->child_exit);
@@ -69,6 +166,7 @@ void do_exit(int status)
 	pt_switch(kernel_pml4);
 	task_release_parts(t);
 	vfork_release(t);
+	bool unwaited = leave_unwaiting_parent(t, status);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
@@ -82,27 +180,37 @@ void do_exit(int status)
 	// LAB 3 STUB: (void)reparent_children;
 	// LAB 3 STUB: t->state = TASK_ZOMBIE;
 	// LAB 3 END
+	if (unwaited)
+		reap_later(t);
+	else
+		tell_parent(t, status);
 	schedule();
 	panic("do_exit: zombie %d ran again", t->tid);
 }
 
-void group_exit_at_return(int status)
+void group_exit_locked(struct task *leader, int status)
 {
-	struct task *leader = current->group_leader;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	if (leader->group_exiting)
+		return;                 /* the first reason to end stands, as in Linux */
 	struct task *t;
 	list_for_each_entry(t, &leader->threads, thread_link) {
 		t->exit_status = status;
 		t->group_exiting = true;
 		task_wake(t);           /* a sleeper leaves at its next return to user mode */
 	}
+}
+
+void group_exit_at_return(int status)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	group_exit_locked(current->group_leader, status);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 void do_exit_group(int status)
 {
 	group_exit_at_return(status);
-	do_exit(status);
+	do_exit(current->exit_status);  /* a fatal signal may have come first */
 }
 
 long sys_exit(int code)
@@ -187,6 +295,9 @@ long sys_wait4(int pid, int *ustatus, int options, void *rusage)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		wait_event(&me->child_exit, zombie_ready(me, pid), WAIT_FOREVER);
+		/* A fatal signal cuts the wait short (the process is ending). */
+		wait_event(&me->child_exit, zombie_ready(me, pid) || current->group_exiting, WAIT_FOREVER);
+		if (current->group_exiting)
+			return -EINTR;
 	}
 }

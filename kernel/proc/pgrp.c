@@ -12,8 +12,7 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 
-/* A living process by pid (its leader), or NULL. tasklist_lock held. */
-static struct task *process_by_pid(int pid)
+struct task *process_by_pid(int pid)
 {
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)

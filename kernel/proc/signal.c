@@ -1,5 +1,5 @@
-/* rt_sigaction and the default actions of signals the kernel raises
- * itself (proc/signal.h). */
+/* What each signal is to do: rt_sigaction, the default actions, and the
+ * reset at execve (proc/signal.h). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <asm/signal.h>
@@ -8,8 +8,6 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
-
-#define SIGMASK(sig) (1ull << ((sig) - 1))
 
 /* The sa_flags Linux keeps (its UAPI_SA_FLAGS); unknown bits are dropped,
  * so a program reading the action back can tell what is supported. */
@@ -28,42 +26,53 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *uact, struct k_sigactio
 		return -EFAULT;
 	if (sig < 1 || sig > _NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
+	struct task *proc = current->group_leader;
 	struct sighand *sh = current->sighand;
-	uint64_t flags = spin_lock_irqsave(&sh->lock);
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	uint64_t inner = spin_lock_irqsave(&sh->lock);
 	old = sh->action[sig - 1];
 	if (uact) {
 		act.flags &= KNOWN_SA_FLAGS;
 		act.mask &= ~(SIGMASK(SIGKILL) | SIGMASK(SIGSTOP));
 		sh->action[sig - 1] = act;
+		/* POSIX: ignoring a pending signal discards it, blocked or not. */
+		if (sig_handler_ignores(act.handler, sig))
+			proc->pending.set &= ~SIGMASK(sig);
 	}
-	spin_unlock_irqrestore(&sh->lock, flags);
+	spin_unlock_irqrestore(&sh->lock, inner);
+	spin_unlock_irqrestore(&proc->siglock, flags);
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-/* The signals whose default action is not to end the process: ignore
- * (SIGCHLD, SIGURG, SIGWINCH, SIGCONT) or stop (no job control yet). */
-static bool default_spares(int sig)
+bool sig_default_ignores(int sig)
 {
-	switch (sig) {
-	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return true;
-	default:
-		return false;
-	}
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
-void signal_raise_self(int sig)
+bool sig_default_stops(int sig)
 {
-	struct task *t = current;
-	uint64_t flags = spin_lock_irqsave(&t->sighand->lock);
-	uint64_t handler = t->sighand->action[sig - 1].handler;
-	spin_unlock_irqrestore(&t->sighand->lock, flags);
-	if (handler != (uint64_t)SIG_DFL || (t->blocked & SIGMASK(sig)) || default_spares(sig))
-		return;
-	group_exit_at_return(W_SIGNALED(sig));
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool sig_handler_ignores(uint64_t handler, int sig)
+{
+	return handler == (uint64_t)SIG_IGN || (handler == (uint64_t)SIG_DFL && sig_default_ignores(sig));
+}
+
+bool signal_action(struct task *proc, int sig, struct k_sigaction *act)
+{
+	proc = proc->group_leader;
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	struct sighand *sh = proc->sighand;
+	if (sh) {
+		uint64_t inner = spin_lock_irqsave(&sh->lock);
+		*act = sh->action[sig - 1];
+		spin_unlock_irqrestore(&sh->lock, inner);
+	}
+	spin_unlock_irqrestore(&proc->siglock, flags);
+	return sh != NULL;
 }
 
 void signals_reset_for_exec(struct task *t)

@@ -75,6 +75,8 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	list_init(&t->thread_link);
 	list_init(&t->all_link);
 	wait_queue_init(&t->child_exit);
+	wait_queue_init(&t->signal_wait);
+	t->siglock = (struct spinlock)SPINLOCK_INIT("siglock");
 	t->group_leader = t;
 	return t;
 }
@@ -95,11 +97,14 @@ void task_release_parts(struct task *t)
 	struct mm *mm = t->mm;
 	struct files *files = t->files;
 	struct fs *fs = t->fs;
-	struct sighand *sighand = t->sighand;
 	t->mm = NULL;
 	t->files = NULL;
 	t->fs = NULL;
+	/* Under siglock: a sender may be reading the actions (proc/signal.c). */
+	uint64_t flags = spin_lock_irqsave(&t->group_leader->siglock);
+	struct sighand *sighand = t->sighand;
 	t->sighand = NULL;
+	spin_unlock_irqrestore(&t->group_leader->siglock, flags);
 	mm_put(mm);
 	files_put(files);
 	fs_put(fs);

@@ -86,8 +86,9 @@ bool schedule_until(uint64_t deadline_ns)
 
 void sleep_until(uint64_t deadline_ns)
 {
-	/* Woken early, it sleeps again: signals will end the sleep (EINTR). */
-	while (clock_now_ns() < deadline_ns) {
+	/* Woken early, it sleeps again, unless a fatal signal is ending the
+	 * process; caught signals will end it with EINTR (signals lab). */
+	while (clock_now_ns() < deadline_ns && !current->group_exiting) {
 		current->state = TASK_SLEEPING;
 		schedule_until(deadline_ns);
 	}

@@ -8,6 +8,7 @@
 #include <linux/futex.h>
 #include <linux/utsname.h>
 #include <proc/sched.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/cpu.h>
@@ -108,10 +109,6 @@ long sys_arch_prctl(int code, uint64_t addr)
 	}
 }
 
-#define SIGKILL 9
-#define SIGSTOP 19
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
-
 long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uoldset, size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t))
@@ -131,7 +128,7 @@ long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uoldset, size_t
 	if (uoldset && copy_to_user(uoldset, &old, sizeof(old)))
 		return -EFAULT;
 	if (uset)
-		t->blocked = set & ~UNBLOCKABLE;
+		signal_set_blocked(set);    /* may end the process: a fatal signal unblocked */
 	return 0;
 }
 

@@ -217,6 +217,9 @@ user_test("pgrp-session", "pgrp_session", 5, depends=["pipes"],
 user_test("poll-select", "poll_select", 10, depends=["pipes"],
           doc="poll, ppoll, select, pselect6: pipe readiness, POLLNVAL, always-ready files, "
               "sleepers woken by a child, timeouts and the time left, signal masks, every errno")
+user_test("signals", "signals_basic", 10, depends=["pgrp-session"],
+          doc="kill, tgkill, sigtimedwait, sigpending: default actions, pending blocked signals, "
+              "SIGCHLD and its siginfo, children reaped when SIGCHLD is ignored, process groups")
 
 
 # --- unmodified glibc programs (dynamic linking) ---------------------------------

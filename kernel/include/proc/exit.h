@@ -13,5 +13,10 @@ void __attribute__((noreturn)) do_exit(int status);
  * still has references to drop on its way out (a fatal signal raised in
  * the middle of a system call). */
 void group_exit_at_return(int status);
+/* The same for process leader, from anywhere (a fatal signal): each
+ * thread is also woken so that a sleeper notices. If the process is
+ * already ending, its first status stands. tasklist_lock held. */
+struct task;
+void group_exit_locked(struct task *leader, int status);
 /* Ends every thread of the current thread group with that status. */
 void __attribute__((noreturn)) do_exit_group(int status);

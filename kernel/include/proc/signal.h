@@ -1,18 +1,64 @@
-/* Signals, as far as they go so far (proc/signal.c): rt_sigaction records
- * what each signal is to do, and a signal the kernel raises itself (a
- * write to a pipe nobody reads: SIGPIPE) takes its default action if that
- * is what the process asked for. Handlers, pending sets, delivery and
- * kill(2) come with the signals lab. */
+/* Signals: what each one is to do (rt_sigaction), and their generation
+ * and queueing (proc/signal.c, proc/signal_send.c, proc/kill.c,
+ * proc/sigwait.c). Running user handlers (signal frames, sigreturn)
+ * comes with the signals lab: until then a caught signal stays pending.
+ *
+ * A process's pending set lives in its thread group leader (struct
+ * sigpending in proc/task.h), guarded by the leader's siglock. */
 #pragma once
-
-/* Sends sig to the current thread group, as Linux's send_sig(sig, current).
- * If its action is the default and that ends the process, the group ends
- * "killed by sig" when it next returns to user mode. Ignored, blocked or
- * caught, nothing happens yet: there is no pending set to keep it in and
- * no way to run a handler. */
-void signal_raise_self(int sig);
+#include <kernel/types.h>
 
 struct task;
+struct ksiginfo;
+
+#define SIGMASK(sig) (1ull << ((sig) - 1))
+
+/* The one way to generate a signal, as Linux's send_signal_locked: sig
+ * (1.._NSIG) to process proc, from whoever info names. tasklist_lock
+ * held (it keeps proc from being freed). Depending on the target:
+ *   - blocked: made pending, and a sleeper in rt_sigtimedwait woken;
+ *   - ignored (SIG_IGN, or SIG_DFL for SIGCHLD, SIGCONT, SIGURG,
+ *     SIGWINCH): discarded;
+ *   - SIG_DFL whose default ends the process (SIGKILL always): the whole
+ *     process ends "killed by sig". A thread sleeping in a wait that a
+ *     signal does not cut short (a pipe, the tty, a futex) ends at its
+ *     next return to user mode; nanosleep, wait4 and rt_sigtimedwait
+ *     give up at once;
+ *   - SIG_DFL stopping (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): there is no
+ *     job control yet, so it just stays pending;
+ *   - a handler installed: pending, until the signals lab delivers it.
+ * Like Linux, the first process (init) is spared signals it has no
+ * handler for, SIGKILL included. A process already ending, a zombie or a
+ * kernel thread takes nothing. */
+void send_signal(struct task *proc, int sig, const struct ksiginfo *info);
+
+/* Sends sig to the current process, as Linux's send_sig(sig, current):
+ * SIGPIPE for a write to a pipe nobody reads. A fatal signal ends the
+ * process when it next returns to user mode. */
+void signal_raise_self(int sig);
+
+/* rt_sigprocmask's work: sets the calling thread's mask, then acts on
+ * the pending signals it unblocks: one whose default ends the process
+ * does so (at the next return to user mode), ignored ones are dropped. */
+void signal_set_blocked(uint64_t set);
+
+/* Removes and returns the lowest pending signal of the current process
+ * in set (Linux's synchronous ones, SIGSEGV and the like, first), or 0;
+ * its siginfo goes to *info. */
+int signal_dequeue(uint64_t set, struct ksiginfo *info);
+
+/* Copies proc's action for sig to *act; false if proc has no handlers
+ * any more (it is ending) or never had (a kernel thread). Takes proc's
+ * siglock: call with at most tasklist_lock held. */
+struct k_sigaction;
+bool signal_action(struct task *proc, int sig, struct k_sigaction *act);
+
+/* The default actions other than ending the process. */
+bool sig_default_ignores(int sig);     /* SIGCHLD, SIGCONT, SIGURG, SIGWINCH */
+bool sig_default_stops(int sig);       /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+/* Is this action "ignore", explicitly or by default? */
+bool sig_handler_ignores(uint64_t handler, int sig);
+
 /* execve: handlers are addresses in the old program, so caught signals go
  * back to their default action; ignored ones stay ignored (Linux's
  * flush_signal_handlers). */

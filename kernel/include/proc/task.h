@@ -44,6 +44,20 @@ struct sighand {
 	struct spinlock lock;
 	struct k_sigaction action[_NSIG];
 };
+/* A pending signal's siginfo: the fields Kestrel's senders fill in
+ * (proc/signal.h turns it into the user's siginfo_t). */
+struct ksiginfo {
+	int code;                   /* SI_USER, SI_TKILL, CLD_EXITED... */
+	int pid, uid;               /* the sender (SIGCHLD: the child) */
+	int status;                 /* SIGCHLD: exit code or signal */
+};
+/* Signals generated but not yet taken. A standard signal does not queue:
+ * a second one while the first is pending is lost, and the siginfo kept
+ * is the first's. Kestrel keeps real-time signals the same way. */
+struct sigpending {
+	uint64_t set;               /* bit sig - 1 */
+	struct ksiginfo info[_NSIG];
+};
 
 struct task {
 	uint64_t saved_rsp;         /* kernel %rsp while switched out: must stay first (switch.S) */
@@ -91,6 +105,15 @@ struct task {
 	int exit_status;            /* wait4's encoding: code << 8, or the signal */
 	volatile bool group_exiting;    /* exit_group: every thread leaves at its next return */
 	struct list_head all_link;  /* in the list of all tasks */
+	int exit_signal;            /* sent to the parent at exit: clone's CSIGNAL, SIGCHLD for fork */
+	bool detached;              /* ended with no parent to wait for it: the reaper frees it */
+
+	/* Signals sent to the process (the leader's fields: proc/signal.c).
+	 * siglock guards pending and, against exit dropping it, the sighand
+	 * pointer; lock order: tasklist_lock, siglock, sighand->lock. */
+	struct spinlock siglock;
+	struct sigpending pending;
+	struct wait_queue signal_wait;  /* sleepers in rt_sigtimedwait */
 };
 
 /* A user task's user-mode registers: every entry from user mode starts
@@ -121,6 +144,8 @@ int pid_alloc(void);
 
 /* Whether process group pgid has a member in session sid (proc/pgrp.c). */
 bool pgrp_in_session(int pgid, int sid);
+/* A living process by pid (its leader), or NULL. tasklist_lock held. */
+struct task *process_by_pid(int pid);
 /* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */
 void vfork_release(struct task *t);
 /* Linux's default resource limits, for the first process (syscall/rlimit.c). */

@@ -45,7 +45,8 @@ void wake_up_one(struct wait_queue *wq);
  * false if the deadline passed. The caller has marked itself asleep. */
 bool schedule_until(uint64_t deadline_ns);
 
-/* Sleeps until the deadline (nanosleep). */
+/* Sleeps until the deadline (nanosleep), or until a fatal signal ends
+ * the process. */
 void sleep_until(uint64_t deadline_ns);
 
 /* Returns 0 once cond holds, -ETIMEDOUT if the deadline passes first. */

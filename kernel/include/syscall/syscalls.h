@@ -8,6 +8,7 @@
 struct iovec;
 struct __kernel_timespec;
 struct k_sigaction;
+typedef struct siginfo siginfo_t;
 
 /* proc/fork.c, proc/exit.c */
 long sys_fork(void);
@@ -32,9 +33,15 @@ long sys_arch_prctl(int code, uint64_t addr);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize);
 long sys_uname(void *buf);
 
-/* proc/signal.c */
+/* proc/signal.c, proc/kill.c, proc/sigwait.c */
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
 		      size_t sigsetsize);
+long sys_kill(int pid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_rt_sigtimedwait(const uint64_t *set, siginfo_t *info, const struct __kernel_timespec *timeout,
+			 size_t sigsetsize);
+long sys_rt_sigpending(uint64_t *set, size_t sigsetsize);
 long sys_getcpu(unsigned *cpu, unsigned *node, void *cache);
 long sys_set_robust_list(void *head, size_t len);
 long sys_get_robust_list(int tid, uint64_t *head, size_t *len);

@@ -1,0 +1,98 @@
+/* kill, tkill and tgkill: signals sent by processes (proc/signal.h).
+ *
+ * Every process runs as root, so there is no EPERM yet. Threads do not
+ * exist yet either: a signal for one thread goes to its process. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <asm/signal.h>
+#include <asm-generic/siginfo.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+
+/* A task (any thread) by tid, a zombie too (its pid lives until it is
+ * collected), but not one the reaper is freeing. tasklist_lock held. */
+static struct task *task_by_tid(int tid)
+{
+	struct task *t;
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->tid == tid && !t->detached)
+			return t;
+	return NULL;
+}
+
+/* Sends sig (0: none, only the checks) to the selected task t. Like
+ * Linux, sig is checked only once there is a target: kill of nobody with
+ * a bad signal is ESRCH. */
+static long deliver(struct task *t, int sig, const struct ksiginfo *info)
+{
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if (sig)
+		send_signal(t, sig, info);
+	return 0;
+}
+
+/* Is t a process kill(-1) or kill to a group reaches? Leaders only,
+ * never the kernel's idle and boot tasks (tid 0). */
+static bool is_process(struct task *t)
+{
+	return t->tid > 0 && t == t->group_leader && !t->detached;
+}
+
+/* kill(pid, sig): pid > 0 that process; 0 the caller's process group;
+ * -1 every process but init and the caller; < -1 the group -pid. */
+long sys_kill(int pid, int sig)
+{
+	if (pid == INT32_MIN)
+		return -ESRCH;          /* -pid would overflow */
+	struct task *me = current->group_leader;
+	struct ksiginfo info = { .code = SI_USER, .pid = me->tgid, .uid = 0 };
+	int pgid = pid == 0 ? me->pgid : -pid;
+	long ret = -ESRCH;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	if (pid > 0) {
+		struct task *t = task_by_tid(pid);
+		if (t)                  /* a thread's tid names its process */
+			ret = deliver(t, sig, &info);
+	} else {
+		struct task *t;
+		list_for_each_entry(t, &all_tasks, all_link) {
+			if (!is_process(t))
+				continue;
+			if (pid == -1 ? t == init_task || t == me : t->pgid != pgid)
+				continue;
+			ret = deliver(t, sig, &info);
+		}
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
+/* tgkill and tkill: to one thread, tid, of thread group tgid (tkill: of
+ * any group). SI_TKILL tells the receiver it came this way. */
+static long thread_kill(int tgid, int tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	struct ksiginfo info = { .code = SI_TKILL, .pid = current->tgid, .uid = 0 };
+	long ret = -ESRCH;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = task_by_tid(tid);
+	if (t && (tgid < 0 || t->tgid == tgid))
+		ret = deliver(t, sig, &info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	return thread_kill(tgid, tid, sig);
+}
+
+long sys_tkill(int tid, int sig)
+{
+	return thread_kill(-1, tid, sig);
+}
