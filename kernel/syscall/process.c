@@ -3,6 +3,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#include <kernel/spinlock.h>
 #include <asm/prctl.h>
 #include <asm-generic/signal-defs.h>
 #include <linux/futex.h>
@@ -132,6 +133,12 @@ long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uoldset, size_t
 	return 0;
 }
 
+/* The host and domain names: the machine's, set by sethostname and
+ * setdomainname (busybox's rcS sets the host name from /etc/hostname). */
+static struct spinlock uts_lock = SPINLOCK_INIT("uts");
+static char nodename[__NEW_UTS_LEN + 1] = "kestrel";
+static char domainname[__NEW_UTS_LEN + 1] = "(none)";
+
 long sys_uname(void *buf)
 {
 	struct new_utsname u;
@@ -139,10 +146,30 @@ long sys_uname(void *buf)
 	/* Programs look at sysname and machine; release says which Linux
 	 * interface we follow (Debian 12's kernel). */
 	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-	strlcpy(u.nodename, "kestrel", sizeof(u.nodename));
 	strlcpy(u.release, "6.1.0-kestrel", sizeof(u.release));
 	strlcpy(u.version, "#1 SMP kestrel teaching kernel", sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
-	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	uint64_t flags = spin_lock_irqsave(&uts_lock);
+	strlcpy(u.nodename, nodename, sizeof(u.nodename));
+	strlcpy(u.domainname, domainname, sizeof(u.domainname));
+	spin_unlock_irqrestore(&uts_lock, flags);
 	return copy_to_user(buf, &u, sizeof(u));
 }
+
+/* len bytes, not NUL-terminated, at most __NEW_UTS_LEN (Linux's rules). */
+static long set_uts_name(char *dst, const char *uname, int len)
+{
+	char name[__NEW_UTS_LEN + 1];
+	if (len < 0 || len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (copy_from_user(name, uname, len))
+		return -EFAULT;
+	name[len] = '\0';
+	uint64_t flags = spin_lock_irqsave(&uts_lock);
+	memcpy(dst, name, len + 1);
+	spin_unlock_irqrestore(&uts_lock, flags);
+	return 0;
+}
+
+long sys_sethostname(const char *name, int len) { return set_uts_name(nodename, name, len); }
+long sys_setdomainname(const char *name, int len) { return set_uts_name(domainname, name, len); }

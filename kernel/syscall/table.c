@@ -46,6 +46,8 @@ static const struct syscall_entry table[] = {
 	SYSCALL(exit, 1),
 	SYSCALL(wait4, 4),
 	SYSCALL(uname, 1),
+	SYSCALL(sethostname, 2),
+	SYSCALL(setdomainname, 2),
 	SYSCALL(getppid, 0),
 	SYSCALL(arch_prctl, 2),
 	SYSCALL(gettid, 0),

@@ -32,6 +32,8 @@ long sys_set_tid_address(int *tidptr);
 long sys_arch_prctl(int code, uint64_t addr);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize);
 long sys_uname(void *buf);
+long sys_sethostname(const char *name, int len);
+long sys_setdomainname(const char *name, int len);
 
 /* proc/signal.c, proc/kill.c, proc/sigwait.c */
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
