@@ -264,7 +264,7 @@ class Context:
                           f": exit status {host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, init, program)
 
-    def run_command(self, path, args=(), host_exe=None):
+    def run_command(self, path, args=(), host_exe=None, host_env=None):
         """Runs program `path` of the image with arguments `args`: as the
         kernel's first process (cwd "/"), and on the host (in a copy of
         the image's tree as cwd, so relative paths in args name the same
@@ -275,7 +275,7 @@ class Context:
         self.boot(append=f"init={path} token={self.token} -- {quoted}".strip(), disk=True)
         self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
         guest = GuestRun(self.result.lines)
-        host = run_on_host(host_exe or path, path, cwd=cwd, args=list(args))
+        host = run_on_host(host_exe or path, path, cwd=cwd, args=list(args), env=host_env)
         self.notes.append(f"ran {host_exe or path} {' '.join(args)} on the host in {cwd}: exit status "
                           f"{host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, path, os.path.basename(path))
@@ -294,7 +294,12 @@ class Context:
         rel = fsimg_tools.guest_program(lab, script).lstrip("/")
         if not os.path.exists(os.path.join(self.staged_root, rel)):
             raise fsimg_tools.ImageError(f"/{rel} is not in the image: run make fsimg")
-        return self.run_command("/bin/sh", ["-c", f"sh {rel} 2>&1 | cat"], host_exe=self.BUSYBOX)
+        # The host's /tmp is shared with everything else on the machine:
+        # the scripts use $TMPDIR (unset in the guest: /tmp, a tmpfs there).
+        host_tmp = os.path.join(self.tmp, "host-tmp")
+        os.makedirs(host_tmp, exist_ok=True)
+        return self.run_command("/bin/sh", ["-c", f"sh {rel} 2>&1 | cat"], host_exe=self.BUSYBOX,
+                                host_env={"TMPDIR": host_tmp})
 
     def _compare_runs(self, host, guest, init, name):
         start = self.expect(rf"^kestrel: starting init: {re.escape(init)} ")
@@ -419,7 +424,7 @@ class HostRun:
         self.end = f"signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
 
 
-def run_on_host(exe, argv0, cwd=None, args=()):
+def run_on_host(exe, argv0, cwd=None, args=(), env=None):
     """Runs exe on the host the way the kernel runs its first process:
     argv[0] = argv0 (then args), no stdin, no core dumps, stdout and stderr
     on one pipe."""
@@ -429,7 +434,7 @@ def run_on_host(exe, argv0, cwd=None, args=()):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     p = subprocess.run([argv0, *args], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=60, cwd=cwd,
-                       env={"HOME": "/", "TERM": "linux"})
+                       env={"HOME": "/", "TERM": "linux", **(env or {})})
     return HostRun(p.stdout.decode(errors="replace").splitlines(), p.returncode)
 
 

@@ -1,10 +1,11 @@
 # bigfile.sh: a 20 MiB file made with dd from a deterministic stream,
 # checksummed with md5sum and sha256sum, copied with cat, cp and dd (odd
-# block sizes), and compared. In ./kt-bigfile and /tmp/kt-bigfile.
+# block sizes), and compared. In ./kt-bigfile and $TMPDIR/kt-bigfile
+# (/tmp in the guest; a private folder when the grader runs it on the host).
 # Run as: sh bigfile.sh
 export LC_ALL=C
 T=kt-bigfile
-U=/tmp/kt-bigfile
+U=${TMPDIR:-/tmp}/kt-bigfile
 rm -rf $T $U
 mkdir $T $U
 
