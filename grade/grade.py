@@ -103,6 +103,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--labs-dir", default=os.path.join(ROOT, "labs"))
     ap.add_argument("--quiet", action="store_true", help="no failure details, just verdicts")
+    ap.add_argument("--first-failure", action="store_true",
+                    help="stop at the first test that does not pass (the checkpoint proof only "
+                         "needs to know that a lab fails)")
     options = ap.parse_args()
     options.logdir = os.path.join(options.build, "grade")
     options.timeout_scale = TIMEOUT_SCALE[options.accel] * float(os.environ.get("GRADE_TIMEOUT_SCALE", "1"))
@@ -135,6 +138,8 @@ def main():
                         "earned": earned, "verdict": verdict, "seconds": round(seconds, 3),
                         "log": os.path.relpath(log), "details": lines,
                         "token": ctx.token if ctx else None})
+        if options.first_failure and verdict != Verdict.PASS:
+            break
 
     passed = sum(r["verdict"] == Verdict.PASS for r in records)
     skipped = sum(r["verdict"] == Verdict.SKIP for r in records)

@@ -115,9 +115,11 @@ def handout():
     record("handout builds without warnings", rc == 0, s, out)
 
 
-def grade_tree(tree, lab):
-    """(all passed?, output) for grading `lab` in a checked-out tree."""
+def grade_tree(tree, lab, first_failure=False):
+    """(all passed?, output) for grading `lab` in a checked-out tree;
+    first_failure: stop at the first test that does not pass."""
     rc, out, _ = run([sys.executable, "grade/grade.py", "--lab", str(lab), "--quiet",
+                      *(["--first-failure"] if first_failure else []),
                       "--build", os.path.join(tree, "build")], cwd=tree)
     return rc == 0, out
 
@@ -147,7 +149,7 @@ def checkpoints():
                 ok, out = grade_tree(tree, k)
                 record(f"branch lab-{n}: lab {k} passes", ok, time.monotonic() - t0, out[-3000:])
             t0 = time.monotonic()
-            ok, out = grade_tree(tree, n)
+            ok, out = grade_tree(tree, n, first_failure=True)
             record(f"branch lab-{n}: lab {n} fails with its exercises blank", not ok,
                    time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
             for r in regions:
@@ -165,7 +167,7 @@ def mutation(tmp, n, rid, exercise):
     if rc != 0:
         record(f"lab {n} {exercise} ({rid}) blank alone builds", False, time.monotonic() - t0, out[-3000:])
         return
-    ok, out = grade_tree(tree, n)
+    ok, out = grade_tree(tree, n, first_failure=True)
     failing = [l.split()[0].rstrip(".") for l in out.splitlines() if re.search(r"\s(FAIL|PANIC|TIMEOUT|RESET|SKIP|ERROR)\s", l)]
     record(f"lab {n} {exercise} ({rid}) blank alone fails: {', '.join(failing)[:60]}", not ok,
            time.monotonic() - t0, "every lab test passed with this region blank: the tests do not cover it")
