@@ -82,8 +82,9 @@ static void leave_all(struct poll_table *pt)
 	current->state = TASK_RUNNING;
 }
 
-/* Signals will end the wait with -EINTR (-ERESTARTNOHAND); there are
- * none yet, so only readiness or the deadline ends it. */
+/* A signal with a handler will end the wait with -EINTR
+ * (-ERESTARTNOHAND) once handlers run; until then only readiness or the
+ * deadline ends it. */
 long poll_until(poll_scan_fn scan, void *arg, uint64_t deadline)
 {
 	struct poll_table pt = { .registering = deadline != POLL_NO_WAIT };

@@ -3,8 +3,9 @@
  * poll_until (fs/poll.c) repeat it until something is ready or the
  * deadline passes, then copies the results back.
  *
- * There are no signals yet, so these never fail with EINTR; the signal
- * masks of ppoll and pselect6 are installed for the wait all the same. */
+ * Signal handlers do not run yet, so these never fail with EINTR; the
+ * signal masks of ppoll and pselect6 are installed for the wait all the
+ * same. */
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>

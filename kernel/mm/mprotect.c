@@ -30,11 +30,18 @@ static void reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigne
 			continue;
 		/* PROT_NONE: the frame stays, but user mode may not touch it
 		 * (the kernel's own accesses through uaccess still can). */
+		bool was_writable = *pte & PTE_WRITE;
 		pte_t e = *pte & ~(PTE_WRITE | PTE_NX | PTE_USER);
 		if (flags & (VM_READ | VM_WRITE | VM_EXEC))
 			e |= PTE_USER;
-		if ((flags & VM_WRITE) && !(e & PTE_COW))
+		/* A private page that was read-only may be someone else's too:
+		 * a file's page-cache page, or a frame shared after fork. It
+		 * becomes copy-on-write, never writable in place (break_cow
+		 * takes it over without copying if nobody else has it). */
+		if ((flags & VM_WRITE) && ((e & PTE_SHARED) || (was_writable && !(e & PTE_COW))))
 			e |= PTE_WRITE;
+		else if (flags & VM_WRITE)
+			e |= PTE_COW;
 		if (!(flags & VM_EXEC))
 			e |= PTE_NX & pte_supported;
 		*pte = e;

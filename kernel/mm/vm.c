@@ -322,7 +322,7 @@ struct mm *mm_copy(struct mm *old)
 	/* The parent's writable pages just became read-only: drop the
 	 * translations this CPU cached for them. (Threads of the parent on
 	 * other CPUs would need a shootdown too; there are none before
-	 * clone() exists.) */
+	 * clone(CLONE_VM) makes threads.) */
 	if (pt_current() == old->pml4)
 		pt_switch(old->pml4);
 	spin_unlock_irqrestore(&old->lock, irq);

@@ -32,7 +32,11 @@
 #include <x86/cpu.h>
 #include <x86/gdt.h>
 
-#define STACK_IMAGE_MAX (32 * 1024)     /* strings and vectors; more: E2BIG */
+/* Strings and vectors; more is E2BIG. Room for execve's limits
+ * (ARG_STRINGS_MAX of strings, ARG_COUNT_MAX pointers) and auxv. Linux
+ * allows a quarter of the stack limit (2 MiB); 256 KiB is plenty for the
+ * programs here and keeps exec's buffer small. */
+#define STACK_IMAGE_MAX (256 * 1024)
 
 /* The stack is assembled in a kernel buffer that stands for the top
  * STACK_IMAGE_MAX bytes of the user stack, then copied there. */

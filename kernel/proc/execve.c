@@ -30,7 +30,7 @@
 #include <x86/uaccess.h>
 
 #define ARG_STRINGS_MAX (128 * 1024)    /* argv and envp strings together; more is E2BIG */
-#define ARG_COUNT_MAX   (16 * 1024)     /* pointers in argv plus envp */
+#define ARG_COUNT_MAX   (8 * 1024)      /* pointers in argv plus envp (fit STACK_IMAGE_MAX) */
 #define BINPRM_BUF_SIZE 256             /* how much of a "#!" line is read, as Linux */
 #define MAX_INTERP_DEPTH 4              /* scripts interpreted by scripts; more is ELOOP */
 
@@ -159,6 +159,8 @@ static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
 	char *p = buf + 2;
 	while (*p == ' ' || *p == '\t')
 		p++;
+	if (!*p)
+		return false;       /* "#!" and no interpreter: ENOEXEC, as Linux */
 	*interp = p;
 	while (*p && *p != ' ' && *p != '\t')
 		p++;

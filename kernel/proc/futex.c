@@ -113,8 +113,9 @@ static long futex_wait(uint32_t *uaddr, bool private, uint32_t expected, uint64_
 	list_add_tail(&w.link, &buckets[b].waiters);
 	mutex_unlock(&futex_mutex);
 
-	/* No signals yet, so nothing interrupts this but a wake or the
-	 * deadline (EINTR comes with the signals lab). */
+	/* Only a wake or the deadline ends the wait: signal handlers (and
+	 * so EINTR) come later, and a fatal signal takes effect when the
+	 * task next returns to user mode. */
 	wait_event(&buckets[b].wq, __atomic_load_n(&w.woken, __ATOMIC_ACQUIRE), deadline);
 	mutex_lock(&futex_mutex);
 	if (!w.woken) {

@@ -152,6 +152,9 @@ static void test_scripts(void)
 	char *argv4[] = { "loop", NULL };
 	expect_err("a script that interprets itself", DIR "/loop.sh", argv4, ELOOP);
 
+	write_file(DIR "/nothing.sh", "#!  \n", 5, 0755);
+	expect_err("a \"#!\" line without an interpreter", DIR "/nothing.sh", argv4, ENOEXEC);
+
 	const char *s5 = "#!./" DIR "/no-such-interpreter\n";
 	write_file(DIR "/missing.sh", s5, strlen(s5), 0755);
 	expect_err("a script whose interpreter is missing", DIR "/missing.sh", argv4, ENOENT);

@@ -185,6 +185,16 @@ static void test_files(void)
 	kt_check(p[0] == 'z', "its copied page keeps the private write");
 	munmap(p, 2 * PG);
 
+	/* Read-only and private, then made writable: the write must not
+	 * reach the page cache (the file). */
+	p = map(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	char first = p[0];
+	kt_check(mprotect(p, PG, PROT_READ | PROT_WRITE) == 0, "mprotect a private file page writable");
+	p[0] = first + 1;
+	pread(fd, &c, 1, 0);
+	kt_check(c == first && p[0] == first + 1, "the write stays private after mprotect");
+	munmap(p, PG);
+
 	/* A short file: the last page's tail reads as zeroes. */
 	int small = open(DIR "/small", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	write(small, "short", 5);
@@ -220,6 +230,17 @@ static void test_fork(void)
 		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
+	/* A private page that is read-only at fork, made writable in the
+	 * child: the parent must keep its own bytes. */
+	kt_check(mprotect(private, PG, PROT_READ) == 0, "the private page made read-only");
+	pid = kt_fork();
+	if (pid == 0) {
+		mprotect(private, PG, PROT_READ | PROT_WRITE);
+		*private = 3;
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	kt_check_eq("read-only at fork, written by the child after mprotect: not seen", *private, 1);
 	kt_check_eq("MAP_SHARED anonymous: the child's write is seen", *shared, 2);
 	kt_check_eq("MAP_PRIVATE anonymous: it is not", *private, 1);
 	kt_check_eq("MAP_SHARED of /dev/zero: seen", *zero, 2);

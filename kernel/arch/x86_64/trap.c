@@ -149,11 +149,31 @@ static const char *signal_name(int sig)
 	}
 }
 
-/* Is the page at addr shared copy-on-write? Says why a write faulted. */
-static bool cow_page(uint64_t addr)
+/* Why a page fault the kernel could not resolve happened, for the report:
+ * no region there, a region that forbids the access, a copy-on-write page
+ * the fault handler did not copy, or a region that allows the access but
+ * whose page could not be provided (a file mapping past the end of its
+ * file, out of memory, or a fault handler that does not do its job). */
+static const char *fault_reason(uint64_t addr, uint64_t err)
 {
-	uint64_t flags;
-	return current->mm && pt_translate(current->mm->pml4, addr, NULL, &flags) && (flags & PTE_COW);
+	struct mm *mm = current->mm;
+	if (!mm || addr >= USER_TOP)
+		return "nothing mapped";
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vm_find(mm, addr);
+	unsigned vflags = v ? v->flags : 0;
+	uint64_t pte_flags = 0;
+	bool present = pt_translate(mm->pml4, addr, NULL, &pte_flags);
+	spin_unlock_irqrestore(&mm->lock, irq);
+	if (!v)
+		return "nothing mapped";
+	bool allowed = (err & PF_FETCH) ? (vflags & VM_EXEC) : (err & PF_WRITE) ? (vflags & VM_WRITE)
+		       : (vflags & (VM_READ | VM_WRITE | VM_EXEC));
+	if (!allowed)
+		return "not allowed";
+	if (present && (err & PF_WRITE) && (pte_flags & PTE_COW))
+		return "a copy-on-write page that was not copied";
+	return present ? "not allowed" : "allowed, but no page could be provided";
 }
 
 /* The program did something the CPU refused. Signal handlers do not exist
@@ -163,13 +183,12 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 {
 	struct task *t = current;
 	int sig = signal_for(tf->vector);
-	char why[96];
+	char why[128];
 	if (tf->vector == T_PAGE_FAULT) {
 		uint64_t err = tf->error_code;
 		ksnprintf(why, sizeof(why), "%s %#lx (%s)",
 			  err & PF_FETCH ? "executing at" : err & PF_WRITE ? "writing" : "reading",
-			  cr2, !(err & PF_PRESENT) ? "nothing mapped" :
-			  cow_page(cr2) ? "a copy-on-write page that was not copied" : "not allowed");
+			  cr2, fault_reason(cr2, err));
 	} else {
 		ksnprintf(why, sizeof(why), "%s, error code %#lx", trap_name(tf->vector), tf->error_code);
 	}
