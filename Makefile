@@ -63,7 +63,7 @@ USER_CFLAGS := -static -O2 -g0 -s -Wall -Wextra -Werror -Iuser/include
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
 	$(say) MUSLCC $<
-	$(Q)musl-gcc $(USER_CFLAGS) -o $@ $<
+	$(Q)musl-gcc $(USER_CFLAGS) $(LDFLAGS_$(notdir $@)) -o $@ $<
 
 # glibc programs (Lab 4 on): ordinary dynamically linked Debian binaries,
 # C (user/labN/glibc/*.c) and C++ (*.cc), built with the host's gcc and
@@ -79,14 +79,18 @@ define glibc_rules
 $(BUILD)/user/$(1)/%: user/$(1)/glibc/%.c $(wildcard user/include/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(say) GCC $$<
-	$$(Q)gcc $$(GLIBC_CFLAGS) -o $$@ $$<
+	$$(Q)gcc $$(GLIBC_CFLAGS) $$(LDFLAGS_$$(notdir $$@)) -o $$@ $$<
 
 $(BUILD)/user/$(1)/%: user/$(1)/glibc/%.cc $(wildcard user/include/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(say) G++ $$<
-	$$(Q)g++ $$(GLIBC_CFLAGS) -o $$@ $$<
+	$$(Q)g++ $$(GLIBC_CFLAGS) $$(LDFLAGS_$$(notdir $$@)) -o $$@ $$<
 endef
 $(foreach lab,$(notdir $(wildcard user/lab*)),$(eval $(call glibc_rules,$(lab))))
+
+# A program that needs its own link flags says so here.
+LDFLAGS_glibc_static := -static              # static glibc: no loader at all
+LDFLAGS_exec_stack := -z execstack           # PT_GNU_STACK asks for an executable stack
 
 user: $(USER_PROGS) $(GLIBC_PROGS)
 

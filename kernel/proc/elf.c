@@ -255,6 +255,12 @@ int elf_load(struct mm *mm, const struct elf_source *src, struct elf_info *info)
 		err = load_segments(mm, src, &eh, ph, base, info);
 	info->base = 0;
 	info->start = info->entry;
+	/* On x86_64 the stack is executable only if the program asks (no
+	 * PT_GNU_STACK means a non-executable one, unlike 32-bit x86). */
+	info->exec_stack = false;
+	for (int i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_GNU_STACK)
+			info->exec_stack = ph[i].p_flags & PF_X;
 	if (!err && interp)
 		err = load_interpreter(mm, interp, info);
 	kfree(interp);

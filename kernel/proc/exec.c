@@ -133,7 +133,8 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	// LAB 3 STUB: goto out;
 	// LAB 3 END
 
-	err = vm_add_region(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_READ | VM_WRITE, "[stack]", NULL);
+	err = vm_add_region(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
+			    VM_READ | VM_WRITE | (info->exec_stack ? VM_EXEC : 0), "[stack]", NULL);
 	if (!err)
 		err = vm_write(mm, s.sp, at(&s, s.sp), s.top - s.sp);
 	*sp = s.sp;

@@ -205,6 +205,8 @@ user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
 user_test("exec", "exec_basic", 10, depends=["fd-basic"],
           doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
+user_test("exec-stack", "exec_stack", 5, depends=["exec"],
+          doc="PT_GNU_STACK with PF_X (-z execstack): code copied to the stack runs")
 user_test("mmap", "mmap_basic", 10, depends=["fd-basic"],
           doc="mmap and munmap: anonymous and file, private and shared, MAP_FIXED, holes, fork, the errors")
 user_test("startup-calls", "startup_calls", 10,
@@ -226,6 +228,8 @@ user_test("signals", "signals_basic", 10, depends=["pgrp-session"],
 
 user_test("glibc-c", "glibc_hello", 10, depends=["exec", "mmap", "startup-calls"],
           doc="a dynamically linked glibc C program: the loader, libc, stdio, malloc (brk and mmap), qsort, time")
+user_test("glibc-static", "glibc_static", 5, depends=["exec"],
+          doc="a statically linked glibc program: no loader; glibc's start code reads the auxiliary vector")
 user_test("glibc-cxx", "cxx_basic", 10, depends=["glibc-c"],
           doc="a C++ program: libstdc++, iostream, string, vector, map, virtual calls, exceptions across frames")
 
