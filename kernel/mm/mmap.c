@@ -28,17 +28,7 @@
 		   MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
 		   (MAP_HUGE_MASK << MAP_HUGE_SHIFT) | MAP_FIXED_NOREPLACE)
 
-static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
-{
-	struct vma *v;
-	list_for_each_entry(v, &mm->vmas, link)
-		if (start < v->end && v->start < end)
-			return false;
-	return true;
-}
-
-/* The highest free [a, a + len) below MMAP_BASE, or 0. mm->lock held. */
-static uint64_t find_free_range(struct mm *mm, uint64_t len)
+uint64_t vm_find_free_range(struct mm *mm, uint64_t len)
 {
 	// LAB 4 BEGIN(exercise 9): the highest free gap of len bytes below MMAP_BASE
 	uint64_t end = MMAP_BASE;
@@ -132,13 +122,13 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
 	if (flags & MAP_FIXED_NOREPLACE) {
-		if (!range_free(mm, start, start + size))
+		if (!vm_range_free(mm, start, start + size))
 			err = -EEXIST;
 	} else if (flags & MAP_FIXED) {
 		err = vm_remove_range(mm, start, start + size);
 	} else if (!(start >= MMAP_MIN_ADDR && start + size > start && start + size <= USER_TOP &&
-		     range_free(mm, start, start + size))) {
-		start = find_free_range(mm, size);
+		     vm_range_free(mm, start, start + size))) {
+		start = vm_find_free_range(mm, size);
 		if (!start)
 			err = -ENOMEM;
 	}

@@ -107,6 +107,15 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	return v ? 0 : -EEXIST;
 }
 
+bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link)
+		if (start < v->end && v->start < end)
+			return false;
+	return true;
+}
+
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
 	struct vma *v;

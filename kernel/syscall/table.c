@@ -66,6 +66,8 @@ static const struct syscall_entry table[] = {
 	SYSCALL(mmap, 6),
 	SYSCALL(munmap, 2),
 	SYSCALL(msync, 3),
+	SYSCALL(mremap, 5),
+	SYSCALL(madvise, 3),
 	SYSCALL(execve, 3),
 	SYSCALL(execveat, 5),
 	SYSCALL(set_robust_list, 2),

@@ -4,7 +4,8 @@
  * and MAP_FIXED_NOREPLACE, partial munmap (a hole in the middle), file
  * mappings that see the file (and a shared one that write() and read()
  * see), private file pages copied on write, shared and private memory
- * across fork, /dev/zero, mprotect on a mapping, and the errors.
+ * across fork, /dev/zero, mprotect on a mapping, mremap (shrink, grow in
+ * place, move), madvise (MADV_DONTNEED), and the errors.
  * Accesses that must fault are made in a child, which reports its end.
  * Works in ./kt-mmap. */
 #define _GNU_SOURCE
@@ -246,6 +247,58 @@ static void test_fork(void)
 	kt_check_eq("MAP_SHARED of /dev/zero: seen", *zero, 2);
 }
 
+static void test_mremap(void)
+{
+	char *p = map(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < 4; i++)
+		p[i * PG] = 'a' + i;
+	char *q = mremap(p, 4 * PG, 2 * PG, 0);
+	kt_check(q == p && p[PG] == 'b', "mremap shrinks in place");
+	access_check("reading what was cut off", p + 2 * PG, 0);
+	/* Room after it (the two pages just freed): grows in place. */
+	q = mremap(p, 2 * PG, 3 * PG, 0);
+	kt_check(q == p && p[PG] == 'b' && p[2 * PG] == 0, "mremap grows in place into free pages");
+	/* Blocked by a mapping right after it: moves only with MREMAP_MAYMOVE. */
+	char *wall = map(p + 3 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	kt_check(wall == p + 3 * PG, "a mapping right after it");
+	kt_expect_err("growing into it without MREMAP_MAYMOVE", mremap(p, 3 * PG, 8 * PG, 0) == MAP_FAILED ? -1 : 0,
+		      ENOMEM);
+	q = mremap(p, 3 * PG, 8 * PG, MREMAP_MAYMOVE);
+	kt_check(q != MAP_FAILED && q != p && q[0] == 'a' && q[PG] == 'b' && q[7 * PG] == 0,
+		 "with MREMAP_MAYMOVE it moves, data and all");
+	access_check("reading the old address", p, 0);
+	kt_expect_err("mremap of an unmapped address", mremap(p, PG, 2 * PG, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0,
+		      EFAULT);
+	kt_expect_err("mremap to size 0", mremap(q, PG, 0, 0) == MAP_FAILED ? -1 : 0, EINVAL);
+	kt_expect_err("MREMAP_FIXED without MREMAP_MAYMOVE", mremap(q, PG, PG, MREMAP_FIXED, p) == MAP_FAILED ? -1 : 0,
+		      EINVAL);
+	munmap(q, 8 * PG);
+	munmap(wall, PG);
+}
+
+static void test_madvise(void)
+{
+	char *p = map(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(p, 'm', 2 * PG);
+	kt_check(madvise(p, PG, MADV_DONTNEED) == 0, "MADV_DONTNEED on private anonymous memory");
+	kt_check(p[0] == 0 && p[PG] == 'm', "its page reads as zeroes again, the next is kept");
+	kt_check(madvise(p, 2 * PG, MADV_WILLNEED) == 0 && madvise(p, 2 * PG, MADV_SEQUENTIAL) == 0,
+		 "hints are accepted");
+	kt_expect_err("unknown advice", madvise(p, PG, 12345), EINVAL);
+	kt_expect_err("an unaligned address", madvise(p + 1, PG, MADV_NORMAL), EINVAL);
+	munmap(p, 2 * PG);
+	kt_expect_err("an unmapped range", madvise(p, PG, MADV_NORMAL), ENOMEM);
+
+	int fd = open(DIR "/data", O_RDONLY);
+	char *f = map(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char orig = f[0];
+	f[0] = orig + 1;
+	kt_check(madvise(f, PG, MADV_DONTNEED) == 0 && f[0] == orig,
+		 "MADV_DONTNEED on a private file page: the file's byte is back");
+	munmap(f, PG);
+	close(fd);
+}
+
 static void test_errors(void)
 {
 	int fd = open(DIR "/data", O_RDONLY);
@@ -296,6 +349,8 @@ int main(void)
 	test_protection();
 	test_files();
 	test_fork();
+	test_mremap();
+	test_madvise();
 	test_errors();
 	kt_rmtree(DIR);
 	return kt_status();

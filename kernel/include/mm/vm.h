@@ -57,6 +57,11 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
  * one or memory ran out. */
 struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* Whether no region touches [start, end) (mm->lock held). */
+bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end);
+/* The highest free [a, a + len) below MMAP_BASE, or 0 (mm/mmap.c;
+ * mm->lock held). */
+uint64_t vm_find_free_range(struct mm *mm, uint64_t len);
 /* Whether regions cover all of [start, end) (mm->lock held). */
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end);
 /* Splits the region containing addr (if any, and unless it starts there)

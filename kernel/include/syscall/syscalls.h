@@ -90,6 +90,9 @@ long sys_brk(uint64_t addr);
 long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off);
 long sys_munmap(uint64_t addr, size_t len);
 long sys_msync(uint64_t addr, size_t len, int flags);
+/* mm/mremap.c */
+long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
+long sys_madvise(uint64_t addr, size_t len, int advice);
 long sys_mprotect(uint64_t start, size_t len, unsigned long prot);
 
 /* fs/: files and the tree (open.c, read_write.c, fcntl.c, stat.c, names.c,

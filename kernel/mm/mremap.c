@@ -1,0 +1,148 @@
+/* mremap and madvise: resizing a mapping, and hints about its pages.
+ *
+ * mremap shrinks a mapping in place, grows it in place when the pages
+ * after it are free, and otherwise (MREMAP_MAYMOVE) moves it: a new
+ * region elsewhere, the page-table entries carried over as they are (the
+ * same frames, still shared or copy-on-write), the old region removed.
+ * Nothing is copied, which is why glibc's realloc of a big block uses it.
+ *
+ * madvise is advice, and most of it changes nothing here. MADV_DONTNEED
+ * (and MADV_FREE, which Linux may apply lazily) drops the pages of a
+ * private mapping: the next touch gets a zeroed page, or the file's data
+ * again. Shared pages are kept: here they exist only in the page tables
+ * (anonymous) or are the file's, so dropping them would lose or change
+ * nothing the program could not see again. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <linux/mman.h>
+#include <fs/file.h>
+#include <mm/page_alloc.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <syscall/syscalls.h>
+#include <x86/paging.h>
+
+/* Carries the present pages of [from, from + len) over to [to, ...),
+ * entries as they are (mm->lock held). */
+static int move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *src = pt_walk(mm->pml4, from + off, false);
+		if (!src || !(*src & PTE_PRESENT))
+			continue;
+		pte_t *dst = pt_walk(mm->pml4, to + off, true);
+		if (!dst)
+			return -ENOMEM;
+		*dst = *src;
+		*src = 0;
+	}
+	return 0;
+}
+
+/* The region holding all of [addr, addr + len), or NULL. */
+static struct vma *single_region(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	struct vma *v = vm_find(mm, addr);
+	return v && len <= v->end - addr ? v : NULL;
+}
+
+long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL;         /* keeping the old range mapped: not supported */
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (new_len == 0 || old_len == 0)
+		return -EINVAL;         /* old_len 0 duplicates a shared mapping on Linux: not here */
+	if (addr + old_len < addr || addr + new_len < addr || addr + new_len > USER_TOP)
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && ((new_addr & (PAGE_SIZE - 1)) || new_addr + new_len > USER_TOP ||
+				       (new_addr < addr + old_len && addr < new_addr + new_len)))
+		return -EINVAL;
+
+	struct mm *mm = current->mm;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	long ret;
+	struct vma *v = single_region(mm, addr, old_len);
+	if (!v || v == mm->heap) {
+		ret = -EFAULT;
+	} else if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
+		ret = vm_remove_range(mm, addr + new_len, addr + old_len) ?: (long)addr;
+	} else if (!(flags & MREMAP_FIXED) && v->end == addr + old_len &&
+		   vm_range_free(mm, addr + old_len, addr + new_len)) {
+		v->end = addr + new_len;        /* grow in place */
+		ret = addr;
+	} else if (!(flags & MREMAP_MAYMOVE)) {
+		ret = -ENOMEM;
+	} else {
+		uint64_t to = flags & MREMAP_FIXED ? new_addr : vm_find_free_range(mm, new_len);
+		ret = to ? 0 : -ENOMEM;
+		if (!ret && (flags & MREMAP_FIXED))
+			ret = vm_remove_range(mm, to, to + new_len);
+		/* Split so that the moved part is one region of its own. */
+		if (!ret)
+			ret = vm_split_at(mm, addr) ?: vm_split_at(mm, addr + old_len);
+		struct vma *n = NULL;
+		if (!ret) {
+			v = vm_find(mm, addr);
+			n = vm_insert_region(mm, to, to + new_len, v->flags, v->name);
+			if (!n)
+				ret = -ENOMEM;
+		}
+		if (!ret) {
+			uint64_t moved = old_len < new_len ? old_len : new_len;
+			n->file = v->file;
+			n->pgoff = v->pgoff;
+			if (n->file)
+				file_get(n->file);
+			ret = move_pages(mm, addr, to, moved);
+			/* What is left of the old range (shrinking while moving)
+			 * and the old region go, with any pages still there. */
+			if (!ret)
+				ret = vm_remove_range(mm, addr, addr + old_len);
+			if (!ret)
+				ret = to;
+		}
+	}
+	pt_switch(mm->pml4);    /* entries moved or dropped */
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return ret;
+}
+
+long sys_madvise(uint64_t addr, size_t len, int advice)
+{
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (end < addr)
+		return -EINVAL;
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTFORK: case MADV_DOFORK: case MADV_DONTDUMP: case MADV_DODUMP:
+	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_MERGEABLE: case MADV_UNMERGEABLE:
+	case MADV_DONTNEED: case MADV_FREE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (end == addr)
+		return 0;
+	struct mm *mm = current->mm;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	long ret = vm_check_mapped(mm, addr, end) ? 0 : -ENOMEM;
+	if (!ret && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
+		struct vma *v;
+		list_for_each_entry(v, &mm->vmas, link) {
+			if (v->end <= addr || v->start >= end || (v->flags & VM_SHARED))
+				continue;
+			vm_unmap_pages(mm, v->start > addr ? v->start : addr, v->end < end ? v->end : end);
+		}
+		pt_switch(mm->pml4);
+	}
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return ret;
+}
