@@ -20,6 +20,7 @@
 #include <kernel/random.h>
 #include <kernel/string.h>
 #include <linux/auxvec.h>
+#include <asm/signal.h>
 #include <linux/elf.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
@@ -37,6 +38,12 @@
  * allows a quarter of the stack limit (2 MiB); 256 KiB is plenty for the
  * programs here and keeps exec's buffer small. */
 #define STACK_IMAGE_MAX (256 * 1024)
+
+/* AT_MINSIGSTKSZ: the least stack a signal handler needs. The frame the
+ * kernel will push (siginfo, ucontext and 512 bytes of fxsave state: no
+ * XSAVE here) fits in the UAPI's MINSIGSTKSZ, so that is the answer; Linux
+ * computes it from the CPU's XSAVE size (3 KiB and more with AVX-512). */
+#define SIGNAL_STACK_MIN MINSIGSTKSZ
 
 /* The stack is assembled in a kernel buffer that stands for the top
  * STACK_IMAGE_MAX bytes of the user stack, then copied there. */
@@ -116,7 +123,8 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 		{ AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
 		{ AT_RANDOM, random_at },    { AT_HWCAP, hwcap() }, { AT_HWCAP2, 0 },
 		{ AT_CLKTCK, 100 },          { AT_PLATFORM, platform },
-		{ AT_EXECFN, execfn_at },    { AT_NULL, 0 },
+		{ AT_EXECFN, execfn_at },    { AT_MINSIGSTKSZ, SIGNAL_STACK_MIN },
+		{ AT_NULL, 0 },
 	};
 	/* The rest is 8-byte words, and argc must end up 16-byte aligned:
 	 * pad by 8 if their number is odd. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -22,6 +23,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <kt.h>
+
+#ifndef AT_MINSIGSTKSZ
+#define AT_MINSIGSTKSZ 51       /* <linux/auxvec.h>; older musl headers lack it */
+#endif
 
 /* <linux/futex.h>'s, which musl's headers do not carry. */
 struct robust_list {
@@ -190,6 +195,13 @@ static void test_clone(void)
 		      EINVAL);
 }
 
+static void test_auxv(void)
+{
+	/* Linux 5.14 and later; glibc's sysconf(_SC_MINSIGSTKSZ) reads it. */
+	unsigned long m = getauxval(AT_MINSIGSTKSZ);
+	kt_check(m >= 2048 && m < 1 << 20, "AT_MINSIGSTKSZ is at least MINSIGSTKSZ (2048)");
+}
+
 static void test_sysinfo(void)
 {
 	struct sysinfo si;
@@ -210,5 +222,6 @@ int main(void)
 	test_robust_list();
 	test_clone();
 	test_sysinfo();
+	test_auxv();
 	return kt_status();
 }
