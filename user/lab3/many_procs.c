@@ -14,7 +14,9 @@
 #include <kt.h>
 
 #define NCHILD	64
-#define ITERS	100000		/* ~0.5 M instructions per child */
+#define ITERS	400000		/* ~2 M instructions per child: long enough that several CPUs
+				 * collect timer ticks in user mode even when QEMU gets
+				 * fewer host cores than it has CPUs */
 #define CPU_BAD	0x80		/* exit code bit: sched_getcpu() failed */
 
 static unsigned work(int index, int yield)
