@@ -96,13 +96,41 @@ long sys_mkdir(const char *path, unsigned mode) { return mkdir_at(AT_FDCWD, path
 
 static bool is_mount_root(struct dentry *d) { return d->parent == d; }
 
+/* Takes nd->last out of its directory (rmdir when dir, unlink otherwise)
+ * and drops nd's reference to the parent. */
+static long remove_name(struct nameidata_parent *nd, bool dir)
+{
+	struct dentry *parent = nd->parent.dentry, *d = NULL;
+	mutex_lock(&parent->sb->lock);
+	int err = lookup_child(parent, nd->last, &d);
+	if (!err) {
+		const struct inode_operations *iop = parent->inode->iop;
+		int (*op)(struct inode *, const char *, struct inode *) = dir ? iop->rmdir : iop->unlink;
+		if (dir && !S_ISDIR(d->inode->mode))
+			err = -ENOTDIR;
+		else if (dir && (d->mounted || is_mount_root(d)))
+			err = -EBUSY;
+		else if (!dir && S_ISDIR(d->inode->mode))
+			err = -EISDIR;
+		else if (!dir && nd->trailing_slash)
+			err = -ENOTDIR;
+		else if (!(err = may_change(parent)))
+			err = op ? op(parent->inode, nd->last, d->inode) : -EPERM;
+		if (!err)
+			dentry_unlink(d);
+		dput(d);
+	}
+	mutex_unlock(&parent->sb->lock);
+	path_put(&nd->parent);
+	return err;
+}
+
 static long do_rmdir(int dirfd, const char *upath)
 {
 	struct nameidata_parent nd;
 	int err = parent_from_user(dirfd, upath, &nd);
 	if (err)
 		return err;
-	struct dentry *dir = nd.parent.dentry, *d = NULL;
 	if (!nd.last[0])
 		err = -EBUSY;
 	else if (!strcmp(nd.last, "."))
@@ -113,23 +141,7 @@ static long do_rmdir(int dirfd, const char *upath)
 		path_put(&nd.parent);
 		return err;
 	}
-	mutex_lock(&dir->sb->lock);
-	err = lookup_child(dir, nd.last, &d);
-	if (!err) {
-		if (!S_ISDIR(d->inode->mode))
-			err = -ENOTDIR;
-		else if (d->mounted || is_mount_root(d))
-			err = -EBUSY;
-		else if (!(err = may_change(dir)))
-			err = dir->inode->iop->rmdir ? dir->inode->iop->rmdir(dir->inode, nd.last, d->inode)
-						     : -EPERM;
-		if (!err)
-			dentry_unlink(d);
-		dput(d);
-	}
-	mutex_unlock(&dir->sb->lock);
-	path_put(&nd.parent);
-	return err;
+	return remove_name(&nd, true);
 }
 
 static long do_unlink(int dirfd, const char *upath)
@@ -138,28 +150,11 @@ static long do_unlink(int dirfd, const char *upath)
 	int err = parent_from_user(dirfd, upath, &nd);
 	if (err)
 		return err;
-	struct dentry *dir = nd.parent.dentry, *d = NULL;
 	if (!nd.last[0] || is_dot(nd.last)) {
 		path_put(&nd.parent);
 		return -EISDIR;
 	}
-	mutex_lock(&dir->sb->lock);
-	err = lookup_child(dir, nd.last, &d);
-	if (!err) {
-		if (S_ISDIR(d->inode->mode))
-			err = -EISDIR;
-		else if (nd.trailing_slash)
-			err = -ENOTDIR;
-		else if (!(err = may_change(dir)))
-			err = dir->inode->iop->unlink ? dir->inode->iop->unlink(dir->inode, nd.last, d->inode)
-						      : -EPERM;
-		if (!err)
-			dentry_unlink(d);
-		dput(d);
-	}
-	mutex_unlock(&dir->sb->lock);
-	path_put(&nd.parent);
-	return err;
+	return remove_name(&nd, false);
 }
 
 long sys_unlinkat(int dirfd, const char *path, int flags)

@@ -14,6 +14,7 @@
 #include <linux/fcntl.h>
 #include <linux/posix_types.h>
 #include <linux/time_types.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <proc/wait.h>
 #include <syscall/syscalls.h>
@@ -80,7 +81,6 @@ static void put_time_left(void *utime, enum time_kind kind, uint64_t deadline)
 	}
 }
 
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 struct saved_sigmask {
 	bool replaced;

@@ -111,6 +111,15 @@ static bool file_fault(struct mm *mm, struct vma *v, uint64_t page, bool write, 
 	// LAB 4 END
 }
 
+bool vm_access_allowed(unsigned vflags, uint64_t error_code)
+{
+	if ((error_code & PF_WRITE) && !(vflags & VM_WRITE))
+		return false;
+	if ((error_code & PF_FETCH) && !(vflags & VM_EXEC))
+		return false;
+	return vflags & (VM_READ | VM_WRITE | VM_EXEC);
+}
+
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 {
 	if (addr >= USER_TOP || !current || !current->mm)
@@ -128,11 +137,7 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 	struct vma *v = vm_find(mm, addr);
 	if (!v)
 		goto out;
-	if ((error_code & PF_WRITE) && !(v->flags & VM_WRITE))
-		goto out;
-	if ((error_code & PF_FETCH) && !(v->flags & VM_EXEC))
-		goto out;
-	if (!(v->flags & (VM_READ | VM_WRITE | VM_EXEC)))
+	if (!vm_access_allowed(v->flags, error_code))
 		goto out;
 	pte_t *pte = pt_walk(mm->pml4, page, false);
 	if ((!pte || !(*pte & PTE_PRESENT)) && v->file)

@@ -33,7 +33,7 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *uact, struct k_sigactio
 	old = sh->action[sig - 1];
 	if (uact) {
 		act.flags &= KNOWN_SA_FLAGS;
-		act.mask &= ~(SIGMASK(SIGKILL) | SIGMASK(SIGSTOP));
+		act.mask &= ~UNBLOCKABLE;
 		sh->action[sig - 1] = act;
 		/* POSIX: ignoring a pending signal discards it, blocked or not. */
 		if (sig_handler_ignores(act.handler, sig))

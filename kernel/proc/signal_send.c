@@ -13,7 +13,6 @@
 #include <proc/signal.h>
 #include <proc/task.h>
 
-#define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 /* Faults: Linux's dequeue takes these before any other. */
 #define SYNCHRONOUS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
 		     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))

@@ -167,9 +167,7 @@ static const char *fault_reason(uint64_t addr, uint64_t err)
 	spin_unlock_irqrestore(&mm->lock, irq);
 	if (!v)
 		return "nothing mapped";
-	bool allowed = (err & PF_FETCH) ? (vflags & VM_EXEC) : (err & PF_WRITE) ? (vflags & VM_WRITE)
-		       : (vflags & (VM_READ | VM_WRITE | VM_EXEC));
-	if (!allowed)
+	if (!vm_access_allowed(vflags, err))
 		return "not allowed";
 	if (present && (err & PF_WRITE) && (pte_flags & PTE_COW))
 		return "a copy-on-write page that was not copied";

@@ -88,6 +88,9 @@ void vm_free_region(struct vma *v);
  * the region is private and writable. mm->lock held. */
 struct page;
 int vm_map_page(struct mm *mm, struct vma *v, uint64_t va, struct page *p, bool read_only);
+/* Whether a region with flags vflags allows the access a page fault's
+ * error code describes (mm/fault.c). */
+bool vm_access_allowed(unsigned vflags, uint64_t error_code);
 /* Gives page (in region v) a zeroed frame; its physical address in *pa. */
 int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa);
 

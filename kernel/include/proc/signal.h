@@ -12,6 +12,8 @@ struct task;
 struct ksiginfo;
 
 #define SIGMASK(sig) (1ull << ((sig) - 1))
+/* Signals no mask may hold back. */
+#define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 
 /* The one way to generate a signal, as Linux's send_signal_locked: sig
  * (1.._NSIG) to process proc, from whoever info names. tasklist_lock
