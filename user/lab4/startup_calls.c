@@ -197,9 +197,11 @@ static void test_clone(void)
 
 static void test_auxv(void)
 {
-	/* Linux 5.14 and later; glibc's sysconf(_SC_MINSIGSTKSZ) reads it. */
+	/* Linux 5.14 and later; glibc's sysconf(_SC_MINSIGSTKSZ) reads it. The
+	 * value depends on the CPU's register state (Linux says 1776 without
+	 * AVX-512, more with it), so only its presence and scale are compared. */
 	unsigned long m = getauxval(AT_MINSIGSTKSZ);
-	kt_check(m >= 2048 && m < 1 << 20, "AT_MINSIGSTKSZ is at least MINSIGSTKSZ (2048)");
+	kt_check(m >= 1024 && m < 1 << 20, "AT_MINSIGSTKSZ is present and at least 1 KiB");
 }
 
 static void test_sysinfo(void)
