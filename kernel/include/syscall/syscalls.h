@@ -175,3 +175,6 @@ long sys_select(int n, __kernel_fd_set *in, __kernel_fd_set *out, __kernel_fd_se
 long sys_pselect6(int n, __kernel_fd_set *in, __kernel_fd_set *out, __kernel_fd_set *ex,
 		  struct __kernel_timespec *timeout, const void *sigmask_argpack);
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg);
+
+/* core/kmsg.c */
+long sys_syslog(int type, char *buf, int len);
