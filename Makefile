@@ -208,7 +208,7 @@ gdb: $(KERNEL) .gdbinit
 	gdb-multiarch -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 .gdbinit: scripts/gdbinit.tmpl
-	sed "s/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(KERNEL)|" $< > $@
+	sed "s/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(KERNEL)|; s|@ROOT@|$(CURDIR)|" $< > $@
 
 # --- Testing ----------------------------------------------------------------
 
