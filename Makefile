@@ -126,7 +126,7 @@ KERNEL := $(BUILD)/kernel.elf
 
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
-	checkpoints bench doctor setup clean help
+	checkpoints bench doctor setup clean help grade-submission autograder
 .DEFAULT_GOAL := all
 
 all: kernel
@@ -242,6 +242,17 @@ handout-serve:
 
 checkpoints:
 	$(PYTHON) scripts/checkpoints.py build --out $(BUILD)/student-repo
+
+# Instructors: grade a student's submission (a folder or git URL) with this
+# tree's own grader: only the submission's kernel/ is used. SUB=DIR of
+# submissions with BATCH=1 writes one CSV row per student.
+grade-submission:
+	@test -n "$(SUB)" || { echo "usage: make grade-submission SUB=path-or-git-url [LAB=N] [BATCH=1]"; exit 2; }
+	$(PYTHON) scripts/grade-submission.py $(if $(BATCH),--batch) "$(SUB)" $(if $(LAB),--lab $(LAB))
+
+# Instructors: the Gradescope autograder bundle (LAB=N: always that lab).
+autograder:
+	$(PYTHON) scripts/autograder/bundle.py $(BUILD)/autograder.zip $(if $(LAB),--lab $(LAB))
 
 # In a student repository: move to lab N (saving your work on the current branch).
 lab-%:

@@ -113,6 +113,16 @@ def fsimg_test():
     record("disk images: e2fsck, corruption helpers, disk=True in tests", rc == 0, s, out[-3000:])
 
 
+def submissions():
+    step("hand-in: grade-submission, the Gradescope bundle, the GitHub workflow")
+    rc, out, s = run([sys.executable, "scripts/submission-test.py"], timeout=2400)
+    checks = re.findall(r"^submission: (.*): (PASS|FAIL)$", out, re.M)
+    for what, verdict in checks:
+        record(f"hand-in: {what}", verdict == "PASS", s / max(len(checks), 1), out[-3000:])
+    if rc != 0 and all(v == "PASS" for _, v in checks):
+        record("hand-in test ran to the end", False, s, out[-3000:])
+
+
 def handout():
     step("handout (mkdocs build --strict)")
     rc, out, s = run(["make", "-s", "handout"])
@@ -185,6 +195,7 @@ def main():
         grade_full_tree()
         gdb_test()
         fsimg_test()
+        submissions()
     handout()
     checkpoints()
     passed = sum(ok for _, ok, _ in results)
