@@ -45,14 +45,9 @@ $(UAPI)/.stamp:
 	$(Q)ln -sfn /usr/include/$(shell $(CC) -print-multiarch)/asm $(UAPI)/asm
 	@touch $@
 
-# Generated sources: the syscall names from the UAPI header, and the user
-# programs embedded in the kernel image.
+# Generated sources (the system call list: below, after the kernel's
+# sources) and the user programs embedded in the kernel image.
 GEN := $(BUILD)/gen
-UNISTD := /usr/include/$(shell $(CC) -print-multiarch)/asm/unistd_64.h
-$(GEN)/syscall_names.h: $(UNISTD) scripts/mksyscalls.py
-	@mkdir -p $(GEN)
-	$(say) GEN $@
-	$(Q)$(PYTHON) scripts/mksyscalls.py $(UNISTD) $@
 
 # User programs: ordinary static Linux binaries (musl), one per file in
 # user/labN/. The grader runs the same files on the host.
@@ -103,7 +98,6 @@ $(BUILD)/gen/user_programs.S.o: $(GEN)/user_programs.S
 	$(say) AS $<
 	$(Q)$(CC) -c $< -o $@
 
-$(BUILD)/kernel/syscall/table.c.o: $(GEN)/syscall_names.h
 
 # Kernel code is freestanding: no libc headers, no SSE (the kernel does not
 # save vector registers on traps), no red zone (interrupts push onto the
@@ -124,16 +118,29 @@ KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
 KERNEL := $(BUILD)/kernel.elf
 
+# The system call list (scripts/mksyscalls.py): names from the UAPI
+# header, handlers from the "long sys_NAME(...)" definitions in kernel/.
+UNISTD := /usr/include/$(shell $(CC) -print-multiarch)/asm/unistd_64.h
+SYSCALL_SRCS := $(filter kernel/%.c,$(KERNEL_SRCS))
+SYSCALL_GEN := $(GEN)/syscall_names.h $(GEN)/syscall_handlers.h $(GEN)/syscall_table.h
+# The script rewrites a header only when its text changes, so the stamp
+# says when it last ran and the headers' own times drive recompilation.
+$(GEN)/.syscalls.stamp: $(UNISTD) scripts/mksyscalls.py $(SYSCALL_SRCS)
+	@mkdir -p $(GEN)
+	$(say) GEN $(GEN)/syscall_*.h
+	$(Q)$(PYTHON) scripts/mksyscalls.py $(UNISTD) $(GEN) $(SYSCALL_SRCS)
+	@touch $@
+$(SYSCALL_GEN): $(GEN)/.syscalls.stamp ;
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
-	checkpoints bench doctor setup clean help
+	checkpoints bench doctor setup clean help grade-submission autograder
 .DEFAULT_GOAL := all
 
 all: kernel
 
 kernel: $(KERNEL)
 
-$(BUILD)/%.c.o: %.c | $(UAPI)/.stamp
+$(BUILD)/%.c.o: %.c | $(UAPI)/.stamp $(GEN)/.syscalls.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -208,7 +215,7 @@ gdb: $(KERNEL) .gdbinit
 	gdb-multiarch -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 .gdbinit: scripts/gdbinit.tmpl
-	sed "s/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(KERNEL)|" $< > $@
+	sed "s/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(KERNEL)|; s|@ROOT@|$(CURDIR)|" $< > $@
 
 # --- Testing ----------------------------------------------------------------
 
@@ -242,6 +249,17 @@ handout-serve:
 
 checkpoints:
 	$(PYTHON) scripts/checkpoints.py build --out $(BUILD)/student-repo
+
+# Instructors: grade a student's submission (a folder or git URL) with this
+# tree's own grader: only the submission's kernel/ is used. SUB=DIR of
+# submissions with BATCH=1 writes one CSV row per student.
+grade-submission:
+	@test -n "$(SUB)" || { echo "usage: make grade-submission SUB=path-or-git-url [LAB=N] [BATCH=1]"; exit 2; }
+	$(PYTHON) scripts/grade-submission.py $(if $(BATCH),--batch) "$(SUB)" $(if $(LAB),--lab $(LAB))
+
+# Instructors: the Gradescope autograder bundle (LAB=N: always that lab).
+autograder:
+	$(PYTHON) scripts/autograder/bundle.py $(BUILD)/autograder.zip $(if $(LAB),--lab $(LAB))
 
 # In a student repository: move to lab N (saving your work on the current branch).
 lab-%:

@@ -58,7 +58,11 @@ def explain(ctx, verdict, kernel):
     for f in ctx.fsck_results:
         if not f.clean:
             out += _fsck_report(f)
-    notable = [l.text for l in (r.lines if r else []) if NOTABLE_RX.search(l.text)]
+    # A line the test itself expected (say, the ENOSYS a test provokes on
+    # purpose) is no surprise and is not listed.
+    expected = {m.line.index for m in ctx.marks if m.kind == "GOOD" and m.line is not None}
+    notable = [l.text for l in (r.lines if r else [])
+               if NOTABLE_RX.search(l.text) and l.index not in expected]
     if notable:
         out.append(f"{len(notable)} line(s) mention ENOSYS/unimplemented:")
         out += ["    " + t for t in notable]

@@ -98,8 +98,12 @@ def grade_full_tree():
 
 def gdb_test():
     step("debugger workflow")
-    rc, out, s = run([sys.executable, "scripts/gdb-test.py"], timeout=120)
-    record("gdb stops at kmain and reads kernel state", rc == 0, s, out)
+    rc, out, s = run([sys.executable, "scripts/gdb-test.py"], timeout=180)
+    checks = re.findall(r"^gdb: (.*): (PASS|FAIL)$", out, re.M)
+    for what, verdict in checks:
+        record(f"gdb: {what}", verdict == "PASS", s / max(len(checks), 1), out)
+    if rc != 0 and all(v == "PASS" for _, v in checks):
+        record("gdb test ran to the end", False, s, out)
 
 
 def fsimg_test():
@@ -107,6 +111,16 @@ def fsimg_test():
     rc, out, s = run([sys.executable, "scripts/fsimg-test.py"], timeout=300)
     print("\n".join("      " + l for l in out.splitlines()))
     record("disk images: e2fsck, corruption helpers, disk=True in tests", rc == 0, s, out[-3000:])
+
+
+def submissions():
+    step("hand-in: grade-submission, the Gradescope bundle, the GitHub workflow")
+    rc, out, s = run([sys.executable, "scripts/submission-test.py"], timeout=2400)
+    checks = re.findall(r"^submission: (.*): (PASS|FAIL)$", out, re.M)
+    for what, verdict in checks:
+        record(f"hand-in: {what}", verdict == "PASS", s / max(len(checks), 1), out[-3000:])
+    if rc != 0 and all(v == "PASS" for _, v in checks):
+        record("hand-in test ran to the end", False, s, out[-3000:])
 
 
 def handout():
@@ -181,6 +195,7 @@ def main():
         grade_full_tree()
         gdb_test()
         fsimg_test()
+        submissions()
     handout()
     checkpoints()
     passed = sum(ok for _, ok, _ in results)

@@ -94,6 +94,7 @@ void kmain(uint64_t start_info_pa)
 	if (boot_start_info->magic != PVH_START_MAGIC)
 		panic("not booted through PVH: start_info magic %#x", boot_start_info->magic);
 	cmdline_init(boot_start_info->cmdline_paddr ? early_phys_to_virt(boot_start_info->cmdline_paddr) : "");
+	console_loglevel_init();
 	printk("kestrel: command line \"%s\"\n", cmdline_raw());
 
 	percpu_init(&cpus[0]);

@@ -33,6 +33,7 @@ static void panic_start(void)
 	 * thing on the console; one of them may have held its lock. */
 	smp_stop_others();
 	console_force_unlock();
+	console_verbose();
 }
 
 static void __noreturn panic_finish(void)

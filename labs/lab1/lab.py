@@ -18,7 +18,7 @@ HEX = r"(0x[0-9a-f]+)"
 def boot(t):
     """The kernel reaches C in 64-bit mode at its higher-half address."""
     t.boot()
-    t.expect(r'^kestrel: command line "test=boot token={token}"$')
+    t.expect(r'^kestrel: command line "test=boot token={token} loglevel=8"$')
     m = t.expect(rf"^boot: efer={HEX} cs={HEX} rip={HEX} token={{token}}$")
     if m:
         t.check(int(m[1], 16) & (1 << 10), f"EFER.LMA (bit 10) is set in efer={m[1]}: long mode is active")

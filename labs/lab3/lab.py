@@ -78,8 +78,31 @@ def syscall_errors(t):
     """Bad numbers get ENOSYS, bad pointers EFAULT (never a crash), bad
     arguments EINVAL; each unknown number is reported once."""
     t.run_user("syscall_errors")
+    for nr in ("9999", "-1", "500"):
+        t.expect(rf"^kestrel: syscall {nr} does not exist: ENOSYS to pid 1 ")
     reports = [l for l in t.result.lines if re.match(r"^kestrel: syscall 9999 does not exist", l.text)]
     t.check(len(reports) == 1, f"syscall 9999 (called twice) is reported once on the console ({len(reports)} reports)")
+
+
+@lab.test(points=5, depends=["hello"], timeout=4.0, name="kernel-log")
+def kernel_log(t):
+    """Log levels: at the console's default level an ENOSYS report
+    (KERN_DEBUG) stays off the console but is in the kernel log, which
+    syslog(2) reads back ("<7>..."), as busybox dmesg does."""
+    t.boot(append=f"init=kernel_log token={t.token} loglevel=7")
+    for line in ("SYSLOG_ACTION_SIZE_BUFFER is at least 4 KiB: ok",
+                 "syscall(7777): errno ENOSYS",
+                 "the report is in the log at level 7 (KERN_DEBUG): ok",
+                 "the boot messages are in the log at level 4: ok",
+                 "SYSLOG_ACTION_SIZE_UNREAD counts them: ok",
+                 "SYSLOG_ACTION_READ_ALL to a bad pointer: errno EFAULT",
+                 "SYSLOG_ACTION_CLEAR: ok",
+                 "a cleared log no longer has the report: ok",
+                 "SYSLOG_ACTION_READ_ALL to NULL: errno EINVAL",
+                 "action 99: errno EINVAL"):
+        t.expect("^" + re.escape(line) + "$")
+    t.forbid(r"^kestrel: syscall 7777")
+    t.expect(r"^kestrel: init \(kernel_log\) exited with code 0$")
 
 
 @lab.test(points=5, depends=["hello"], timeout=4.0, name="syscall-log")

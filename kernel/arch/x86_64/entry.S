@@ -8,7 +8,11 @@
  *
  * Coming from user mode (the saved CS has RPL 3), the CPU has already
  * switched to the task's kernel stack (TSS rsp0); we also swap %gs to the
- * kernel's per-CPU base (x86/percpu.h), and swap back on the way out. */
+ * kernel's per-CPU base (x86/percpu.h), and swap back on the way out.
+ *
+ * The CFI of trap_common marks the end of the call chain for gdb
+ * (.cfi_undefined rip): `bt` in a handler stops at trap_common rather than
+ * reading the interrupted code's stack as if it were a caller's frame. */
 #include <x86/gdt.h>
 #include <x86/trap.h>
 
@@ -32,7 +36,11 @@ vector\n:
 	.globl vector255
 	VECTOR 255              /* the local APIC's spurious interrupt */
 
+	.cfi_sections .debug_frame
 trap_common:
+	.cfi_startproc simple
+	.cfi_def_cfa rsp, 0
+	.cfi_undefined rip
 	testb $3, 24(%rsp)      /* CS, above vector, error code and RIP */
 	jz 1f
 	swapgs
@@ -60,6 +68,7 @@ trap_return:
 	swapgs
 1:
 	iretq
+	.cfi_endproc
 
 /* Addresses of the stubs, indexed by vector, for idt_init(). */
 	.section .rodata

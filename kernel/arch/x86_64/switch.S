@@ -34,15 +34,25 @@ context_switch:
 	movq %rdi, %rax
 	ret
 
+/* A new task's first code: the bottom of its kernel stack, so gdb's `bt`
+ * ends here (.cfi_undefined rip). */
+	.cfi_sections .debug_frame
 	.globl ret_from_fork
 ret_from_fork:
+	.cfi_startproc simple
+	.cfi_def_cfa rsp, 0
+	.cfi_undefined rip
 	movq %rax, %rdi
 	call schedule_tail
 	call fork_child_start   /* fork.c: the child's first work, in its own address space */
 	jmp trap_return         /* entry.S: pops the child's trap frame */
+	.cfi_endproc
 
 	.globl kthread_start
 kthread_start:
+	.cfi_startproc simple
+	.cfi_def_cfa rsp, 0
+	.cfi_undefined rip
 	movq %rax, %rdi
 	call schedule_tail
 	movq %r12, %rdi
@@ -50,3 +60,4 @@ kthread_start:
 	movl %eax, %edi
 	call kthread_exit
 	ud2
+	.cfi_endproc

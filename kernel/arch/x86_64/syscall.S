@@ -11,14 +11,22 @@
  * (x86/trap.h), so fork, exit and the scheduler need not care how a task
  * entered the kernel, and call syscall_dispatch(frame). The way back is
  * `sysretq` (restores %rip from %rcx, %rflags from %r11), or the
- * interrupt path's `iretq` when syscall_dispatch asks for it. */
+ * interrupt path's `iretq` when syscall_dispatch asks for it.
+ *
+ * The CFI says "no return address here" (.cfi_undefined rip): this is
+ * where the kernel's stack begins, so gdb's `bt` ends at syscall_entry
+ * instead of walking on into the user stack. */
 #include <x86/gdt.h>
 #include <x86/percpu.h>
 #include <x86/trap.h>
 
+	.cfi_sections .debug_frame
 	.text
 	.globl syscall_entry
 syscall_entry:
+	.cfi_startproc simple
+	.cfi_def_cfa rsp, 0
+	.cfi_undefined rip
 	swapgs
 	movq %rsp, %gs:CPU_USER_RSP
 	movq %gs:CPU_KERNEL_RSP, %rsp
@@ -45,3 +53,4 @@ syscall_entry:
 	popq %rsp                   /* the user stack; we are done with this one */
 	swapgs
 	sysretq
+	.cfi_endproc

@@ -35,6 +35,10 @@ void sched_preempt_point(void);
 
 /* Kernel threads: fn(arg) runs in its own task; returning from fn ends
  * the thread (as kthread_exit does). */
+/* A forked child's first work, in its own address space (proc/fork.c;
+ * switch.S's ret_from_fork calls it). */
+void fork_child_start(void);
+
 struct task *kthread_create(const char *name, int (*fn)(void *), void *arg);
 /* Prepares t's kernel stack so that its first switch-in calls fn(arg). */
 void kthread_prepare_stack(struct task *t, int (*fn)(void *), void *arg);
