@@ -25,6 +25,7 @@
 #include <x86/apic.h>
 #include <x86/paging.h>
 #include <x86/fpu.h>
+#include <x86/umip.h>
 #include <x86/percpu.h>
 #include <x86/smp.h>
 #include <drivers/mem.h>
@@ -108,6 +109,7 @@ void kmain(uint64_t start_info_pa)
 	sched_init();
 	syscall_init_cpu();
 	fpu_init_cpu();
+	umip_init_cpu();
 	sti();
 	printk("kestrel: interrupts on, timer at %d Hz\n", TIMER_HZ);
 

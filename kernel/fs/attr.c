@@ -13,6 +13,7 @@
 #include <fs/namei.h>
 #include <fs/pagecache.h>
 #include <fs/vfs.h>
+#include <mm/vm.h>
 
 /* access() modes: POSIX's values (unistd.h); no UAPI header has them. */
 #define X_OK 1
@@ -45,6 +46,8 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 		(void)cp;
 	}
 	if (!err) {
+		if (size < inode->size)
+			vm_unmap_file_past(inode, size);
 		pagecache_truncate(inode, size);
 		err = inode->iop->truncate(inode, size);
 	}

@@ -26,6 +26,7 @@
 #include <proc/signal.h>
 #include <proc/wait.h>
 #include <syscall/syscalls.h>
+#include <x86/memlayout.h>
 #include <x86/uaccess.h>
 #include <fs/fs.h>
 #include <fs/file.h>
@@ -43,6 +44,7 @@ struct pipe {
 	uint32_t head, tail;
 	int readers, writers;           /* open read and write ends */
 	int ends;                       /* ends not yet released (atomic): the last frees */
+	uint32_t last_page_end;         /* bytes in Linux's last pipe page: see kept_after_fault */
 	struct wait_queue read_wait;    /* data came, or the last writer went */
 	struct wait_queue write_wait;   /* room appeared, or the last reader went */
 };
@@ -101,6 +103,23 @@ static size_t ring_from_user(struct pipe *p, struct uio *u, size_t n)
 
 /* --- the file operations ------------------------------------------------------ */
 
+/* Linux fills a pipe a page at a time: a write's first count % PAGE_SIZE
+ * bytes go into the last page if the pipe is not empty and they fit
+ * there, the rest into fresh pages. Of a page the copy faulted in it
+ * keeps nothing. These say how much of this write that first piece is,
+ * and what Linux keeps of `done` bytes copied before a fault. */
+static size_t merged_piece(struct pipe *p, size_t count)
+{
+	size_t piece = count % PAGE_SIZE;
+	bool was_empty = p->head == p->tail;
+	return !was_empty && p->last_page_end + piece <= PAGE_SIZE ? piece : 0;
+}
+
+static size_t kept_after_fault(size_t merged, size_t done)
+{
+	return done < merged ? 0 : merged + ALIGN_DOWN(done - merged, PAGE_SIZE);
+}
+
 /* Returns what is there as soon as anything is (up to the count asked);
  * it does not wait to fill the reader's buffer. */
 static ssize_t pipe_read(struct file *f, struct uio *u, uint64_t *pos)
@@ -146,6 +165,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 	size_t done = 0;
 	ssize_t ret;
 	mutex_lock(&p->lock);
+	size_t merged = merged_piece(p, u->resid);
 	for (;;) {
 		if (p->readers == 0) {
 			no_reader = true;
@@ -158,6 +178,15 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 			size_t want = room < u->resid ? room : u->resid;
 			size_t got = ring_from_user(p, u, want);
 			done += got;
+			if (got < want) {
+				/* Take back what Linux would not have kept (if
+				 * no reader has taken it meanwhile). */
+				size_t drop = done - kept_after_fault(merged, done);
+				if (drop > p->head - p->tail)
+					drop = p->head - p->tail;
+				p->head -= drop;
+				done -= drop;
+			}
 			if (got < want || u->resid == 0) {
 				ret = done ? (ssize_t)done : -EFAULT;
 				break;
@@ -174,6 +203,9 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		wait_event(&p->write_wait, writable(p, need), WAIT_FOREVER);
 		mutex_lock(&p->lock);
 	}
+	if (done)
+		p->last_page_end = done <= merged ? p->last_page_end + done
+						  : (done - merged - 1) % PAGE_SIZE + 1;
 	mutex_unlock(&p->lock);
 	if (done)
 		wake_up_all(&p->read_wait);

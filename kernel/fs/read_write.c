@@ -3,6 +3,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <mm/kmalloc.h>
+#include <x86/memlayout.h>
 #include <x86/uaccess.h>
 #include <linux/fs.h>
 #include <linux/stat.h>
@@ -38,6 +39,18 @@ static bool has_offset(struct file *f)
 	return llseek_op(f) != NULL;
 }
 
+/* Linux's access_ok: every user segment lies in the user half. A count
+ * no buffer can have (read(fd, buf, SIZE_MAX)) is EFAULT, not EINVAL. */
+static bool uio_in_user_half(const struct uio *u)
+{
+	for (int i = 0; u->user && i < u->iovcnt; i++) {
+		uint64_t base = (uint64_t)u->iov[i].iov_base, len = u->iov[i].iov_len;
+		if (len > USER_TOP || base > USER_TOP - len)
+			return false;
+	}
+	return true;
+}
+
 /* The one path for every read and write. pos is the caller's offset for
  * pread/pwrite, or NULL for the file's own (then under its lock). */
 static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool write)
@@ -47,13 +60,17 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 	ssize_t (*op)(struct file *, struct uio *, uint64_t *) = write ? f->fop->write : f->fop->read;
 	if (!op)
 		return S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
+	if (!uio_in_user_half(u))
+		return -EFAULT;
+	if (explicit_pos && !has_offset(f))
+		return -ESPIPE;
+	/* The offset plus the whole count (before the cut below) must stay
+	 * a file offset, as Linux's rw_verify_area says. */
+	if (explicit_pos && (*explicit_pos < 0 || u->resid > (uint64_t)(INT64_MAX - *explicit_pos)))
+		return -EINVAL;
 	if (u->resid > MAX_RW_COUNT)
 		u->resid = MAX_RW_COUNT;    /* the segments past it are left alone */
 	if (explicit_pos) {
-		if (!has_offset(f))
-			return -ESPIPE;
-		if (*explicit_pos < 0)
-			return -EINVAL;
 		uint64_t pos = *explicit_pos;
 		return op(f, u, &pos);
 	}
@@ -77,7 +94,7 @@ static ssize_t rw_single(int fd, void *buf, size_t count, int64_t *pos, bool wri
 		return -EBADF;
 	struct uio u;
 	uio_init_single(&u, buf, count, true);
-	ssize_t r = (ssize_t)count < 0 ? -EINVAL : do_rw(f, &u, pos, write);
+	ssize_t r = do_rw(f, &u, pos, write);
 	file_put(f);
 	return r;
 }
@@ -96,7 +113,9 @@ long sys_pwrite64(int fd, const void *buf, size_t count, int64_t pos)
 }
 
 /* The iovec array is copied in and checked whole before anything moves,
- * as Linux does: a bad length fails the call up front. */
+ * as Linux does: a negative length fails the call up front (EINVAL), a
+ * segment outside the user half next (EFAULT, in do_rw); the total is cut
+ * to MAX_RW_COUNT before the offset is checked against it. */
 static ssize_t rw_vector(int fd, const struct iovec *uiov, int iovcnt, int64_t *pos, bool write)
 {
 	struct file *f = fd_get(fd);
@@ -112,9 +131,11 @@ static ssize_t rw_vector(int fd, const struct iovec *uiov, int iovcnt, int64_t *
 		r = -EFAULT;
 	size_t total = 0;
 	for (int i = 0; !r && i < iovcnt; i++) {
-		if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len > (size_t)INT64_MAX)
+		if ((ssize_t)iov[i].iov_len < 0)
 			r = -EINVAL;
 		total += iov[i].iov_len;
+		if (total > MAX_RW_COUNT)
+			total = MAX_RW_COUNT;   /* cannot wrap: each is below 2^63 */
 	}
 	if (!r) {
 		struct uio u;
@@ -220,6 +241,10 @@ static long do_sendfile(struct file *in, struct file *out, int64_t *pos, size_t 
 	if (!file_readable(in) || !file_writable(out))
 		return -EBADF;
 	if (in == out || (out->flags & O_APPEND) || !has_offset(in))
+		return -EINVAL;
+	/* As for read: the offset plus the whole count (before it is cut to
+	 * MAX_RW_COUNT) must stay a file offset. */
+	if (*pos < 0 || count > (uint64_t)(INT64_MAX - *pos))
 		return -EINVAL;
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;

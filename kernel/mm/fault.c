@@ -10,9 +10,13 @@
  *     if nobody else uses it any more, simply make it writable again.
  * Anything else — no region, or an access the region does not allow —
  * is the program's error, and the caller kills it with SIGSEGV (or, for
- * the kernel's own accesses to user memory, returns -EFAULT). */
+ * the kernel's own accesses to user memory, returns -EFAULT). A page of
+ * a file mapping past the end of its file is not there either: Linux
+ * sends SIGBUS (BUS_ADRERR) for it, and so does the caller here, asking
+ * vm_fault_past_eof(). */
 #include <kernel/types.h>
 #include <kernel/string.h>
+#include <kernel/compiler.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/vm.h>
@@ -118,6 +122,25 @@ bool vm_access_allowed(unsigned vflags, uint64_t error_code)
 	if ((error_code & PF_FETCH) && !(vflags & VM_EXEC))
 		return false;
 	return vflags & (VM_READ | VM_WRITE | VM_EXEC);
+}
+
+bool vm_fault_past_eof(uint64_t addr, uint64_t error_code)
+{
+	struct mm *mm = current ? current->mm : NULL;
+	if (addr >= USER_TOP || !mm)
+		return false;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vm_find(mm, addr);
+	bool past = false;
+	if (v && v->file && vm_access_allowed(v->flags, error_code)) {
+		uint64_t index = v->pgoff + (ALIGN_DOWN(addr, PAGE_SIZE) - v->start) / PAGE_SIZE;
+		/* Without the inode lock: a truncate racing with the fault could
+		 * go either way on Linux too. */
+		uint64_t size = READ_ONCE(v->file->inode->size);
+		past = index >= (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	}
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return past;
 }
 
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)

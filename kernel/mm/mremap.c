@@ -58,7 +58,9 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
 	if (new_len == 0 || old_len == 0)
 		return -EINVAL;         /* old_len 0 duplicates a shared mapping on Linux: not here */
-	if (addr + old_len < addr || addr + new_len < addr || addr + new_len > USER_TOP)
+	/* A length beyond the whole address space is EINVAL; one that merely
+	 * runs past its top cannot grow in place: ENOMEM below, as on Linux. */
+	if (new_len > USER_TOP - PAGE_SIZE || addr + old_len < addr)   /* Linux: TASK_SIZE */
 		return -EINVAL;
 	if ((flags & MREMAP_FIXED) && ((new_addr & (PAGE_SIZE - 1)) || new_addr + new_len > USER_TOP ||
 				       (new_addr < addr + old_len && addr < new_addr + new_len)))
@@ -73,7 +75,7 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 	} else if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
 		ret = vm_remove_range(mm, addr + new_len, addr + old_len) ?: (long)addr;
 	} else if (!(flags & MREMAP_FIXED) && v->end == addr + old_len &&
-		   vm_range_free(mm, addr + old_len, addr + new_len)) {
+		   new_len <= USER_TOP - addr && vm_range_free(mm, addr + old_len, addr + new_len)) {
 		v->end = addr + new_len;        /* grow in place */
 		ret = addr;
 	} else if (!(flags & MREMAP_MAYMOVE)) {

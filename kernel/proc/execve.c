@@ -184,7 +184,9 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 {
 	// LAB 4 BEGIN(exercise 12): the point of no return: the new address space, and what exec resets
 	struct mm *old = t->mm;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);   /* see vm_unmap_file_past() */
 	t->mm = img->mm;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
 	pt_switch(img->mm->pml4);
 	mm_put(old);                /* a vfork parent keeps its own reference */
 	vfork_release(t);

@@ -97,7 +97,10 @@ void task_release_parts(struct task *t)
 	struct mm *mm = t->mm;
 	struct files *files = t->files;
 	struct fs *fs = t->fs;
+	/* Under tasklist_lock: vm_unmap_file_past() visits every t->mm. */
+	uint64_t lflags = spin_lock_irqsave(&tasklist_lock);
 	t->mm = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, lflags);
 	t->files = NULL;
 	t->fs = NULL;
 	/* Under siglock: a sender may be reading the actions (proc/signal.c). */

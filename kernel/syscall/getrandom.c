@@ -6,6 +6,7 @@
 #include <kernel/random.h>
 #include <linux/random.h>
 #include <syscall/syscalls.h>
+#include <x86/memlayout.h>
 #include <x86/uaccess.h>
 
 #define GETRANDOM_MAX (32 * 1024 * 1024 - 1)   /* Linux returns at most this per call */
@@ -21,7 +22,13 @@ long sys_getrandom(void *ubuf, size_t count, unsigned flags)
 	uint8_t chunk[256];
 	size_t done = 0;
 	while (done < count) {
+		/* Pieces never cross a page, so a fault loses nothing: the
+		 * caller gets the bytes before the bad page (Linux's short
+		 * count), and EFAULT only if there are none. */
+		uint64_t to = (uint64_t)ubuf + done;
 		size_t n = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
+		if (n > PAGE_SIZE - (to & (PAGE_SIZE - 1)))
+			n = PAGE_SIZE - (to & (PAGE_SIZE - 1));
 		get_random_bytes(chunk, n);
 		if (copy_to_user((uint8_t *)ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;

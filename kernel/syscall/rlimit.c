@@ -87,13 +87,22 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *unew, stru
 	return err;
 }
 
-/* The old calls use struct rlimit, the same two 64-bit words on x86_64. */
+/* The old calls use struct rlimit, the same two 64-bit words on x86_64.
+ * Unlike prlimit64, where NULL means "not this half", their one pointer
+ * must be there: NULL is EFAULT. getrlimit checks the resource before the
+ * pointer, setrlimit copies the limit in first, as Linux does. */
 long sys_getrlimit(unsigned resource, struct rlimit64 *ulim)
 {
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (!ulim)
+		return -EFAULT;
 	return sys_prlimit64(0, resource, NULL, ulim);
 }
 
 long sys_setrlimit(unsigned resource, const struct rlimit64 *ulim)
 {
+	if (!ulim)
+		return -EFAULT;
 	return sys_prlimit64(0, resource, ulim, NULL);
 }

@@ -222,6 +222,11 @@ user_test("poll-select", "poll_select", 10, depends=["pipes"],
 user_test("signals", "signals_basic", 10, depends=["pgrp-session"],
           doc="kill, tgkill, sigtimedwait, sigpending: default actions, pending blocked signals, "
               "SIGCHLD and its siginfo, children reaped when SIGCHLD is ignored, process groups")
+user_test("bad-input", "bad_input", 5, depends=["mmap", "pipes"],
+          doc="arguments no sane program passes, as Linux answers them: NULL rlimits, buffers "
+              "running off their mapping (pipe write, getrandom), impossible counts and offsets "
+              "(read, writev, pread, sendfile), mremap that cannot grow, SIGBUS past the end of "
+              "a mapped file (also after truncate), sgdt/sidt hidden by UMIP")
 
 
 # --- unmodified glibc programs (dynamic linking) ---------------------------------

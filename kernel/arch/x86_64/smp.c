@@ -20,6 +20,7 @@
 #include <x86/cpu.h>
 #include <x86/idt.h>
 #include <x86/fpu.h>
+#include <x86/umip.h>
 #include <x86/paging.h>
 #include <x86/percpu.h>
 #include <x86/pvh.h>
@@ -39,6 +40,7 @@ static void __noreturn ap_entry(struct cpu *c)
 	lapic_init_ap();
 	syscall_init_cpu();
 	fpu_init_cpu();
+	umip_init_cpu();
 	sched_start_cpu(c);
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_SEQ_CST);
 	c->online = true;

@@ -169,6 +169,8 @@ static const char *fault_reason(uint64_t addr, uint64_t err)
 		return "nothing mapped";
 	if (!vm_access_allowed(vflags, err))
 		return "not allowed";
+	if (!present && vm_fault_past_eof(addr, err))
+		return "a file mapping, past the end of its file";
 	if (present && (err & PF_WRITE) && (pte_flags & PTE_COW))
 		return "a copy-on-write page that was not copied";
 	return present ? "not allowed" : "allowed, but no page could be provided";
@@ -182,6 +184,9 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 	struct task *t = current;
 	int sig = signal_for(tf->vector);
 	char why[128];
+	/* Linux: SIGBUS (BUS_ADRERR) for a page past the end of a mapped file. */
+	if (tf->vector == T_PAGE_FAULT && vm_fault_past_eof(cr2, tf->error_code))
+		sig = SIGBUS;
 	if (tf->vector == T_PAGE_FAULT) {
 		uint64_t err = tf->error_code;
 		ksnprintf(why, sizeof(why), "%s %#lx (%s)",

@@ -18,3 +18,6 @@ void mm_init(uint64_t start_info_pa);
  * loaded yet...). Returns true if the faulting access can be retried;
  * false means it is a bug, reported by the caller. */
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf);
+/* Whether a fault vm_handle_fault() could not resolve hit a file mapping
+ * past the end of its file (an access the region allows): SIGBUS. */
+bool vm_fault_past_eof(uint64_t addr, uint64_t error_code);

@@ -75,6 +75,10 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
 /* Creates the empty heap region at start (page-aligned): brk's. */
 int vm_add_heap(struct mm *mm, uint64_t start);
 
+/* A file shrank to size: its pages past the new end leave every mapping
+ * (mm/file_shrink.c; takes tasklist_lock and each mm->lock). */
+struct inode;
+void vm_unmap_file_past(struct inode *inode, uint64_t size);
 /* Drops the pages mapped in [start, end) (mm->lock held). */
 void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 /* Removes the regions in [start, end), splitting those that straddle an
