@@ -98,6 +98,28 @@ def joined(*picks, gap="..."):
     return pick
 
 
+def fold_repeats(pick, first, second):
+    """`pick`, with a run of identical line pairs (matching first, then
+    second) after the first such pair folded into one note."""
+    def fold(lines):
+        lines = pick(lines)
+        out, i, folded = [], 0, False
+        while i < len(lines):
+            out.append(lines[i])
+            if not folded and re.search(first, lines[i]) and i + 1 < len(lines) and re.search(second, lines[i + 1]):
+                out.append(lines[i + 1])
+                pair, n, i = lines[i:i + 2], 0, i + 2
+                while lines[i:i + 2] == pair:
+                    n, i = n + 1, i + 2
+                if n:
+                    out.append(f"        ... the same pair {n} more times ...")
+                folded = True            # only the first run
+                continue
+            i += 1
+        return out
+    return fold
+
+
 def everything(lines):
     return lines
 
@@ -119,6 +141,13 @@ class Recipe:
         if not self.disk:
             args.append("DISK=")
         return args
+
+
+@dataclass
+class Combined:
+    """The quoted lines of several recipes, one after the other."""
+    parts: list
+    pick: object = everything
 
 
 SHELL_QUIT = ["poweroff"]
@@ -151,6 +180,22 @@ RECIPES = {
                                            from_to(r"^returning 3", r"exited with code"))),
     "lab3-init-exits": Recipe(cmdline="init=hello", disk=False,
                               pick=from_to(r"^kestrel: cpu0: ", r"exited with code")),
+    "lab3-enosys": Combined([Recipe(inputs=SHELL_QUIT, pick=matching(r"^kestrel: syscall 41 ")),
+                             Recipe(cmdline="init=syscall_errors", disk=False,
+                                    pick=matching(r"^kestrel: syscall \d+ does not exist"))]),
+    "lab3-user-faults": Combined([Recipe(cmdline="init=segv", disk=False,
+                                         pick=matching(r"^kestrel: pid \d+ .* killed by")),
+                                  Recipe(cmdline="init=wait_status", disk=False,
+                                         pick=matching(r"^kestrel: pid \d+ .* killed by SIG(ILL|FPE)"))]),
+    "lab4-glibc-hello": Recipe(cmdline="init=/usr/lib/kestrel/lab4/glibc_hello syscall_log",
+                               # the loader's search of the library path folded into one line
+                               pick=fold_repeats(joined(
+                                   from_to(r"^kestrel: starting init", r"^\[pid 1\] mmap\(0, 0x801000"),
+                                   from_to(r"^\[pid 1\] time\(", r"exit_group"),
+                                   matching(r"exited with code"), gap="   ..."),
+                                   r"\] openat\(.*= -1", r"\] newfstatat\(.*= -1")),
+    "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],
+                           pick=matching(r"can't access tty")),
     # lab4.md: the disk in the boot log.
     "lab4-disk": Recipe(inputs=SHELL_QUIT,
                         pick=from_to(r"^pci: ", r"^kestrel: root filesystem")),
@@ -234,6 +279,8 @@ _runs = {}     # recipes that differ only in what they quote share a run
 
 def run(name, recipe):
     """The lines the handout should quote for recipe `name`."""
+    if isinstance(recipe, Combined):
+        return recipe.pick([l for part in recipe.parts for l in run(name, part)])
     key = (recipe.cmdline, recipe.disk, tuple(recipe.inputs), recipe.show_make)
     if key not in _runs:
         _runs[key] = console_lines(name, recipe)
