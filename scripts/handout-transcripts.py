@@ -150,12 +150,13 @@ class Combined:
     pick: object = everything
 
 
-SHELL_QUIT = ["poweroff"]
+# What setup.md types at the shell; recipes that quote other lines of the
+# same boot share its run.
+MAKE_QEMU = dict(inputs=["uname -a", "ls /", "poweroff"], show_make=True)
 
 RECIPES = {
     # setup.md: `make qemu` boots busybox init's shell from the root image.
-    "make-qemu": Recipe(inputs=["uname -a", "ls /"] + SHELL_QUIT, show_make=True,
-                        pick=everything),
+    "make-qemu": Recipe(**MAKE_QEMU),
     # setup.md: without a disk, the kernel monitor.
     "make-qemu-monitor": Recipe(disk=False, inputs=["help", "ticks", "poweroff"], show_make=True,
                                 pick=joined(from_to(r"^\$ make qemu", r"^memmap"),
@@ -180,7 +181,7 @@ RECIPES = {
                                            from_to(r"^returning 3", r"exited with code"))),
     "lab3-init-exits": Recipe(cmdline="init=hello", disk=False,
                               pick=from_to(r"^kestrel: cpu0: ", r"exited with code")),
-    "lab3-enosys": Combined([Recipe(inputs=SHELL_QUIT, pick=matching(r"^kestrel: syscall 41 ")),
+    "lab3-enosys": Combined([Recipe(**MAKE_QEMU, pick=matching(r"^kestrel: syscall 41 ")),
                              Recipe(cmdline="init=syscall_errors", disk=False,
                                     pick=matching(r"^kestrel: syscall \d+ does not exist"))]),
     "lab3-user-faults": Combined([Recipe(cmdline="init=segv", disk=False,
@@ -197,7 +198,7 @@ RECIPES = {
     "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],
                            pick=matching(r"can't access tty")),
     # lab4.md: the disk in the boot log.
-    "lab4-disk": Recipe(inputs=SHELL_QUIT,
+    "lab4-disk": Recipe(**MAKE_QEMU,
                         pick=from_to(r"^pci: ", r"^kestrel: root filesystem")),
 }
 
