@@ -128,6 +128,7 @@ def everything(lines):
 class Recipe:
     cmdline: str = ""
     disk: bool = True             # the root image, as `make qemu`; False: DISK=
+    cpu: str = ""                 # QEMU's CPU model under TCG (make's CPU=), e.g. qemu64
     inputs: list = field(default_factory=list)    # typed one per prompt
     prompt: str = r"(#|K>)$"      # the console waits for input when its last line ends so
     pick: object = everything     # lines -> the lines the handout quotes
@@ -140,6 +141,8 @@ class Recipe:
             args.append(f"CMDLINE={self.cmdline}")
         if not self.disk:
             args.append("DISK=")
+        if self.cpu:
+            args.append(f"CPU={self.cpu}")
         return args
 
 
@@ -173,6 +176,13 @@ RECIPES = {
                               pick=from_to(r"^EXCEPTION #PF", r"^  CR2=")),
     "lab1-backtrace": Recipe(cmdline="test=backtrace token=1234abcd", disk=False,
                              pick=from_to(r"^backtrace: recursing", r"^backtrace: returned")),
+    # lab2.md: the memory map, and the kernel's own page tables.
+    "lab2-memmap": Recipe(cmdline="test=boot token=1234abcd", disk=False,
+                          pick=from_to(r"^memmap: ", r"^mm: \d+ MiB")),
+    "lab2-paging": Recipe(cmdline="test=boot token=1234abcd", disk=False,
+                          pick=matching(r"^paging: kernel page tables", r"^mm: \d+ frames managed")),
+    "lab2-no-smep": Recipe(cmdline="test=boot token=1234abcd", disk=False, cpu="qemu64",
+                           pick=matching(r"^paging: kernel page tables")),
     # lab3.md: the syscall log of the first process, and how pid 1 ends.
     "lab3-syscall-log": Recipe(cmdline="init=hello syscall_log", show_make=True,
                                pick=joined(matching(r"^\$ make qemu"),
@@ -282,7 +292,7 @@ def run(name, recipe):
     """The lines the handout should quote for recipe `name`."""
     if isinstance(recipe, Combined):
         return recipe.pick([l for part in recipe.parts for l in run(name, part)])
-    key = (recipe.cmdline, recipe.disk, tuple(recipe.inputs), recipe.show_make)
+    key = (recipe.cmdline, recipe.disk, recipe.cpu, tuple(recipe.inputs), recipe.show_make)
     if key not in _runs:
         _runs[key] = console_lines(name, recipe)
     try:
