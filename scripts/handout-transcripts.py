@@ -120,6 +120,28 @@ def fold_repeats(pick, first, second):
     return fold
 
 
+def wrapped_command(width=72):
+    """The "+ qemu-system-x86_64 ..." line, wrapped between options (an
+    option stays with its value) and the next lines indented."""
+    def pick(lines):
+        line = next(l for l in lines if l.startswith("+ "))
+        words = re.findall(r'"[^"]*"|\S+', line)
+        groups, out = [], []
+        for w in words:
+            if groups and not w.startswith("-") and groups[-1][0].startswith("-") and len(groups[-1]) == 1:
+                groups[-1].append(w)
+            else:
+                groups.append([w])
+        current = ""
+        for g in (" ".join(g) for g in groups):
+            if current and len(current) + 1 + len(g) > width:
+                out.append(current)
+                current = "     "
+            current = f"{current} {g}" if current else g
+        return out + [current]
+    return pick
+
+
 def everything(lines):
     return lines
 
@@ -133,6 +155,7 @@ class Recipe:
     prompt: str = r"(#|K>)$"      # the console waits for input when its last line ends so
     pick: object = everything     # lines -> the lines the handout quotes
     show_make: bool = False       # start with "$ make qemu ...", make's echo and the "+" line
+    direct: bool = False          # run grade/qemu.py directly (no disk), not `make qemu`
     timeout: float = 30
 
     def make_args(self):
@@ -164,6 +187,9 @@ RECIPES = {
     "make-qemu-monitor": Recipe(disk=False, inputs=["help", "ticks", "poweroff"], show_make=True,
                                 pick=joined(from_to(r"^\$ make qemu", r"^memmap"),
                                             from_to(r"^mm: \d+ MiB"))),
+    # tools.md: the command grade/qemu.py runs, and the monitor's backtrace.
+    "qemu-py-command": Recipe(cmdline="test=backtrace token=1234abcd", direct=True, disk=False,
+                              pick=wrapped_command()),
     # tools.md: the monitor's backtrace.
     "monitor-backtrace": Recipe(disk=False, inputs=["backtrace", "int3", "poweroff"],
                                 pick=from_to(r"^K> backtrace", r"^breakpoint at")),
@@ -292,7 +318,7 @@ def run(name, recipe):
     """The lines the handout should quote for recipe `name`."""
     if isinstance(recipe, Combined):
         return recipe.pick([l for part in recipe.parts for l in run(name, part)])
-    key = (recipe.cmdline, recipe.disk, recipe.cpu, tuple(recipe.inputs), recipe.show_make)
+    key = (recipe.cmdline, recipe.disk, recipe.cpu, tuple(recipe.inputs), recipe.show_make, recipe.direct)
     if key not in _runs:
         _runs[key] = console_lines(name, recipe)
     try:
@@ -304,7 +330,11 @@ def run(name, recipe):
 
 def console_lines(name, recipe):
     """Everything the run shows, as a terminal would."""
-    shown = make_command(recipe)
+    if recipe.direct:
+        # As tools.md types it: python3 grade/qemu.py --kernel build/kernel.elf --append ...
+        shown = "python3 grade/qemu.py --kernel build/kernel.elf --append " + shlex.quote(recipe.cmdline)
+    else:
+        shown = make_command(recipe)
     with tempfile.TemporaryDirectory(prefix="kestrel-transcript-") as tmp:
         cmd = shown
         if recipe.disk:
@@ -347,9 +377,12 @@ def find_blocks():
     blocks = []
     for path in sorted(glob.glob(os.path.join(DOCS, "**", "*.md"), recursive=True)):
         text = open(path).read().split("\n")
+        in_fence = False            # a marker shown inside a code block is an example
         for i, line in enumerate(text):
+            if re.match(r"^\s*```", line):
+                in_fence = not in_fence
             m = MARK_RX.match(line)
-            if not m:
+            if not m or in_fence:
                 continue
             j = i + 1
             while j < len(text) and not text[j].strip():
@@ -359,8 +392,10 @@ def find_blocks():
                 sys.exit(f"{os.path.relpath(path, ROOT)}:{i + 1}: no fenced block after the transcript mark")
             indent = fence[1]
             k = j + 1
-            while not text[k].startswith(indent + "```"):
+            while k < len(text) and not text[k].startswith(indent + "```"):
                 k += 1
+            if k == len(text):
+                sys.exit(f"{os.path.relpath(path, ROOT)}:{j + 1}: the transcript's block never ends")
             body = [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in text[j + 1:k]]
             blocks.append(Block(path, m[1], j + 1, k, indent, body))
     return blocks
