@@ -56,7 +56,8 @@ NORMALISE = [
     (r"\b\d+ counts per tick\b", "<n> counts per tick"),   # timer calibration
     (r"TSC at \d+ MHz", "TSC at <n> MHz"),
     (r"says \d+ s since", "says <n> s since"),  # the wall clock
-    (r"\b\d+ frames managed, \d+ free", "<n> frames managed, <n> free"),  # firmware's memory map
+    (r"\b\d+ frames managed, \d+ free \(\d+ MiB\)",   # with the kernel's size
+     "<n> frames managed, <n> free (<n> MiB)"),
     (r"\b\d+ sectors \(\d+ MiB\)", "<n> sectors (<n> MiB)"),  # the root image grows with its programs
 ]
 
