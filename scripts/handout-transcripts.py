@@ -59,6 +59,7 @@ NORMALISE = [
     (r"\b\d+ frames managed, \d+ free \(\d+ MiB\)",   # with the kernel's size
      "<n> frames managed, <n> free (<n> MiB)"),
     (r"\b\d+ sectors \(\d+ MiB\)", "<n> sectors (<n> MiB)"),  # the root image grows with its programs
+    (r"PT  \[ *\d+\]", "PT  [<i>]"),           # which page of the image, which stack slot
 ]
 
 
@@ -210,6 +211,16 @@ RECIPES = {
                           pick=matching(r"^paging: kernel page tables", r"^mm: \d+ frames managed")),
     "lab2-no-smep": Recipe(cmdline="test=boot token=1234abcd", disk=False, cpu="qemu64",
                            pick=matching(r"^paging: kernel page tables")),
+    # an even token: the test overflows a kernel stack (odd: the boot stack)
+    "lab2-guard": Recipe(cmdline="test=guard token=1234abce", disk=False,
+                         pick=joined(from_to(r"^guard: overflowing", r"^  CS="),
+                                     from_to(r"^  kernel stack overflow", r"^PANIC"), gap="  ...")),
+    "lab2-double-free": Recipe(cmdline="test=double-free token=1234abcd", disk=False,
+                               pick=from_to(r"^double-free: ", r"^PANIC")),
+    # an odd token: the test writes to the kernel's code
+    "lab2-ro-write": Recipe(cmdline="test=ro-write token=1234abcd", disk=False,
+                            pick=joined(from_to(r"^ro-write: ", r"^  RIP="),
+                                        from_to(r"^  page walk", r"^PANIC"), gap="  ...")),
     # lab3.md: the syscall log of the first process, and how pid 1 ends.
     "lab3-syscall-log": Recipe(cmdline="init=hello syscall_log", show_make=True,
                                pick=joined(matching(r"^\$ make qemu"),
