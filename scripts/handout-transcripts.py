@@ -34,6 +34,7 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -290,8 +291,10 @@ def render(raw):
 
 class Console:
     def __init__(self, cmd, timeout):
+        # A session of its own: grade/qemu.py and the QEMU it starts end together.
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=clean_env(), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         self.out = b""
         self.deadline = time.monotonic() + timeout
 
@@ -316,10 +319,18 @@ class Console:
         raise TimeoutError("no prompt")
 
     def finish(self):
+        """Reads until QEMU exits; False if it is still running at the deadline."""
         while time.monotonic() < self.deadline and self.read(0.2):
             pass
+        try:
+            self.proc.wait(timeout=5 if time.monotonic() < self.deadline else 0.1)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def close(self):
         if self.proc.poll() is None:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
 
@@ -359,10 +370,12 @@ def console_lines(name, recipe):
                 console.wait_prompt(recipe.prompt)
                 console.proc.stdin.write(line.encode() + b"\n")
                 console.proc.stdin.flush()
-            console.finish()
+            if not console.finish():
+                raise TimeoutError(f"still running after {recipe.timeout:.0f} s (a recipe ends with a power-off)")
         except (TimeoutError, BrokenPipeError) as e:
-            console.finish()
             raise RuntimeError(f"{name}: {e}; the console said:\n" + "\n".join(render(console.out)[-20:]))
+        finally:
+            console.close()
         lines = render(console.out.replace(scratch.encode(), FSIMG.encode()) if recipe.disk else console.out)
     while lines and not lines[-1]:
         lines.pop()
