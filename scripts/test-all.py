@@ -6,7 +6,8 @@
   3. the grader on the full tree: every lab must pass
   4. the debugger workflow (scripts/gdb-test.py)
   5. the root file system image and the grader's disk plumbing (scripts/fsimg-test.py)
-  6. the handout builds with mkdocs --strict
+  6. the handout: its console transcripts match real runs
+     (scripts/handout-transcripts.py), and it builds with mkdocs --strict
   7. the checkpoints: for every lab N, branch lab-N of the student
      repository builds, passes labs < N and fails lab N; and blanking each
      region of lab N alone (keeping every other solution) fails lab N too.
@@ -129,6 +130,19 @@ def handout():
     record("handout builds without warnings", rc == 0, s, out)
 
 
+def handout_transcripts():
+    step("handout transcripts (scripts/handout-transcripts.py --check)")
+    rc, out, s = run([sys.executable, "scripts/handout-transcripts.py", "--check"], timeout=600)
+    # One check per transcript: "ok    NAME (...)" or "FAIL  NAME ..." and its diff.
+    checked = re.findall(r"^(ok|FAIL) +([\w-]+)(.*(?:\n(?!ok |FAIL ).*)*)", out, flags=re.M)
+    for verdict, name, detail in checked:
+        secs = re.search(r"([\d.]+)s\)", detail)
+        record(f"handout transcript {name} matches a real run", verdict == "ok",
+               float(secs[1]) if secs else 0, detail)
+    if rc != 0 and not any(v == "FAIL" for v, _, _ in checked):
+        record("handout transcripts checked", False, s, out[-3000:])
+
+
 def grade_tree(tree, lab, first_failure=False):
     """(all passed?, output) for grading `lab` in a checked-out tree;
     first_failure: stop at the first test that does not pass."""
@@ -196,6 +210,7 @@ def main():
         gdb_test()
         fsimg_test()
         submissions()
+        handout_transcripts()
     handout()
     checkpoints()
     passed = sum(ok for _, ok, _ in results)
