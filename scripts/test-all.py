@@ -227,6 +227,17 @@ def handout(worker):
     record("handout builds without warnings", rc == 0, s, out)
 
 
+def help_matches_readme(worker):
+    """make help and README's table of targets list the same targets."""
+    rc, out, s = run(["make", "-s", "help"])
+    in_help = {m[1] or "all" for m in re.finditer(r"^make(?: (\S+))?", out, re.M)}
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    first_cells = re.findall(r"^\| ([^|]*`make[^|]*)\|", readme, re.M)
+    in_readme = {m[1] or "all" for cell in first_cells for m in re.finditer(r"`make(?: ([\w-]+))?", cell)}
+    record("make help and README's table list the same targets", rc == 0 and in_help == in_readme, s,
+           f"only in make help: {sorted(in_help - in_readme)}; only in README: {sorted(in_readme - in_help)}")
+
+
 def full_tree(built):
     with section("the full tree: unit tests, grading (every lab must pass), gdb, disks, handout"):
         pool = Pool()
@@ -239,6 +250,7 @@ def full_tree(built):
             pool.submit(15, gdb_test)
             pool.submit(15, fsimg_test)
         pool.submit(10, handout)
+        pool.submit(1, help_matches_readme)
         pool.run()
         if built:
             merge_lab_results(labs)
