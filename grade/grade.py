@@ -5,6 +5,7 @@
     grade/grade.py --lab 1              one lab
     grade/grade.py --test timer         one test (or lab1/timer); repeat --test for more
     grade/grade.py --results out.json   also write the results as JSON
+    grade/grade.py --timeout-scale 3    every timeout three times as long (or TIMEOUT_SCALE=3)
 
 Each test boots its own QEMU. Logs go to build/grade/labN/TEST.log. The
 last line printed is "N passed, N failed[, N skipped]".
