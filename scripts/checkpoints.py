@@ -316,7 +316,10 @@ def main():
         write_checkpoint(ROOT, args.lab, args.dst, args.only)
     elif args.cmd == "release":
         remote = os.path.abspath(args.remote) if os.path.exists(args.remote) else args.remote
-        release(os.path.abspath(args.repo), remote, args.lab)
+        try:
+            release(os.path.abspath(args.repo), remote, args.lab)
+        except subprocess.CalledProcessError as e:
+            sys.exit(f"release: git {' '.join(e.cmd[7:])} failed:\n{e.stderr.strip()}")
     else:
         build_repo(ROOT, os.path.abspath(args.out))
 
