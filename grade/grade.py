@@ -111,7 +111,8 @@ def write_log(options, test, verdict, lines, ctx):
 
 
 def reference_caps(path, scale):
-    """{full test name: longest boot in seconds} from a passing run's results."""
+    """{full test name: seconds a boot may take}, from the time each test
+    took in a passing run's results."""
     if not path:
         return {}
     with open(path) as f:
@@ -154,9 +155,10 @@ def main():
                          "so that a broken kernel fails fast (the checkpoint proof)")
     options = ap.parse_args()
     options.logdir = os.path.join(options.build, "grade")
-    options.timeout_scale = ACCEL_SLOWDOWN[options.accel] * options.timeout_scale
-    options.host_timeout = 60 * options.timeout_scale / ACCEL_SLOWDOWN[options.accel]
-    options.timeout_caps = reference_caps(options.reference, options.timeout_scale / ACCEL_SLOWDOWN[options.accel])
+    knob = options.timeout_scale
+    options.timeout_scale = ACCEL_SLOWDOWN[options.accel] * knob    # what lab timeouts are multiplied by
+    options.host_timeout = 60 * knob                                # a program run on the host
+    options.timeout_caps = reference_caps(options.reference, knob)
 
     if not os.path.exists(options.kernel):
         sys.exit(f"grade: no kernel at {options.kernel}: run make first")
