@@ -130,6 +130,12 @@ class Worker:
         self.slot, self.state = slot, {}
 
 
+def load_labs():
+    """The labs' definitions (labs/labN/lab.py), as the grader loads them."""
+    import grade as grader
+    return grader.load_labs(os.path.join(ROOT, "labs"))
+
+
 # --- 1. the build -------------------------------------------------------------
 
 def build_kernel():
@@ -166,22 +172,46 @@ def unit_tests(worker):
             record(f"unit {name}: {f}", False, 0, text[-3000:])
 
 
-def previous_lab_seconds():
-    """{lab: seconds its grading took last time}, to schedule the longest first."""
+def previous_test_seconds():
+    """{full test name: seconds it took last time}, to plan the run."""
     try:
         tests = json.load(open(REFERENCE))["tests"]
     except (OSError, ValueError, KeyError):
         return {}
-    out = {}
-    for t in tests:
-        out[t["lab"]] = out.get(t["lab"], 0) + t["seconds"]
-    return out
+    return {f"lab{t['lab']}/{t['test']}": t["seconds"] for t in tests}
 
 
-def grade_lab_job(n):
+def grading_plan(labs):
+    """[(estimated seconds, lab, test names or [] for all)]: one job per
+    lab, but a lab longer than a core's fair share of all the grading is
+    split into JOBS groups of tests (balanced on last time's seconds, or
+    on the tests' timeouts the first time) that run side by side."""
+    before = previous_test_seconds()
+    weight = {t.full_name: before.get(t.full_name, t.timeout) for lab in labs for t in lab.tests}
+    total = sum(weight.values())
+    plan = []
+    for lab in labs:
+        mine = sum(weight[t.full_name] for t in lab.tests)
+        if JOBS < 2 or mine <= total / JOBS or len(lab.tests) < 2 * JOBS:
+            plan.append((mine, lab.number, []))
+            continue
+        groups = [[0.0, []] for _ in range(JOBS)]
+        for t in sorted(lab.tests, key=lambda t: -weight[t.full_name]):
+            g = min(groups, key=lambda g: g[0])
+            g[0] += weight[t.full_name]
+            g[1].append(t.name)
+        plan += [(w, lab.number, names) for w, names in groups if names]
+    return plan
+
+
+def grade_lab_job(n, tests, part):
+    """Grades lab n (only `tests` if given) in the full tree."""
     def grade_full_lab(worker):
-        res = os.path.join(BUILD, f"grade-results-lab{n}.json")
-        rc, out, s = run([sys.executable, "grade/grade.py", "--lab", str(n), "--results", res])
+        res = os.path.join(BUILD, f"grade-results-lab{n}-{part}.json")
+        if os.path.exists(res):
+            os.unlink(res)           # never last run's results
+        rc, out, s = run([sys.executable, "grade/grade.py", "--lab", str(n), "--results", res,
+                          *[a for t in tests for a in ("--test", t)]])
         say("\n".join("      " + l for l in out.splitlines()))
         try:
             data = json.load(open(res))
@@ -191,15 +221,16 @@ def grade_lab_job(n):
         with print_lock:
             for t in data["tests"]:
                 results.append((f"lab{t['lab']}/{t['test']}", t["verdict"] == "PASS", t["seconds"]))
+    grade_full_lab.__name__ = f"grade lab {n}"
     return grade_full_lab
 
 
-def merge_lab_results(labs):
-    """The per-lab results in one file: the reference the proof times against."""
+def merge_lab_results(parts):
+    """The gradings' results in one file: the reference the proof times against."""
     tests = []
-    for n in labs:
+    for path in parts:
         try:
-            tests += json.load(open(os.path.join(BUILD, f"grade-results-lab{n}.json")))["tests"]
+            tests += json.load(open(path))["tests"]
         except (OSError, ValueError):
             pass
     with open(REFERENCE, "w") as f:
@@ -236,11 +267,11 @@ def help_matches_readme(worker):
 def full_tree(built):
     with section("the full tree: unit tests, grading (every lab must pass), gdb, disks, handout"):
         pool = Pool()
-        labs = cp.lab_numbers(ROOT)
+        parts = []
         if built:
-            before = previous_lab_seconds()
-            for n in labs:
-                pool.submit(before.get(n, 10.0 * n), grade_lab_job(n))
+            for i, (estimate, n, tests) in enumerate(grading_plan(load_labs())):
+                parts.append(os.path.join(BUILD, f"grade-results-lab{n}-{i}.json"))
+                pool.submit(estimate, grade_lab_job(n, tests, i))
             pool.submit(20, unit_tests)
             pool.submit(15, gdb_test)
             pool.submit(15, fsimg_test)
@@ -248,7 +279,7 @@ def full_tree(built):
         pool.submit(1, help_matches_readme)
         pool.run()
         if built:
-            merge_lab_results(labs)
+            merge_lab_results(parts)
 
 
 # --- 3. the student repository: clone, make lab-N, make release ------------------
@@ -418,10 +449,8 @@ def mutation_job(tmp, region, hints):
 
 
 def exercise_hints():
-    """{lab: {exercise: [test names]}} from each labs/labN/lab.py."""
-    import grade as grader
-    return {lab.number: (lab.exercise_tests, {t.name for t in lab.tests})
-            for lab in grader.load_labs(os.path.join(ROOT, "labs"))}
+    """{lab: ({exercise: [test names]}, {test names})} from each labs/labN/lab.py."""
+    return {lab.number: (lab.exercise_tests, {t.name for t in lab.tests}) for lab in load_labs()}
 
 
 def checkpoints():
@@ -433,7 +462,10 @@ def checkpoints():
             unknown = sorted({t for ts in mapping.values() for t in ts} - names)
             record(f"lab {n}: exercise_tests names only tests of the lab", not unknown, 0,
                    f"unknown tests: {', '.join(unknown)}")
-        lab_seconds = previous_lab_seconds()
+        lab_seconds = {}
+        for name, seconds in previous_test_seconds().items():
+            n = int(name[3:name.index("/")])
+            lab_seconds[n] = lab_seconds.get(n, 0) + seconds
         pool = Pool()
         with tempfile.TemporaryDirectory(prefix="kestrel-checkpoint-") as tmp:
             for n in cp.lab_numbers(ROOT):
