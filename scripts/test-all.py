@@ -17,8 +17,8 @@ Independent checks run side by side, one per core (TEST_JOBS=N to
 choose): each grading boots its own QEMUs in its own temporary folders.
 The checkpoint proof builds incrementally (scripts/prooftrees.py), grades
 for each blank only the tests its lab.py names for that exercise
-(lab.exercise_tests), and cuts every boot short at a few times what it
-took in the full tree's grading (grade.py --reference).
+(lab.exercise_tests), and in a grading that must fail cuts each boot
+short at a few times what it took in the full tree's (grade.py --reference).
 
 Each check counts once (each unit test and each graded test counts on its
 own). The run ends with the time of each section, then "N passed, N failed".
