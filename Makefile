@@ -1,15 +1,28 @@
-# The lab book's one entry point. `make help` lists the targets.
+# The lab book's one entry point. `make help` lists the targets, one a line:
 #
-#   make qemu          build and boot the kernel (serial console here; Ctrl-a x quits),
-#                      with build/fsimg.img as its disk (DISK= for none, DISK=other.img)
-#   make fsimg         the root file system image build/fsimg.img (ext2: busybox, the
-#                      test programs); EXTRA="/usr/bin/prog ..." adds host programs
-#   make grade         grade every lab present (LAB=N for one lab, TEST=name for one test)
-#   make test          everything CI runs: unit tests, grading, debugger, checkpoints, handout
+#   make               build the kernel (build/kernel.elf)
+#   make qemu          boot it with build/fsimg.img as its disk (Ctrl-a x quits; DISK= for none)
+#   make qemu-gdb      boot it halted, waiting for gdb (then make gdb in another terminal)
+#   make gdb           attach gdb-multiarch to the QEMU of make qemu-gdb
+#   make grade         grade the current lab (LAB=N one lab, TEST=name one test, TIMEOUT_SCALE=3)
+#   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
+#   make unit          the host unit tests of the kernel's pure code
+#   make bench         benchmarks with figures: boot, pages, processes, files
+#   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog")
+#   make lab-N         students: save your work and move to lab N (once it is released)
+#   make checkpoints   instructors: the student repository build/student-repo, a branch a lab
+#   make release       instructors: LAB=N REMOTE=url publishes branch lab-N when lab N starts
+#   make grade-submission  instructors: SUB=folder-or-git-url [LAB=N] [BATCH=1] with your own grader
+#   make autograder    instructors: build/autograder.zip, a Gradescope autograder (LAB=N)
+#   make handout       the handout as a web site in build/site (make handout-serve to browse)
+#   make doctor        check the tools, QEMU's version and the machine's load
+#   make setup         install the tools (Debian 12, as root)
+#   make clean         remove build/
 #
 # Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CPU=max (TCG's CPU model,
 # e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands), DISK=image,
-# EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again)
+# EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again),
+# TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N)
 
 BUILD   ?= build
 ACCEL   ?= tcg
@@ -139,7 +152,7 @@ endif
 endif
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
-	checkpoints bench doctor setup clean help grade-submission autograder
+	checkpoints release bench doctor setup clean help grade-submission autograder
 .DEFAULT_GOAL := all
 
 all: kernel
@@ -225,6 +238,10 @@ gdb: $(KERNEL) .gdbinit
 
 # --- Testing ----------------------------------------------------------------
 
+# TIMEOUT_SCALE: the one knob for slow machines; the grader reads it from
+# the environment too, so make test's graders see it.
+export TIMEOUT_SCALE
+
 grade: $(KERNEL) $(FSIMG)
 	$(PYTHON) grade/grade.py --kernel $(KERNEL) --accel $(ACCEL) \
 		$(if $(LAB),--lab $(LAB)) $(if $(TEST),--test $(TEST)) \
@@ -256,6 +273,13 @@ handout-serve:
 checkpoints:
 	$(PYTHON) scripts/checkpoints.py build --out $(BUILD)/student-repo
 
+# Branch lab-N+1 holds lab N's solutions: publish each branch when its lab
+# starts, never all at once (see the handout's instructor page).
+release:
+	@if [ -z "$(LAB)" ] || [ -z "$(REMOTE)" ]; then \
+		echo "usage: make release LAB=N REMOTE=url-or-path (after make checkpoints and make test)"; exit 1; fi
+	$(PYTHON) scripts/checkpoints.py release --lab $(LAB) --remote $(REMOTE) --repo $(BUILD)/student-repo
+
 # Instructors: grade a student's submission (a folder or git URL) with this
 # tree's own grader: only the submission's kernel/ is used. SUB=DIR of
 # submissions with BATCH=1 writes one CSV row per student.
@@ -284,4 +308,4 @@ clean:
 	rm -rf $(BUILD) .gdbinit
 
 help:
-	@sed -n 's/^#   //p' Makefile
+	@sed -n 's/^#   make /make /p' Makefile

@@ -3,8 +3,9 @@
 
     grade/grade.py                      every lab
     grade/grade.py --lab 1              one lab
-    grade/grade.py --test timer         one test (or lab1/timer)
+    grade/grade.py --test timer         one test (or lab1/timer); repeat --test for more
     grade/grade.py --results out.json   also write the results as JSON
+    grade/grade.py --timeout-scale 3    every timeout three times as long (or TIMEOUT_SCALE=3)
 
 Each test boots its own QEMU. Logs go to build/grade/labN/TEST.log. The
 last line printed is "N passed, N failed[, N skipped]".
@@ -26,7 +27,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Timeouts in lab definitions are for hardware virtualization. TCG
 # translates every instruction and is several times slower; KVM gets a
 # little slack too, for firmware start-up under nested virtualization.
-TIMEOUT_SCALE = {"kvm": 2.0, "tcg": 5.0}
+ACCEL_SLOWDOWN = {"kvm": 2.0, "tcg": 5.0}
+# The one knob for slow or loaded machines: `make grade TIMEOUT_SCALE=3`
+# multiplies every timeout the grader sets (boots, and programs run on the
+# host). GRADE_TIMEOUT_SCALE is its older name.
+TIMEOUT_SCALE_ENV = ("TIMEOUT_SCALE", "GRADE_TIMEOUT_SCALE")
+# Every test's boot may be cut short by --reference: at REFERENCE_FACTOR
+# times what it took in a passing run, but never under REFERENCE_FLOOR
+# seconds (times TIMEOUT_SCALE).
+REFERENCE_FACTOR = 5.0
+REFERENCE_FLOOR = 15.0
+
+
+def timeout_scale_default():
+    for name in TIMEOUT_SCALE_ENV:
+        if os.environ.get(name):
+            return float(os.environ[name])
+    return 1.0
 
 
 def load_labs(labs_dir):
@@ -42,10 +59,12 @@ def load_labs(labs_dir):
 
 
 def select(labs, lab_number, test_name):
+    """The tests of lab_number (all labs if None) named in the list
+    test_name (all if empty), in declaration order."""
     tests = [t for lab in labs for t in lab.tests
              if lab_number is None or lab.number == lab_number]
     if test_name:
-        tests = [t for t in tests if test_name in (t.name, t.full_name)]
+        tests = [t for t in tests if t.name in test_name or t.full_name in test_name]
     return tests
 
 
@@ -91,11 +110,33 @@ def write_log(options, test, verdict, lines, ctx):
     return path
 
 
+def reference_caps(path, scale):
+    """{full test name: seconds a boot may take}, from the time each test
+    took in a passing run's results."""
+    if not path:
+        return {}
+    with open(path) as f:
+        tests = json.load(f)["tests"]
+    return {f"lab{t['lab']}/{t['test']}": max(REFERENCE_FLOOR, REFERENCE_FACTOR * t["seconds"]) * scale
+            for t in tests if t["verdict"] == Verdict.PASS}
+
+
+def print_subtotals(records):
+    """One line per lab, when more than one lab was graded."""
+    labs = sorted({r["lab"] for r in records})
+    if len(labs) < 2:
+        return
+    for n in labs:
+        mine = [r for r in records if r["lab"] == n]
+        print(f"  Lab {n}: {sum(r['earned'] for r in mine)}/{sum(r['points'] for r in mine)}"
+              f" ({sum(r['verdict'] == Verdict.PASS for r in mine)} of {len(mine)} tests passed)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
     ap.add_argument("--lab", type=int)
-    ap.add_argument("--test")
+    ap.add_argument("--test", action="append", default=[], help="a test's name (repeatable)")
     ap.add_argument("--results", help="write results as JSON to this file")
     ap.add_argument("--accel", default=os.environ.get("ACCEL", "tcg"), choices=["tcg", "kvm"])
     ap.add_argument("--cpus", type=int, default=2)
@@ -106,9 +147,18 @@ def main():
     ap.add_argument("--first-failure", action="store_true",
                     help="stop at the first test that does not pass (the checkpoint proof only "
                          "needs to know that a lab fails)")
+    ap.add_argument("--timeout-scale", type=float, default=timeout_scale_default(),
+                    help="multiply every timeout (slow or loaded machines; default: $TIMEOUT_SCALE or 1)")
+    ap.add_argument("--reference", metavar="RESULTS",
+                    help="results (JSON) of a passing run on this machine: each test's boot times out "
+                         f"after {REFERENCE_FACTOR:g} times its time there (at least {REFERENCE_FLOOR:g}s), "
+                         "so that a broken kernel fails fast (the checkpoint proof)")
     options = ap.parse_args()
     options.logdir = os.path.join(options.build, "grade")
-    options.timeout_scale = TIMEOUT_SCALE[options.accel] * float(os.environ.get("GRADE_TIMEOUT_SCALE", "1"))
+    knob = options.timeout_scale
+    options.timeout_scale = ACCEL_SLOWDOWN[options.accel] * knob    # what lab timeouts are multiplied by
+    options.host_timeout = 60 * knob                                # a program run on the host
+    options.timeout_caps = reference_caps(options.reference, knob)
 
     if not os.path.exists(options.kernel):
         sys.exit(f"grade: no kernel at {options.kernel}: run make first")
@@ -146,6 +196,7 @@ def main():
     failed = len(records) - passed - skipped
     score = sum(r["earned"] for r in records)
     total = sum(r["points"] for r in records)
+    print_subtotals(records)
     print(f"Score: {score}/{total} in {time.monotonic() - started:.1f}s ({options.accel})")
     if options.results:
         with open(options.results, "w") as f:

@@ -17,6 +17,12 @@ lab N keeps the solutions of labs < N and blanks those of labs >= N.
                                                 (--only: blank just that one region)
     checkpoints.py build --out DIR              the student repository: a git repo
                                                 with branches lab-1 .. lab-N
+    checkpoints.py release --lab N --remote R [--repo DIR]
+                                                publish branches lab-1 .. lab-N of the
+                                                student repository that R does not have yet
+
+Branch lab-N+1 holds lab N's solutions, so branches are published one at a
+time, when their lab starts (`make release`), never all at once.
 """
 import argparse
 import os
@@ -229,6 +235,65 @@ def build_repo(root, out):
     print(f"student repository: {out} (branches {', '.join(f'lab-{n}' for n in labs)})")
 
 
+def remote_branches(repo, remote):
+    """{branch: commit} of the lab-N branches already on remote."""
+    out = git(repo, "ls-remote", "--heads", remote, "lab-*")
+    return {ref.split("/", 2)[2]: sha for sha, ref in (l.split() for l in out.splitlines())}
+
+
+def release(repo, remote, lab):
+    """Publishes branch lab-`lab` and the earlier ones remote lacks. A
+    branch already published is never rewritten: a newly published lab-k
+    is committed on top of the published lab-(k-1), so that students'
+    branches keep a common history with it (git merge lab-(k-1) works)
+    even when the student repository was rebuilt since."""
+    if not os.path.isdir(os.path.join(repo, ".git")):
+        sys.exit(f"release: no student repository at {repo}: run make checkpoints (then make test) first")
+    local = sorted(int(b[4:]) for b in git(repo, "branch", "--list", "lab-*", "--format=%(refname:short)").split())
+    if lab not in local:
+        sys.exit(f"release: the student repository has no branch lab-{lab} (labs: {', '.join(map(str, local))})")
+    published = remote_branches(repo, remote)
+    todo = [k for k in local if k <= lab and f"lab-{k}" not in published]
+    if not todo:
+        print(f"release: {remote} already has every branch up to lab-{lab}: nothing to do")
+        return
+    if published:
+        git(repo, "fetch", "-q", remote, "+refs/heads/lab-*:refs/published/lab-*")
+    for k in todo:
+        below = [j for j in local if j < k]
+        parent = None
+        if below:
+            parent = git(repo, "rev-parse", f"refs/published/lab-{below[-1]}"
+                         if f"lab-{below[-1]}" in published else f"lab-{below[-1]}").strip()
+        commit = git(repo, "rev-parse", f"lab-{k}").strip()
+        old_parents = git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+        if parent and old_parents != [parent]:
+            message = git(repo, "log", "-1", "--format=%B", commit)
+            commit = git(repo, "commit-tree", f"{commit}^{{tree}}", "-p", parent, "-m", message).strip()
+        git(repo, "push", "-q", remote, f"{commit}:refs/heads/lab-{k}")
+        published[f"lab-{k}"] = commit
+        git(repo, "update-ref", f"refs/published/lab-{k}", commit)
+        print(f"release: published lab-{k} ({commit[:12]})")
+    point_head_at_first_lab(remote, f"lab-{local[0]}")
+    later = [k for k in local if k > lab]
+    if later:
+        print(f"release: not published: {', '.join(f'lab-{k}' for k in later)} "
+              f"(lab-{later[0]} holds the solutions of lab {later[0] - 1})")
+
+
+def point_head_at_first_lab(remote, branch):
+    """A clone checks out the remote's HEAD: on a bare repository on this
+    machine, make it lab-1 if it names no branch yet (on a hosting service,
+    set the default branch there)."""
+    if not os.path.isdir(remote):
+        return
+    head = subprocess.run(["git", "--git-dir", remote, "symbolic-ref", "HEAD"], capture_output=True, text=True)
+    have = subprocess.run(["git", "--git-dir", remote, "rev-parse", "--verify", "-q", head.stdout.strip()],
+                          capture_output=True)
+    if head.returncode != 0 or have.returncode != 0:
+        subprocess.run(["git", "--git-dir", remote, "symbolic-ref", "HEAD", f"refs/heads/{branch}"], check=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -239,12 +304,22 @@ def main():
     b.add_argument("dst")
     r = sub.add_parser("build")
     r.add_argument("--out", default=os.path.join(ROOT, "build", "student-repo"))
+    rel = sub.add_parser("release")
+    rel.add_argument("--lab", type=int, required=True)
+    rel.add_argument("--remote", required=True, help="where students clone from (URL or path)")
+    rel.add_argument("--repo", default=os.path.join(ROOT, "build", "student-repo"))
     args = ap.parse_args()
     if args.cmd == "list":
         for r in regions(load_tree(ROOT)[0]):
             print(f"{r.id}\tlab {r.lab}\texercise {r.exercise}\t{r.what}")
     elif args.cmd == "blank":
         write_checkpoint(ROOT, args.lab, args.dst, args.only)
+    elif args.cmd == "release":
+        remote = os.path.abspath(args.remote) if os.path.exists(args.remote) else args.remote
+        try:
+            release(os.path.abspath(args.repo), remote, args.lab)
+        except subprocess.CalledProcessError as e:
+            sys.exit(f"release: git {' '.join(e.cmd[7:])} failed:\n{e.stderr.strip()}")
     else:
         build_repo(ROOT, os.path.abspath(args.out))
 

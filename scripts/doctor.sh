@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make doctor: checks that every tool the lab book uses is installed and new
-# enough, and says in plain words what to do about anything missing.
+# enough, and says in plain words what to do about anything missing; then
+# whether the machine is loaded enough to make the grader's timeouts bite.
 set -u
 problems=0
 
@@ -29,7 +30,10 @@ check gcc gcc 10 "gcc --version" build-essential "compiles the kernel"
 check make make 4 "make --version" build-essential "builds everything"
 check ld ld 2.38 "ld --version" binutils "links the kernel"
 check python3 python3 3.9 "python3 --version" python3 "runs the grader"
-check qemu qemu-system-x86_64 7.0 "qemu-system-x86_64 --version" qemu-system-x86 "runs the kernel (PVH boot needs 4.0+)"
+# QEMU: 7.0 or newer (q35 with -accel, blkdebug's inject-error by sector,
+# isa-debug-exit); the grader's timeouts were set with Debian 12's 7.2.
+QEMU_MIN=7.0
+check qemu qemu-system-x86_64 $QEMU_MIN "qemu-system-x86_64 --version" qemu-system-x86 "runs the kernel; the course needs $QEMU_MIN or newer"
 check gdb-multiarch gdb-multiarch 10 "gdb-multiarch --version" gdb-multiarch "make gdb"
 check musl-gcc musl-gcc "" "true" musl-tools "static Linux test programs (later labs)"
 check mke2fs mke2fs 1.45 "mke2fs -V 2>&1" e2fsprogs "the root file system image (later labs)"
@@ -56,6 +60,26 @@ else
 	printf '  %-16s MISSING  (handout theme) -> sudo apt-get install mkdocs-material\n' mkdocs-material
 	problems=$((problems + 1))
 fi
+
+# load_warning: the 1-minute load average against the cores. TCG runs
+# every guest CPU as a host thread: on a busy machine tests run slower and
+# may hit their timeouts, which TIMEOUT_SCALE stretches.
+load_warning() {
+	local cores load
+	cores=$(nproc 2>/dev/null || echo 1)
+	load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null) || return
+	echo
+	if awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l > 1.5 * c) }'; then
+		local scale
+		scale=$(awk -v l="$load" -v c="$cores" 'BEGIN { s = int(l / c + 0.999); print (s < 2 ? 2 : s) }')
+		echo "Warning: this machine is busy: load average $load on $cores core(s)."
+		echo "         Grading boots QEMU under emulation, so tests run slower and may time out."
+		echo "         Grade when it is quieter, or stretch every timeout: make grade TIMEOUT_SCALE=$scale"
+	else
+		echo "Load: $load on $cores core(s): fine for grading."
+	fi
+}
+load_warning
 
 echo
 if [ -e /dev/kvm ]; then

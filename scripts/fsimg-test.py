@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, "grade"))
 import fsimg_tools  # noqa: E402
 import report  # noqa: E402
 from testing import Context, Lab, run_on_host  # noqa: E402
+from grade import ACCEL_SLOWDOWN, timeout_scale_default  # noqa: E402
 
 problems = []
 
@@ -53,7 +54,7 @@ def main():
     build = os.path.join(ROOT, "build")
     options = types.SimpleNamespace(kernel=args.kernel, accel=args.accel, cpus=2, mem="512M", build=build,
                                     logdir=os.path.join(build, "grade", "fsimg-test"),
-                                    timeout_scale=5.0 if args.accel == "tcg" else 2.0)
+                                    timeout_scale=ACCEL_SLOWDOWN[args.accel] * timeout_scale_default())
 
     print("the image and the corruption helpers:")
     if not fsimg_tools.selftest(os.path.join(build, "fsimg.img")):

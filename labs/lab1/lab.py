@@ -10,6 +10,11 @@ import re
 from testing import Lab
 
 lab = Lab(1, "Booting into long mode")
+
+# The checkpoint proof grades these for each blank exercise (the quickest
+# to fail; see the handout's "Tests that need it" table).
+lab.exercise_tests = {1: ["boot"], 2: ["boot"], 3: ["int3"], 4: ["int3"], 5: ["backtrace"], 6: ["timer"]}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 HEX = r"(0x[0-9a-f]+)"
 

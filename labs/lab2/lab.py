@@ -9,6 +9,12 @@ import re
 from testing import Lab
 
 lab = Lab(2, "Paging: physical memory, page tables, kernel heap")
+
+# The checkpoint proof grades these for each blank exercise (the quickest
+# to fail; see the handout's "Tests that need it" table).
+lab.exercise_tests = {1: ["alloc-all"], 2: ["alloc-all"], 3: ["refcount"], 4: ["map"], 5: ["map"],
+                      6: ["ro-write"], 7: ["heap"], 8: ["heap"]}
+
 HEX = r"(?:0x)?([0-9a-f]+)"
 N = r"(\d+)"
 
