@@ -83,6 +83,7 @@ long sys_clock_getres(int clock, struct __kernel_timespec *tp);
 long sys_time(int64_t *tloc);
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem);
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem);
+long sys_restart_syscall(void);
 
 /* mm/brk.c */
 long sys_brk(uint64_t addr);
