@@ -1,7 +1,6 @@
-/* exit, exit_group and wait4: a task ends, becomes a zombie holding its
- * exit status, tells its parent (SIGCHLD), and the parent collects that
- * status (and frees what is left) with wait4, which also reports stops
- * (WUNTRACED) and continues (WCONTINUED: proc/jobctl.c). Children outliving their
+/* exit and exit_group: a task ends, becomes a zombie holding its exit
+ * status, and tells its parent (SIGCHLD); the parent collects that
+ * status (and frees what is left) with wait4 or waitid (proc/wait_child.c). Children outliving their
  * parent are handed to the first process, which must collect them in
  * turn. A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never sees
  * zombies: its children are reaped as they end (proc/reaper.c). */
@@ -17,7 +16,6 @@
 #include <asm-generic/siginfo.h>
 #include <mm/vm.h>
 #include <proc/exit.h>
-#include <proc/jobctl.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
@@ -64,7 +62,7 @@ static void send_exit_signal(struct task *t, struct task *parent, int status)
 		info.code = CLD_EXITED;
 		info.status = (status >> 8) & 0xff;
 	} else {
-		info.code = CLD_KILLED;
+		info.code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 		info.status = status & 0x7f;
 	}
 	send_signal(parent, t->exit_signal, &info);
@@ -223,109 +221,4 @@ long sys_exit(int code)
 long sys_exit_group(int code)
 {
 	do_exit_group(W_EXITCODE(code));
-}
-
-/* --- wait4 ----------------------------------------------------------------- */
-
-/* Does pid select child c? -1: any child; 0: one in the caller's
- * process group; < -1: one in group -pid; > 0: that one. */
-static bool selects(int pid, struct task *c)
-{
-	if (pid == -1)
-		return true;
-	if (pid == 0)
-		return c->pgid == current->group_leader->pgid;
-	if (pid < -1)
-		return c->pgid == -pid;
-	return c->tgid == pid;
-}
-
-/* A child pid selects that wait4 can collect now, or NULL; *any says
- * whether there is a selected child at all. A zombie is returned to be
- * reaped (*status 0 then); for a stop or a continue to report, the
- * report is taken if take, its status in *status. tasklist_lock held. */
-static struct task *find_waitable(struct task *me, int pid, int options, bool take, bool *any, int *status)
-{
-	*any = false;
-	*status = 0;
-	struct task *c;
-	list_for_each_entry(c, &me->children, sibling) {
-		if (!selects(pid, c))
-			continue;
-		*any = true;
-		if (c->state == TASK_ZOMBIE || jobctl_report(c, options, take, status))
-			return c;
-	}
-	return NULL;
-}
-
-static bool waitable_ready(struct task *me, int pid, int options)
-{
-	bool any;
-	int status;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	bool ready = find_waitable(me, pid, options, false, &any, &status) || !any;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return ready;
-}
-
-/* Copies a zombie's status out and frees it; only this task collects
- * its children, so z stays a zombie while we copy: reap only once the
- * copies worked. */
-static long reap(struct task *z, int *ustatus, void *rusage)
-{
-	struct rusage ru;
-	memset(&ru, 0, sizeof(ru));
-	if (ustatus && copy_to_user(ustatus, &z->exit_status, sizeof(int)))
-		return -EFAULT;
-	if (rusage && copy_to_user(rusage, &ru, sizeof(ru)))
-		return -EFAULT;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_del(&z->sibling);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	int tid = z->tid;
-	task_free(z);
-	return tid;
-}
-
-/* A stop or continue report (the child stays). */
-static long report(int tid, int status, int *ustatus, void *rusage)
-{
-	struct rusage ru;
-	memset(&ru, 0, sizeof(ru));
-	if (ustatus && copy_to_user(ustatus, &status, sizeof(int)))
-		return -EFAULT;
-	if (rusage && copy_to_user(rusage, &ru, sizeof(ru)))
-		return -EFAULT;
-	return tid;
-}
-
-long sys_wait4(int pid, int *ustatus, int options, void *rusage)
-{
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
-		return -EINVAL;
-	if (pid == INT32_MIN)
-		return -ESRCH;
-	struct task *me = current->group_leader;
-	for (;;) {
-		bool any;
-		int status;
-		uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-		struct task *c = find_waitable(me, pid, options, true, &any, &status);
-		bool zombie = c && c->state == TASK_ZOMBIE;
-		int tid = c ? c->tid : 0;
-		spin_unlock_irqrestore(&tasklist_lock, flags);
-		if (zombie)
-			return reap(c, ustatus, rusage);
-		if (c)
-			return report(tid, status, ustatus, rusage);
-		if (!any)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
-		long err = wait_event_interruptible(&me->child_exit, waitable_ready(me, pid, options),
-						    WAIT_FOREVER);
-		if (err)
-			return err;     /* -ERESTARTSYS: made again after a stop */
-	}
 }

@@ -100,16 +100,14 @@ bool jobctl_report(struct task *c, int options, bool take, int *status)
 	uint64_t flags = spin_lock_irqsave(&c->siglock);
 	if ((options & WUNTRACED) && c->stopped && c->stop_unreported) {
 		found = true;
-		if (take) {
+		*status = W_STOPCODE(c->stop_code);
+		if (take)
 			c->stop_unreported = false;
-			*status = W_STOPCODE(c->stop_code);
-		}
 	} else if ((options & WCONTINUED) && c->cont_unreported) {
 		found = true;
-		if (take) {
+		*status = W_CONTINUED;
+		if (take)
 			c->cont_unreported = false;
-			*status = W_CONTINUED;
-		}
 	}
 	spin_unlock_irqrestore(&c->siglock, flags);
 	return found;

@@ -45,6 +45,7 @@ static const struct syscall_entry table[] = {
 	SYSCALL(vfork, 0),
 	SYSCALL(exit, 1),
 	SYSCALL(wait4, 4),
+	SYSCALL(waitid, 5),
 	SYSCALL(uname, 1),
 	SYSCALL(sethostname, 2),
 	SYSCALL(setdomainname, 2),

@@ -227,7 +227,7 @@ user_test("kill-blocked", "kill_blocked", 10, depends=["signals", "poll-select"]
           doc="SIGKILL ends a process sleeping in a pipe read or write, poll, ppoll, select, "
               "FUTEX_WAIT, vfork, wait4, nanosleep, sigwaitinfo, or stopped; ignored signals do not")
 user_test("stop-cont", "stop_cont", 10, depends=["signals"],
-          doc="job control: SIGSTOP and SIGTSTP stop, SIGCONT continues; WUNTRACED, WCONTINUED and "
+          doc="job control: SIGSTOP and SIGTSTP stop, SIGCONT continues; WUNTRACED, WCONTINUED, waitid and "
               "SIGCHLD report it; a nanosleep or pipe read cut short by the stop goes on")
 
 # --- unmodified glibc programs (dynamic linking) ---------------------------------

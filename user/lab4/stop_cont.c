@@ -9,7 +9,8 @@
  *
  * Everything runs in a child with a session of its own; the stopped
  * children make process groups of their own, so that SIGTSTP (which
- * POSIX discards for an orphaned group) stops them on Linux and here. */
+ * POSIX discards for an orphaned group) stops them on Linux and here.
+ * Last, the same through waitid, whose siginfo says what happened. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -185,6 +186,66 @@ static void cont_cancels_stop(void)
 	close(p[1]);
 }
 
+static const char *cld_name(int code)
+{
+	switch (code) {
+	case CLD_EXITED:	return "CLD_EXITED";
+	case CLD_KILLED:	return "CLD_KILLED";
+	case CLD_DUMPED:	return "CLD_DUMPED";
+	case CLD_STOPPED:	return "CLD_STOPPED";
+	case CLD_CONTINUED:	return "CLD_CONTINUED";
+	default:		return "other";
+	}
+}
+
+/* waitid with options | WNOHANG, polled for up to `ms`; prints what the
+ * siginfo says. */
+static void show_waitid(const char *what, idtype_t type, id_t id, int options, pid_t child, int ms)
+{
+	for (int i = 0; i <= ms / 10; i++) {
+		siginfo_t si;
+		memset(&si, 0xff, sizeof(si));
+		if (waitid(type, id, &si, options | WNOHANG) < 0) {
+			printf("%s: waitid: %s\n", what, kt_errname(errno));
+			fflush(stdout);
+			return;
+		}
+		if (si.si_pid != 0) {
+			printf("%s: %s SIGCHLD %s, status %d\n", what, si.si_pid == child ? "the child," : "another child,",
+			       si.si_signo == SIGCHLD ? "yes" : "no", si.si_status);
+			printf("%s: si_code %s\n", what, cld_name(si.si_code));
+			fflush(stdout);
+			return;
+		}
+		if (i < ms / 10)
+			kt_sleep_ms(10);
+		else
+			printf("%s: nothing to report (si_signo %d)\n", what, si.si_signo);
+	}
+	fflush(stdout);
+}
+
+/* waitid: P_PID, P_PGID and P_ALL, WSTOPPED, WCONTINUED, WEXITED,
+ * WNOWAIT, and its errors. */
+static void waitid_reports(void)
+{
+	siginfo_t si;
+	pid_t pid = sleeper();          /* in a group of its own: pgid == pid */
+	kt_sleep_ms(300);
+	kill(pid, SIGSTOP);
+	show_waitid("waitid WSTOPPED|WNOWAIT", P_PID, pid, WSTOPPED | WNOWAIT, pid, 3000);
+	show_waitid("waitid WSTOPPED, left by WNOWAIT", P_PID, pid, WSTOPPED, pid, 0);
+	show_waitid("waitid WSTOPPED again", P_PID, pid, WSTOPPED, pid, 0);
+	kill(pid, SIGCONT);
+	show_waitid("waitid P_PGID WCONTINUED", P_PGID, pid, WCONTINUED, pid, 3000);
+	kill(pid, SIGKILL);
+	show_waitid("waitid P_ALL WEXITED|WNOWAIT", P_ALL, 0, WEXITED | WNOWAIT, pid, 3000);
+	wait_for("then wait4", pid, 0);
+	kt_expect_err("waitid without WEXITED, WSTOPPED or WCONTINUED", waitid(P_ALL, 0, &si, WNOHANG), EINVAL);
+	kt_expect_err("waitid P_PID 0", waitid(P_PID, 0, &si, WEXITED), EINVAL);
+	kt_expect_err("waitid with no children", waitid(P_ALL, 0, &si, WEXITED), ECHILD);
+}
+
 static void run(void)
 {
 	sigset_t s;
@@ -196,6 +257,7 @@ static void run(void)
 	pipe_read_restarts();
 	stopped_then_terminated();
 	cont_cancels_stop();
+	waitid_reports();
 }
 
 int main(void)

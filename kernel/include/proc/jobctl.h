@@ -31,7 +31,8 @@ bool jobctl_stop_due(struct task *t);
  * until the process is continued or killed. */
 void jobctl_stop_at_return(void);
 
-/* wait4's side: whether child c has a stop (WUNTRACED in options) or a
- * continue (WCONTINUED) to report; if take, the report is consumed and
- * its status stored in *status. tasklist_lock held. */
+/* wait4's and waitid's side: whether child c has a stop (WUNTRACED or
+ * WSTOPPED in options) or a continue (WCONTINUED) to report, with its
+ * status in *status; if take, the report is consumed (not for WNOWAIT).
+ * tasklist_lock held. */
 bool jobctl_report(struct task *c, int options, bool take, int *status);

@@ -18,6 +18,7 @@ void fork_child_start(void);
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(int pid, int *status, int options, void *rusage);
+long sys_waitid(int idtype, int id, siginfo_t *info, int options, void *rusage);
 
 /* syscall/process.c */
 long sys_getpid(void);
