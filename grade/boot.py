@@ -59,8 +59,32 @@ class BootResult:
 CPU_LOG_TAIL = 3000
 
 
-def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=()):
-    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...)."""
+class ConsoleInput:
+    """What to type at the serial console, step by step: each step is
+    (pattern, data, delay): once an output line (or the unfinished line
+    being printed, such as a shell prompt) matches regex pattern, data
+    (bytes) is typed delay seconds later. Steps run in order, each
+    looking only at output that came after the previous one was typed."""
+    def __init__(self, steps):
+        self.steps = list(steps)
+        self.due = None          # when the current step's data goes, once matched
+
+    def output(self, text, now):
+        if self.steps and self.due is None and re.search(self.steps[0][0], text):
+            self.due = now + self.steps[0][2]
+
+    def type_due(self, stdin, now):
+        if self.due is None or now < self.due:
+            return
+        stdin.write(self.steps.pop(0)[1])
+        stdin.flush()
+        self.due = None
+
+
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(),
+         console_input=None):
+    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...);
+    console_input, a list of ConsoleInput steps, types at the console."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -68,19 +92,20 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks)
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks,
+                        ConsoleInput(console_input) if console_input else None)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks):
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, typing=None):
     cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
     log_pending = b""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if typing else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out_fd = proc.stdout.fileno()
     os.set_blocking(out_fd, False)
     pending = b""
@@ -102,8 +127,17 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 _add_line(result, raw, time.monotonic() - start)
+                if typing:
+                    typing.output(result.lines[-1].text, time.monotonic())
+            if typing and pending:
+                typing.output(pending.decode("utf-8", "replace"), time.monotonic())
             if eof:                      # QEMU closed its output: it is exiting
                 break
+        if typing:
+            try:
+                typing.type_due(proc.stdin, time.monotonic())
+            except BrokenPipeError:
+                typing = None
     try:
         result.status = proc.wait(timeout=max(deadline - time.monotonic(), 1))
     except subprocess.TimeoutExpired:

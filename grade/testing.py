@@ -226,14 +226,16 @@ class Context:
     # --- running things ---------------------------------------------------
 
     def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
-             disk=None, fsck=True, fail_read_sector=None):
+             disk=None, fsck=True, fail_read_sector=None, console_input=None):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
         disk=True attaches a fresh copy of the root image as vda (a path,
         or a list, attaches those), checked with e2fsck after the run
         unless fsck=False; t.image_path is then vda's copy. With
-        fail_read_sector, reads of that sector of vda fail (EIO).
+        fail_read_sector, reads of that sector of vda fail (EIO). With
+        console_input, a list of (pattern, bytes, delay) steps, the test
+        types at the serial console (boot.ConsoleInput).
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
@@ -249,7 +251,8 @@ class Context:
         self.result = boot_mod.boot(o.kernel, append, self.boot_timeout(),
                                     o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
                                     disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
-                                           for i, d in enumerate(disks)])
+                                           for i, d in enumerate(disks)],
+                                    console_input=console_input)
         if fsck:
             self._check_disks(disks)
         return self.result

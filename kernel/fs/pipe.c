@@ -145,11 +145,14 @@ static ssize_t pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 			break;
 		}
 		mutex_unlock(&p->lock);
-		/* Signals will end this wait with -EINTR; there are none yet. */
-		wait_event(&p->read_wait, readable(p), WAIT_FOREVER);
+		if (wait_event_interruptible(&p->read_wait, readable(p), WAIT_FOREVER)) {
+			ret = -ERESTARTSYS;     /* nothing read yet */
+			goto out;
+		}
 		mutex_lock(&p->lock);
 	}
 	mutex_unlock(&p->lock);
+out:
 	if (ret > 0)
 		wake_up_all(&p->write_wait);
 	return ret;
@@ -200,13 +203,17 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (done)
 			wake_up_all(&p->read_wait);     /* what we wrote so far makes room */
-		wait_event(&p->write_wait, writable(p, need), WAIT_FOREVER);
+		if (wait_event_interruptible(&p->write_wait, writable(p, need), WAIT_FOREVER)) {
+			ret = done ? (ssize_t)done : -ERESTARTSYS;   /* a signal: what was written counts */
+			goto out;
+		}
 		mutex_lock(&p->lock);
 	}
 	if (done)
 		p->last_page_end = done <= merged ? p->last_page_end + done
 						  : (done - merged - 1) % PAGE_SIZE + 1;
 	mutex_unlock(&p->lock);
+out:
 	if (done)
 		wake_up_all(&p->read_wait);
 	/* Linux raises SIGPIPE even after a partial write. By default it

@@ -82,9 +82,10 @@ static void leave_all(struct poll_table *pt)
 	current->state = TASK_RUNNING;
 }
 
-/* A signal with a handler will end the wait with -EINTR
- * (-ERESTARTNOHAND) once handlers run; until then only readiness or the
- * deadline ends it. */
+/* A signal to act on ends the wait with -ERESTARTNOHAND, Linux's code
+ * for poll and select: made again if no handler runs (a stop), EINTR if
+ * one does (signals lab). The check is wait.h's wait_interrupted, after
+ * the scan, with the task marked asleep, as in wait_event. */
 long poll_until(poll_scan_fn scan, void *arg, uint64_t deadline)
 {
 	struct poll_table pt = { .registering = deadline != POLL_NO_WAIT };
@@ -104,6 +105,10 @@ long poll_until(poll_scan_fn scan, void *arg, uint64_t deadline)
 			first = false;
 			pt.registering = false;
 			continue;
+		}
+		if (wait_interrupted(WAIT_INTERRUPTIBLE)) {
+			ret = -ERESTARTNOHAND;
+			break;
 		}
 		/* One last pass after the deadline, as Linux does. */
 		if (!schedule_until(deadline))

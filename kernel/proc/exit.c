@@ -1,6 +1,6 @@
-/* exit, exit_group and wait4: a task ends, becomes a zombie holding its
- * exit status, tells its parent (SIGCHLD), and the parent collects that
- * status (and frees what is left) with wait4. Children outliving their
+/* exit and exit_group: a task ends, becomes a zombie holding its exit
+ * status, and tells its parent (SIGCHLD); the parent collects that
+ * status (and frees what is left) with wait4 or waitid (proc/wait_child.c). Children outliving their
  * parent are handed to the first process, which must collect them in
  * turn. A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never sees
  * zombies: its children are reaped as they end (proc/reaper.c). */
@@ -62,7 +62,7 @@ static void send_exit_signal(struct task *t, struct task *parent, int status)
 		info.code = CLD_EXITED;
 		info.status = (status >> 8) & 0xff;
 	} else {
-		info.code = CLD_KILLED;
+		info.code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 		info.status = status & 0x7f;
 	}
 	send_signal(parent, t->exit_signal, &info);
@@ -221,83 +221,4 @@ long sys_exit(int code)
 long sys_exit_group(int code)
 {
 	do_exit_group(W_EXITCODE(code));
-}
-
-/* --- wait4 ----------------------------------------------------------------- */
-
-/* Does pid select child c? -1: any child; 0: one in the caller's
- * process group; < -1: one in group -pid; > 0: that one. */
-static bool selects(int pid, struct task *c)
-{
-	if (pid == -1)
-		return true;
-	if (pid == 0)
-		return c->pgid == current->group_leader->pgid;
-	if (pid < -1)
-		return c->pgid == -pid;
-	return c->tgid == pid;
-}
-
-/* A zombie child pid selects, or NULL; *any says whether there is a
- * selected child at all. tasklist_lock held. */
-static struct task *find_zombie(struct task *me, int pid, bool *any)
-{
-	*any = false;
-	struct task *c;
-	list_for_each_entry(c, &me->children, sibling) {
-		if (!selects(pid, c))
-			continue;
-		*any = true;
-		if (c->state == TASK_ZOMBIE)
-			return c;
-	}
-	return NULL;
-}
-
-static bool zombie_ready(struct task *me, int pid)
-{
-	bool any;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	bool ready = find_zombie(me, pid, &any) || !any;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return ready;
-}
-
-long sys_wait4(int pid, int *ustatus, int options, void *rusage)
-{
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
-		return -EINVAL;
-	if (pid == INT32_MIN)
-		return -ESRCH;
-	struct task *me = current->group_leader;
-	for (;;) {
-		bool any;
-		uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-		struct task *z = find_zombie(me, pid, &any);
-		spin_unlock_irqrestore(&tasklist_lock, flags);
-		if (z) {
-			/* Only this task collects its children, so z stays a
-			 * zombie while we copy: reap only once the copies worked. */
-			struct rusage ru;
-			memset(&ru, 0, sizeof(ru));
-			if (ustatus && copy_to_user(ustatus, &z->exit_status, sizeof(int)))
-				return -EFAULT;
-			if (rusage && copy_to_user(rusage, &ru, sizeof(ru)))
-				return -EFAULT;
-			flags = spin_lock_irqsave(&tasklist_lock);
-			list_del(&z->sibling);
-			spin_unlock_irqrestore(&tasklist_lock, flags);
-			int tid = z->tid;
-			task_free(z);
-			return tid;
-		}
-		if (!any)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
-		/* A fatal signal cuts the wait short (the process is ending). */
-		wait_event(&me->child_exit, zombie_ready(me, pid) || current->group_exiting, WAIT_FOREVER);
-		if (current->group_exiting)
-			return -EINTR;
-	}
 }

@@ -36,32 +36,38 @@ void task_start_in_user_mode(struct task *t)
 			 CLONE_VM | CLONE_VFORK)
 
 /* vfork: the parent sleeps until the child has let go of the address
- * space they share, by execve or exit. The completion lives on the
- * parent's kernel stack, so the child must be done touching it before
- * the parent may return: it says so with a second store (state 2) after
- * the wake-up. Kernel code is not preempted, so that store follows the
- * wake-up at once. */
+ * space they share, by execve or exit, or until a fatal signal ends the
+ * parent (a stop does not: Linux's killable wait). The completion lives
+ * on the parent's kernel stack, so it must never be touched once the
+ * parent returns: the child releases it under tasklist_lock, and the
+ * parent, on its way out, takes that lock and unhooks it from a child
+ * that has not released it yet. */
 struct vfork_completion {
 	struct wait_queue wq;
-	int state;              /* 0 waiting, 1 released, 2 the child is done with this */
+	int released;
 };
 
 void vfork_release(struct task *t)
 {
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct vfork_completion *c = t->vfork_done;
-	if (!c)
-		return;
 	t->vfork_done = NULL;
-	__atomic_store_n(&c->state, 1, __ATOMIC_RELEASE);
-	wake_up_all(&c->wq);
-	__atomic_store_n(&c->state, 2, __ATOMIC_RELEASE);
+	if (c) {
+		__atomic_store_n(&c->released, 1, __ATOMIC_RELEASE);
+		wake_up_all(&c->wq);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
-static void vfork_wait(struct vfork_completion *c)
+static void vfork_wait(struct task *child, struct vfork_completion *c)
 {
-	wait_event(&c->wq, __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 0, WAIT_FOREVER);
-	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != 2)
-		__asm__ __volatile__("pause");
+	wait_event_killable(&c->wq, __atomic_load_n(&c->released, __ATOMIC_ACQUIRE), WAIT_FOREVER);
+	/* Once released, the child may be gone (reaped already); until then
+	 * it is alive, and (killed first) it must forget us. */
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	if (!__atomic_load_n(&c->released, __ATOMIC_ACQUIRE))
+		child->vfork_done = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 void fork_child_start(void)
@@ -141,14 +147,14 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	/* Into the parent's memory only: the child's copy was made before. */
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(parent_tid, &tid, sizeof(tid));
-	struct vfork_completion done = { .state = 0 };
+	struct vfork_completion done = { .released = 0 };
 	if (flags & CLONE_VFORK) {
 		wait_queue_init(&done.wq);
 		c->vfork_done = &done;
 	}
 	sched_add_new(c);
 	if (flags & CLONE_VFORK)
-		vfork_wait(&done);
+		vfork_wait(c, &done);
 	return tid;
 }
 

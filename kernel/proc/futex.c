@@ -113,14 +113,14 @@ static long futex_wait(uint32_t *uaddr, bool private, uint32_t expected, uint64_
 	list_add_tail(&w.link, &buckets[b].waiters);
 	mutex_unlock(&futex_mutex);
 
-	/* Only a wake or the deadline ends the wait: signal handlers (and
-	 * so EINTR) come later, and a fatal signal takes effect when the
-	 * task next returns to user mode. */
-	wait_event(&buckets[b].wq, __atomic_load_n(&w.woken, __ATOMIC_ACQUIRE), deadline);
+	/* A wake, the deadline, or a signal to act on (-ERESTARTSYS: made
+	 * again after a stop, as Linux does for FUTEX_WAIT) ends the wait. */
+	long waited = wait_event_interruptible(&buckets[b].wq, __atomic_load_n(&w.woken, __ATOMIC_ACQUIRE),
+					       deadline);
 	mutex_lock(&futex_mutex);
 	if (!w.woken) {
 		list_del(&w.link);
-		err = -ETIMEDOUT;
+		err = waited == -ERESTARTSYS ? -ERESTARTSYS : -ETIMEDOUT;
 	}
 	mutex_unlock(&futex_mutex);
 	return err;

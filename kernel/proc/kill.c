@@ -40,6 +40,30 @@ static bool is_process(struct task *t)
 	return t->tid > 0 && t == t->group_leader && !t->detached;
 }
 
+/* Does group pgid have a process (a zombie too)? tasklist_lock held. */
+static bool pgrp_has_process(int pgid)
+{
+	struct task *t;
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (is_process(t) && t->pgid == pgid)
+			return true;
+	return false;
+}
+
+bool signal_pgrp(int pgid, int sig, const struct ksiginfo *info)
+{
+	bool any = false;
+	struct task *t;
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (!is_process(t) || t->pgid != pgid)
+			continue;
+		any = true;
+		if (sig)
+			send_signal(t, sig, info);
+	}
+	return any;
+}
+
 /* kill(pid, sig): pid > 0 that process; 0 the caller's process group;
  * -1 every process but init and the caller; < -1 the group -pid. */
 long sys_kill(int pid, int sig)
@@ -55,15 +79,16 @@ long sys_kill(int pid, int sig)
 		struct task *t = task_by_tid(pid);
 		if (t)                  /* a thread's tid names its process */
 			ret = deliver(t, sig, &info);
-	} else {
+	} else if (pid == -1) {
 		struct task *t;
 		list_for_each_entry(t, &all_tasks, all_link) {
-			if (!is_process(t))
-				continue;
-			if (pid == -1 ? t == init_task || t == me : t->pgid != pgid)
-				continue;
-			ret = deliver(t, sig, &info);
+			if (is_process(t) && t != init_task && t != me)
+				ret = deliver(t, sig, &info);
 		}
+	} else if (sig < 0 || sig > _NSIG) {
+		ret = pgrp_has_process(pgid) ? -EINVAL : -ESRCH;
+	} else if (signal_pgrp(pgid, sig, &info)) {
+		ret = 0;
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;

@@ -4,8 +4,8 @@
  * and a login starts a session. Both are ids stored in every process (in
  * its thread group leader): pgid and sid, inherited by fork and kept by
  * execve. A group's id is the pid of the process that made it, and a
- * group lives as long as one process is in it, so "does group g exist"
- * is a walk over the processes. The first process starts in group 0 and
+ * group lives as long as one process is in it (a zombie too), so "does
+ * group g exist" is a walk over the processes. The first process starts in group 0 and
  * session 0, as Linux's init does until it calls setsid. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
@@ -21,16 +21,31 @@ struct task *process_by_pid(int pid)
 	return NULL;
 }
 
-/* Is some process in group pgid (of session sid, unless sid < 0)?
- * tasklist_lock held. */
+/* Is some process in group pgid (of session sid, unless sid < 0)? A
+ * zombie counts, as on Linux, until its parent collects it: a shell
+ * that puts the second process of a pipeline into the group of the
+ * first (setpgid, then TIOCSPGRP) must succeed even when the first has
+ * already ended. tasklist_lock held. */
 static bool group_in_session(int pgid, int sid)
 {
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
-		if (t == t->group_leader && t->state != TASK_ZOMBIE && t->pgid == pgid &&
-		    (sid < 0 || t->sid == sid))
+		if (t == t->group_leader && !t->detached && t->pgid == pgid && (sid < 0 || t->sid == sid))
 			return true;
 	return false;
+}
+
+bool pgrp_orphaned(int pgid)
+{
+	struct task *t;
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (t != t->group_leader || t->detached || t->pgid != pgid || t->state == TASK_ZOMBIE)
+			continue;
+		struct task *p = t->parent;
+		if (p && p != init_task && p->pgid != pgid && p->sid == t->sid)
+			return false;
+	}
+	return true;
 }
 
 bool pgrp_in_session(int pgid, int sid)

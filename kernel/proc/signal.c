@@ -56,6 +56,19 @@ bool sig_default_stops(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* The signals whose default action dumps core (Linux's SIG_KERNEL_COREDUMP_MASK). */
+static bool sig_default_dumps_core(int sig)
+{
+	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS ||
+	       sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU || sig == SIGXFSZ || sig == SIGSYS;
+}
+
+int signal_death_status(struct task *proc, int sig)
+{
+	bool core = sig_default_dumps_core(sig) && proc->group_leader->rlim[RLIMIT_CORE].rlim_cur > 0;
+	return W_SIGNALED(sig) | (core ? 0x80 : 0);
+}
+
 bool sig_handler_ignores(uint64_t handler, int sig)
 {
 	return handler == (uint64_t)SIG_IGN || (handler == (uint64_t)SIG_DFL && sig_default_ignores(sig));

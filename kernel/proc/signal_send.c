@@ -10,6 +10,8 @@
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
 #include <proc/exit.h>
+#include <proc/jobctl.h>
+#include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
@@ -17,7 +19,7 @@
 #define SYNCHRONOUS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
 		     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
 
-enum fate { DISCARD, PEND, KILL };
+enum fate { DISCARD, PEND, KILL, STOP };
 
 /* What sig does to proc given its action (proc's siglock held). */
 static enum fate fate_of(struct task *proc, int sig, uint64_t handler)
@@ -31,8 +33,47 @@ static enum fate fate_of(struct task *proc, int sig, uint64_t handler)
 	if (proc == init_task)
 		return DISCARD;         /* Linux's SIGNAL_UNKILLABLE */
 	if (sig_default_stops(sig))
-		return PEND;            /* no job control: it waits, stopping nothing */
+		return STOP;
+	if (proc->stopped && sig != SIGKILL)
+		return PEND;            /* as Linux: it acts once SIGCONT wakes the process */
 	return KILL;
+}
+
+/* After SIGCONT: the first fatal signal that waited while the process
+ * was stopped, taken from the pending set, or 0. siglock held. */
+static int fatal_after_continue(struct task *proc, struct sighand *sh)
+{
+	uint64_t ready = proc->pending.set & ~proc->blocked;
+	for (int sig = 1; sig <= _NSIG && ready; sig++) {
+		if (!(ready & SIGMASK(sig)))
+			continue;
+		ready &= ~SIGMASK(sig);
+		if (fate_of(proc, sig, sh->action[sig - 1].handler) == KILL) {
+			proc->pending.set &= ~SIGMASK(sig);
+			return sig;
+		}
+	}
+	return 0;
+}
+
+/* Wakes proc's threads, so that a sleeper finds signal_pending true and
+ * ends its wait (Linux's signal_wake_up). tasklist_lock held. */
+static void wake_threads(struct task *proc)
+{
+	struct task *t;
+	list_for_each_entry(t, &proc->threads, thread_link)
+		task_wake(t);
+}
+
+/* What a sending does besides the signal's own fate: SIGCONT continues
+ * (returns true if proc was stopped), a stop cancels a pending SIGCONT. */
+static bool stop_or_continue(struct task *proc, int sig)
+{
+	if (sig == SIGCONT)
+		return jobctl_continue_locked(proc);
+	if (sig_default_stops(sig))
+		proc->pending.set &= ~SIGMASK(SIGCONT);
+	return false;
 }
 
 void send_signal(struct task *proc, int sig, const struct ksiginfo *info)
@@ -48,16 +89,39 @@ void send_signal(struct task *proc, int sig, const struct ksiginfo *info)
 	uint64_t handler = sh->action[sig - 1].handler;
 	spin_unlock_irqrestore(&sh->lock, inner);
 
+	bool continued = stop_or_continue(proc, sig);
 	enum fate fate = fate_of(proc, sig, handler);
 	if (fate == PEND && !(proc->pending.set & SIGMASK(sig))) {
 		proc->pending.set |= SIGMASK(sig);
 		proc->pending.info[sig - 1] = *info;
 	}
+	if (fate == STOP && !proc->stop_signal)
+		proc->stop_signal = sig;
+	int fatal = fate == KILL ? sig : 0;
+	if (continued && !fatal) {
+		uint64_t inner = spin_lock_irqsave(&sh->lock);
+		fatal = fatal_after_continue(proc, sh);
+		spin_unlock_irqrestore(&sh->lock, inner);
+	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
+	if (continued)
+		jobctl_notify_parent(proc, CLD_CONTINUED, SIGCONT);
 	if (fate == PEND)
 		wake_up_all(&proc->signal_wait);
-	else if (fate == KILL)
-		group_exit_locked(proc, W_SIGNALED(sig));
+	if (fatal)
+		group_exit_locked(proc, signal_death_status(proc, fatal));
+	else if (fate == STOP || continued)
+		wake_threads(proc);
+}
+
+bool signal_pending(struct task *t)
+{
+	return t->group_exiting || jobctl_stop_due(t);
+}
+
+bool fatal_signal_pending(struct task *t)
+{
+	return t->group_exiting;
 }
 
 void signal_raise_self(int sig)
@@ -83,16 +147,18 @@ void signal_set_blocked(uint64_t set)
 		uint64_t handler = t->sighand->action[sig - 1].handler;
 		spin_unlock_irqrestore(&t->sighand->lock, inner);
 		/* What delivery would do now: drop what is ignored, end the
-		 * process for a fatal one; a handler's or a stop signal waits. */
+		 * process for a fatal one, record a stop; a handler's waits. */
 		enum fate fate = fate_of(proc, sig, handler);
 		if (fate != PEND)
 			proc->pending.set &= ~SIGMASK(sig);
+		if (fate == STOP && !proc->stop_signal)
+			proc->stop_signal = sig;    /* taken on the way back to user mode */
 		if (fate == KILL && !fatal)
 			fatal = sig;
 	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	if (fatal)
-		group_exit_at_return(W_SIGNALED(fatal));
+		group_exit_at_return(signal_death_status(proc, fatal));
 }
 
 int signal_dequeue(uint64_t set, struct ksiginfo *info)

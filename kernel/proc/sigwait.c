@@ -45,20 +45,20 @@ static long timeout_deadline(const struct __kernel_timespec *uts, uint64_t *dead
 }
 
 /* Sleeps until a signal of set is pending, the deadline passes, or a
- * fatal signal ends the process; takes the signal (0 if none). The mask
+ * signal to act on comes; takes the signal (0 if none, -EINTR). The mask
  * stays as it is, as in Linux: a signal of set that is not blocked and
  * whose default is fatal ends the process rather than coming here (so
  * programs block what they wait for); one with a handler is kept
  * pending, and taken here. */
 static int wait_for_signal(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 {
-	struct task *t = current;
 	int sig = 0;
 	/* The condition takes the signal once it is there: wait_event tests
-	 * it again only after it was false. */
-	wait_event(&t->group_leader->signal_wait, (sig = signal_dequeue(set, info)) || t->group_exiting,
-		   deadline);
-	return sig;
+	 * it again only after it was false. A signal acted on (a fatal one,
+	 * a stop) ends the wait with EINTR, as on Linux: not restarted. */
+	long err = wait_event_interruptible(&current->group_leader->signal_wait,
+					    (sig = signal_dequeue(set, info)) != 0, deadline);
+	return err == -ERESTARTSYS ? -EINTR : sig;
 }
 
 long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const struct __kernel_timespec *uts,
@@ -80,8 +80,10 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const struct __
 	int sig = signal_dequeue(set, &info);
 	if (!sig && deadline > clock_now_ns())
 		sig = wait_for_signal(set, deadline, &info);
+	if (sig < 0)
+		return sig;
 	if (!sig)
-		return current->group_exiting ? -EINTR : -EAGAIN;
+		return -EAGAIN;
 	if (uinfo) {
 		siginfo_t si;
 		fill_siginfo(&si, sig, &info);

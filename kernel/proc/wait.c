@@ -3,6 +3,7 @@
 #include <kernel/types.h>
 #include <kernel/panic.h>
 #include <proc/sched.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <proc/wait.h>
 #include <time/clock.h>
@@ -84,13 +85,34 @@ bool schedule_until(uint64_t deadline_ns)
 	return clock_now_ns() < deadline_ns;
 }
 
-void sleep_until(uint64_t deadline_ns)
+long sleep_until(uint64_t deadline_ns)
 {
-	/* Woken early, it sleeps again, unless a fatal signal is ending the
-	 * process; caught signals will end it with EINTR (signals lab). */
-	while (clock_now_ns() < deadline_ns && !current->group_exiting) {
+	/* Woken early (a spurious wake-up), it sleeps again. */
+	while (clock_now_ns() < deadline_ns) {
 		current->state = TASK_SLEEPING;
+		if (wait_interrupted(WAIT_INTERRUPTIBLE)) {
+			current->state = TASK_RUNNING;
+			return -ERESTARTSYS;
+		}
 		schedule_until(deadline_ns);
+	}
+	return 0;
+}
+
+bool wait_interrupted(enum wait_mode mode)
+{
+	/* The caller has just marked itself asleep; a sender sets its flags,
+	 * then wakes us (task_wake reads our state under a lock). A full
+	 * fence keeps our store of the state before our loads of the flags,
+	 * so one of the two sides sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	switch (mode) {
+	case WAIT_INTERRUPTIBLE:
+		return signal_pending(current);
+	case WAIT_KILLABLE:
+		return fatal_signal_pending(current);
+	default:
+		return false;
 	}
 }
 

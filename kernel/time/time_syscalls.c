@@ -3,6 +3,7 @@
 #include <kernel/errno.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
+#include <proc/task.h>
 #include <proc/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
@@ -79,6 +80,18 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return a + b < a ? WAIT_FOREVER - 1 : a + b;
 }
 
+/* Sleeps until deadline. A signal acted on ends the sleep; if no
+ * handler runs (a stop, then SIGCONT), the sleep goes on to the same
+ * deadline through restart_syscall. (The time left goes to rem only
+ * when a handler runs: signals lab.) */
+static long sleep_interruptibly(uint64_t deadline)
+{
+	if (sleep_until(deadline) == 0)
+		return 0;
+	current->restart_deadline = deadline;
+	return -ERESTART_RESTARTBLOCK;
+}
+
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)
 {
 	(void)rem;      /* written only when a signal cuts the sleep short */
@@ -86,8 +99,7 @@ long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec
 	long err = timespec_from_user(req, &ns);
 	if (err)
 		return err;
-	sleep_until(add_saturating(clock_now_ns(), ns));
-	return 0;
+	return sleep_interruptibly(add_saturating(clock_now_ns(), ns));
 }
 
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req,
@@ -110,6 +122,16 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 		deadline = ns > now ? mono + (ns - now) : mono;
 	else
 		deadline = add_saturating(mono, ns);
-	sleep_until(deadline);
-	return 0;
+	return sleep_interruptibly(deadline);
+}
+
+/* The call restart_interrupted_call makes in place of a sleep a stop cut
+ * short: the rest of the same sleep. */
+long sys_restart_syscall(void)
+{
+	uint64_t deadline = current->restart_deadline;
+	if (!deadline)
+		return -EINTR;          /* nothing to resume, as Linux's do_no_restart_syscall */
+	current->restart_deadline = 0;
+	return sleep_interruptibly(deadline);
 }

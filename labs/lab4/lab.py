@@ -237,6 +237,12 @@ user_test("bad-input", "bad_input", 5, depends=["mmap", "pipes"],
               "(read, writev, pread, sendfile), mremap that cannot grow, SIGBUS past the end of "
               "a mapped file (also after truncate), sgdt/sidt hidden by UMIP")
 
+user_test("kill-blocked", "kill_blocked", 10, depends=["signals", "poll-select"],
+          doc="SIGKILL ends a process sleeping in a pipe read or write, poll, ppoll, select, "
+              "FUTEX_WAIT, vfork, wait4, nanosleep, sigwaitinfo, or stopped; ignored signals do not")
+user_test("stop-cont", "stop_cont", 10, depends=["signals"],
+          doc="job control: SIGSTOP and SIGTSTP stop, SIGCONT continues; WUNTRACED, WCONTINUED, waitid and "
+              "SIGCHLD report it; a nanosleep or pipe read cut short by the stop goes on")
 
 # --- unmodified glibc programs (dynamic linking) ---------------------------------
 
@@ -283,6 +289,74 @@ script_test("sh-manyfiles", "manyfiles.sh", 5,
             doc="hundreds of files in one directory: created, listed, renamed, removed")
 script_test("sh-bigfile", "bigfile.sh", 10, timeout=120.0,
             doc="a 20 MiB file through dd, cat, cp, md5sum and sha256sum, compared with Linux's checksums")
+
+
+# --- the console shell and job control (busybox init, as `make qemu`) -----------
+
+PROMPT = r"# (\x1b\[6n)?$"  # the end of root's prompt (then ash asks where the cursor is)
+
+
+def foreground(marker, command):
+    """A line that runs command in the foreground once it printed marker
+    (typed as MARK""ER, so the echo of the typed line does not match)."""
+    typed = marker[:2] + '""' + marker[2:]
+    return f"sh -c 'echo {typed}; exec {command}'\n".encode()
+
+
+def key_kills(trigger, marker, command, key):
+    """Steps: once a line matches trigger, run command; type key once it
+    runs; then show $? at the prompt."""
+    return [(trigger, foreground(marker, command), 0.3),
+            (rf"^{marker}$", key, 1.0),
+            (PROMPT, b'echo "st=$?"\n', 0.3)]
+
+
+def after(t, pattern, marker, within):
+    """The first line matching pattern after marker's line, within
+    `within` seconds of it."""
+    start = t.expect(rf"^{marker}$")
+    found = start and t.expect(pattern, after=start)
+    if found:
+        waited = found.line.time - start.line.time
+        t.check(waited < within, f"{found.line.text!r} came {waited:.1f} s after {marker} (at most {within} s)")
+    return found
+
+
+@lab.test(points=10, timeout=60.0, name="tty-job-control", depends=["stop-cont", "kill-blocked"])
+def tty_job_control(t):
+    """At the console shell (busybox init and ash, as `make qemu` boots),
+    ^C ends a foreground sleep (status 130) and a foreground cat reading
+    the tty, ^\\ ends one (131), ^Z stops one (148, "Stopped"), and the
+    stopped job is then killed: the tty sends SIGINT, SIGQUIT and SIGTSTP
+    to its foreground process group."""
+    status = r"^st=\d+$"
+    steps = (key_kills(PROMPT, "READY1", "sleep 100", b"\x03") +
+             key_kills(status, "READY2", "sleep 100", b"\x1c") +
+             key_kills(status, "READY3", "sleep 100", b"\x1a") +
+             [(status, b"kill -9 %1; sleep 1; jobs\n", 0.3)] +
+             key_kills(r"Killed", "READY4", "cat", b"\x03") +
+             [(status, b"poweroff\n", 0.3)])
+    t.boot(append=f"init=/sbin/init token={t.token}", disk=True, console_input=steps)
+    after(t, r"^st=130$", "READY1", 10)
+    after(t, r"^st=131$", "READY2", 10)
+    after(t, r"Stopped", "READY3", 10)
+    st = after(t, r"^st=148$", "READY3", 10)
+    if st:
+        t.expect(r"^\[1\]\+ +Killed +sh -c", after=st)
+    after(t, r"^st=130$", "READY4", 10)
+
+
+@lab.test(points=5, timeout=90.0, name="shell-pipelines", depends=["pgrp-session"])
+def shell_pipelines(t):
+    """40 pipelines at the console shell, which puts each in a process
+    group of its own and gives it the tty: the second process joins the
+    group of the first even when the first has ended already (a zombie
+    is still a member), so no "can't set tty process group"."""
+    loop = b"for i in $(seq 1 40); do head -c 1 /dev/zero | od >/dev/null; done; echo LO\"\"OP_DONE\n"
+    t.boot(append=f"init=/sbin/init token={t.token}", disk=True,
+           console_input=[(PROMPT, loop, 0.3), (r"^LOOP_DONE$", b"poweroff\n", 0.3)])
+    t.expect(r"^LOOP_DONE$")
+    t.forbid(r"can't set tty process group")
 
 
 @lab.test(points=5, timeout=10.0, name="tmpfs")

@@ -17,6 +17,7 @@
 #include <mm/kstack.h>
 #include <mm/vm.h>
 #include <proc/exit.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <proc/user_return.h>
 #include <x86/apic.h>
@@ -196,7 +197,7 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 		ksnprintf(why, sizeof(why), "%s, error code %#lx", trap_name(tf->vector), tf->error_code);
 	}
 	printk("kestrel: pid %d (%s) killed by %s: %s at ip %#lx\n", t->tgid, t->name, signal_name(sig), why, tf->rip);
-	do_exit_group(W_SIGNALED(sig));
+	do_exit_group(signal_death_status(t, sig));
 }
 
 static void user_exception(struct trap_frame *tf)

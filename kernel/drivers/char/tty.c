@@ -10,12 +10,14 @@
 #include <kernel/spinlock.h>
 #include <asm/ioctls.h>
 #include <asm/signal.h>
+#include <asm-generic/siginfo.h>
 #include <asm/termbits.h>
 #include <asm/termios.h>
 #include <linux/major.h>
 #include <fs/chrdev.h>
 #include <fs/file.h>
 #include <fs/poll.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <proc/wait.h>
 #include <time/clock.h>
@@ -38,7 +40,7 @@ struct tty {
 	struct winsize winsize;
 	int session;                /* the session it is the controlling tty of, or 0 */
 	int pgrp;                   /* that session's foreground process group */
-	uint64_t pending_signals;   /* 1 << (sig - 1) for ^C ^\ ^Z, until signals exist */
+	uint64_t pending_signals;   /* 1 << (sig - 1) for ^C ^\ ^Z typed, not sent yet */
 
 	/* The input ring. Indices count up forever and are masked on use:
 	 * [tail, canon) can be read; [canon, head) is the line being edited
@@ -180,9 +182,9 @@ static void kill_line(struct tty *t, uint8_t c)
 	}
 }
 
-/* ^C ^\ ^Z under ISIG: recorded for the foreground process group (which
- * signal delivery will use), the input flushed as Linux does unless
- * NOFLSH, and the character echoed. */
+/* ^C ^\ ^Z under ISIG: recorded for the foreground process group
+ * (send_typed_signals sends them once the tty lock is released), the
+ * input flushed as Linux does unless NOFLSH, and the character echoed. */
 static bool signal_char(struct tty *t, uint8_t c)
 {
 	int sig = is_cc(t, VINTR, c) ? SIGINT : is_cc(t, VQUIT, c) ? SIGQUIT :
@@ -248,6 +250,21 @@ static void receive(struct tty *t, uint8_t c)
 	store(t, c, CH_DATA);
 }
 
+/* SIGINT, SIGQUIT, SIGTSTP for the keys typed, to the foreground
+ * process group (if the tty is a session's), from the kernel (SI_KERNEL)
+ * as Linux's n_tty sends them. */
+static void send_typed_signals(uint64_t sigs, int pgrp)
+{
+	if (!sigs || pgrp <= 0)
+		return;
+	struct ksiginfo info = { .code = SI_KERNEL, .pid = 0, .uid = 0 };
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	for (int sig = 1; sig <= _NSIG; sig++)
+		if (sigs & (1ull << (sig - 1)))
+			signal_pgrp(pgrp, sig, &info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 static void tty_interrupt(struct trap_frame *tf)
 {
 	struct tty *t = &console;
@@ -257,9 +274,13 @@ static void tty_interrupt(struct trap_frame *tf)
 	while ((c = serial_getc()) >= 0)
 		receive(t, c);
 	bool ready = t->canon != canon;
+	uint64_t sigs = t->pending_signals;
+	int pgrp = t->session ? t->pgrp : 0;
+	t->pending_signals = 0;
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (ready)
 		wake_up_all(&t->read_wait);
+	send_typed_signals(sigs, pgrp);
 }
 
 /* --- reading --------------------------------------------------------------- */
@@ -359,8 +380,10 @@ static ssize_t tty_read(struct file *f, struct uio *u, uint64_t *pos)
 				ret = -EAGAIN;
 			break;
 		}
-		/* Signals will end this wait with -EINTR; there are none yet. */
-		if (wait_event(&t->read_wait, input_ready(t), deadline) == -ETIMEDOUT)
+		long err = wait_event_interruptible(&t->read_wait, input_ready(t), deadline);
+		if (err == -ERESTARTSYS && done == 0)
+			ret = err;          /* a signal: made again after a stop */
+		if (err)
 			break;
 	}
 	mutex_unlock(&t->read_lock);

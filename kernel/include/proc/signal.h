@@ -23,11 +23,14 @@ struct ksiginfo;
  *     SIGWINCH): discarded;
  *   - SIG_DFL whose default ends the process (SIGKILL always): the whole
  *     process ends "killed by sig". A thread sleeping in a wait that a
- *     signal does not cut short (a pipe, the tty, a futex) ends at its
- *     next return to user mode; nanosleep, wait4 and rt_sigtimedwait
- *     give up at once;
- *   - SIG_DFL stopping (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): there is no
- *     job control yet, so it just stays pending;
+ *     signal does not cut short (a disk read) ends at its next return to
+ *     user mode; interruptible and killable sleeps (proc/wait.h) end
+ *     at once;
+ *   - SIG_DFL stopping (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): the process
+ *     stops at its next return to user mode (proc/jobctl.h), its
+ *     sleepers woken for it; SIGCONT, whatever its action, continues a
+ *     stopped process and cancels stops not yet taken, and a stop
+ *     signal cancels a pending SIGCONT;
  *   - a handler installed: pending, until the signals lab delivers it.
  * Like Linux, the first process (init) is spared signals it has no
  * handler for, SIGKILL included. A process already ending, a zombie or a
@@ -65,3 +68,19 @@ bool sig_handler_ignores(uint64_t handler, int sig);
  * back to their default action; ignored ones stay ignored (Linux's
  * flush_signal_handlers). */
 void signals_reset_for_exec(struct task *t);
+
+/* Must a sleep of t end for a signal (proc/wait.h's interruptible
+ * waits)? True when its process is ending (a fatal signal) or has a stop
+ * to take; with the signals lab, also when a handler is to run. */
+bool signal_pending(struct task *t);
+/* Is t's process ending (Linux's fatal_signal_pending)? */
+bool fatal_signal_pending(struct task *t);
+
+/* wait4's status for a process that sig ends: the signal, and the core
+ * dump bit (0x80) for a signal whose default dumps core, as Linux sets
+ * it when RLIMIT_CORE allows a dump (Kestrel writes no core file). */
+int signal_death_status(struct task *proc, int sig);
+
+/* Sends sig to every process of group pgid (kill(-pgid), the tty's ^C);
+ * false if the group has no process. tasklist_lock held. */
+bool signal_pgrp(int pgid, int sig, const struct ksiginfo *info);

@@ -114,6 +114,15 @@ struct task {
 	struct spinlock siglock;
 	struct sigpending pending;
 	struct wait_queue signal_wait;  /* sleepers in rt_sigtimedwait */
+
+	/* Job control (proc/jobctl.c): the leader's, under its siglock. */
+	int stop_signal;            /* a stop by default action, taken at the next return to user mode */
+	bool stopped;               /* stopped, until SIGCONT or a fatal signal */
+	int stop_code;              /* the signal that stopped it (wait4's status) */
+	bool stop_unreported;       /* WUNTRACED has not reported this stop yet */
+	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
+
+	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
 };
 
 /* A user task's user-mode registers: every entry from user mode starts
@@ -144,6 +153,9 @@ int pid_alloc(void);
 
 /* Whether process group pgid has a member in session sid (proc/pgrp.c). */
 bool pgrp_in_session(int pgid, int sid);
+/* Is group pgid orphaned: no member has a parent in another group of the
+ * same session (POSIX; Linux's is_orphaned_pgrp)? tasklist_lock held. */
+bool pgrp_orphaned(int pgid);
 /* A living process by pid (its leader), or NULL. tasklist_lock held. */
 struct task *process_by_pid(int pid);
 /* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */

@@ -11,7 +11,12 @@
  * marked asleep *before* it tests cond, a wake-up between the test and
  * the switch is not lost: it just marks the task running again, and
  * schedule() comes straight back. deadline is in nanoseconds of
- * CLOCK_MONOTONIC (clock_now_ns()), or WAIT_FOREVER. */
+ * CLOCK_MONOTONIC (clock_now_ns()), or WAIT_FOREVER.
+ *
+ * Every sleep that may last must end for a signal: wait_event_interruptible
+ * (and _killable) below test wait_interrupted() in the same loop, after
+ * the condition, and send_signal wakes the sleepers. One mechanism, so no
+ * caller checks signals itself. */
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
@@ -45,18 +50,30 @@ void wake_up_one(struct wait_queue *wq);
  * false if the deadline passed. The caller has marked itself asleep. */
 bool schedule_until(uint64_t deadline_ns);
 
-/* Sleeps until the deadline (nanosleep), or until a fatal signal ends
- * the process. */
-void sleep_until(uint64_t deadline_ns);
+/* Sleeps until the deadline (nanosleep): 0, or -ERESTARTSYS if a signal
+ * (wait_interrupted) cut the sleep short. */
+long sleep_until(uint64_t deadline_ns);
 
-/* Returns 0 once cond holds, -ETIMEDOUT if the deadline passes first. */
-#define wait_event(wq, cond, deadline) ({                               \
+/* Should a sleep of the current task end because of a signal? Every
+ * sending of a signal that must be acted on wakes the process's threads
+ * (proc/signal_send.c), so a sleeper woken for that finds this true.
+ * interruptible: any signal acted on at the next return to user mode (a
+ * fatal one, a stop; with the signals lab, one whose handler must run);
+ * killable: only a fatal one (the process is ending). */
+enum wait_mode { WAIT_UNINTERRUPTIBLE, WAIT_INTERRUPTIBLE, WAIT_KILLABLE };
+bool wait_interrupted(enum wait_mode mode);
+
+#define __wait_event(wq, cond, deadline, mode) ({                       \
 	struct waiter __w = { .exclusive = false };                     \
 	long __ret = 0;                                                  \
 	for (;;) {                                                       \
 		wait_prepare((wq), &__w);                                \
 		if (cond)                                                \
 			break;                                           \
+		if (wait_interrupted(mode)) {                            \
+			__ret = -ERESTARTSYS;                            \
+			break;                                           \
+		}                                                        \
 		if (!schedule_until(deadline)) {                         \
 			__ret = (cond) ? 0 : -ETIMEDOUT;                 \
 			break;                                           \
@@ -65,6 +82,22 @@ void sleep_until(uint64_t deadline_ns);
 	wait_finish((wq), &__w);                                         \
 	__ret;                                                           \
 })
+
+/* Returns 0 once cond holds, -ETIMEDOUT if the deadline passes first.
+ * Only for waits that end soon whatever happens (a disk request, a
+ * lock): signals do not end them. */
+#define wait_event(wq, cond, deadline) __wait_event(wq, cond, deadline, WAIT_UNINTERRUPTIBLE)
+
+/* The same, but a signal to act on ends the wait with -ERESTARTSYS: what
+ * every wait for another process or for the outside world uses (pipes,
+ * the tty, poll, futexes, wait4). The caller returns that code (or
+ * -ERESTARTNOHAND, or what it did so far) from its system call. */
+#define wait_event_interruptible(wq, cond, deadline) \
+	__wait_event(wq, cond, deadline, WAIT_INTERRUPTIBLE)
+
+/* Only a fatal signal ends the wait (Linux's TASK_KILLABLE): for waits
+ * that a stop must not cut short (a vfork parent). */
+#define wait_event_killable(wq, cond, deadline) __wait_event(wq, cond, deadline, WAIT_KILLABLE)
 
 /* Timers: run a function at a deadline, from the timer interrupt. */
 struct timer {
