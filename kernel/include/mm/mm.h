@@ -18,3 +18,8 @@ void mm_init(uint64_t start_info_pa);
  * loaded yet...). Returns true if the faulting access can be retried;
  * false means it is a bug, reported by the caller. */
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf);
+
+/* Makes the user page at addr present (and writable if write), as the
+ * program's own access would; no locks may be held that a file fault
+ * takes (inode->lock). False if the access would be the program's error. */
+bool vm_fault_in(uint64_t addr, bool write);
