@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <fs/file.h>
 #include <fs/pagecache.h>
+#include <mm/kmalloc.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <proc/task.h>
@@ -81,6 +82,34 @@ static size_t copy_in_locked(struct uio *u, void *dst, size_t n)
 	return c;
 }
 
+/* Copies up to n bytes of the writer's buffers to offset off of page
+ * index (*copied: how many); returns the page, or NULL with *err set. A
+ * page the write covers whole need not be read from the disk first,
+ * unless the copy comes up short: its bytes go through a bounce page
+ * first, so that a short copy never leaves zeroes over the file's data. */
+static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, size_t off,
+					  struct uio *u, size_t n, size_t *copied, int *err)
+{
+	struct cached_page *cp;
+	if (off != 0 || n != PAGE_SIZE) {
+		cp = pagecache_get_for_write(inode, index, false, err);
+		*copied = cp ? copy_in_locked(u, (char *)cached_page_data(cp) + off, n) : 0;
+		return cp;
+	}
+	void *bounce = kmalloc(PAGE_SIZE);
+	if (!bounce) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	size_t c = copy_in_locked(u, bounce, n);
+	cp = pagecache_get_for_write(inode, index, c == n, err);
+	if (cp)
+		memcpy(cached_page_data(cp), bounce, c);
+	kfree(bounce);
+	*copied = cp ? c : 0;
+	return cp;
+}
+
 /* inode->lock is held for the whole write, so that writes (and O_APPEND's
  * end of file) do not interleave; the source is faulted in before it is
  * taken and copied without faulting under it (copy_in_locked). A source
@@ -105,12 +134,10 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		size_t n = PAGE_SIZE - off;
 		if (n > u->resid)
 			n = u->resid;
-		/* A page written whole, or past the end, need not be read first. */
-		bool whole = off == 0 && n == PAGE_SIZE;
-		struct cached_page *cp = pagecache_get_for_write(inode, index, whole, &err);
+		size_t c;
+		struct cached_page *cp = copy_into_page(inode, index, off, u, n, &c, &err);
 		if (!cp)
 			break;
-		size_t c = copy_in_locked(u, (char *)cached_page_data(cp) + off, n);
 		if (c)
 			pagecache_dirty(cp);
 		done += c;

@@ -6,7 +6,8 @@
  * mappings, on ext2 (./kt-mmap-copy) and tmpfs (/tmp/kt-mmap-copy), with
  * pread(fd, map, 16384, 32768) and pwrite(fd, map + 32768, 16384, 0),
  * the mapping's pages untouched before the call. The data must read back
- * as Linux's does: through the mapping and through read(). */
+ * as Linux's does: through the mapping and through read(). And a write
+ * over a whole page whose copy faults keeps the page's old data. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -93,6 +94,26 @@ static void variant(const char *dir, const char *fs, int shared, int write_op)
 	close(fd);
 }
 
+/* A write that covers a page whole but faults at once must leave the
+ * page's data alone: the kernel skips reading such a page before the
+ * copy, and a short copy must not leave zeroes in its place. The page is
+ * out of the cache first (written back, then dropped). */
+static void faulting_whole_page(const char *dir, const char *fs)
+{
+	char path[64], what[64];
+	snprintf(path, sizeof path, "%s/whole", dir);
+	snprintf(what, sizeof what, "%s whole-page pwrite from NULL", fs);
+	int fd = create(path);
+	fsync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	long r = pwrite(fd, NULL, 4096, 4096);
+	printf("%s: %ld %s\n", what, r, r < 0 ? kt_errname(errno) : "");
+	static unsigned char page[4096];
+	printf("%s: the page still holds its data: %s\n", what,
+	       pread(fd, page, 4096, 4096) == 4096 && holds(page, 4096, 4096) ? "yes" : "no");
+	close(fd);
+}
+
 int main(void)
 {
 	static const struct { const char *dir, *fs; } where[] = {
@@ -104,6 +125,7 @@ int main(void)
 		for (int shared = 1; shared >= 0; shared--)
 			for (int write_op = 0; write_op < 2; write_op++)
 				variant(where[w].dir, where[w].fs, shared, write_op);
+		faulting_whole_page(where[w].dir, where[w].fs);
 		kt_rmtree(where[w].dir);
 	}
 	printf("done\n");
