@@ -215,6 +215,9 @@ user_test("mmap-copy", "mmap_copy", 5, depends=["mmap"],
 user_test("mmap-cross", "mmap_cross", 5, depends=["mmap"], cpus=4,
           doc="on 4 CPUs, processes reading file X into a mapping of Y while others read Y into "
               "a mapping of X: no deadlock between the two files' locks")
+user_test("sendfile-cross", "sendfile_cross", 5, depends=["fd-basic"], cpus=4,
+          doc="on 4 CPUs, sendfile from X to Y against sendfile from Y to X, the open files shared "
+              "across fork: no deadlock between their offset locks")
 user_test("startup-calls", "startup_calls", 10,
           doc="what glibc calls before main: prlimit64, getrandom, mprotect, prctl, robust lists, clone")
 user_test("pipes", "pipes", 10, depends=["fd-basic"],

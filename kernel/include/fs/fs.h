@@ -27,7 +27,8 @@
  *                writeback, and by a fault on a mapping of the file.
  *   A filesystem's own allocator (bitmaps, counters) takes its own lock
  *   inside these. Order: f->pos_lock, sb->lock, inode->lock, fs-private,
- *   buffer locks; spinlocks innermost.
+ *   buffer locks; spinlocks innermost. Never two pos_locks at once
+ *   (sendfile lets go of the input's before it writes to the output).
  *
  * User memory: a copy to or from it may fault on a file mapping, and that
  * fault takes the mapped file's inode->lock (mm/fault.c), maybe reading
