@@ -7,7 +7,8 @@
  * pread(fd, map, 16384, 32768) and pwrite(fd, map + 32768, 16384, 0),
  * the mapping's pages untouched before the call. The data must read back
  * as Linux's does: through the mapping and through read(). And a write
- * over a whole page whose copy faults keeps the page's old data. */
+ * over a whole page whose copy faults keeps the page's old data, and a
+ * futex word in an untouched mapping is read as the copies are. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,8 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <kt.h>
 #include <kt_fs.h>
+
+/* <linux/futex.h>'s, which musl's headers do not carry. */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 #define FILE_SIZE 65536
 #define CHUNK 16384
@@ -106,11 +112,42 @@ static void faulting_whole_page(const char *dir, const char *fs)
 	int fd = create(path);
 	fsync(fd);
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	long r = pwrite(fd, NULL, 4096, 4096);
+	static const void *volatile nowhere;    /* NULL, hidden from the compiler's checks */
+	long r = pwrite(fd, nowhere, 4096, 4096);
 	printf("%s: %ld %s\n", what, r, r < 0 ? kt_errname(errno) : "");
 	static unsigned char page[4096];
 	printf("%s: the page still holds its data: %s\n", what,
 	       pread(fd, page, 4096, 4096) == 4096 && holds(page, 4096, 4096) ? "yes" : "no");
+	close(fd);
+}
+
+/* The futex word read in an untouched shared file mapping: the kernel
+ * reads it under its futex lock, and must fault the file page in
+ * without that lock held. Both waits return at once (wrong value, then
+ * a zero timeout). */
+static void futex_on_mapping(const char *dir, const char *fs)
+{
+	char path[64];
+	snprintf(path, sizeof path, "%s/futex", dir);
+	int fd = create(path);
+	for (int i = 0; i < 3; i++) {
+		uint32_t *map = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		uint32_t *word = map + i * 4096 / sizeof(uint32_t), now = 0;
+		memcpy(&now, (const unsigned char[]){ pattern(i * 4096), pattern(i * 4096 + 1),
+						     pattern(i * 4096 + 2), pattern(i * 4096 + 3) }, 4);
+		struct timespec zero = { 0, 0 };
+		long r;
+		if (i == 0)
+			r = syscall(SYS_futex, word, FUTEX_WAIT, now + 1, NULL);
+		else if (i == 1)
+			r = syscall(SYS_futex, word, FUTEX_WAIT, now, &zero);
+		else
+			r = syscall(SYS_futex, word, FUTEX_WAKE, 1);
+		printf("%s futex %s on an untouched shared mapping: %ld %s\n", fs,
+		       i == 0 ? "wait, other value" : i == 1 ? "wait, no time" : "wake", r,
+		       r < 0 ? errno == ETIMEDOUT ? "ETIMEDOUT" : kt_errname(errno) : "");
+		munmap(map, FILE_SIZE);
+	}
 	close(fd);
 }
 
@@ -126,6 +163,7 @@ int main(void)
 			for (int write_op = 0; write_op < 2; write_op++)
 				variant(where[w].dir, where[w].fs, shared, write_op);
 		faulting_whole_page(where[w].dir, where[w].fs);
+		futex_on_mapping(where[w].dir, where[w].fs);
 		kt_rmtree(where[w].dir);
 	}
 	printf("done\n");

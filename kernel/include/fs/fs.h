@@ -39,9 +39,10 @@
  * faulting in again with the lock let go if a page went away (filemap.c).
  * Otherwise pread(fd, mmap of fd) takes the lock twice, and two tasks
  * reading each file into a mapping of the other deadlock. Locks that no
- * fault takes and that are never taken with an inode->lock held
- * (f->pos_lock, a pipe's lock, the tty's read_lock, futex_mutex) may be
- * held across a copy. */
+ * fault takes and that are never taken with an inode->lock held may be
+ * held across a copy, as in Linux: f->pos_lock, a pipe's lock, the tty's
+ * read_lock (a fault there stalls only that file's users). The global
+ * futex_mutex is not: futex.c reads the word the way a write copies. */
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
