@@ -5,6 +5,7 @@
 #include <kernel/string.h>
 #include <mm/kmalloc.h>
 #include <x86/uaccess.h>
+#include <mm/mm.h>
 #include <fs/file.h>
 #include <fs/dentry.h>
 
@@ -118,6 +119,25 @@ static size_t uio_move(struct uio *u, void *kbuf, size_t n, bool out)
 
 size_t uio_copy_out(struct uio *u, const void *src, size_t n) { return uio_move(u, (void *)src, n, true); }
 size_t uio_copy_in(struct uio *u, void *dst, size_t n) { return uio_move(u, dst, n, false); }
+
+size_t uio_fault_in(const struct uio *u, size_t n, bool write)
+{
+	if (n > u->resid)
+		n = u->resid;
+	if (!u->user)
+		return n;
+	size_t done = 0, off = u->iov_off;
+	for (const struct iovec *iov = u->iov; done < n; iov++, off = 0) {
+		uint64_t start = (uint64_t)iov->iov_base + off;
+		size_t len = iov->iov_len - off < n - done ? iov->iov_len - off : n - done;
+		/* One fault per page the segment touches. */
+		for (size_t i = 0; i < len; i += 4096 - ((start + i) & 4095))
+			if (!vm_fault_in(start + i, write))
+				return done + i;
+		done += len;
+	}
+	return done;
+}
 
 ssize_t kernel_read(struct file *f, void *buf, size_t count, uint64_t pos)
 {

@@ -7,27 +7,59 @@
 #include <linux/fs.h>
 #include <fs/file.h>
 #include <fs/pagecache.h>
+#include <mm/kmalloc.h>
+#include <mm/mm.h>
+#include <mm/page_alloc.h>
+#include <proc/task.h>
 
 /* Linux's limit for a file offset (loff_t is signed). */
 #define MAX_OFFSET ((uint64_t)INT64_MAX)
 
+/* The cached page at index with a reference of its own, or NULL at the
+ * end of the file (*size: the size seen) or on an error (*err). The
+ * inode's lock is held only for the lookup: the reference keeps the
+ * frame alive while the caller copies from it, even if a truncate drops
+ * it from the cache meanwhile. */
+static struct page *get_page_for_read(struct inode *inode, uint64_t index, uint64_t *size, int *err)
+{
+	struct page *pg = NULL;
+	mutex_lock(&inode->lock);
+	*size = inode->size;
+	if (index * PAGE_SIZE < *size) {
+		struct cached_page *cp = pagecache_get(inode, index, err);
+		if (cp) {
+			pg = cp->page;
+			page_get(pg);
+		}
+	}
+	mutex_unlock(&inode->lock);
+	return pg;
+}
+
+/* No lock is held while the data goes to the reader: the copy may fault
+ * on a mapping of this file or another one, and that fault takes the
+ * mapped file's inode->lock (fs.h, Locking). */
 ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct inode *inode = f->inode;
-	mutex_lock(&inode->lock);
 	size_t done = 0;
 	int err = 0;
-	while (u->resid && *pos < inode->size) {
-		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
+	while (u->resid) {
+		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE, size;
+		struct page *pg = get_page_for_read(inode, index, &size, &err);
+		if (!pg)
+			break;
+		if (*pos >= size) {
+			page_put(pg);
+			break;
+		}
 		size_t n = PAGE_SIZE - off;
-		if (n > inode->size - *pos)
-			n = inode->size - *pos;
+		if (n > size - *pos)
+			n = size - *pos;
 		if (n > u->resid)
 			n = u->resid;
-		struct cached_page *cp = pagecache_get(inode, index, &err);
-		if (!cp)
-			break;
-		size_t c = uio_copy_out(u, (char *)cached_page_data(cp) + off, n);
+		size_t c = uio_copy_out(u, (char *)page_address(pg) + off, n);
+		page_put(pg);
 		done += c;
 		*pos += c;
 		if (c < n) {
@@ -35,20 +67,66 @@ ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos)
 			break;
 		}
 	}
-	mutex_unlock(&inode->lock);
 	return done ? (ssize_t)done : err;
 }
 
+/* Copies up to n bytes of the writer's buffers into the page, with the
+ * inode's lock held: so with file faults off (a fault on a mapping of
+ * this file would take that lock again, of another file could deadlock
+ * with a writer there). Fewer than n when a source page is not present. */
+static size_t copy_in_locked(struct uio *u, void *dst, size_t n)
+{
+	current->file_faults_off++;
+	size_t c = uio_copy_in(u, dst, n);
+	current->file_faults_off--;
+	return c;
+}
+
+/* Copies up to n bytes of the writer's buffers to offset off of page
+ * index (*copied: how many); returns the page, or NULL with *err set. A
+ * page the write covers whole need not be read from the disk first,
+ * unless the copy comes up short: its bytes go through a bounce page
+ * first, so that a short copy never leaves zeroes over the file's data. */
+static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, size_t off,
+					  struct uio *u, size_t n, size_t *copied, int *err)
+{
+	struct cached_page *cp;
+	if (off != 0 || n != PAGE_SIZE) {
+		cp = pagecache_get_for_write(inode, index, false, err);
+		*copied = cp ? copy_in_locked(u, (char *)cached_page_data(cp) + off, n) : 0;
+		return cp;
+	}
+	void *bounce = kmalloc(PAGE_SIZE);
+	if (!bounce) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	size_t c = copy_in_locked(u, bounce, n);
+	cp = pagecache_get_for_write(inode, index, c == n, err);
+	if (cp)
+		memcpy(cached_page_data(cp), bounce, c);
+	kfree(bounce);
+	*copied = cp ? c : 0;
+	return cp;
+}
+
+/* inode->lock is held for the whole write, so that writes (and O_APPEND's
+ * end of file) do not interleave; the source is faulted in before it is
+ * taken and copied without faulting under it (copy_in_locked). A source
+ * page that went away meanwhile is faulted in again with the lock let
+ * go, as Linux's generic_perform_write does. */
 ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct inode *inode = f->inode;
 	if (inode->sb->read_only)
 		return -EROFS;
+	uio_fault_in(u, u->resid, false);
 	mutex_lock(&inode->lock);
 	if (f->flags & O_APPEND)
 		*pos = inode->size;
 	size_t done = 0;
 	int err = 0;
+	bool refaulted = false;
 	if (*pos >= MAX_OFFSET && u->resid)
 		err = -EFBIG;
 	while (!err && u->resid) {
@@ -56,21 +134,35 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		size_t n = PAGE_SIZE - off;
 		if (n > u->resid)
 			n = u->resid;
-		/* A page written whole, or past the end, need not be read first. */
-		bool whole = off == 0 && n == PAGE_SIZE;
-		struct cached_page *cp = pagecache_get_for_write(inode, index, whole, &err);
+		size_t c;
+		struct cached_page *cp = copy_into_page(inode, index, off, u, n, &c, &err);
 		if (!cp)
 			break;
-		size_t c = uio_copy_in(u, (char *)cached_page_data(cp) + off, n);
 		if (c)
 			pagecache_dirty(cp);
 		done += c;
 		*pos += c;
 		if (*pos > inode->size)
 			inode->size = *pos;
+		if (c)
+			refaulted = false;
 		if (c < n) {
-			err = -EFAULT;
-			break;
+			/* A source page just faulted in and already gone again: a
+			 * program racing with itself gets EFAULT, not a livelock. */
+			if (refaulted) {
+				err = -EFAULT;
+				break;
+			}
+			mutex_unlock(&inode->lock);
+			bool there = uio_fault_in(u, n - c, false) > 0;
+			mutex_lock(&inode->lock);
+			refaulted = true;
+			if (!there)
+				err = -EFAULT;
+			/* Another append may have come in while the lock was let go:
+			 * end this one here (a short write) rather than overwrite it. */
+			else if ((f->flags & O_APPEND) && *pos != inode->size)
+				break;
 		}
 	}
 	if (done)

@@ -294,13 +294,19 @@ long sys_sendfile(int out_fd, int in_fd, int64_t *uoffset, size_t count)
 				r = -EFAULT;
 		}
 	} else if (!r) {
-		/* The input's own offset, held still meanwhile. */
+		/* The input's own offset, read before and stored after, as
+		 * Linux does, without holding in->pos_lock meanwhile: writing
+		 * to out takes out->pos_lock, and a sendfile the other way
+		 * round would take the two in the opposite order. */
 		mutex_lock(&in->pos_lock);
 		pos = in->pos;
-		r = do_sendfile(in, out, &pos, count);
-		if (r > 0)
-			in->pos = pos;
 		mutex_unlock(&in->pos_lock);
+		r = do_sendfile(in, out, &pos, count);
+		if (r > 0) {
+			mutex_lock(&in->pos_lock);
+			in->pos = pos;
+			mutex_unlock(&in->pos_lock);
+		}
 	}
 	if (in)
 		file_put(in);

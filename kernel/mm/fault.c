@@ -143,6 +143,32 @@ bool vm_fault_past_eof(uint64_t addr, uint64_t error_code)
 	return past;
 }
 
+/* Resolves a fault at page of mm (error_code as the CPU gives it). */
+static bool resolve(struct mm *mm, uint64_t page, uint64_t error_code)
+{
+	bool ok = false;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vm_find(mm, page);
+	if (!v)
+		goto out;
+	if (!vm_access_allowed(v->flags, error_code))
+		goto out;
+	pte_t *pte = pt_walk(mm->pml4, page, false);
+	if ((!pte || !(*pte & PTE_PRESENT)) && v->file)
+		/* A file page takes its inode's lock: not while the caller
+		 * holds one (file_faults_off); it faults in and retries. */
+		ok = !current->file_faults_off && file_fault(mm, v, page, error_code & PF_WRITE, &irq);
+	else if (!pte || !(*pte & PTE_PRESENT))
+		ok = vm_map_zero_page(mm, v, page, NULL) == 0;
+	else if ((error_code & PF_WRITE) && (*pte & PTE_COW))
+		ok = break_cow(pte, page);
+	else if (!(error_code & PF_PRESENT))
+		ok = true;      /* another thread mapped it meanwhile: retry */
+out:
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return ok;
+}
+
 bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 {
 	if (addr >= USER_TOP || !current || !current->mm)
@@ -153,25 +179,14 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 		return false;
 	if (error_code & PF_RSVD)
 		return false;
-	struct mm *mm = current->mm;
-	uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
-	bool ok = false;
-	uint64_t irq = spin_lock_irqsave(&mm->lock);
-	struct vma *v = vm_find(mm, addr);
-	if (!v)
-		goto out;
-	if (!vm_access_allowed(v->flags, error_code))
-		goto out;
-	pte_t *pte = pt_walk(mm->pml4, page, false);
-	if ((!pte || !(*pte & PTE_PRESENT)) && v->file)
-		ok = file_fault(mm, v, page, error_code & PF_WRITE, &irq);
-	else if (!pte || !(*pte & PTE_PRESENT))
-		ok = vm_map_zero_page(mm, v, page, NULL) == 0;
-	else if ((error_code & PF_WRITE) && (*pte & PTE_COW))
-		ok = break_cow(pte, page);
-	else if (!(error_code & PF_PRESENT))
-		ok = true;      /* another thread mapped it meanwhile: retry */
-out:
-	spin_unlock_irqrestore(&mm->lock, irq);
-	return ok;
+	return resolve(current->mm, ALIGN_DOWN(addr, PAGE_SIZE), error_code);
+}
+
+bool vm_fault_in(uint64_t addr, bool write)
+{
+	if (addr >= USER_TOP || !current->mm)
+		return false;
+	/* As a not-present fault: a page already there is left alone,
+	 * except that a write breaks its copy-on-write sharing. */
+	return resolve(current->mm, ALIGN_DOWN(addr, PAGE_SIZE), PF_USER | (write ? PF_WRITE : 0));
 }

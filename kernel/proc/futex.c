@@ -6,11 +6,14 @@
  *
  * A waiter is keyed by the word: (mm, address) for memory private to a
  * process, (frame, offset) for a MAP_SHARED page, which processes may map
- * at different addresses. Waiters sit in hash buckets under one mutex (a
- * sleeping lock, because reading the word may fault in its page). The
- * word is read under that mutex, so a waker that changes the word and
+ * at different addresses. Waiters sit in hash buckets under one mutex.
+ * The word is read under that mutex, so a waker that changes the word and
  * then calls FUTEX_WAKE (which takes the mutex) cannot slip in between
- * the check and the sleep: that is the whole point of the interface.
+ * the check and the sleep: that is the whole point of the interface. The
+ * read is made with file faults off (fs/fs.h, Locking): a word in a file
+ * mapping whose page is not there yet is faulted in with the mutex let
+ * go (lock_and_read_word), so no task waits for a file's lock or the
+ * disk holding the mutex every futex call needs.
  *
  * Supported: WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, with FUTEX_PRIVATE_FLAG
  * and FUTEX_CLOCK_REALTIME. Requeueing, WAKE_OP and priority inheritance
@@ -20,6 +23,7 @@
 #include <kernel/mutex.h>
 #include <linux/futex.h>
 #include <linux/time_types.h>
+#include <mm/mm.h>
 #include <mm/vm.h>
 #include <proc/task.h>
 #include <proc/wait.h>
@@ -97,12 +101,28 @@ static long read_word(uint32_t *uaddr, bool private, uint32_t *val, struct futex
 	return 0;
 }
 
+/* Takes futex_mutex and reads the word under it (read_word); returns
+ * with the mutex held, whatever the result. */
+static long lock_and_read_word(uint32_t *uaddr, bool private, uint32_t *val, struct futex_key *key)
+{
+	for (bool retried = false;; retried = true) {
+		mutex_lock(&futex_mutex);
+		current->file_faults_off++;
+		long err = read_word(uaddr, private, val, key);
+		current->file_faults_off--;
+		if (err != -EFAULT || retried)
+			return err;
+		mutex_unlock(&futex_mutex);
+		/* If this fails too, so does the read again: EFAULT. */
+		vm_fault_in((uint64_t)uaddr, false);
+	}
+}
+
 static long futex_wait(uint32_t *uaddr, bool private, uint32_t expected, uint64_t deadline, uint32_t bitset)
 {
 	struct futex_waiter w = { .bitset = bitset };
-	mutex_lock(&futex_mutex);
 	uint32_t val;
-	long err = read_word(uaddr, private, &val, &w.key);
+	long err = lock_and_read_word(uaddr, private, &val, &w.key);
 	if (!err && val != expected)
 		err = -EAGAIN;
 	if (err) {
@@ -131,8 +151,7 @@ static long futex_wake(uint32_t *uaddr, bool private, int nr, uint32_t bitset)
 	struct futex_key key;
 	uint32_t val;
 	int woken = 0;
-	mutex_lock(&futex_mutex);
-	long err = read_word(uaddr, private, &val, &key);
+	long err = lock_and_read_word(uaddr, private, &val, &key);
 	unsigned b = bucket_of(&key);
 	struct futex_waiter *w, *tmp;
 	if (!err) {

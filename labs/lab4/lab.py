@@ -184,9 +184,9 @@ def bad_block_pointer(t):
 
 # --- the file syscalls, against Linux -------------------------------------------
 
-def user_test(name, program, points, timeout=20.0, depends=None, doc=""):
+def user_test(name, program, points, timeout=20.0, depends=None, doc="", cpus=None):
     def run(t):
-        t.run_user(program, disk=True)
+        t.run_user(program, disk=True, cpus=cpus)
     run.__doc__ = doc
     run.__name__ = program
     lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
@@ -218,6 +218,15 @@ user_test("exec-stack", "exec_stack", 5, depends=["exec"],
           doc="PT_GNU_STACK with PF_X (-z execstack): code copied to the stack runs")
 user_test("mmap", "mmap_basic", 15, depends=["fd-basic"],
           doc="mmap and munmap: anonymous and file, private and shared, MAP_FIXED, holes, fork, the errors")
+user_test("mmap-copy", "mmap_copy", 5, depends=["mmap"],
+          doc="pread into and pwrite from an untouched mapping of the same file (shared and private, "
+              "ext2 and tmpfs): the copy's fault must not need the lock the read or write holds")
+user_test("mmap-cross", "mmap_cross", 5, depends=["mmap"], cpus=4,
+          doc="on 4 CPUs, processes reading file X into a mapping of Y while others read Y into "
+              "a mapping of X: no deadlock between the two files' locks")
+user_test("sendfile-cross", "sendfile_cross", 5, depends=["fd-basic"], cpus=4,
+          doc="on 4 CPUs, sendfile from X to Y against sendfile from Y to X, the open files shared "
+              "across fork: no deadlock between their offset locks")
 user_test("startup-calls", "startup_calls", 10,
           doc="what glibc calls before main: prlimit64, getrandom, mprotect, prctl, robust lists, clone")
 user_test("pipes", "pipes", 10, depends=["fd-basic"],

@@ -34,6 +34,12 @@ void uio_init_single(struct uio *u, void *buf, size_t len, bool user);
 size_t uio_copy_out(struct uio *u, const void *src, size_t n);
 /* Copies n bytes from the writer's buffers to dst (write). */
 size_t uio_copy_in(struct uio *u, void *dst, size_t n);
+/* Makes the next n bytes of the buffers present without moving through
+ * them (readable for a write's source, writable for a read's
+ * destination), so that a copy under a lock a fault would take cannot
+ * fault (fs.h, Locking). Returns how many bytes are there: fewer than n
+ * where the buffer stops being valid. */
+size_t uio_fault_in(const struct uio *u, size_t n, bool write);
 
 /* getdents64 and friends: iterate() calls emit() once per entry, from
  * ctx->pos on, and sets ctx->pos past each entry emitted; it stops when

@@ -22,10 +22,27 @@
  *                directory operation of that filesystem (lookup, create,
  *                unlink, rename, iterate...), so a filesystem never sees
  *                two of them at once.
- *   inode->lock  (mutex) held by the VFS around a file's read, write,
- *                truncate and writeback: its size and data.
+ *   inode->lock  (mutex) a file's size and data: held by the VFS around
+ *                a read's page-cache lookups, a whole write, truncate and
+ *                writeback, and by a fault on a mapping of the file.
  *   A filesystem's own allocator (bitmaps, counters) takes its own lock
- *   inside these. Order: sb->lock, then inode->lock, then fs-private. */
+ *   inside these. Order: f->pos_lock, sb->lock, inode->lock, fs-private,
+ *   buffer locks; spinlocks innermost. Never two pos_locks at once
+ *   (sendfile lets go of the input's before it writes to the output).
+ *
+ * User memory: a copy to or from it may fault on a file mapping, and that
+ * fault takes the mapped file's inode->lock (mm/fault.c), maybe reading
+ * the disk. So no inode->lock, nor any lock after it in the order, is
+ * held across a copy that may fault: a read copies from a page it holds
+ * a reference on with no lock; a write faults its source in first and
+ * copies under the lock with file faults off (task->file_faults_off),
+ * faulting in again with the lock let go if a page went away (filemap.c).
+ * Otherwise pread(fd, mmap of fd) takes the lock twice, and two tasks
+ * reading each file into a mapping of the other deadlock. Locks that no
+ * fault takes and that are never taken with an inode->lock held may be
+ * held across a copy, as in Linux: f->pos_lock, a pipe's lock, the tty's
+ * read_lock (a fault there stalls only that file's users). The global
+ * futex_mutex is not: futex.c reads the word the way a write copies. */
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>

@@ -21,3 +21,8 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf);
 /* Whether a fault vm_handle_fault() could not resolve hit a file mapping
  * past the end of its file (an access the region allows): SIGBUS. */
 bool vm_fault_past_eof(uint64_t addr, uint64_t error_code);
+
+/* Makes the user page at addr present (and writable if write), as the
+ * program's own access would; no locks may be held that a file fault
+ * takes (inode->lock). False if the access would be the program's error. */
+bool vm_fault_in(uint64_t addr, bool write);

@@ -77,6 +77,11 @@ struct task {
 	void *kstack_top;           /* its kernel stack (kstack.c), NULL for the boot task */
 
 	struct mm *mm;
+	/* Nonzero while the task copies user memory holding a lock that a
+	 * file mapping's fault takes (filemap.c): such a fault fails instead
+	 * (mm/fault.c), the copy comes up short, and the caller faults the
+	 * page in with the lock let go. */
+	int file_faults_off;
 	struct files *files;
 	struct fs *fs;
 	struct sighand *sighand;
