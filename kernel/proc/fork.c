@@ -90,6 +90,13 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 		       flags & ~CLONE_SUPPORTED, p->tgid, p->name);
 		return -EINVAL;
 	}
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		/* Another task running in the same memory (a thread): refused
+		 * before anything is allocated. */
+		printk("kestrel: clone(CLONE_VM) without CLONE_VFORK is not supported yet: EINVAL to pid %d (%s)\n",
+		       p->tgid, p->name);
+		return -EINVAL;
+	}
 	/* An exit signal beyond _NSIG is accepted and never sent, as by
 	 * Linux's clone (only clone3 checks it). */
 	struct task *c = task_alloc(p->name, true);
@@ -99,13 +106,6 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	if (c->tid < 0) {
 		task_free(c);
 		return -EAGAIN;
-	}
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
-		/* Another task running in the same memory: a thread, later. */
-		printk("kestrel: clone(CLONE_VM) without CLONE_VFORK is not supported yet: EINVAL to pid %d (%s)\n",
-		       p->tgid, p->name);
-		task_free(c);
-		return -EINVAL;
 	}
 	c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
 	c->files = files_copy(p->files);
@@ -172,6 +172,6 @@ long sys_vfork(void)
 long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, uint64_t tls)
 {
 	if (stack)
-		return -EINVAL;         /* a new stack is for threads: later */
+		return -EINVAL;         /* a new stack is for threads, not supported */
 	return do_fork(flags, parent_tid, child_tid);
 }

@@ -2,7 +2,7 @@
  * is what Linux programs commonly use; any other option is EINVAL, which
  * is also what Linux answers for an option it does not know.
  *   PR_SET_NAME, PR_GET_NAME   the 16-byte task name (comm)
- *   PR_SET_PDEATHSIG, PR_GET_PDEATHSIG   recorded (signals come later)
+ *   PR_SET_PDEATHSIG, PR_GET_PDEATHSIG   recorded only: nothing sends it yet
  *   PR_SET_DUMPABLE, PR_GET_DUMPABLE     recorded (no core dumps here)
  *   PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS   recorded (one-way, as Linux) */
 #include <kernel/types.h>

@@ -1,4 +1,4 @@
-/* Random bytes for user space (AT_RANDOM, later getrandom). */
+/* Random bytes for user space (AT_RANDOM, getrandom). */
 #pragma once
 #include <kernel/types.h>
 

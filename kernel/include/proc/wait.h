@@ -1,5 +1,5 @@
 /* Sleeping until something happens: the one primitive wait4, nanosleep,
- * and later pipes, futexes and poll all use.
+ * pipes, the tty, futexes and poll all use.
  *
  * A wait queue is a list of sleeping tasks. To wait for a condition:
  *
