@@ -6,6 +6,9 @@
 #                      test programs); EXTRA="/usr/bin/prog ..." adds host programs
 #   make grade         grade every lab present (LAB=N for one lab, TEST=name for one test)
 #   make test          everything CI runs: unit tests, grading, debugger, checkpoints, handout
+#   make bench         benchmarks (medians of several boots; host Linux for scale)
+#   make bench-linux   the benchmarks under Kestrel and under Debian's Linux kernel in the
+#                      same QEMU, alternating: ratios Kestrel/Linux (RUNS=5 boots of each)
 #
 # Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CPU=max (TCG's CPU model,
 # e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands), DISK=image,
@@ -126,7 +129,7 @@ KERNEL := $(BUILD)/kernel.elf
 
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
-	checkpoints bench doctor setup clean help
+	checkpoints bench bench-linux doctor setup clean help
 .DEFAULT_GOAL := all
 
 all: kernel
@@ -249,6 +252,11 @@ lab-%:
 
 bench: $(KERNEL) $(FSIMG)
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
+
+# Not part of `make test`: a benchmark is not a test. The first run fetches
+# Debian's kernel package into build/linux/ (apt-get download, dpkg -x).
+bench-linux: $(KERNEL) $(FSIMG)
+	$(PYTHON) scripts/bench_linux.py --kernel $(KERNEL) --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS))
 
 doctor:
 	@scripts/doctor.sh

@@ -59,8 +59,12 @@ class BootResult:
 CPU_LOG_TAIL = 3000
 
 
-def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=()):
-    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...)."""
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(), initrd=None,
+         log_cpu=True):
+    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...);
+    initrd goes to QEMU's -initrd (for booting Linux); log_cpu=False leaves
+    out QEMU's exception log, which slows every fault and interrupt (the
+    benchmarks)."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -68,13 +72,15 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks)
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model,
+                        fifo if log_cpu else None, log_fd, disks, initrd)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks):
-    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, initrd):
+    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks,
+                       initrd=initrd)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
     log_pending = b""
