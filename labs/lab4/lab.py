@@ -204,7 +204,8 @@ user_test("dev-mem", "dev_mem", 5,
 user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
 user_test("exec", "exec_basic", 10, depends=["fd-basic"],
-          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
+          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, every error, "
+              "segments mapped from the file")
 user_test("exec-stack", "exec_stack", 5, depends=["exec"],
           doc="PT_GNU_STACK with PF_X (-z execstack): code copied to the stack runs")
 user_test("mmap", "mmap_basic", 10, depends=["fd-basic"],
