@@ -8,6 +8,7 @@
 #   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
 #   make unit          the host unit tests of the kernel's pure code
 #   make bench         benchmarks with figures: boot, pages, processes, files
+#   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5)
 #   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog")
 #   make lab-N         students: save your work and move to lab N (once it is released)
 #   make checkpoints   instructors: the student repository build/student-repo, a branch a lab
@@ -152,7 +153,7 @@ endif
 endif
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
-	checkpoints release bench doctor setup clean help grade-submission autograder
+	checkpoints release bench bench-linux doctor setup clean help grade-submission autograder
 .DEFAULT_GOAL := all
 
 all: kernel
@@ -297,6 +298,11 @@ lab-%:
 
 bench: $(KERNEL) $(FSIMG)
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
+
+# Not part of `make test`: a benchmark is not a test. The first run fetches
+# Debian's kernel package into build/linux/ (apt-get download, dpkg -x).
+bench-linux: $(KERNEL) $(FSIMG)
+	$(PYTHON) scripts/bench_linux.py --kernel $(KERNEL) --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS))
 
 doctor:
 	@scripts/doctor.sh

@@ -82,9 +82,12 @@ class ConsoleInput:
 
 
 def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(),
-         console_input=None):
+         console_input=None, initrd=None, log_cpu=True):
     """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...);
-    console_input, a list of ConsoleInput steps, types at the console."""
+    console_input, a list of ConsoleInput steps, types at the console;
+    initrd goes to QEMU's -initrd (for booting Linux); log_cpu=False leaves
+    out QEMU's exception log, which slows every fault and interrupt (the
+    benchmarks)."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -92,14 +95,16 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks,
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model,
+                        fifo if log_cpu else None, log_fd, disks, initrd,
                         ConsoleInput(console_input) if console_input else None)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, typing=None):
-    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, initrd, typing=None):
+    cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks,
+                       initrd=initrd)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
     log_pending = b""

@@ -66,10 +66,11 @@ def disk_options(disks):
 
 
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
-                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None, disks=()):
+                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None, disks=(), initrd=None):
     """The argument list that boots `kernel` with command line `append`.
     cpu_model overrides the CPU (e.g. "qemu64": no SMEP/SMAP) under TCG;
-    disks (Disk objects or paths) become vda, vdb..."""
+    disks (Disk objects or paths) become vda, vdb...; initrd is for
+    booting Linux the same way (scripts/bench_linux.py)."""
     cmd = ["qemu-system-x86_64",
            "-machine", "q35", "-accel", accel,
            # TCG emulates any CPU; "max" has every feature it can do (NX,
@@ -83,6 +84,8 @@ def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", kernel, "-append", append]
     cmd += disk_options(disks)
+    if initrd:
+        cmd += ["-initrd", initrd]
     if interactive:
         # Ctrl-a x quits, Ctrl-a c switches to the QEMU monitor.
         cmd += ["-serial", "mon:stdio"]

@@ -8,7 +8,8 @@ medians, not single runs.
     programs run as the first process (init=bench_*), which print lines
     "bench: <what>: <number> <unit> (...)", each run in a fresh boot;
   - the user programs also run on the host, for a sense of scale (native
-    Linux, not Linux under the same QEMU: no Linux kernel image here).
+    Linux; `make bench-linux`, scripts/bench_linux.py, compares with Linux
+    in the same QEMU).
 
 A benchmark with disk=True boots with a fresh copy of the root image
 (build/fsimg.img, make fsimg) as vda each time, checked by e2fsck after the
@@ -40,6 +41,8 @@ GUEST_BENCHES = [
     Bench("test=bench-pages"),
     Bench("init=bench_proc", cpus=1, host="build/user/lab3/bench_proc"),
     Bench("init=/usr/lib/kestrel/lab4/bench_files", cpus=1, host="build/user/lab4/bench_files", disk=True),
+    Bench("init=/usr/lib/kestrel/lab4/bench_mm", cpus=1, host="build/user/lab4/bench_mm", disk=True),
+    Bench("init=/usr/lib/kestrel/lab4/bench_ipc", cpus=1, host="build/user/lab4/bench_ipc", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 
@@ -47,7 +50,7 @@ FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 def boot_bench(args):
     first, total = [], []
     for _ in range(args.runs):
-        r = boot(args.kernel, "test=boot token=0", timeout=30, accel=args.accel)
+        r = boot(args.kernel, "test=boot token=0", timeout=30, accel=args.accel, log_cpu=False)
         if not r.powered_off or not r.lines:
             sys.exit(f"bench: the boot test did not power off cleanly (status {r.status})")
         first.append(next(l.time for l in r.lines if l.text.strip()))
@@ -85,7 +88,8 @@ def _guest_bench(args, cmdline, cpus, host_program, disk, tmp):
         fsimg_tools.require_image(args.image)
     for _ in range(args.kernel_runs):
         disks = [Disk(fsimg_tools.copy_image(args.image, os.path.join(tmp, "vda.img")), scratch=True)] if disk else []
-        r = boot(args.kernel, f"{cmdline} token=0", timeout=60, accel=args.accel, cpus=cpus or 2, disks=disks)
+        r = boot(args.kernel, f"{cmdline} token=0", timeout=60, accel=args.accel, cpus=cpus or 2, disks=disks,
+                 log_cpu=False)
         if not r.powered_off:
             print(f"bench {cmdline}: the kernel did not finish cleanly (status {r.status}):")
             print("\n".join("  " + l.text for l in r.lines[-10:]))

@@ -23,15 +23,12 @@ uint64_t timer_ticks(void)
 	return __atomic_load_n(&ticks, __ATOMIC_RELAXED);
 }
 
-/* The TSC's rate, measured once against the timer tick (interrupts must be
- * on): rdtsc then turns cycle counts into time for benchmarks. Under TCG
- * the TSC follows the host clock, so this is wall-clock time too. */
-static uint64_t rate;
-
-void tsc_set_rate(uint64_t cycles_per_us)
-{
-	rate = cycles_per_us ? cycles_per_us : 1;
-}
+/* The TSC's rate, measured once (tsc_calibrate.c): rdtsc then turns
+ * cycle counts into time. Under TCG the TSC follows the host clock, so
+ * this is wall-clock time too. If the PIT's channel 2 cannot be read,
+ * count cycles over 100 ms of ticks instead (about 1% off, more when the
+ * host is busy). */
+static uint64_t khz;
 
 bool timer_wait_for_tick(void)
 {
@@ -46,18 +43,31 @@ bool timer_wait_for_tick(void)
 	return true;
 }
 
-uint64_t tsc_per_us(void)
+static uint64_t measure_with_ticks(void)
 {
-	if (rate)
-		return rate;
 	const uint64_t span = TIMER_HZ / 10;    /* 100 ms */
 	if (!timer_wait_for_tick()) {
 		printk("timer: no tick to measure the TSC against; assuming 1000 MHz\n");
-		return rate = 1000;
+		return 1000000;
 	}
 	uint64_t start = rdtsc(), t0 = timer_ticks();
 	while (timer_ticks() < t0 + span)
 		sti_hlt();
-	rate = (rdtsc() - start) / (span * 1000000 / TIMER_HZ);
+	uint64_t rate = (rdtsc() - start) / (span * 1000 / TIMER_HZ);
+	return rate ? rate : 1;
+}
+
+uint64_t tsc_khz(void)
+{
+	if (!khz)
+		khz = tsc_measure_khz();
+	if (!khz)
+		khz = measure_with_ticks();
+	return khz;
+}
+
+uint64_t tsc_per_us(void)
+{
+	uint64_t rate = tsc_khz() / 1000;
 	return rate ? rate : 1;
 }

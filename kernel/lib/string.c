@@ -1,34 +1,55 @@
-/* Memory and string functions. Simple byte loops: clear beats fast here,
- * and gcc already inlines the small fixed-size cases. */
+/* Memory and string functions. memset, memcpy and memmove move 8 bytes
+ * per step with rep stosq/movsq, then the odd bytes with rep stosb/movsb:
+ * as byte loops they were most of the kernel's time (clearing pages,
+ * copying them on fork). Qwords even on CPUs with ERMS (fast rep
+ * stosb/movsb): under QEMU's TCG every repetition costs about the same
+ * whatever its width, so 8 bytes a step is several times faster there,
+ * and on hardware the two are close for blocks of a page or more. gcc
+ * inlines the small fixed-size cases itself. */
 #include <kernel/string.h>
 #include <stdint.h>
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
-	while (n--)
-		*d++ = (unsigned char)c;
+	uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
+	void *d = dst;
+	size_t qwords = n / 8, bytes = n % 8;
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(qwords) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(bytes) : "a"(pattern) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	while (n--)
-		*d++ = *s++;
+	void *d = dst;
+	size_t qwords = n / 8, bytes = n % 8;
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(qwords) : : "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
 	return dst;
 }
 
+/* Overlapping with dst above src: copy from the end down, with the
+ * direction flag set just for these instructions (the trap entry clears
+ * it again for any interrupt that comes in between). */
 void *memmove(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	if (d < s || d >= s + n)
+	if ((uintptr_t)dst - (uintptr_t)src >= n)      /* dst below src, or no overlap */
 		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
+	size_t qwords = n / 8, bytes = n % 8;
+	void *d = (char *)dst + n - 1;
+	const void *s = (const char *)src + n - 1;
+	__asm__ __volatile__("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
+	d = (char *)d - 7;              /* now at the last whole qword */
+	s = (const char *)s - 7;
+	__asm__ __volatile__("std\n\trep movsq\n\tcld" : "+D"(d), "+S"(s), "+c"(qwords) : : "memory");
 	return dst;
+}
+
+/* A page of zeros (memset's qword loop, without the byte tail). */
+void clear_page(void *page)
+{
+	size_t qwords = 4096 / 8;
+	__asm__ __volatile__("rep stosq" : "+D"(page), "+c"(qwords) : "a"(0ull) : "memory");
 }
 
 int memcmp(const void *a, const void *b, size_t n)

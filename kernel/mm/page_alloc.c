@@ -54,7 +54,8 @@ struct page *alloc_pages(unsigned order, unsigned flags)
 	p->order = order;
 	__atomic_store_n(&p->refcount, 1, __ATOMIC_RELAXED);
 	if (flags & ALLOC_ZERO)
-		memset(page_address(p), 0, PAGE_SIZE << order);
+		for (uint64_t i = 0; i < (1ull << order); i++)
+			clear_page((char *)page_address(p) + i * PAGE_SIZE);
 	return p;
 }
 

@@ -26,7 +26,7 @@ lab = Lab(4, "Files, ELF and dynamic linking")
 # The checkpoint proof grades these for each blank exercise (the quickest
 # to fail; see the handout's "Tests that need it" tables).
 lab.exercise_tests = {1: ["ext2"], 2: ["ext2"], 3: ["fd-basic"], 4: ["fd-basic"], 5: ["fd-dup-fcntl"],
-                      6: ["fs-dirs"], 7: ["glibc-c"], 8: ["mmap"], 9: ["mmap"], 10: ["mmap"],
+                      6: ["fs-dirs"], 7: ["glibc-c"], 8: ["exec", "mmap"], 9: ["mmap"], 10: ["mmap"],
                       11: ["exec"], 12: ["exec"]}
 
 
@@ -213,7 +213,8 @@ user_test("dev-mem", "dev_mem", 5,
 user_test("fs-efault", "fs_efault", 5, depends=["fd-basic"],
           doc="bad pointers to every file syscall give EFAULT and change nothing")
 user_test("exec", "exec_basic", 15, depends=["fd-basic"],
-          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, and every error")
+          doc="execve and execveat from files: argv and envp, close-on-exec, #! scripts, every error, "
+              "segments mapped from the file")
 user_test("exec-stack", "exec_stack", 5, depends=["exec"],
           doc="PT_GNU_STACK with PF_X (-z execstack): code copied to the stack runs")
 user_test("mmap", "mmap_basic", 15, depends=["fd-basic"],

@@ -8,7 +8,8 @@
  * (empty strings, spaces), close-on-exec, "#!" scripts (with and without
  * an argument, nested, looping), execveat with a dirfd and with
  * AT_EMPTY_PATH, and the errors: ENOENT, EACCES (a directory, no execute
- * bit), ENOEXEC (garbage, empty, a truncated ELF), EFAULT, E2BIG, ELOOP.
+ * bit), ENOEXEC (garbage, empty, a truncated ELF), EFAULT, E2BIG, ELOOP;
+ * last, that its own data segment was mapped from its file, not copied.
  *
  * Works in ./kt-exec, relative to the current directory (the root of the
  * image in the guest, a copy of it on the host), so the interpreter of a
@@ -24,6 +25,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/auxv.h>
+#include <elf.h>
 #include <kt.h>
 #include <kt_fs.h>
 
@@ -291,6 +294,41 @@ static void test_errors(void)
 	expect_err("4 MiB of arguments", SELF, many, E2BIG);
 }
 
+/* Initialised data bigger than a page: the data segment then has whole
+ * file pages, which the kernel maps from the file rather than copying. */
+static volatile char big_data[6000] = { 1 };
+
+/* A segment mapped from the file (as Linux and Kestrel do; a copy would
+ * not) shows in the segment's first page: the bytes before p_vaddr are the
+ * file's bytes before p_offset, not zeroes. Checked on this program's own
+ * data segment, against its file. */
+static void test_mapped_from_file(void)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
+	unsigned long n = getauxval(AT_PHNUM), base = 0;
+	const Elf64_Phdr *data = NULL;
+	for (unsigned long i = 0; i < n; i++) {
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+			base = (unsigned long)ph - sizeof(Elf64_Ehdr) - ph[i].p_vaddr;
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W))
+			data = &ph[i];
+	}
+	if (!kt_check(data && big_data[0] == 1 && data->p_filesz > 4096, "a data segment of whole file pages"))
+		return;
+	size_t before = data->p_vaddr % 4096;
+	const unsigned char *mem = (const unsigned char *)(base + data->p_vaddr - before);
+	unsigned char file[4096];
+	int fd = open(SELF, O_RDONLY);
+	kt_check(fd >= 0 && pread(fd, file, before, data->p_offset - before) == (ssize_t)before, "read the file");
+	close(fd);
+	int nonzero = 0;
+	for (size_t i = 0; i < before; i++)
+		nonzero |= file[i];
+	kt_check(nonzero, "the file has bytes (not all zero) before the data segment, in its first page");
+	kt_check(memcmp(mem, file, before) == 0,
+		 "the data segment's first page holds them too: mapped from the file, not copied");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "show") == 0)
@@ -317,6 +355,7 @@ int main(int argc, char **argv)
 	test_execveat();
 	test_vfork();
 	test_errors();
+	test_mapped_from_file();
 	kt_rmtree(DIR);
 	return kt_status();
 }

@@ -93,13 +93,10 @@ static uint32_t measure_timer(void)
 	if (!timer_wait_for_tick())
 		return 0;
 	wr(LAPIC_TIMER_INIT, 0xffffffff);
-	uint64_t tsc = rdtsc();
 	uint64_t t = timer_ticks();
 	while (timer_ticks() < t + span)
 		sti_hlt();
 	uint32_t elapsed = 0xffffffff - rd(LAPIC_TIMER_CUR);
-	/* The TSC's rate comes for free from the same interval. */
-	tsc_set_rate((rdtsc() - tsc) / (span * 1000000 / TIMER_HZ));
 	wr(LAPIC_TIMER_INIT, 0);
 	return (uint64_t)elapsed * TIMER_HZ / span / LAPIC_TIMER_HZ;
 }

@@ -13,7 +13,9 @@ uint64_t timer_ticks(void);
 /* Waits (interrupts on) for the next tick, so a measurement starts on an
  * edge; false if none comes within about 2 s. */
 bool timer_wait_for_tick(void);
-/* TSC cycles per microsecond (calibrated on first use, takes 100 ms). */
+/* The TSC's rate in cycles per millisecond, and per microsecond (for
+ * delays): measured on first use against the PIT, ~30 ms. */
+uint64_t tsc_khz(void);
 uint64_t tsc_per_us(void);
-/* Sets that rate when it was measured another way (lapic.c). */
-void tsc_set_rate(uint64_t cycles_per_us);
+/* The measurement itself (tsc_calibrate.c): 0 if the PIT cannot be read. */
+uint64_t tsc_measure_khz(void);

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Kestrel against Linux in the same QEMU (make bench-linux): not a test.
+
+Boots Kestrel and Debian's own Linux kernel (the image package that
+linux-image-cloud-amd64 depends on, fetched with `apt-get download` into
+build/linux/ and unpacked with `dpkg -x`, never installed) in the same QEMU
+(same machine, CPU model, memory, TCG, one CPU), alternating, each running
+the same static programs:
+
+  - bench_proc, bench_files, bench_mm, bench_ipc: "bench: <what>: <n> <unit>"
+    lines, timed by the guest's own clock;
+  - bench_workload.sh under busybox sh: a loop of 200 /bin/true, tar cf and
+    gzip of a few MB, timed by the host from when each "bench-step:" line
+    arrives, and "boot to init": QEMU's start to the script's first line.
+
+Linux boots with -kernel vmlinuz -initrd build/linux/initramfs.cpio: the
+bench programs and busybox-static, and /init, a busybox sh script that runs
+what kbench= on the command line names and powers off. Kestrel runs them from
+its root image (build/fsimg.img), as the grader does.
+
+Prints, for each figure, the median of each kernel and the ratio
+Kestrel/Linux of the times (of the inverses for MB/s: below 1, Kestrel is
+faster), the number of runs, and each guest clock's skew against the host's
+(from the "bench-clock:" lines bench_mm and bench_ipc print last).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "grade"))
+from boot import boot  # noqa: E402
+from qemu import Disk, EXIT_OK  # noqa: E402
+import fsimg_tools  # noqa: E402
+
+LINUX_DIR = os.path.join(ROOT, "build", "linux")
+META_PACKAGE = "linux-image-cloud-amd64"
+BUSYBOX = "/bin/busybox"
+PROGRAMS = ["lab3/bench_proc", "lab4/bench_files", "lab4/bench_mm", "lab4/bench_ipc"]
+WORKLOAD = "lab4/bench_workload.sh"
+
+# name: (Kestrel's command line, whether Kestrel needs the root image).
+# Linux runs /init with kbench=<name>: see INIT below.
+BENCHES = {
+    "proc": ("init=bench_proc", False),
+    "files": ("init=/usr/lib/kestrel/lab4/bench_files", True),
+    "mm": ("init=/usr/lib/kestrel/lab4/bench_mm", True),
+    "ipc": ("init=/usr/lib/kestrel/lab4/bench_ipc", True),
+    "workload": ("init=/bin/sh -- /usr/lib/kestrel/lab4/bench_workload.sh", True),
+}
+
+# Linux's /init. Kernel parameters of the form name=value that the kernel
+# does not know reach init as environment variables: $kbench.
+INIT = """#!/bin/busybox sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+P=/usr/lib/kestrel
+case "$kbench" in
+proc) $P/lab3/bench_proc ;;
+files) cd /tmp && $P/lab4/bench_files ;;
+mm) $P/lab4/bench_mm ;;
+ipc) $P/lab4/bench_ipc ;;
+workload) cd / && sh $P/lab4/bench_workload.sh ;;
+*) echo "init: unknown kbench=$kbench" ;;
+esac
+echo "bench-init: done"
+poweroff -f
+"""
+
+# The figures of the summary table, in the issue's order: (what, where).
+TABLE = ["getpid round trip", "fork+exit+wait", "pipe ping-pong", "open+read+close of a small file",
+         "page fault", "mmap+touch+munmap 16 MiB", "fork+exec+wait", "pipe bandwidth",
+         "200x /bin/true", "tar cf", "gzip", "boot to init"]
+FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
+CLOCK = re.compile(r"^bench-clock: (\d+) (\d+)$")
+STEP = re.compile(r"^bench-step: (.+)$")
+
+
+# --- Linux: the kernel and the initramfs ------------------------------------
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def fetch_linux():
+    """build/linux/vmlinuz: Debian's cloud kernel, downloaded and unpacked
+    (never installed) the first time."""
+    vmlinuz = os.path.join(LINUX_DIR, "vmlinuz")
+    if os.path.exists(vmlinuz):
+        return vmlinuz
+    os.makedirs(LINUX_DIR, exist_ok=True)
+    try:
+        deps = run(["apt-cache", "depends", META_PACKAGE])
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit(f"bench-linux: apt-cache cannot tell which kernel {META_PACKAGE} is ({e}): "
+                 "Debian or Ubuntu with package lists (apt-get update) needed")
+    m = re.search(r"Depends: (linux-image-\S+)", deps)
+    if not m:
+        sys.exit(f"bench-linux: cannot tell which kernel {META_PACKAGE} depends on:\n{deps}")
+    print(f"bench-linux: fetching {m[1]} (apt-get download, dpkg -x into {LINUX_DIR})", flush=True)
+    run(["apt-get", "download", m[1]], cwd=LINUX_DIR)
+    deb = next(f for f in os.listdir(LINUX_DIR) if f.startswith(m[1] + "_") and f.endswith(".deb"))
+    unpacked = os.path.join(LINUX_DIR, "root")
+    run(["dpkg", "-x", os.path.join(LINUX_DIR, deb), unpacked])
+    image = next(f for f in os.listdir(os.path.join(unpacked, "boot")) if f.startswith("vmlinuz-"))
+    os.symlink(os.path.join("root", "boot", image), vmlinuz)
+    return vmlinuz
+
+
+class Cpio:
+    """A "newc" cpio archive, as the kernel unpacks an initramfs: written
+    directly, so that /dev/console needs no root to be made."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.ino = 1
+
+    def _entry(self, name, mode, body=b"", rdev=(0, 0)):
+        fields = [self.ino, mode, 0, 0, 1, 0, len(body), 0, 0, rdev[0], rdev[1], len(name) + 1, 0]
+        self.ino += 1
+        self.data += b"070701" + b"".join(b"%08X" % f for f in fields) + name.encode() + b"\0"
+        self.data += b"\0" * (-len(self.data) % 4) + body
+        self.data += b"\0" * (-len(self.data) % 4)
+
+    def dir(self, name):
+        self._entry(name, 0o040755)
+
+    def file(self, name, body, mode=0o755):
+        self._entry(name, 0o100000 | mode, body)
+
+    def symlink(self, name, target):
+        self._entry(name, 0o120777, target.encode())
+
+    def chardev(self, name, major, minor):
+        self._entry(name, 0o020600, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        return bytes(self.data)
+
+
+def make_initramfs(build):
+    path = os.path.join(LINUX_DIR, "initramfs.cpio")
+    c = Cpio()
+    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp",
+              "usr/lib", "usr/lib/kestrel", "usr/lib/kestrel/lab3", "usr/lib/kestrel/lab4"]:
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3)
+    with open(BUSYBOX, "rb") as f:
+        c.file("bin/busybox", f.read())
+    for applet in run([BUSYBOX, "--list-full"]).split():
+        if applet != "bin/busybox":
+            c.symlink(applet, "/bin/busybox")
+    c.file("init", INIT.encode())
+    for p in PROGRAMS:
+        with open(os.path.join(build, "user", p), "rb") as f:
+            c.file("usr/lib/kestrel/" + p, f.read())
+    with open(os.path.join(ROOT, "user", WORKLOAD.replace("/", "/scripts/")), "rb") as f:
+        c.file("usr/lib/kestrel/" + WORKLOAD, f.read(), 0o644)
+    with open(path, "wb") as f:
+        f.write(c.finish())
+    return path
+
+
+# --- One boot, and what it printed ------------------------------------------
+
+def figures_of(result):
+    """{figure: value} and the clock skew (guest/host - 1) of one boot."""
+    out, clock, steps = {}, [], []
+    for line in result.lines:
+        text = line.text.strip()
+        m = FIGURE.match(text)
+        if m:
+            out[m[1]] = (float(m[2]), m[3].split()[0])
+        m = CLOCK.match(text)
+        if m:
+            clock.append((int(m[2]) / 1e9, line.time))
+        m = STEP.match(text)
+        if m:
+            steps.append((m[1], line.time))
+    for (name, t0), (_, t1) in zip(steps, steps[1:]):
+        if name not in ("start", "setup"):
+            out[name] = ((t1 - t0) * 1000, "ms")
+    if steps:
+        out["boot to init"] = (steps[0][1] * 1000, "ms")
+    return out, clock_skew(clock)
+
+
+def clock_skew(marks):
+    """The guest clock's rate over the host's, minus 1, from the
+    "bench-clock:" lines: [(guest seconds, host seconds)]. Each line reaches
+    the host late by some delay >= 0; the line of least (host - guest) in
+    each half is the least delayed, and the line through those two gives
+    the rate."""
+    if len(marks) < 10:
+        return None
+    half = len(marks) // 2
+    a = min(marks[:half], key=lambda m: m[1] - m[0])
+    b = min(marks[half:], key=lambda m: m[1] - m[0])
+    if b[0] - a[0] < 0.5:
+        return None
+    return (b[0] - a[0]) / (b[1] - a[1]) - 1
+
+
+def boot_kestrel(args, kernel, bench, tmp):
+    cmdline, disk = BENCHES[bench]
+    disks = []
+    if disk:
+        disks = [Disk(fsimg_tools.copy_image(args.image, os.path.join(tmp, "vda.img")), scratch=True)]
+    r = boot(kernel, f"{cmdline} token=0", timeout=args.timeout, accel=args.accel, cpus=1,
+             mem=args.mem, disks=disks, log_cpu=False)
+    ok = r.powered_off
+    return r, ok
+
+
+def boot_linux(args, bench, vmlinuz, initrd):
+    r = boot(vmlinuz, f"console=ttyS0 quiet kbench={bench}", timeout=args.timeout, accel=args.accel,
+             cpus=1, mem=args.mem, initrd=initrd, log_cpu=False)
+    # poweroff -f: QEMU exits 0 (ACPI), not through isa-debug-exit.
+    ok = r.status in (0, EXIT_OK) and any(l.text.strip() == "bench-init: done" for l in r.lines)
+    return r, ok
+
+
+# --- The report ----------------------------------------------------------------
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def show(results, skews, runs, kestrels):
+    """The table: a column per kernel, then Kestrel/Linux for each Kestrel."""
+    print(f"\nKestrel vs Linux, same QEMU ({runs} boots of each kernel per program, alternating; medians)")
+    columns = kestrels + ["linux"]
+    print(f"{'figure':34}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
+    seen = set().union(*(results[c] for c in columns))
+    names = [n for n in TABLE if n in seen] + sorted(seen - set(TABLE))
+    fmt = lambda v: "-" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.0f}")  # noqa: E731
+    for what in names:
+        unit = next(results[c][what][0][1] for c in columns if what in results[c])
+        med = {c: median([v for v, _ in results[c].get(what, [])]) for c in columns}
+        line = f"{what:34}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
+        for c in kestrels:
+            k, lx = med[c], med["linux"]
+            ratio = (lx / k if unit.startswith("MB/s") else k / lx) if k and lx else None
+            line += f" {'-' if ratio is None else f'{ratio:.2f}':>7}"
+        print(line)
+    print("K/L: Kestrel's time over Linux's (for MB/s, Linux's rate over Kestrel's): below 1, Kestrel is faster.")
+    for kernel in columns:
+        sk = skews[kernel]
+        if sk:
+            print(f"guest clock skew vs host, {kernel}: median {median(sk) * 100:+.3f}% "
+                  f"(min {min(sk) * 100:+.3f}%, max {max(sk) * 100:+.3f}%, {len(sk)} measurements)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
+    ap.add_argument("--other-kernel", metavar="ELF", help="a second Kestrel (say, before a change), "
+                    "booted in turn with the others: its own column")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--image", default=fsimg_tools.IMAGE)
+    ap.add_argument("--accel", default="tcg", choices=["tcg", "kvm"])
+    ap.add_argument("--mem", default="512M")
+    ap.add_argument("--runs", type=int, default=5, help="boots of each kernel per program")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per boot")
+    ap.add_argument("--only", action="append", choices=list(BENCHES), help="just these programs")
+    ap.add_argument("--initramfs-only", action="store_true", help="fetch Linux, build the initramfs, stop")
+    args = ap.parse_args()
+
+    vmlinuz = fetch_linux()
+    initrd = make_initramfs(args.build)
+    if args.initramfs_only:
+        print(f"bench-linux: {vmlinuz} and {initrd} are ready")
+        return 0
+    fsimg_tools.require_image(args.image)
+    kestrels = {"kestrel": args.kernel}
+    if args.other_kernel:
+        kestrels["other"] = args.other_kernel
+    results = {k: {} for k in list(kestrels) + ["linux"]}
+    skews = {k: [] for k in results}
+    benches = args.only or list(BENCHES)
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="kestrel-bench-linux-") as tmp:
+        for i in range(args.runs):
+            for bench in benches:
+                for kernel in results:
+                    if kernel in kestrels:
+                        r, ok = boot_kestrel(args, kestrels[kernel], bench, tmp)
+                    else:
+                        r, ok = boot_linux(args, bench, vmlinuz, initrd)
+                    if not ok:      # counted out (n= in the table), not fatal: TCG on a busy host
+                        failed += 1
+                        print(f"bench-linux: {kernel} {bench} run {i + 1} did not finish cleanly "
+                              f"(status {r.status}, {r.seconds:.0f} s); its figures are left out:")
+                        print("\n".join("  " + l.text for l in r.lines[-5:]))
+                        continue
+                    figures, skew = figures_of(r)
+                    for what, value in figures.items():
+                        results[kernel].setdefault(what, []).append(value)
+                    if skew is not None:
+                        skews[kernel].append(skew)
+                    print(f"  run {i + 1} {bench:8} {kernel:7} {r.seconds:5.1f} s: "
+                          + ", ".join(f"{w} {v:.4g} {u}" for w, (v, u) in figures.items())
+                          + ("" if skew is None else f", clock skew {skew * 100:+.3f}%"), flush=True)
+    show(results, skews, args.runs, list(kestrels))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
