@@ -8,9 +8,6 @@
 #include <fs/file.h>
 #include <fs/pagecache.h>
 
-/* Linux's limit for a file offset (loff_t is signed). */
-#define MAX_OFFSET ((uint64_t)INT64_MAX)
-
 ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct inode *inode = f->inode;
@@ -49,8 +46,13 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		*pos = inode->size;
 	size_t done = 0;
 	int err = 0;
-	if (*pos >= MAX_OFFSET && u->resid)
+	/* Past the filesystem's largest file: EFBIG, or a short write up to
+	 * it (Linux's generic_write_check_limits). */
+	uint64_t max = inode->sb->max_bytes;
+	if (*pos >= max && u->resid)
 		err = -EFBIG;
+	else if (u->resid > max - *pos)
+		u->resid = max - *pos;
 	while (!err && u->resid) {
 		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - off;
@@ -105,7 +107,8 @@ int64_t generic_file_llseek(struct file *f, int64_t offset, int whence)
 		return -EINVAL;
 	}
 	int64_t pos;
-	if (__builtin_add_overflow(base, offset, &pos) || pos < 0)
+	if (__builtin_add_overflow(base, offset, &pos) || pos < 0 ||
+	    (uint64_t)pos > f->inode->sb->max_bytes)
 		return -EINVAL;
 	return pos;
 }

@@ -55,6 +55,7 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	sb->type = type;
 	sb->bdev = source;
 	sb->block_size = 4096;
+	sb->max_bytes = INT64_MAX;  /* Linux's MAX_LFS_FILESIZE; ext2 sets less */
 	mutex_init(&sb->lock);
 	sb->inodes_lock = (struct spinlock)SPINLOCK_INIT("sb_inodes");
 	list_init(&sb->inodes);

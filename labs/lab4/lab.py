@@ -197,6 +197,39 @@ user_test("fs-truncate", "fs_truncate", 5, depends=["fd-basic"],
           doc="truncate and ftruncate down and up (zeroes, holes), fsync, fdatasync")
 user_test("fs-bigfile", "fs_bigfile", 10, timeout=60.0, depends=["fd-basic"],
           doc="a 5 MiB file through indirect blocks, read back in many ways; a sparse file at 70 MiB")
+
+
+def ext2_max_size(bits):
+    """Linux's ext2_max_size (fs/ext2/super.c): the block tree's reach,
+    unless data and indirect blocks would pass 2^32 - 1 sectors (i_blocks)."""
+    ppb = 1 << (bits - 2)
+    reach = 12 + ppb + ppb ** 2 + ppb ** 3
+    limit = ((1 << 32) - 1) >> (bits - 9)
+    if reach + 1 + (1 + ppb) + (1 + ppb + ppb ** 2) <= limit:
+        return reach << bits
+    left = limit - 12 - ppb
+    if left < ppb ** 2:
+        meta = 2 + -(-left // ppb)
+    else:
+        left -= ppb ** 2
+        meta = 1 + 1 + ppb + 1 + -(-left // ppb) + -(-left // ppb ** 2)
+    return (limit - meta) << bits
+
+
+@lab.test(points=5, timeout=20.0, name="fs-limits", depends=["fd-basic"])
+def fs_limits(t):
+    """The largest file: writes and truncates past it fail with EFBIG at
+    once, a write across it is cut short. On Linux (an ext2 loop mount with
+    4 KiB blocks) the edge file's size is ext2_max_size(12), 2196873666560."""
+    t.run_user("fs_limits", disk=True)
+    out = t.debugfs("stat /kt-fs_limits/edge")
+    m = re.search(r"Size: (\d+)", out)
+    want = ext2_max_size(12)
+    t.check(m and int(m.group(1)) == want,
+            f"a write across ext2's limit stops there: the size is {want}"
+            + ("" if m and int(m.group(1)) == want else f" (debugfs: {m.group(0) if m else out[:80]!r})"))
+
+
 user_test("dev-files", "dev_files", 5,
           doc="/dev/null, zero, full, random, urandom, as Linux's")
 user_test("dev-mem", "dev_mem", 5,

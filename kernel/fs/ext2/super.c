@@ -101,6 +101,35 @@ static int check_geometry(struct ext2_super_block *es, struct block_device *dev)
 
 /* Reads the group descriptors and checks that each one's bitmaps and
  * inode table lie inside the filesystem. */
+/* The largest file for blocks of 2^bits bytes, as Linux's ext2_max_size:
+ * what 12 direct blocks and the three indirect trees reach, unless the
+ * file's data and indirect blocks together would pass 2^32 - 1 sectors,
+ * which is all i_blocks can count. (4 KiB blocks: just under 2 TiB.) */
+static uint64_t ext2_max_size(unsigned bits)
+{
+	uint64_t ppb = 1ull << (bits - 2);
+	uint64_t reach = EXT2_NDIR_BLOCKS + ppb + ppb * ppb + ppb * ppb * ppb;
+	uint64_t meta = 1 + (1 + ppb) + (1 + ppb + ppb * ppb);
+	uint64_t limit = ((1ull << 32) - 1) >> (bits - 9);     /* in blocks */
+	uint64_t blocks = reach;
+	if (reach + meta > limit) {
+		/* i_blocks runs out first: the data blocks that fit beside
+		 * the indirect blocks they need. */
+		uint64_t left = limit - EXT2_NDIR_BLOCKS - ppb;
+		meta = 1;
+		if (left < ppb * ppb) {
+			meta += 1 + (left + ppb - 1) / ppb;
+		} else {
+			meta += 1 + ppb;
+			left -= ppb * ppb;
+			meta += 1 + (left + ppb - 1) / ppb + (left + ppb * ppb - 1) / (ppb * ppb);
+		}
+		blocks = limit - meta;
+	}
+	uint64_t bytes = blocks << bits;
+	return bytes > INT64_MAX ? INT64_MAX : bytes;
+}
+
 static int read_groups(struct super_block *sb, struct ext2_sb *s)
 {
 	s->gd = kmalloc(s->gdt_blocks * s->block_size);
@@ -166,6 +195,7 @@ static int ext2_fill_super(struct super_block *sb, struct block_device *dev, con
 	sb->fs_private = s;
 	sb->ops = &ext2_sops;
 	sb->block_size = s->block_size;
+	sb->max_bytes = ext2_max_size(s->addr_shift + 2);
 	sb->magic = EXT2_SUPER_MAGIC;
 	sb->read_only = dev->read_only;
 	uint32_t ro = es->s_rev_level ? es->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED : 0;

@@ -174,6 +174,8 @@ struct super_block {
 	dev_t dev;                  /* st_dev of its files */
 	struct block_device *bdev;  /* NULL for tmpfs/devfs */
 	unsigned block_size;        /* st_blksize */
+	uint64_t max_bytes;         /* the largest file size: past it write and
+				     * truncate fail with EFBIG (Linux's s_maxbytes) */
 	uint64_t magic;             /* statfs's f_type (EXT2_SUPER_MAGIC...) */
 	bool read_only;
 	struct inode *root;         /* the root directory's inode (referenced) */
