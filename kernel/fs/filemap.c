@@ -63,6 +63,9 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		struct cached_page *cp = pagecache_get_for_write(inode, index, whole, &err);
 		if (!cp)
 			break;
+		if (inode->aops && inode->aops->write_begin &&
+		    (err = inode->aops->write_begin(inode, index, *pos + n)))
+			break;
 		size_t c = uio_copy_in(u, (char *)cached_page_data(cp) + off, n);
 		if (c)
 			pagecache_dirty(cp);
@@ -75,6 +78,8 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 			break;
 		}
 	}
+	if (err && inode->aops && inode->aops->write_failed)
+		inode->aops->write_failed(inode);
 	if (done)
 		inode_touch(inode);
 	mutex_unlock(&inode->lock);

@@ -14,9 +14,11 @@ marked "LAB 4" in the tree; see handout/docs/labs/lab4.md.
 import os
 import re
 import struct
+import shutil
 import subprocess
 
 from testing import Lab
+import fsimg_tools
 
 lab = Lab(4, "Files, ELF and dynamic linking")
 
@@ -129,13 +131,53 @@ def ext2_walk(t):
 
 @lab.test(points=5, timeout=30.0, name="ext2-fill")
 def ext2_fill(t):
-    """A full disk: writing back fails with ENOSPC, and freeing the file
-    gives every block back."""
+    """A full disk: the write fails with ENOSPC (not the writeback), and
+    freeing the file gives every block back."""
     img = os.path.join(t.tmp, "small.img")
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "4M"], check=True,
                    capture_output=True)
     t.boot(disk=img)
     t.expect(r"^ext2-fill: ok \(0 failures\), token={token}$")
+
+
+def disk_with_program(t, program, size, block_size=1024, name="small.img"):
+    """A fresh ext2 image of `size` ("8M") holding only test program
+    `program` (at its usual path), for a test that needs a disk of its
+    own shape; returns (image, path of the program in it)."""
+    guest = fsimg_tools.guest_program(lab.number, program)
+    staged = os.path.join(t.tmp, name + ".root")
+    dst = os.path.join(staged, guest.lstrip("/"))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy(os.path.join(t.options.build, "user", f"lab{lab.number}", program), dst)
+    img = os.path.join(t.tmp, name)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", str(block_size), "-d", staged, img, size],
+                   check=True, capture_output=True)
+    return img, guest
+
+
+def fnv_pattern(n, seed):
+    """The bytes of user/lab4's pattern(i) = i * 7 + seed + (i >> 12)."""
+    return bytes((i * 7 + seed + (i >> 12)) & 0xff for i in range(n))
+
+
+@lab.test(points=5, timeout=30.0, name="fs-enospc")
+def fs_enospc(t):
+    """A disk that fills up: write() itself fails with ENOSPC (blocks are
+    taken when it accepts the data, as Linux's ext2 does: the same program
+    on an 8 MiB ext2 loop mount on Linux prints the same lines), and what
+    it accepted is on the disk afterwards although nobody called fsync."""
+    img, init = disk_with_program(t, "fs_enospc", "8M")
+    t.boot(append=f"init={init} token={t.token}", disk=img)
+    for what in ("a write that does not fit fails with ENOSPC", "the file got most of the free space",
+                 "its size is what write\\(\\) took", "it reads back"):
+        t.expect(f"^{what}: ok$")
+    m = t.expect(r"^fs_enospc: (\d+) bytes taken$")
+    t.expect(r"^kestrel: init \(fs_enospc\) exited with code 0$")
+    if m:
+        n = int(m[1])
+        data = t.image_file("/fill")
+        t.check(data == fnv_pattern(n, 3), f"the disk holds the {n} bytes write() took "
+                f"(it has {len(data)} bytes{'' if data == fnv_pattern(len(data), 3) else ', not the pattern'})")
 
 
 # --- broken images: a clear message, never a panic ------------------------------

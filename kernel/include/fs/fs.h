@@ -115,6 +115,14 @@ struct address_space_operations {
 	/* Writes the page back, allocating blocks as needed; only the part
 	 * below inode->size matters. -ENOSPC when the disk is full. */
 	int (*write_page)(struct inode *inode, uint64_t index, const void *page);
+	/* Optional. write() is about to put data in page index, making the
+	 * file (at least) end bytes long: find the space write_page will
+	 * need now (allocate the blocks), so that a disk too full fails the
+	 * write with -ENOSPC instead of losing the data at writeback. */
+	int (*write_begin)(struct inode *inode, uint64_t index, uint64_t end);
+	/* Optional. A write failed part way: give back what write_begin
+	 * took past inode->size. */
+	void (*write_failed)(struct inode *inode);
 };
 
 struct inode {
