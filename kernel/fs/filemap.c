@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <fs/file.h>
 #include <fs/pagecache.h>
+#include <fs/writeback.h>
 
 ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -77,6 +78,7 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 			err = -EFAULT;
 			break;
 		}
+		balance_dirty_pages(inode);
 	}
 	if (err && inode->aops && inode->aops->write_failed)
 		inode->aops->write_failed(inode);

@@ -180,6 +180,39 @@ def fs_enospc(t):
                 f"(it has {len(data)} bytes{'' if data == fnv_pattern(len(data), 3) else ', not the pattern'})")
 
 
+def big_file_blocks(nblocks):
+    """What fs_bigwrite writes: 4 KiB block i holds i (32 bits) 1024 times."""
+    return b"".join(struct.pack("<I", i) * 1024 for i in range(nblocks))
+
+
+def check_big_file(t, mib):
+    try:
+        data = t.image_file("/big")
+    except fsimg_tools.ImageError as e:
+        return t.check(False, f"the disk holds /big: {e}")
+    want = big_file_blocks(mib * 256)
+    bad = next((i for i in range(0, len(want), 4096) if data[i:i + 4096] != want[i:i + 4096]), None)
+    t.check(data == want, f"the disk holds all {mib} MiB of /big"
+            + ("" if data == want else f" (it has {len(data)} bytes; the first wrong block is "
+               f"{bad // 4096 if bad is not None else len(want) // 4096})"))
+
+
+BIG_WRITE_MEM, BIG_WRITE_MIB = "128M", 200
+
+
+@lab.test(points=5, timeout=180.0, name="fs-bigger-than-ram")
+def fs_bigger_than_ram(t):
+    """A file bigger than memory: with 128 MiB of RAM, 200 MiB written
+    without fsync. Dirty pages are written back as they pile up and clean
+    ones reclaimed, so every write succeeds, files can still be made
+    afterwards, and the whole file is on the disk at the end."""
+    img, init = disk_with_program(t, "fs_bigwrite", "300M", block_size=4096)
+    t.boot(append=f"init={init} token={t.token} -- {BIG_WRITE_MIB}", disk=img, mem=BIG_WRITE_MEM)
+    t.expect(rf"^fs_bigwrite: {BIG_WRITE_MIB} MiB written, read back ok, then a small file ok$")
+    t.expect(r"^kestrel: init \(fs_bigwrite\) exited with code 0$")
+    check_big_file(t, BIG_WRITE_MIB)
+
+
 # --- broken images: a clear message, never a panic ------------------------------
 
 @lab.test(points=5, timeout=10.0, name="bad-superblock")
