@@ -29,6 +29,7 @@ class BootResult:
     lines: list = field(default_factory=list)
     status: int = None   # QEMU's exit status, None on timeout
     timed_out: bool = False
+    killed: bool = False     # the grader killed QEMU on purpose (kill_on)
     seconds: float = 0.0
     cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
 
@@ -59,8 +60,10 @@ class BootResult:
 CPU_LOG_TAIL = 3000
 
 
-def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=()):
-    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...)."""
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(), kill_on=None):
+    """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...).
+    kill_on (a compiled regex): QEMU is killed as soon as a line matches,
+    as a power cut would stop the machine."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -68,12 +71,12 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks)
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks):
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on=None):
     cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
@@ -102,6 +105,11 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 _add_line(result, raw, time.monotonic() - start)
+                if kill_on and kill_on.search(result.lines[-1].text):
+                    result.killed = True     # a power cut: no chance to write anything back
+            if result.killed:
+                proc.kill()
+                break
             if eof:                      # QEMU closed its output: it is exiting
                 break
     try:

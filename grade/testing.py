@@ -207,14 +207,16 @@ class Context:
     # --- running things ---------------------------------------------------
 
     def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
-             disk=None, fsck=True, fail_read_sector=None):
+             disk=None, fsck=True, fail_read_sector=None, kill_on=None):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
         disk=True attaches a fresh copy of the root image as vda (a path,
         or a list, attaches those), checked with e2fsck after the run
         unless fsck=False; t.image_path is then vda's copy. With
-        fail_read_sector, reads of that sector of vda fail (EIO).
+        fail_read_sector, reads of that sector of vda fail (EIO). With
+        kill_on (a regex, {token} as in expect), QEMU is killed at the
+        first line matching it: a power cut, no power-off expected.
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
@@ -229,7 +231,8 @@ class Context:
         self.result = boot_mod.boot(o.kernel, append, self.test.timeout * o.timeout_scale,
                                     o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
                                     disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
-                                           for i, d in enumerate(disks)])
+                                           for i, d in enumerate(disks)],
+                                    kill_on=self._pattern(kill_on) if kill_on else None)
         if fsck:
             self._check_disks(disks)
         return self.result

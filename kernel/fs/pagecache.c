@@ -217,6 +217,7 @@ struct cached_page *pagecache_get(struct inode *inode, uint64_t index, int *err)
 void pagecache_dirty(struct cached_page *cp)
 {
 	if (!cp->dirty) {
+		inode_note_dirtied(cp->inode);
 		cp->dirty = true;
 		cp->inode->ndirty++;
 		if (backed(cp->inode))

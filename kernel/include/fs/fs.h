@@ -146,6 +146,8 @@ struct inode {
 	/* The VFS's own (inode.c, pagecache.c). */
 	int refcount;
 	bool dirty;                 /* attributes changed: write_inode due */
+	uint64_t dirtied_when;      /* when it last went from clean to dirty
+				     * (monotonic ns): background writeback's age */
 	struct list_head sb_link;   /* in sb->inodes */
 	struct list_head hash_link;
 	unsigned state;             /* I_NEW, I_FREEING (inode.c) */
@@ -218,6 +220,9 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 dev_t anon_dev_alloc(void);
 /* Writes back every dirty page, inode and buffer of sb (all if NULL). */
 int sync_filesystems(struct super_block *sb);
+/* Background writeback: of every filesystem on a disk, the inodes dirty
+ * since before `before` (monotonic ns), then its own metadata. */
+int sync_filesystems_dirtied_before(uint64_t before);
 /* Writes sb's own metadata and buffers (fsync, after the inode's own). */
 int super_sync_metadata(struct super_block *sb);
 
@@ -237,6 +242,9 @@ bool igrab(struct inode *inode);
  * evicts it if nlink is 0 (its data freed). */
 void iput(struct inode *inode);
 void mark_inode_dirty(struct inode *inode);
+/* Called just before an inode's attributes or pages become dirty: notes
+ * the time if it was clean (dirtied_when). */
+void inode_note_dirtied(struct inode *inode);
 /* Writes the inode's dirty pages and attributes back. */
 int inode_sync(struct inode *inode);
 /* Sets mtime and ctime to now and marks the inode dirty. */
