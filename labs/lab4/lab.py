@@ -228,6 +228,16 @@ def fs_writeback(t):
     check_big_file(t, 16)
 
 
+@lab.test(points=2, timeout=20.0, name="fsimg-times")
+def fsimg_times(t):
+    """The image's files carry scripts/mkfsimg.py's fixed time (2024-01-01)
+    as their access, modification and change times, and the kernel reads
+    them so: busybox's stat on the image prints it three times."""
+    fixed = 1704067200      # mkfsimg.py's FIXED_TIME
+    t.boot(append=f'init=/bin/busybox token={t.token} -- stat -c "%X %Y %Z" /etc/passwd', disk=True)
+    t.expect(rf"^{fixed} {fixed} {fixed}$")
+
+
 # --- broken images: a clear message, never a panic ------------------------------
 
 @lab.test(points=5, timeout=10.0, name="bad-superblock")
