@@ -60,10 +60,11 @@ class BootResult:
 CPU_LOG_TAIL = 3000
 
 
-def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(), kill_on=None):
+def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(), kill_on=None,
+         kill_delay=0.0):
     """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...).
-    kill_on (a compiled regex): QEMU is killed as soon as a line matches,
-    as a power cut would stop the machine."""
+    kill_on (a compiled regex): QEMU is killed kill_delay seconds after a
+    line matches, as a power cut would stop the machine."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -71,12 +72,13 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         # before QEMU opens it.
         log_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on)
+            return _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on,
+                        kill_delay)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on=None):
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, kill_on=None, kill_delay=0.0):
     cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
@@ -88,13 +90,19 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
     os.set_blocking(out_fd, False)
     pending = b""
     deadline = start + timeout
+    kill_at = None
     while True:
         now = time.monotonic()
+        if kill_at is not None and now >= kill_at:
+            result.killed = True         # a power cut: no chance to write anything back
+            proc.kill()
+            break
         if now > deadline:
             result.timed_out = True
             proc.kill()
             break
-        ready, _, _ = select.select([out_fd, log_fd], [], [], min(0.05, deadline - now))
+        wait = min(0.05, deadline - now, kill_at - now if kill_at is not None else 0.05)
+        ready, _, _ = select.select([out_fd, log_fd], [], [], max(wait, 0))
         if log_fd in ready:
             log_pending += _drain(log_fd)[0]
             *complete, log_pending = log_pending.split(b"\n")
@@ -105,11 +113,10 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 _add_line(result, raw, time.monotonic() - start)
-                if kill_on and kill_on.search(result.lines[-1].text):
-                    result.killed = True     # a power cut: no chance to write anything back
-            if result.killed:
-                proc.kill()
-                break
+                if kill_on and kill_at is None and kill_on.search(result.lines[-1].text):
+                    kill_at = time.monotonic() + kill_delay
+            if kill_at is not None and time.monotonic() >= kill_at:
+                continue                 # killed at the top of the loop
             if eof:                      # QEMU closed its output: it is exiting
                 break
     try:

@@ -35,6 +35,14 @@ struct buf *ext2_bread(struct super_block *sb, uint32_t block)
 }
 
 /* A block about to be filled from scratch: not read, zeroed, dirty. */
+struct buf *ext2_bread_bitmap(struct super_block *sb, uint32_t block)
+{
+	struct buf *b = ext2_bread(sb, block);
+	if (b)
+		b->early = true;
+	return b;
+}
+
 struct buf *ext2_bget_zero(struct super_block *sb, uint32_t block)
 {
 	struct buf *b = bget_noread(sb->bdev, block, sb->block_size);
@@ -233,10 +241,35 @@ fail:
 
 /* Writes the superblock and the group descriptors (the primary copies:
  * e2fsck checks those; the backups only matter for disaster recovery). */
-static int ext2_sync_fs(struct super_block *sb)
+/* The bitmaps go to the disk ahead of the other buffers, so that no
+ * pointer written with them names a block still free on the disk. */
+static int write_bitmaps(struct super_block *sb)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	int err = 0;
+	for (uint32_t g = 0; g < s->groups; g++) {
+		uint32_t maps[2] = { s->gd[g].bg_block_bitmap, s->gd[g].bg_inode_bitmap };
+		for (int i = 0; i < 2; i++) {
+			mutex_lock(&s->alloc_lock);
+			struct buf *b = ext2_bread_bitmap(sb, maps[i]);
+			int e = !b ? -EIO : b->dirty ? bwrite(b) : 0;
+			if (b)
+				brelse(b);
+			mutex_unlock(&s->alloc_lock);
+			if (e && !err)
+				err = e;
+		}
+	}
+	return err;
+}
+
+static int ext2_sync_fs(struct super_block *sb)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	int err = write_bitmaps(sb);
+	int e = ext2_release_pending(sb);
+	if (e && !err)
+		err = e;
 	mutex_lock(&s->alloc_lock);
 	if (!s->dirty)
 		goto out;
@@ -277,7 +310,7 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	st->type = EXT2_SUPER_MAGIC;
 	st->bsize = st->frsize = s->block_size;
 	st->blocks = s->sb.s_blocks_count;
-	st->bfree = s->sb.s_free_blocks_count;
+	st->bfree = s->sb.s_free_blocks_count + s->npending;   /* free once written */
 	st->bavail = st->bfree > s->sb.s_r_blocks_count ? st->bfree - s->sb.s_r_blocks_count : 0;
 	st->files = s->sb.s_inodes_count;
 	st->ffree = s->sb.s_free_inodes_count;
@@ -292,6 +325,7 @@ static void ext2_kill_super(struct super_block *sb)
 	if (!s)
 		return;
 	kfree(s->gd);
+	kfree(s->pending);
 	kfree(s);
 	sb->fs_private = NULL;
 }
