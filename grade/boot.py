@@ -29,6 +29,7 @@ class BootResult:
     lines: list = field(default_factory=list)
     status: int = None   # QEMU's exit status, None on timeout
     timed_out: bool = False
+    killed: bool = False     # the grader killed QEMU on purpose (kill_on)
     seconds: float = 0.0
     cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
 
@@ -82,12 +83,13 @@ class ConsoleInput:
 
 
 def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(),
-         console_input=None, initrd=None, log_cpu=True):
+         console_input=None, initrd=None, log_cpu=True, kill_on=None, kill_delay=0.0):
     """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...);
     console_input, a list of ConsoleInput steps, types at the console;
     initrd goes to QEMU's -initrd (for booting Linux); log_cpu=False leaves
     out QEMU's exception log, which slows every fault and interrupt (the
-    benchmarks)."""
+    benchmarks). kill_on (a compiled regex): QEMU is killed kill_delay
+    seconds after a line matches, as a power cut would stop the machine."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -97,12 +99,13 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         try:
             return _run(kernel, append, timeout, accel, cpus, mem, cpu_model,
                         fifo if log_cpu else None, log_fd, disks, initrd,
-                        ConsoleInput(console_input) if console_input else None)
+                        ConsoleInput(console_input) if console_input else None, kill_on, kill_delay)
         finally:
             os.close(log_fd)
 
 
-def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, initrd, typing=None):
+def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, initrd, typing=None,
+         kill_on=None, kill_delay=0.0):
     cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks,
                        initrd=initrd)
     result = BootResult(command=cmd)
@@ -115,13 +118,19 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
     os.set_blocking(out_fd, False)
     pending = b""
     deadline = start + timeout
+    kill_at = None
     while True:
         now = time.monotonic()
+        if kill_at is not None and now >= kill_at:
+            result.killed = True         # a power cut: no chance to write anything back
+            proc.kill()
+            break
         if now > deadline:
             result.timed_out = True
             proc.kill()
             break
-        ready, _, _ = select.select([out_fd, log_fd], [], [], min(0.05, deadline - now))
+        wait = min(0.05, deadline - now, kill_at - now if kill_at is not None else 0.05)
+        ready, _, _ = select.select([out_fd, log_fd], [], [], max(wait, 0))
         if log_fd in ready:
             log_pending += _drain(log_fd)[0]
             *complete, log_pending = log_pending.split(b"\n")
@@ -134,8 +143,12 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
                 _add_line(result, raw, time.monotonic() - start)
                 if typing:
                     typing.output(result.lines[-1].text, time.monotonic())
+                if kill_on and kill_at is None and kill_on.search(result.lines[-1].text):
+                    kill_at = time.monotonic() + kill_delay
             if typing and pending:
                 typing.output(pending.decode("utf-8", "replace"), time.monotonic())
+            if kill_at is not None and time.monotonic() >= kill_at:
+                continue                 # killed at the top of the loop
             if eof:                      # QEMU closed its output: it is exiting
                 break
         if typing:

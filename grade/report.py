@@ -29,7 +29,7 @@ def decide(ctx):
         return Verdict.PANIC
     if ctx.expect_panic and not r.panicked:
         ctx.marks.append(Mark("BAD", f"expected the kernel to panic, but: {describe_exit(r.status)}"))
-    elif not ctx.expect_panic and not r.powered_off:
+    elif not ctx.expect_panic and not r.powered_off and not r.killed:
         ctx.marks.append(Mark("BAD", f"expected a clean power-off, but: {describe_exit(r.status)}"))
     return Verdict.FAIL if ctx.failed_marks else Verdict.PASS
 

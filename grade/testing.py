@@ -226,7 +226,7 @@ class Context:
     # --- running things ---------------------------------------------------
 
     def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
-             disk=None, fsck=True, fail_read_sector=None, console_input=None):
+             disk=None, fsck=True, fail_read_sector=None, console_input=None, kill_on=None, kill_delay=0.0):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
@@ -236,6 +236,9 @@ class Context:
         fail_read_sector, reads of that sector of vda fail (EIO). With
         console_input, a list of (pattern, bytes, delay) steps, the test
         types at the serial console (boot.ConsoleInput).
+        kill_on (a regex, {token} as in expect), QEMU is killed kill_delay
+        seconds after the first line matching it: a power cut, no
+        power-off expected.
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
@@ -252,7 +255,9 @@ class Context:
                                     o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
                                     disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
                                            for i, d in enumerate(disks)],
-                                    console_input=console_input)
+                                    console_input=console_input,
+                                    kill_on=self._pattern(kill_on) if kill_on else None,
+                                    kill_delay=kill_delay)
         if fsck:
             self._check_disks(disks)
         return self.result

@@ -273,12 +273,13 @@ def fix_inodes(root, image):
     owners (the student's, unless this runs as root) and their access and
     change times (today's). One debugfs run sets them; returns how many
     owners it changed."""
-    cmds, owners = [f'sif / atime {FIXED_TIME}', f'sif / ctime {FIXED_TIME}'], 0
+    # debugfs reads a bare number as a date (YYYYMMDD...): "@" marks seconds.
+    cmds, owners = [f'sif / atime @{FIXED_TIME}', f'sif / ctime @{FIXED_TIME}'], 0
     for dirpath, dirs, files in os.walk(root):
         for f in files + dirs:
             path = os.path.join(dirpath, f)
             rel = os.path.relpath(path, root)
-            cmds += [f'sif "/{rel}" atime {FIXED_TIME}', f'sif "/{rel}" ctime {FIXED_TIME}']
+            cmds += [f'sif "/{rel}" atime @{FIXED_TIME}', f'sif "/{rel}" ctime @{FIXED_TIME}']
             uid, gid = OWNERS.get(rel, (0, 0))
             st = os.lstat(path)
             if (st.st_uid, st.st_gid) != (uid, gid):

@@ -1,7 +1,10 @@
 /* The buffer cache (block/bcache.h): disk blocks kept in memory, found by
  * (device, block number) in a hash table. Buffers nobody holds sit on an
  * LRU list; when the cache reaches its size bound the oldest clean ones
- * are freed, and the oldest dirty ones written back first. Writes stay in
+ * are freed, and the oldest dirty ones written back first. Buffers marked
+ * early (a filesystem's bitmaps) are written before any other buffer of
+ * their device, so a crash never finds a pointer on the disk without the
+ * allocation it needs. Writes stay in
  * memory until bsync() or eviction (write-back). Read-ahead starts reads
  * without waiting; a later bread() of the block waits for it.
  *
@@ -196,6 +199,38 @@ static int write_buffers(struct buf **bufs, int n, bool wait_busy)
 	return failed ? -EIO : written;
 }
 
+/* Writes dev's dirty buffers (only the early ones if early_only): count,
+ * then collect them, referenced. 0, -EIO or -ENOMEM. */
+static int write_dirty(struct block_device *dev, bool early_only, bool wait_busy)
+{
+	uint64_t flags = spin_lock_irqsave(&lock);
+	int n = 0;
+	struct buf *b;
+	for (int i = 0; i < HASH_BUCKETS; i++)
+		list_for_each_entry(b, &hash[i], hash_link)
+			n += b->dev == dev && b->dirty && (b->early || !early_only);
+	spin_unlock_irqrestore(&lock, flags);
+	if (n == 0)
+		return 0;
+	struct buf **bufs = kmalloc(n * sizeof(*bufs));
+	if (!bufs)
+		return -ENOMEM;
+	int m = 0;
+	flags = spin_lock_irqsave(&lock);
+	for (int i = 0; i < HASH_BUCKETS; i++) {
+		list_for_each_entry(b, &hash[i], hash_link) {
+			if (b->dev == dev && b->dirty && (b->early || !early_only) && m < n) {
+				hold(b);
+				bufs[m++] = b;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	int err = write_buffers(bufs, m, wait_busy) < 0 ? -EIO : 0;
+	kfree(bufs);
+	return err;
+}
+
 /* Frees least recently used buffers until size more bytes fit. Dirty ones
  * are written back first, a batch at a time. If everything is in use, or
  * the disk fails, the cache grows past its bound rather than fail. */
@@ -223,6 +258,10 @@ static void make_room(unsigned size)
 			free_buf(b);
 		if (ndirty == 0)
 			return;
+		/* Their device's bitmaps go first (see bsync). */
+		for (int i = 0; i < ndirty; i++)
+			if (!dirty[i]->early && (i == 0 || dirty[i]->dev != dirty[i - 1]->dev))
+				write_dirty(dirty[i]->dev, true, false);
 		if (write_buffers(dirty, ndirty, false) <= 0 || enough)
 			return;
 	}
@@ -353,6 +392,17 @@ struct buf *bget_noread(struct block_device *dev, uint64_t blockno, unsigned siz
 	return b;
 }
 
+int bwrite(struct buf *b)
+{
+	assert(mutex_held(&b->lock));
+	if (block_rw(b->dev, first_sector(b), b->size / SECTOR_SIZE, b->data, true) != 0)
+		return -EIO;
+	b->valid = true;
+	b->dirty = false;
+	__atomic_fetch_add(&stats.writebacks, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void bdirty(struct buf *b)
 {
 	assert(mutex_held(&b->lock));
@@ -423,33 +473,11 @@ int bsync(struct block_device *dev)
 				err = -EIO;
 		return err;
 	}
-	/* Count, make room, then collect: dirty buffers of dev, referenced. */
-	uint64_t flags = spin_lock_irqsave(&lock);
-	int n = 0;
-	struct buf *b;
-	for (int i = 0; i < HASH_BUCKETS; i++)
-		list_for_each_entry(b, &hash[i], hash_link)
-			n += b->dev == dev && b->dirty;
-	spin_unlock_irqrestore(&lock, flags);
-	int err = 0;
-	if (n > 0) {
-		struct buf **bufs = kmalloc(n * sizeof(*bufs));
-		if (!bufs)
-			return -ENOMEM;
-		int m = 0;
-		flags = spin_lock_irqsave(&lock);
-		for (int i = 0; i < HASH_BUCKETS; i++) {
-			list_for_each_entry(b, &hash[i], hash_link) {
-				if (b->dev == dev && b->dirty && m < n) {
-					hold(b);
-					bufs[m++] = b;
-				}
-			}
-		}
-		spin_unlock_irqrestore(&lock, flags);
-		err = write_buffers(bufs, m, true) < 0 ? -EIO : 0;
-		kfree(bufs);
-	}
+	/* The early buffers (bitmaps), then the rest. */
+	int err = write_dirty(dev, true, true);
+	int e = write_dirty(dev, false, true);
+	if (e && !err)
+		err = e;
 	/* The writes are done; make the disk keep them. */
 	if (block_flush(dev) != 0)
 		err = -EIO;

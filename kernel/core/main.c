@@ -7,6 +7,7 @@
 #include <kernel/string.h>
 #include <kernel/ktest.h>
 #include <fs/rootfs.h>
+#include <fs/writeback.h>
 #include <kernel/timer.h>
 #include <x86/cpu.h>
 #include <x86/idt.h>
@@ -138,6 +139,7 @@ void kmain(uint64_t start_info_pa)
 		monitor_run();
 		panic("kmain returned");
 	}
+	writeback_start();
 	/* From here on the processes do the work; kmain frees those nobody
 	 * waits for. */
 	reaper_loop();

@@ -33,7 +33,7 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 		return -EINVAL;
 	if (inode->sb->read_only)
 		return -EROFS;
-	if (size > (uint64_t)INT64_MAX)
+	if (size > inode->sb->max_bytes)
 		return -EFBIG;
 	if (!inode->iop || !inode->iop->truncate)
 		return -EPERM;

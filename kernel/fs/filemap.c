@@ -11,9 +11,7 @@
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <proc/task.h>
-
-/* Linux's limit for a file offset (loff_t is signed). */
-#define MAX_OFFSET ((uint64_t)INT64_MAX)
+#include <fs/writeback.h>
 
 /* The cached page at index with a reference of its own, or NULL at the
  * end of the file (*size: the size seen) or on an error (*err). The
@@ -82,6 +80,17 @@ static size_t copy_in_locked(struct uio *u, void *dst, size_t n)
 	return c;
 }
 
+/* The file system's blocks for page index up to byte end (of the page)
+ * before data goes into the page: a full disk fails the write itself, not
+ * a writeback later (ext2's write_begin). After the page is read, since
+ * a block allocated first would be read back as garbage. */
+static int reserve_blocks(struct inode *inode, uint64_t index, size_t end)
+{
+	if (!inode->aops || !inode->aops->write_begin)
+		return 0;
+	return inode->aops->write_begin(inode, index, index * PAGE_SIZE + end);
+}
+
 /* Copies up to n bytes of the writer's buffers to offset off of page
  * index (*copied: how many); returns the page, or NULL with *err set. A
  * page the write covers whole need not be read from the disk first,
@@ -93,6 +102,8 @@ static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, s
 	struct cached_page *cp;
 	if (off != 0 || n != PAGE_SIZE) {
 		cp = pagecache_get_for_write(inode, index, false, err);
+		if (cp && (*err = reserve_blocks(inode, index, off + n)))
+			cp = NULL;
 		*copied = cp ? copy_in_locked(u, (char *)cached_page_data(cp) + off, n) : 0;
 		return cp;
 	}
@@ -103,6 +114,8 @@ static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, s
 	}
 	size_t c = copy_in_locked(u, bounce, n);
 	cp = pagecache_get_for_write(inode, index, c == n, err);
+	if (cp && c && (*err = reserve_blocks(inode, index, c)))
+		cp = NULL;
 	if (cp)
 		memcpy(cached_page_data(cp), bounce, c);
 	kfree(bounce);
@@ -127,8 +140,13 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 	size_t done = 0;
 	int err = 0;
 	bool refaulted = false;
-	if (*pos >= MAX_OFFSET && u->resid)
+	/* Past the filesystem's largest file: EFBIG, or a short write up to
+	 * it (Linux's generic_write_check_limits). */
+	uint64_t max = inode->sb->max_bytes;
+	if (*pos >= max && u->resid)
 		err = -EFBIG;
+	else if (u->resid > max - *pos)
+		u->resid = max - *pos;
 	while (!err && u->resid) {
 		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - off;
@@ -164,7 +182,10 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 			else if ((f->flags & O_APPEND) && *pos != inode->size)
 				break;
 		}
+		balance_dirty_pages(inode);
 	}
+	if (err && inode->aops && inode->aops->write_failed)
+		inode->aops->write_failed(inode);
 	if (done)
 		inode_touch(inode);
 	mutex_unlock(&inode->lock);
@@ -197,7 +218,8 @@ int64_t generic_file_llseek(struct file *f, int64_t offset, int whence)
 		return -EINVAL;
 	}
 	int64_t pos;
-	if (__builtin_add_overflow(base, offset, &pos) || pos < 0)
+	if (__builtin_add_overflow(base, offset, &pos) || pos < 0 ||
+	    (uint64_t)pos > f->inode->sb->max_bytes)
 		return -EINVAL;
 	return pos;
 }

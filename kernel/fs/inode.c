@@ -13,6 +13,7 @@
 #include <proc/sched.h>
 #include <fs/fs.h>
 #include <fs/pagecache.h>
+#include <time/clock.h>
 
 #define I_NEW     0x1   /* being read from the disk: wait */
 #define I_FREEING 0x2   /* being written back and freed: wait, then read again */
@@ -149,8 +150,15 @@ void iref(struct inode *i)
 	spin_unlock_irqrestore(&icache_lock, flags);
 }
 
+void inode_note_dirtied(struct inode *i)
+{
+	if (!i->dirty && !i->ndirty)
+		i->dirtied_when = clock_now_ns();
+}
+
 void mark_inode_dirty(struct inode *i)
 {
+	inode_note_dirtied(i);
 	i->dirty = true;
 }
 

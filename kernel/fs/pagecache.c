@@ -1,8 +1,13 @@
 /* The page cache (fs/pagecache.h): a hash of (inode, index) to a frame.
  *
- * The hash has its own spinlock for lookups; everything else about an
- * inode's pages (filling them, the dirty flags, the per-inode list) is
- * done with the inode's mutex held, which all callers take. */
+ * The hash has its own spinlock for lookups, which also guards the list
+ * of every cached page (oldest first, for reclaim); everything else
+ * about an inode's pages (filling them, the dirty flags, the per-inode
+ * list) is done with the inode's mutex held, which all callers take.
+ *
+ * When the frame allocator runs out it asks the page cache for clean
+ * pages nobody maps (pagecache_reclaim): a cache full of a file just
+ * written must not leave the rest of the kernel without memory. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -14,6 +19,28 @@
 static struct list_head hash[HASH_SIZE];
 static struct spinlock hash_lock = SPINLOCK_INIT("pagecache");
 static bool hash_ready;
+static struct list_head all_pages = LIST_HEAD_INIT(all_pages);   /* under hash_lock */
+static uint64_t nr_cached, nr_dirty;    /* atomics: every inode's pages */
+
+uint64_t pagecache_nr_dirty(void) { return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED); }
+uint64_t pagecache_nr_cached(void) { return __atomic_load_n(&nr_cached, __ATOMIC_RELAXED); }
+
+/* A file with a disk behind it; tmpfs's pages are the file itself: never
+ * reclaimed, and not counted as dirty (nothing could clean them). */
+static bool backed(struct inode *inode)
+{
+	return inode->aops && inode->aops->write_page;
+}
+
+static void set_clean(struct cached_page *cp)
+{
+	if (cp->dirty) {
+		cp->dirty = false;
+		cp->inode->ndirty--;
+		if (backed(cp->inode))
+			__atomic_fetch_sub(&nr_dirty, 1, __ATOMIC_RELAXED);
+	}
+}
 
 static struct list_head *bucket(struct inode *inode, uint64_t index)
 {
@@ -39,7 +66,85 @@ static struct cached_page *find(struct inode *inode, uint64_t index)
 	return found;
 }
 
-static struct cached_page *insert(struct inode *inode, uint64_t index, int *err)
+/* Takes cp out of the cache; the caller holds hash_lock and the inode's
+ * mutex, and frees cp (free_dropped) once it lets go of hash_lock. */
+static void unlink_locked(struct cached_page *cp)
+{
+	list_del(&cp->hash_link);
+	list_del(&cp->lru_link);
+	set_clean(cp);
+	list_del(&cp->inode_link);
+	cp->inode->npages--;
+	__atomic_fetch_sub(&nr_cached, 1, __ATOMIC_RELAXED);
+}
+
+static void free_dropped(struct cached_page *cp)
+{
+	page_put(cp->page);
+	kfree(cp);
+}
+
+static void drop(struct cached_page *cp)
+{
+	uint64_t flags = spin_lock_irqsave(&hash_lock);
+	unlink_locked(cp);
+	spin_unlock_irqrestore(&hash_lock, flags);
+	free_dropped(cp);
+}
+
+/* Only the cache holds the frame: no mapping, no one reading it. */
+static bool reclaimable(struct cached_page *cp)
+{
+	return !cp->dirty && backed(cp->inode) &&
+	       __atomic_load_n(&cp->page->refcount, __ATOMIC_RELAXED) == 1;
+}
+
+/* Drops up to want of inode's reclaimable pages (the caller holds its
+ * mutex and is not walking its pages). */
+static uint64_t shrink_inode(struct inode *inode, uint64_t want)
+{
+	struct cached_page *cp, *tmp;
+	uint64_t freed = 0;
+	list_for_each_entry_safe(cp, tmp, &inode->pages, inode_link) {
+		if (freed >= want)
+			break;
+		if (reclaimable(cp)) {
+			drop(cp);
+			freed++;
+		}
+	}
+	return freed;
+}
+
+/* The frame allocator is out of frames: frees up to want clean, unmapped
+ * pages, oldest first, of inodes whose mutex is free (a held one may be
+ * walking its pages). Never sleeps: it runs inside alloc_pages. */
+uint64_t pagecache_reclaim(uint64_t want)
+{
+	struct list_head victims = LIST_HEAD_INIT(victims);
+	uint64_t freed = 0;
+	uint64_t flags = spin_lock_irqsave(&hash_lock);
+	struct cached_page *cp, *tmp;
+	list_for_each_entry_safe(cp, tmp, &all_pages, lru_link) {
+		if (freed >= want)
+			break;
+		struct inode *inode = cp->inode;
+		if (!reclaimable(cp) || !mutex_trylock(&inode->lock))
+			continue;
+		if (reclaimable(cp)) {
+			unlink_locked(cp);
+			list_add(&cp->lru_link, &victims);
+			freed++;
+		}
+		mutex_unlock(&inode->lock);
+	}
+	spin_unlock_irqrestore(&hash_lock, flags);
+	list_for_each_entry_safe(cp, tmp, &victims, lru_link)
+		free_dropped(cp);
+	return freed;
+}
+
+static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 {
 	struct cached_page *cp = kzalloc(sizeof(*cp));
 	struct page *pg = alloc_page(0);
@@ -47,7 +152,6 @@ static struct cached_page *insert(struct inode *inode, uint64_t index, int *err)
 		kfree(cp);
 		if (pg)
 			page_put(pg);
-		*err = -ENOMEM;
 		return NULL;
 	}
 	cp->inode = inode;
@@ -55,23 +159,24 @@ static struct cached_page *insert(struct inode *inode, uint64_t index, int *err)
 	cp->page = pg;
 	list_add_tail(&cp->inode_link, &inode->pages);
 	inode->npages++;
+	__atomic_fetch_add(&nr_cached, 1, __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&hash_lock);
 	list_add_tail(&cp->hash_link, bucket(inode, index));
+	list_add_tail(&cp->lru_link, &all_pages);
 	spin_unlock_irqrestore(&hash_lock, flags);
 	return cp;
 }
 
-static void drop(struct cached_page *cp)
+static struct cached_page *insert(struct inode *inode, uint64_t index, int *err)
 {
-	uint64_t flags = spin_lock_irqsave(&hash_lock);
-	list_del(&cp->hash_link);
-	spin_unlock_irqrestore(&hash_lock, flags);
-	list_del(&cp->inode_link);
-	cp->inode->npages--;
-	if (cp->dirty)
-		cp->inode->ndirty--;
-	page_put(cp->page);
-	kfree(cp);
+	struct cached_page *cp = try_insert(inode, index);
+	/* Reclaim skips the inodes whose mutex is held, ours included: a
+	 * file bigger than memory reuses its own clean pages. */
+	if (!cp && shrink_inode(inode, 32))
+		cp = try_insert(inode, index);
+	if (!cp)
+		*err = -ENOMEM;
+	return cp;
 }
 
 void *cached_page_data(struct cached_page *cp)
@@ -112,8 +217,11 @@ struct cached_page *pagecache_get(struct inode *inode, uint64_t index, int *err)
 void pagecache_dirty(struct cached_page *cp)
 {
 	if (!cp->dirty) {
+		inode_note_dirtied(cp->inode);
 		cp->dirty = true;
 		cp->inode->ndirty++;
+		if (backed(cp->inode))
+			__atomic_fetch_add(&nr_dirty, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -128,8 +236,7 @@ int pagecache_writeback(struct inode *inode)
 			continue;
 		if (cp->index * PAGE_SIZE >= inode->size) {
 			/* Past the end after a truncate: nothing to write. */
-			cp->dirty = false;
-			inode->ndirty--;
+			set_clean(cp);
 			continue;
 		}
 		int e = inode->aops->write_page(inode, cp->index, page_address(cp->page));
@@ -138,8 +245,7 @@ int pagecache_writeback(struct inode *inode)
 				err = e;
 			continue;
 		}
-		cp->dirty = false;
-		inode->ndirty--;
+		set_clean(cp);
 	}
 	return err;
 }

@@ -51,6 +51,13 @@ static bool uio_in_user_half(const struct uio *u)
 	return true;
 }
 
+/* A regular file's offset plus the count must stay a valid offset, or
+ * the call fails before anything moves (Linux's rw_verify_area). */
+static bool range_overflows(struct file *f, uint64_t pos, size_t count)
+{
+	return S_ISREG(f->inode->mode) && pos + count > (uint64_t)INT64_MAX;
+}
+
 /* The one path for every read and write. pos is the caller's offset for
  * pread/pwrite, or NULL for the file's own (then under its lock). */
 static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool write)
@@ -72,6 +79,8 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 		u->resid = MAX_RW_COUNT;    /* the segments past it are left alone */
 	if (explicit_pos) {
 		uint64_t pos = *explicit_pos;
+		if (range_overflows(f, pos, u->resid))
+			return -EINVAL;
 		return op(f, u, &pos);
 	}
 	if (!has_offset(f)) {
@@ -80,7 +89,7 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 	}
 	mutex_lock(&f->pos_lock);
 	uint64_t pos = f->pos;
-	ssize_t r = op(f, u, &pos);
+	ssize_t r = range_overflows(f, pos, u->resid) ? -EINVAL : op(f, u, &pos);
 	if (r > 0)
 		f->pos = pos;
 	mutex_unlock(&f->pos_lock);

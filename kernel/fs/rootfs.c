@@ -15,6 +15,7 @@
 #include <fs/vfs.h>
 #include <fs/tmpfs.h>
 #include <fs/rootfs.h>
+#include <fs/writeback.h>
 
 static void mount_on(const char *type, const char *where)
 {
@@ -39,6 +40,7 @@ void vfs_init(void)
 {
 	tmpfs_init();
 	filesystems_init();
+	writeback_init();
 
 	const char *root = cmdline_get("root");
 	if (!root && block_first())

@@ -55,6 +55,7 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	sb->type = type;
 	sb->bdev = source;
 	sb->block_size = 4096;
+	sb->max_bytes = INT64_MAX;  /* Linux's MAX_LFS_FILESIZE; ext2 sets less */
 	mutex_init(&sb->lock);
 	sb->inodes_lock = (struct spinlock)SPINLOCK_INIT("sb_inodes");
 	list_init(&sb->inodes);
@@ -73,19 +74,20 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	return 0;
 }
 
-/* Writes back the dirty pages and attributes of sb's inodes, then its own
- * metadata. The list changes while we sleep on I/O: the inode being
- * written is referenced, which keeps it (and so our place) in the list.
- * One failure does not stop the others from being written. */
-static int sync_super(struct super_block *sb)
+/* Writes back the dirty pages and attributes of sb's inodes dirtied
+ * before `before`, then its own metadata. The list changes while we sleep
+ * on I/O: the inode being written is referenced, which keeps it (and so
+ * our place) in the list. One failure does not stop the others from
+ * being written. */
+static int sync_super_before(struct super_block *sb, uint64_t before)
 {
-	int err = 0;
+	int err = 0, wrote = 0;
 	struct inode *held = NULL;
 	uint64_t flags = spin_lock_irqsave(&sb->inodes_lock);
 	struct list_head *pos = sb->inodes.next;
 	while (pos != &sb->inodes) {
 		struct inode *i = list_entry(pos, struct inode, sb_link);
-		if ((i->dirty || inode_has_dirty_pages(i)) && igrab(i)) {
+		if ((i->dirty || inode_has_dirty_pages(i)) && i->dirtied_when < before && igrab(i)) {
 			spin_unlock_irqrestore(&sb->inodes_lock, flags);
 			if (held)
 				iput(held);
@@ -93,6 +95,7 @@ static int sync_super(struct super_block *sb)
 			int e = inode_sync(i);
 			if (e && !err)
 				err = e;
+			wrote++;
 			flags = spin_lock_irqsave(&sb->inodes_lock);
 		}
 		pos = pos->next;
@@ -100,8 +103,33 @@ static int sync_super(struct super_block *sb)
 	spin_unlock_irqrestore(&sb->inodes_lock, flags);
 	if (held)
 		iput(held);
+	/* Background writeback leaves the metadata alone until the inodes
+	 * it belongs to are due: every change of it dirties some inode (a
+	 * directory's times at least), and bitmaps written ahead of their
+	 * inodes would be leaked blocks after a crash. */
+	if (before != UINT64_MAX && !wrote)
+		return err;
 	int e = super_sync_metadata(sb);
 	return err ? err : e;
+}
+
+static int sync_super(struct super_block *sb)
+{
+	return sync_super_before(sb, UINT64_MAX);
+}
+
+int sync_filesystems_dirtied_before(uint64_t before)
+{
+	int err = 0;
+	struct super_block *sb;
+	list_for_each_entry(sb, &super_blocks, link) {
+		if (!sb->bdev || sb->read_only)
+			continue;       /* tmpfs, devfs: memory is all they have */
+		int e = sync_super_before(sb, before);
+		if (e && !err)
+			err = e;
+	}
+	return err;
 }
 
 int super_sync_metadata(struct super_block *sb)

@@ -40,11 +40,33 @@ void page_alloc_add_range(uint64_t start, uint64_t end)
 	spin_unlock_irqrestore(&lock, flags);
 }
 
-struct page *alloc_pages(unsigned order, unsigned flags)
+/* Caches that can give frames back when the allocator runs out (Lab 4's
+ * page cache): frees up to `want` frames, returns how many. */
+static uint64_t (*reclaimer)(uint64_t want);
+#define RECLAIM_BATCH 64        /* frames freed per shortage, to amortize the walk */
+#define RECLAIM_TRIES 4         /* a larger block may need several rounds */
+
+void page_alloc_set_reclaimer(uint64_t (*fn)(uint64_t want))
+{
+	reclaimer = fn;
+}
+
+static int64_t take_block(unsigned order)
 {
 	uint64_t irq = spin_lock_irqsave(&lock);
 	int64_t pfn = buddy_alloc(&buddy, order);
 	spin_unlock_irqrestore(&lock, irq);
+	return pfn;
+}
+
+struct page *alloc_pages(unsigned order, unsigned flags)
+{
+	int64_t pfn = take_block(order);
+	for (int i = 0; pfn < 0 && reclaimer && i < RECLAIM_TRIES; i++) {
+		if (!reclaimer((1ull << order) + RECLAIM_BATCH))
+			break;
+		pfn = take_block(order);
+	}
 	if (pfn < 0)
 		return NULL;
 	struct page *p = pfn_to_page(pfn);

@@ -36,6 +36,19 @@ struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
 	return t;
 }
 
+struct task *kthread_create_daemon(const char *name, int (*fn)(void *), void *arg)
+{
+	struct task *t = task_alloc(name, true);
+	if (!t)
+		return NULL;
+	/* tid 0, like the idle and boot tasks: no pid taken from user space's
+	 * numbers, and kill(-1) and wait do not see it. */
+	kthread_prepare_stack(t, fn, arg);
+	task_add(t);
+	sched_add_new(t);
+	return t;
+}
+
 void kthread_exit(int code)
 {
 	struct task *t = current;

@@ -17,9 +17,11 @@ marked "LAB 4" in the tree; see handout/docs/labs/lab4.md.
 import os
 import re
 import struct
+import shutil
 import subprocess
 
 from testing import Lab
+import fsimg_tools
 
 lab = Lab(4, "Files, ELF and dynamic linking")
 
@@ -138,13 +140,150 @@ def ext2_walk(t):
 
 @lab.test(points=5, timeout=30.0, name="ext2-fill", depends=["ext2"])
 def ext2_fill(t):
-    """A full disk: writing back fails with ENOSPC, and freeing the file
-    gives every block back."""
+    """A full disk: the write fails with ENOSPC (not the writeback), and
+    freeing the file gives every block back."""
     img = os.path.join(t.tmp, "small.img")
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "4M"], check=True,
                    capture_output=True)
     t.boot(disk=img)
     t.expect(r"^ext2-fill: ok \(0 failures\), token={token}$")
+
+
+def disk_with_program(t, program, size, block_size=1024, name="small.img"):
+    """A fresh ext2 image of `size` ("8M") holding only test program
+    `program` (at its usual path), for a test that needs a disk of its
+    own shape; returns (image, path of the program in it)."""
+    guest = fsimg_tools.guest_program(lab.number, program)
+    staged = os.path.join(t.tmp, name + ".root")
+    dst = os.path.join(staged, guest.lstrip("/"))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy(os.path.join(t.options.build, "user", f"lab{lab.number}", program), dst)
+    img = os.path.join(t.tmp, name)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", str(block_size), "-d", staged, img, size],
+                   check=True, capture_output=True)
+    return img, guest
+
+
+def fnv_pattern(n, seed):
+    """The bytes of user/lab4's pattern(i) = i * 7 + seed + (i >> 12)."""
+    return bytes((i * 7 + seed + (i >> 12)) & 0xff for i in range(n))
+
+
+@lab.test(points=5, timeout=30.0, name="fs-enospc")
+def fs_enospc(t):
+    """A disk that fills up: write() itself fails with ENOSPC (blocks are
+    taken when it accepts the data, as Linux's ext2 does: the same program
+    on an 8 MiB ext2 loop mount on Linux prints the same lines), and what
+    it accepted is on the disk afterwards although nobody called fsync."""
+    img, init = disk_with_program(t, "fs_enospc", "8M")
+    t.boot(append=f"init={init} token={t.token}", disk=img)
+    for what in ("a write that does not fit fails with ENOSPC", "the file got most of the free space",
+                 "its size is what write\\(\\) took", "it reads back"):
+        t.expect(f"^{what}: ok$")
+    m = t.expect(r"^fs_enospc: (\d+) bytes taken$")
+    t.expect(r"^kestrel: init \(fs_enospc\) exited with code 0$")
+    if m:
+        n = int(m[1])
+        data = t.image_file("/fill")
+        t.check(data == fnv_pattern(n, 3), f"the disk holds the {n} bytes write() took "
+                f"(it has {len(data)} bytes{'' if data == fnv_pattern(len(data), 3) else ', not the pattern'})")
+
+
+def big_file_blocks(nblocks):
+    """What fs_bigwrite writes: 4 KiB block i holds i (32 bits) 1024 times."""
+    return b"".join(struct.pack("<I", i) * 1024 for i in range(nblocks))
+
+
+def check_big_file(t, mib):
+    try:
+        data = t.image_file("/big")
+    except fsimg_tools.ImageError as e:
+        return t.check(False, f"the disk holds /big: {e}")
+    want = big_file_blocks(mib * 256)
+    bad = next((i for i in range(0, len(want), 4096) if data[i:i + 4096] != want[i:i + 4096]), None)
+    t.check(data == want, f"the disk holds all {mib} MiB of /big"
+            + ("" if data == want else f" (it has {len(data)} bytes; the first wrong block is "
+               f"{bad // 4096 if bad is not None else len(want) // 4096})"))
+
+
+BIG_WRITE_MEM, BIG_WRITE_MIB = "128M", 200
+
+
+@lab.test(points=5, timeout=180.0, name="fs-bigger-than-ram")
+def fs_bigger_than_ram(t):
+    """A file bigger than memory: with 128 MiB of RAM, 200 MiB written
+    without fsync. Dirty pages are written back as they pile up and clean
+    ones reclaimed, so every write succeeds, files can still be made
+    afterwards, and the whole file is on the disk at the end."""
+    img, init = disk_with_program(t, "fs_bigwrite", "300M", block_size=4096)
+    t.boot(append=f"init={init} token={t.token} -- {BIG_WRITE_MIB}", disk=img, mem=BIG_WRITE_MEM)
+    t.expect(rf"^fs_bigwrite: {BIG_WRITE_MIB} MiB written, read back ok, then a small file ok$")
+    t.expect(r"^kestrel: init \(fs_bigwrite\) exited with code 0$")
+    check_big_file(t, BIG_WRITE_MIB)
+
+
+@lab.test(points=5, timeout=60.0, name="fs-writeback")
+def fs_writeback(t):
+    """Background writeback: 16 MiB written, no fsync, no sync, then a
+    quiet 3 s with dirty data expiring after 1 s (checked every 0.5 s:
+    dirty_expire_centisecs and dirty_writeback_centisecs, Linux's names).
+    The grader then pulls the plug: the file must be on the disk, and the
+    disk clean for e2fsck."""
+    img, init = disk_with_program(t, "fs_bigwrite", "64M", block_size=4096)
+    t.boot(append=f"init={init} token={t.token} dirty_expire_centisecs=100 dirty_writeback_centisecs=50 "
+           "-- 16 wait 3", disk=img, kill_on=r"^fs_bigwrite: quiet for 3 s$")
+    t.expect(r"^fs_bigwrite: 16 MiB written, read back ok, then a small file ok$")
+    t.check(t.result.killed, "the program sat quietly for 3 s (then the grader killed QEMU)")
+    check_big_file(t, 16)
+
+
+@lab.test(points=2, timeout=20.0, name="fsimg-times")
+def fsimg_times(t):
+    """The image's files carry scripts/mkfsimg.py's fixed time (2024-01-01)
+    as their access, modification and change times, and the kernel reads
+    them so: busybox's stat on the image prints it three times."""
+    fixed = 1704067200      # mkfsimg.py's FIXED_TIME
+    t.boot(append=f'init=/bin/busybox token={t.token} -- stat -c "%X %Y %Z" /etc/passwd', disk=True)
+    t.expect(rf"^{fixed} {fixed} {fixed}$")
+
+
+# What e2fsck may find after a power cut, as after one of Linux's ext2:
+# blocks and inodes marked in use that nothing uses (leaked: an inode
+# whose last name is gone is "unattached"), the free
+# counts that go with them, and a file cut short in the middle of a
+# truncate whose size or block count disagrees with its block map (no
+# order of the inode's and the indirect block's writes avoids that
+# without a journal). Anything else is damage: a block claimed twice, an
+# indirect block holding file data, a pointer to a free block.
+LEAK_ONLY_RX = re.compile(
+    r"^(Pass \d.*|e2fsck .*|Block bitmap differences: *( -\(?\d+(--\d+)?\)?)+|"
+    r"Inode \d+, i_(size|blocks) is \d+, should be \d+\. +Fix\? no|"
+    r"Unattached (zero-length )?inode \d+(\. +Clear\? no)?|Connect to /lost\+found\? no|"
+    r"Inode bitmap differences: *( -\(?\d+(--\d+)?\)?)+|Fix\? no|"
+    r"Free (blocks|inodes) count wrong.*|Padding at end of .*|"
+    r"Superblock last (mount|write) time .*in the future.*|\(by less than a day.*|"
+    r".*: \*+ WARNING: Filesystem still has errors \*+|.*: \d+/\d+ files .*|)$")
+
+
+@lab.test(points=5, timeout=150.0, name="fs-crash")
+def fs_crash(t):
+    """Power cuts in the middle of writing, truncating, removing and
+    syncing files: eight boots, each killed a different time after a
+    different round's sync starts. After each, e2fsck may find leaked
+    blocks and inodes and a file cut short in a truncate (as after a crash
+    of Linux's ext2; LEAK_ONLY_RX) but nothing worse: no block claimed
+    twice, no indirect block holding file data, no pointer to a free block
+    or name for a free inode."""
+    cuts = ((2, 0), (4, 0.05), (6, 0.1), (8, 0.15), (10, 0.2), (12, 0.3), (14, 0.02), (16, 0.08))
+    for boot, (kill_round, delay) in enumerate(cuts):
+        img, init = disk_with_program(t, "fs_crashloop", "32M", name=f"crash{boot}.img")
+        t.boot(append=f"init={init} token={t.token} dirty_writeback_centisecs=20 dirty_expire_centisecs=30 -- 40",
+               disk=img, fsck=False, kill_on=rf"^sync {kill_round}$", kill_delay=delay)
+        r = fsimg_tools.fsck(img)
+        bad = [l for l in r.output.splitlines() if not LEAK_ONLY_RX.match(l.strip())]
+        t.check(t.result.killed, f"the loop reached round {kill_round}'s sync (and the grader cut the power)")
+        t.check(not bad, f"after a power cut at round {kill_round} (+{delay} s), e2fsck finds at most "
+                f"leaked blocks and inodes" + (f": {bad[:6]}" if bad else ""))
 
 
 # --- broken images: a clear message, never a panic ------------------------------
@@ -206,6 +345,39 @@ user_test("fs-truncate", "fs_truncate", 5, depends=["fd-basic"],
           doc="truncate and ftruncate down and up (zeroes, holes), fsync, fdatasync")
 user_test("fs-bigfile", "fs_bigfile", 10, timeout=60.0, depends=["fd-basic"],
           doc="a 5 MiB file through indirect blocks, read back in many ways; a sparse file at 70 MiB")
+
+
+def ext2_max_size(bits):
+    """Linux's ext2_max_size (fs/ext2/super.c): the block tree's reach,
+    unless data and indirect blocks would pass 2^32 - 1 sectors (i_blocks)."""
+    ppb = 1 << (bits - 2)
+    reach = 12 + ppb + ppb ** 2 + ppb ** 3
+    limit = ((1 << 32) - 1) >> (bits - 9)
+    if reach + 1 + (1 + ppb) + (1 + ppb + ppb ** 2) <= limit:
+        return reach << bits
+    left = limit - 12 - ppb
+    if left < ppb ** 2:
+        meta = 2 + -(-left // ppb)
+    else:
+        left -= ppb ** 2
+        meta = 1 + 1 + ppb + 1 + -(-left // ppb) + -(-left // ppb ** 2)
+    return (limit - meta) << bits
+
+
+@lab.test(points=5, timeout=20.0, name="fs-limits", depends=["fd-basic"])
+def fs_limits(t):
+    """The largest file: writes and truncates past it fail with EFBIG at
+    once, a write across it is cut short. On Linux (an ext2 loop mount with
+    4 KiB blocks) the edge file's size is ext2_max_size(12), 2196873666560."""
+    t.run_user("fs_limits", disk=True)
+    out = t.debugfs("stat /kt-fs_limits/edge")
+    m = re.search(r"Size: (\d+)", out)
+    want = ext2_max_size(12)
+    t.check(m and int(m.group(1)) == want,
+            f"a write across ext2's limit stops there: the size is {want}"
+            + ("" if m and int(m.group(1)) == want else f" (debugfs: {m.group(0) if m else out[:80]!r})"))
+
+
 user_test("dev-files", "dev_files", 5,
           doc="/dev/null, zero, full, random, urandom, as Linux's")
 user_test("dev-mem", "dev_mem", 5,

@@ -5,6 +5,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#include <mm/kmalloc.h>
 #include "ext2.h"
 
 static bool test_bit(const uint8_t *map, uint32_t n) { return map[n / 8] & (1u << (n % 8)); }
@@ -77,7 +78,7 @@ static int find_clear(const uint8_t *map, uint32_t from, uint32_t to)
 static int alloc_in_group(struct super_block *sb, uint32_t g, uint32_t start, uint32_t *result)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
-	struct buf *b = ext2_bread(sb, s->gd[g].bg_block_bitmap);
+	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_block_bitmap);
 	if (!b)
 		return -EIO;
 	uint32_t n = group_blocks(s, g);
@@ -103,7 +104,7 @@ static int alloc_in_group(struct super_block *sb, uint32_t g, uint32_t start, ui
 	return 0;
 }
 
-int ext2_new_block(struct super_block *sb, uint32_t goal, uint32_t *result)
+static int try_new_block(struct super_block *sb, uint32_t goal, uint32_t *result)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	mutex_lock(&s->alloc_lock);
@@ -125,17 +126,21 @@ int ext2_new_block(struct super_block *sb, uint32_t goal, uint32_t *result)
 	return err;
 }
 
-void ext2_free_block(struct super_block *sb, uint32_t block)
+int ext2_new_block(struct super_block *sb, uint32_t goal, uint32_t *result)
+{
+	int err = try_new_block(sb, goal, result);
+	if (err == -ENOSPC && EXT2_SB(sb)->npending && ext2_release_pending(sb) == 0)
+		err = try_new_block(sb, goal, result);
+	return err;
+}
+
+/* Clears block's bit; alloc_lock held. */
+static void free_now(struct super_block *sb, uint32_t block)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
-	if (!ext2_data_block_valid(s, block)) {
-		ext2_corrupt(0, "not freeing block %u: not a data block", block);
-		return;
-	}
-	mutex_lock(&s->alloc_lock);
 	uint32_t g = (block - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
 	uint32_t bit = block - group_first(s, g);
-	struct buf *b = ext2_bread(sb, s->gd[g].bg_block_bitmap);
+	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_block_bitmap);
 	if (b) {
 		if (!test_bit(b->data, bit)) {
 			ext2_corrupt(0, "freeing block %u, which is already free", block);
@@ -148,7 +153,66 @@ void ext2_free_block(struct super_block *sb, uint32_t block)
 		}
 		brelse(b);
 	}
+}
+
+/* A block a file let go of is not free at once: until the pointers that
+ * named it (in the inode, in an indirect block) are on the disk, a crash
+ * would leave them naming a block that someone else has filled since
+ * (e2fsck: a block claimed twice, an indirect block full of file data).
+ * It waits in s->pending until every dirty buffer has been written (the
+ * truncating inode's was updated when it let go: ext2_free_blocks_from),
+ * then goes back to the bitmap; a crash before that leaks it, no worse. */
+void ext2_free_block(struct super_block *sb, uint32_t block)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	if (!ext2_data_block_valid(s, block)) {
+		ext2_corrupt(0, "not freeing block %u: not a data block", block);
+		return;
+	}
+	mutex_lock(&s->alloc_lock);
+	if (s->npending == s->pending_cap) {
+		uint32_t cap = s->pending_cap ? 2 * s->pending_cap : 256;
+		uint32_t *bigger = kmalloc(cap * sizeof(*bigger));
+		if (bigger) {
+			memcpy(bigger, s->pending, s->npending * sizeof(*bigger));
+			kfree(s->pending);
+			s->pending = bigger;
+			s->pending_cap = cap;
+		}
+	}
+	if (s->npending < s->pending_cap)
+		s->pending[s->npending++] = block;
+	else
+		free_now(sb, block);    /* no memory to wait with: as before */
 	mutex_unlock(&s->alloc_lock);
+}
+
+int ext2_release_pending(struct super_block *sb)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	/* Take the list: those freed meanwhile wait for the next round, and
+	 * two callers at once release different blocks. */
+	mutex_lock(&s->alloc_lock);
+	uint32_t *mine = s->pending, n = s->npending;
+	s->pending = NULL;
+	s->npending = s->pending_cap = 0;
+	mutex_unlock(&s->alloc_lock);
+	if (!n) {
+		kfree(mine);
+		return 0;
+	}
+	int err = bsync(s->bdev);
+	if (err) {
+		for (uint32_t i = 0; i < n; i++)
+			ext2_free_block(sb, mine[i]);   /* back on the list */
+	} else {
+		mutex_lock(&s->alloc_lock);
+		for (uint32_t i = 0; i < n; i++)
+			free_now(sb, mine[i]);
+		mutex_unlock(&s->alloc_lock);
+	}
+	kfree(mine);
+	return err;
 }
 
 /* --- inode bitmaps (ialloc.c) use the same bit helpers ------------------------ */

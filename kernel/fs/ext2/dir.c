@@ -210,6 +210,12 @@ int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 	unsigned bs = dir->sb->block_size, need = EXT2_DIR_REC_LEN(len);
 	if (len == 0 || len > 255)
 		return -ENAMETOOLONG;
+	/* The inode (and its bit in the bitmap) reach the disk before a name
+	 * for it can: a crash leaks a new inode at worst, never leaves a
+	 * name for a free one. */
+	int e = ext2_inode_to_disk(inode);
+	if (e)
+		return e;
 	for (uint64_t i = 0; i < dir_blocks(dir); i++) {
 		int err;
 		struct buf *b = dir_block(dir, i, &err);
@@ -256,7 +262,11 @@ int ext2_delete_entry(struct inode *dir, const char *name)
 		prev->rec_len += de->rec_len;
 	else
 		de->inode = 0;
+	/* On the disk now, before the inode's lower link count or its
+	 * freeing can be: a crash then leaks the inode at worst, never
+	 * leaves a name for a freed one. */
 	bdirty(b);
+	bwrite(b);      /* if it fails, the buffer stays dirty for later */
 	brelse(b);
 	dir_modified(dir);
 	return 0;
@@ -297,7 +307,9 @@ int ext2_make_empty(struct inode *dir, struct inode *parent)
 	struct ext2_dir_entry *dotdot = entry_at(b, dot->rec_len);
 	dotdot->rec_len = bs - dot->rec_len;
 	fill_entry(dir, dotdot, "..", 2, parent);
+	/* On the disk before the new directory gets a name (add_entry). */
 	bdirty(b);
+	bwrite(b);      /* if it fails, the buffer stays dirty for later */
 	brelse(b);
 	dir->size = bs;
 	mark_inode_dirty(dir);

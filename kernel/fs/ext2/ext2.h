@@ -25,7 +25,9 @@ struct ext2_sb {
 	uint32_t first_ino;
 	bool filetype;                  /* dir entries carry file_type */
 	bool dirty;                     /* sb or gd changed since sync_fs */
-	struct mutex alloc_lock;        /* bitmaps, free counts, sb and gd */
+	struct mutex alloc_lock;        /* bitmaps, free counts, sb and gd, pending */
+	uint32_t *pending;              /* freed blocks not yet back in the bitmap */
+	uint32_t npending, pending_cap;
 };
 
 struct ext2_inode_info {
@@ -52,11 +54,18 @@ bool ext2_block_valid(struct ext2_sb *s, uint32_t block);
 bool ext2_data_block_valid(struct ext2_sb *s, uint32_t block);
 struct buf *ext2_bread(struct super_block *sb, uint32_t block);
 struct buf *ext2_bget_zero(struct super_block *sb, uint32_t block);
+/* A block or inode bitmap: written back ahead of other buffers (b->early),
+ * so no pointer reaches the disk before the bit that keeps its block. */
+struct buf *ext2_bread_bitmap(struct super_block *sb, uint32_t block);
 
-/* balloc.c: one block near goal; frees one. Both update the bitmaps and
- * the free counts of the group and the superblock. */
+/* balloc.c: one block near goal; frees one (once the pointers to it are
+ * on the disk). Both update the bitmaps and the free counts of the group
+ * and the superblock. */
 int ext2_new_block(struct super_block *sb, uint32_t goal, uint32_t *result);
 void ext2_free_block(struct super_block *sb, uint32_t block);
+/* Writes every dirty buffer, then returns the blocks freed before it to
+ * the bitmap (see balloc.c: why freed blocks wait). */
+int ext2_release_pending(struct super_block *sb);
 /* Bitmap helpers: takes the first clear bit in [from, n) (-1 if none);
  * clears a bit (false if it was clear already). */
 int ext2_bitmap_take(uint8_t *map, uint32_t from, uint32_t n);
@@ -70,6 +79,9 @@ void ext2_free_inode(struct inode *inode);
 /* inode.c */
 int ext2_read_inode(struct inode *inode);
 int ext2_write_inode(struct inode *inode);
+/* Writes the inode, then its inode-table block and inode bitmap to the
+ * disk now (before a directory entry may name it). */
+int ext2_inode_to_disk(struct inode *inode);
 void ext2_evict_inode(struct inode *inode);
 void ext2_destroy_inode(struct inode *inode);
 void ext2_set_ops(struct inode *inode);

@@ -78,9 +78,39 @@ static int ext2_write_page(struct inode *inode, uint64_t index, const void *page
 	return 0;
 }
 
+/* The blocks write_page will write (those of the page below end) are
+ * allocated when write() takes the data, as Linux's ext2 does in
+ * write_begin: a full disk fails the write, not a later writeback that
+ * nobody may be waiting for. */
+static int ext2_write_begin(struct inode *inode, uint64_t index, uint64_t end)
+{
+	unsigned bs = inode->sb->block_size, per_page = PAGE_SIZE / bs;
+	if (inode->sb->read_only)
+		return -EROFS;
+	for (unsigned i = 0; i < per_page; i++) {
+		uint64_t fb = index * per_page + i;
+		if (fb * bs >= end)
+			break;
+		uint32_t pb;
+		int err = ext2_bmap(inode, fb, true, &pb);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* e2fsck wants no blocks past the end of a file. */
+static void ext2_write_failed(struct inode *inode)
+{
+	unsigned bs = inode->sb->block_size;
+	ext2_free_blocks_from(inode, (inode->size + bs - 1) / bs);
+}
+
 const struct address_space_operations ext2_aops = {
 	.read_page = ext2_read_page,
 	.write_page = ext2_write_page,
+	.write_begin = ext2_write_begin,
+	.write_failed = ext2_write_failed,
 };
 
 /* The VFS has trimmed the cached pages (and zeroed the tail of the last

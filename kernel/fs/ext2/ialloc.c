@@ -35,7 +35,7 @@ static int64_t take_inode(struct super_block *sb, uint32_t g0, bool dir)
 		uint32_t g = (g0 + i) % s->groups;
 		if (!s->gd[g].bg_free_inodes_count)
 			continue;
-		struct buf *b = ext2_bread(sb, s->gd[g].bg_inode_bitmap);
+		struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_inode_bitmap);
 		if (!b)
 			return -EIO;
 		/* The reserved inodes (1 to first_ino - 1) are all in group 0. */
@@ -63,7 +63,7 @@ static void release_inode(struct super_block *sb, uint64_t ino, bool dir)
 	uint32_t g = (ino - 1) / s->sb.s_inodes_per_group;
 	uint32_t bit = (ino - 1) % s->sb.s_inodes_per_group;
 	mutex_lock(&s->alloc_lock);
-	struct buf *b = ext2_bread(sb, s->gd[g].bg_inode_bitmap);
+	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_inode_bitmap);
 	if (b) {
 		if (!ext2_bitmap_release(b->data, bit)) {
 			ext2_corrupt(ino, "freeing an inode that is already free");

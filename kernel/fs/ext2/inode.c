@@ -152,6 +152,28 @@ int ext2_write_inode(struct inode *inode)
 	return 0;
 }
 
+int ext2_inode_to_disk(struct inode *inode)
+{
+	struct ext2_sb *s = EXT2_SB(inode->sb);
+	int err = ext2_write_inode(inode);
+	if (err)
+		return err;
+	uint32_t off;
+	struct buf *b = ext2_inode_buf(inode->sb, inode->ino, &off);
+	if (!b)
+		return -EIO;
+	err = b->dirty ? bwrite(b) : 0;
+	brelse(b);
+	uint32_t g = (inode->ino - 1) / s->sb.s_inodes_per_group;
+	mutex_lock(&s->alloc_lock);
+	b = ext2_bread_bitmap(inode->sb, s->gd[g].bg_inode_bitmap);
+	int e = !b ? -EIO : b->dirty ? bwrite(b) : 0;
+	if (b)
+		brelse(b);
+	mutex_unlock(&s->alloc_lock);
+	return err ? err : e;
+}
+
 void ext2_destroy_inode(struct inode *inode)
 {
 	kfree(inode->fs_private);
@@ -211,7 +233,9 @@ void ext2_evict_inode(struct inode *inode)
 		release_xattr(inode);
 	inode->size = 0;
 	ei->i_dtime = current_time().sec;
-	ext2_write_inode(inode);
+	/* Deleted on the disk before its bit is cleared: a crash leaves an
+	 * inode marked in use that nothing uses, never the reverse. */
+	ext2_inode_to_disk(inode);
 	inode->dirty = false;
 	ext2_free_inode(inode);
 }
@@ -267,8 +291,8 @@ static int check_block(struct inode *inode, uint32_t blk, uint32_t parent)
 	return ext2_corrupt(inode->ino, "block %u %s", blk, what);
 }
 
-/* A new block for inode, near its last one; indirect blocks are zeroed
- * before anything points to them. */
+/* A new block for inode, near its last one; indirect blocks are zeroed,
+ * on the disk too, before anything points to them. */
 static int alloc_for(struct inode *inode, bool indirect, uint32_t *result)
 {
 	struct ext2_sb *s = EXT2_SB(inode->sb);
@@ -279,12 +303,17 @@ static int alloc_for(struct inode *inode, bool indirect, uint32_t *result)
 	if (err)
 		return err;
 	if (indirect) {
+		/* On the disk before anything can point to it: the block may
+		 * hold a deleted file's data, which a crash must not leave
+		 * looking like block numbers. */
 		struct buf *b = ext2_bget_zero(inode->sb, *result);
-		if (!b) {
+		int e = b ? bwrite(b) : -EIO;
+		if (b)
+			brelse(b);
+		if (e) {
 			ext2_free_block(inode->sb, *result);
-			return -EIO;
+			return e;
 		}
-		brelse(b);
 	}
 	ei->last_block = *result;
 	inode->blocks += inode->sb->block_size / 512;
@@ -424,5 +453,8 @@ int ext2_free_blocks_from(struct inode *inode, uint64_t first)
 	}
 	ei->last_block = 0;
 	mark_inode_dirty(inode);
-	return err;
+	/* The freed blocks go back to the bitmap once every dirty buffer is
+	 * written: this inode's buffer must no longer name them by then. */
+	int e = ext2_write_inode(inode);
+	return err ? err : e;
 }

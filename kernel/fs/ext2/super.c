@@ -35,6 +35,14 @@ struct buf *ext2_bread(struct super_block *sb, uint32_t block)
 }
 
 /* A block about to be filled from scratch: not read, zeroed, dirty. */
+struct buf *ext2_bread_bitmap(struct super_block *sb, uint32_t block)
+{
+	struct buf *b = ext2_bread(sb, block);
+	if (b)
+		b->early = true;
+	return b;
+}
+
 struct buf *ext2_bget_zero(struct super_block *sb, uint32_t block)
 {
 	struct buf *b = bget_noread(sb->bdev, block, sb->block_size);
@@ -101,6 +109,35 @@ static int check_geometry(struct ext2_super_block *es, struct block_device *dev)
 
 /* Reads the group descriptors and checks that each one's bitmaps and
  * inode table lie inside the filesystem. */
+/* The largest file for blocks of 2^bits bytes, as Linux's ext2_max_size:
+ * what 12 direct blocks and the three indirect trees reach, unless the
+ * file's data and indirect blocks together would pass 2^32 - 1 sectors,
+ * which is all i_blocks can count. (4 KiB blocks: just under 2 TiB.) */
+static uint64_t ext2_max_size(unsigned bits)
+{
+	uint64_t ppb = 1ull << (bits - 2);
+	uint64_t reach = EXT2_NDIR_BLOCKS + ppb + ppb * ppb + ppb * ppb * ppb;
+	uint64_t meta = 1 + (1 + ppb) + (1 + ppb + ppb * ppb);
+	uint64_t limit = ((1ull << 32) - 1) >> (bits - 9);     /* in blocks */
+	uint64_t blocks = reach;
+	if (reach + meta > limit) {
+		/* i_blocks runs out first: the data blocks that fit beside
+		 * the indirect blocks they need. */
+		uint64_t left = limit - EXT2_NDIR_BLOCKS - ppb;
+		meta = 1;
+		if (left < ppb * ppb) {
+			meta += 1 + (left + ppb - 1) / ppb;
+		} else {
+			meta += 1 + ppb;
+			left -= ppb * ppb;
+			meta += 1 + (left + ppb - 1) / ppb + (left + ppb * ppb - 1) / (ppb * ppb);
+		}
+		blocks = limit - meta;
+	}
+	uint64_t bytes = blocks << bits;
+	return bytes > INT64_MAX ? INT64_MAX : bytes;
+}
+
 static int read_groups(struct super_block *sb, struct ext2_sb *s)
 {
 	s->gd = kmalloc(s->gdt_blocks * s->block_size);
@@ -166,6 +203,7 @@ static int ext2_fill_super(struct super_block *sb, struct block_device *dev, con
 	sb->fs_private = s;
 	sb->ops = &ext2_sops;
 	sb->block_size = s->block_size;
+	sb->max_bytes = ext2_max_size(s->addr_shift + 2);
 	sb->magic = EXT2_SUPER_MAGIC;
 	sb->read_only = dev->read_only;
 	uint32_t ro = es->s_rev_level ? es->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED : 0;
@@ -203,10 +241,35 @@ fail:
 
 /* Writes the superblock and the group descriptors (the primary copies:
  * e2fsck checks those; the backups only matter for disaster recovery). */
-static int ext2_sync_fs(struct super_block *sb)
+/* The bitmaps go to the disk ahead of the other buffers, so that no
+ * pointer written with them names a block still free on the disk. */
+static int write_bitmaps(struct super_block *sb)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	int err = 0;
+	for (uint32_t g = 0; g < s->groups; g++) {
+		uint32_t maps[2] = { s->gd[g].bg_block_bitmap, s->gd[g].bg_inode_bitmap };
+		for (int i = 0; i < 2; i++) {
+			mutex_lock(&s->alloc_lock);
+			struct buf *b = ext2_bread_bitmap(sb, maps[i]);
+			int e = !b ? -EIO : b->dirty ? bwrite(b) : 0;
+			if (b)
+				brelse(b);
+			mutex_unlock(&s->alloc_lock);
+			if (e && !err)
+				err = e;
+		}
+	}
+	return err;
+}
+
+static int ext2_sync_fs(struct super_block *sb)
+{
+	struct ext2_sb *s = EXT2_SB(sb);
+	int err = write_bitmaps(sb);
+	int e = ext2_release_pending(sb);
+	if (e && !err)
+		err = e;
 	mutex_lock(&s->alloc_lock);
 	if (!s->dirty)
 		goto out;
@@ -247,7 +310,7 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	st->type = EXT2_SUPER_MAGIC;
 	st->bsize = st->frsize = s->block_size;
 	st->blocks = s->sb.s_blocks_count;
-	st->bfree = s->sb.s_free_blocks_count;
+	st->bfree = s->sb.s_free_blocks_count + s->npending;   /* free once written */
 	st->bavail = st->bfree > s->sb.s_r_blocks_count ? st->bfree - s->sb.s_r_blocks_count : 0;
 	st->files = s->sb.s_inodes_count;
 	st->ffree = s->sb.s_free_inodes_count;
@@ -262,6 +325,7 @@ static void ext2_kill_super(struct super_block *sb)
 	if (!s)
 		return;
 	kfree(s->gd);
+	kfree(s->pending);
 	kfree(s);
 	sb->fs_private = NULL;
 }

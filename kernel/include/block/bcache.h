@@ -24,6 +24,8 @@ struct buf {
 	uint8_t *data;
 	bool valid;                 /* data holds the block's contents */
 	bool dirty;                 /* data differs from the disk */
+	bool early;                 /* written back before the device's other
+				     * buffers (a filesystem's bitmaps) */
 	int refcount;               /* bread()s not yet brelse()d */
 	struct mutex lock;
 	struct list_head hash_link, lru_link;   /* the cache's own (bcache.c) */
@@ -37,11 +39,15 @@ struct buf *bread(struct block_device *dev, uint64_t blockno, unsigned size);
 struct buf *bget_noread(struct block_device *dev, uint64_t blockno, unsigned size);
 /* Marks the buffer's data changed (the caller holds it). */
 void bdirty(struct buf *b);
+/* Writes the (held) buffer to the disk now, leaving it clean: for writes
+ * that must reach the disk before others. 0 or -EIO. */
+int bwrite(struct buf *b);
 /* Unlocks and releases the buffer. */
 void brelse(struct buf *b);
 /* Starts reading the block without waiting (sequential read-ahead). */
 void breadahead(struct block_device *dev, uint64_t blockno, unsigned size);
-/* Writes every dirty buffer of dev (all devices if NULL); 0 or -EIO. */
+/* Writes every dirty buffer of dev (all devices if NULL), the early
+ * ones first; 0 or -EIO. */
 int bsync(struct block_device *dev);
 /* Drops dev's clean cached buffers (for tests and unmount). */
 void binvalidate(struct block_device *dev);

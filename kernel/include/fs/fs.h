@@ -132,6 +132,14 @@ struct address_space_operations {
 	/* Writes the page back, allocating blocks as needed; only the part
 	 * below inode->size matters. -ENOSPC when the disk is full. */
 	int (*write_page)(struct inode *inode, uint64_t index, const void *page);
+	/* Optional. write() is about to put data in page index, making the
+	 * file (at least) end bytes long: find the space write_page will
+	 * need now (allocate the blocks), so that a disk too full fails the
+	 * write with -ENOSPC instead of losing the data at writeback. */
+	int (*write_begin)(struct inode *inode, uint64_t index, uint64_t end);
+	/* Optional. A write failed part way: give back what write_begin
+	 * took past inode->size. */
+	void (*write_failed)(struct inode *inode);
 };
 
 struct inode {
@@ -155,6 +163,8 @@ struct inode {
 	/* The VFS's own (inode.c, pagecache.c). */
 	int refcount;
 	bool dirty;                 /* attributes changed: write_inode due */
+	uint64_t dirtied_when;      /* when it last went from clean to dirty
+				     * (monotonic ns): background writeback's age */
 	struct list_head sb_link;   /* in sb->inodes */
 	struct list_head hash_link;
 	unsigned state;             /* I_NEW, I_FREEING (inode.c) */
@@ -191,6 +201,8 @@ struct super_block {
 	dev_t dev;                  /* st_dev of its files */
 	struct block_device *bdev;  /* NULL for tmpfs/devfs */
 	unsigned block_size;        /* st_blksize */
+	uint64_t max_bytes;         /* the largest file size: past it write and
+				     * truncate fail with EFBIG (Linux's s_maxbytes) */
 	uint64_t magic;             /* statfs's f_type (EXT2_SUPER_MAGIC...) */
 	bool read_only;
 	struct inode *root;         /* the root directory's inode (referenced) */
@@ -225,6 +237,9 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 dev_t anon_dev_alloc(void);
 /* Writes back every dirty page, inode and buffer of sb (all if NULL). */
 int sync_filesystems(struct super_block *sb);
+/* Background writeback: of every filesystem on a disk, the inodes dirty
+ * since before `before` (monotonic ns), then its own metadata. */
+int sync_filesystems_dirtied_before(uint64_t before);
 /* Writes sb's own metadata and buffers (fsync, after the inode's own). */
 int super_sync_metadata(struct super_block *sb);
 
@@ -244,6 +259,9 @@ bool igrab(struct inode *inode);
  * evicts it if nlink is 0 (its data freed). */
 void iput(struct inode *inode);
 void mark_inode_dirty(struct inode *inode);
+/* Called just before an inode's attributes or pages become dirty: notes
+ * the time if it was clean (dirtied_when). */
+void inode_note_dirtied(struct inode *inode);
 /* Writes the inode's dirty pages and attributes back. */
 int inode_sync(struct inode *inode);
 /* Sets mtime and ctime to now and marks the inode dirty. */

@@ -18,6 +18,7 @@ struct cached_page {
 	bool dirty;
 	struct list_head inode_link;    /* in inode->pages */
 	struct list_head hash_link;
+	struct list_head lru_link;      /* in the list of every cached page */
 };
 
 /* The page at index, read with aops->read_page unless cached (or zeroed
@@ -39,3 +40,10 @@ static inline bool inode_has_dirty_pages(struct inode *inode) { return inode->nd
 void pagecache_drop_clean(struct inode *inode);
 /* Drops every page, dirty or not (the inode is being freed). */
 void pagecache_drop_all(struct inode *inode);
+
+/* Pages dirty (not yet handed to the filesystem) and cached, all inodes. */
+uint64_t pagecache_nr_dirty(void);
+uint64_t pagecache_nr_cached(void);
+/* Frees up to want clean pages nobody maps (the frame allocator's
+ * reclaimer: never sleeps); returns how many. */
+uint64_t pagecache_reclaim(uint64_t want);

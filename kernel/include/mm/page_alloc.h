@@ -28,6 +28,10 @@ static inline struct page *virt_to_page(const void *va) { return phys_to_page(vi
 struct page *alloc_pages(unsigned order, unsigned flags);
 static inline struct page *alloc_page(unsigned flags) { return alloc_pages(0, flags); }
 
+/* fn frees up to want frames of a cache when alloc_pages finds none; it
+ * must not sleep (alloc_pages may be called under a spinlock). */
+void page_alloc_set_reclaimer(uint64_t (*fn)(uint64_t want));
+
 void page_get(struct page *p);
 /* Drops a reference; the block goes back to the allocator at zero. */
 void page_put(struct page *p);

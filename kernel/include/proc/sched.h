@@ -42,6 +42,9 @@ void fork_child_start(void);
 struct task *kthread_create(const char *name, int (*fn)(void *), void *arg);
 /* Prepares t's kernel stack so that its first switch-in calls fn(arg). */
 void kthread_prepare_stack(struct task *t, int (*fn)(void *), void *arg);
+/* A kernel thread that runs as long as the kernel (never joined): no pid,
+ * invisible to user space (kill, wait). */
+struct task *kthread_create_daemon(const char *name, int (*fn)(void *), void *arg);
 void __attribute__((noreturn)) kthread_exit(int code);
 /* Waits for a kernel thread to end and frees it; returns fn's result. */
 int kthread_join(struct task *t);
