@@ -109,7 +109,7 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 		}
 	}
 	pt_switch(mm->pml4);    /* entries moved or dropped */
-	spin_unlock_irqrestore(&mm->lock, irq);
+	vm_unlock(mm, irq);
 	return ret;
 }
 

@@ -26,6 +26,7 @@ struct mm *mm_create(void)
 	mm->refcount = 1;
 	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
 	list_init(&mm->vmas);
+	list_init(&mm->retired);
 	return mm;
 }
 
@@ -157,6 +158,30 @@ void vm_free_region(struct vma *v)
 	kfree(v);
 }
 
+void vm_retire_region(struct mm *mm, struct vma *v)
+{
+	list_del(&v->link);
+	list_add_tail(&v->link, &mm->retired);
+}
+
+void vm_unlock(struct mm *mm, uint64_t irq)
+{
+	/* Ours to free, off mm's list: another thread may retire more. */
+	struct list_head retired;
+	list_init(&retired);
+	while (!list_empty(&mm->retired)) {
+		struct vma *v = list_first_entry(&mm->retired, struct vma, link);
+		list_del(&v->link);
+		list_add_tail(&v->link, &retired);
+	}
+	spin_unlock_irqrestore(&mm->lock, irq);
+	while (!list_empty(&retired)) {
+		struct vma *v = list_first_entry(&retired, struct vma, link);
+		list_del(&v->link);
+		vm_free_region(v);
+	}
+}
+
 void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
@@ -181,8 +206,7 @@ int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 			v->end = v->start;      /* brk's region stays, empty */
 			continue;
 		}
-		list_del(&v->link);
-		vm_free_region(v);
+		vm_retire_region(mm, v);
 	}
 	/* The break never points past its region. */
 	if (mm->heap && mm->brk > mm->heap->end)
