@@ -269,13 +269,20 @@ long sys_sendfile(int out_fd, int in_fd, int64_t *uoffset, size_t count)
 				r = -EFAULT;
 		}
 	} else if (!r) {
-		/* The input's own offset, held still meanwhile. */
+		/* The input's own offset, read before and set after, as Linux
+		 * does: not held across, since writing takes the output's
+		 * offset lock, and two sendfiles between the same two files
+		 * in opposite directions would take the two locks in
+		 * opposite orders. */
 		mutex_lock(&in->pos_lock);
 		pos = in->pos;
-		r = do_sendfile(in, out, &pos, count);
-		if (r > 0)
-			in->pos = pos;
 		mutex_unlock(&in->pos_lock);
+		r = do_sendfile(in, out, &pos, count);
+		if (r > 0) {
+			mutex_lock(&in->pos_lock);
+			in->pos = pos;
+			mutex_unlock(&in->pos_lock);
+		}
 	}
 	if (in)
 		file_put(in);
