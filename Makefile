@@ -12,6 +12,10 @@
 # EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again)
 
 BUILD   ?= build
+# Lock checking (kernel/include/kernel/lockdep.h) is compiled in unless
+# LOCKDEP=0; such a kernel is built apart, in build/nolockdep/.
+LOCKDEP ?= 1
+KBUILD  := $(BUILD)$(if $(filter 0,$(LOCKDEP)),/nolockdep)
 ACCEL   ?= tcg
 CPUS    ?= 2
 MEM     ?= 512M
@@ -103,7 +107,7 @@ $(BUILD)/gen/user_programs.S.o: $(GEN)/user_programs.S
 	$(say) AS $<
 	$(Q)$(CC) -c $< -o $@
 
-$(BUILD)/kernel/syscall/table.c.o: $(GEN)/syscall_names.h
+$(KBUILD)/kernel/syscall/table.c.o: $(GEN)/syscall_names.h
 
 # Kernel code is freestanding: no libc headers, no SSE (the kernel does not
 # save vector registers on traps), no red zone (interrupts push onto the
@@ -113,7 +117,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Ikernel/include -I$(GEN) -isystem $(UAPI) -MMD -MP
+	-Ikernel/include -I$(GEN) -isystem $(UAPI) -MMD -MP \
+	$(if $(filter 0,$(LOCKDEP)),,-DCONFIG_LOCKDEP)
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
@@ -121,8 +126,8 @@ KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
 	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c \
 	kernel/lib/*.c labs/*/ktests*.c)
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
-KERNEL := $(BUILD)/kernel.elf
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
+KERNEL := $(KBUILD)/kernel.elf
 
 
 .PHONY: all kernel user fsimg qemu qemu-gdb gdb grade test unit handout handout-serve \
@@ -133,12 +138,12 @@ all: kernel
 
 kernel: $(KERNEL)
 
-$(BUILD)/%.c.o: %.c | $(UAPI)/.stamp
+$(KBUILD)/%.c.o: %.c | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S | $(UAPI)/.stamp
+$(KBUILD)/%.S.o: %.S | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) AS $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -147,13 +152,13 @@ $(BUILD)/%.S.o: %.S | $(UAPI)/.stamp
 # includes the table (see scripts/mksyms.py).
 $(KERNEL): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld scripts/mksyms.py
 	$(say) LD $@
-	$(Q)$(PYTHON) scripts/mksyms.py --empty $(BUILD)/ksyms.pass1.S
-	$(Q)$(CC) -c $(BUILD)/ksyms.pass1.S -o $(BUILD)/ksyms.pass1.o
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms.pass1.o
-	$(Q)$(PYTHON) scripts/mksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S
-	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	$(Q)$(PYTHON) scripts/mksyms.py --check $(BUILD)/kernel.pass1.elf $@
+	$(Q)$(PYTHON) scripts/mksyms.py --empty $(KBUILD)/ksyms.pass1.S
+	$(Q)$(CC) -c $(KBUILD)/ksyms.pass1.S -o $(KBUILD)/ksyms.pass1.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(KBUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(KBUILD)/ksyms.pass1.o
+	$(Q)$(PYTHON) scripts/mksyms.py $(KBUILD)/kernel.pass1.elf $(KBUILD)/ksyms.S
+	$(Q)$(CC) -c $(KBUILD)/ksyms.S -o $(KBUILD)/ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms.o
+	$(Q)$(PYTHON) scripts/mksyms.py --check $(KBUILD)/kernel.pass1.elf $@
 
 -include $(KERNEL_OBJS:.o=.d)
 
@@ -247,8 +252,10 @@ checkpoints:
 lab-%:
 	@scripts/switch-lab.sh $*
 
-bench: $(KERNEL) $(FSIMG)
-	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
+# Benchmarks measure the kernel without lock checking.
+bench: $(FSIMG)
+	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
+	$(PYTHON) scripts/bench.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL)
 
 doctor:
 	@scripts/doctor.sh

@@ -56,7 +56,7 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	sb->bdev = source;
 	sb->block_size = 4096;
 	mutex_init(&sb->lock);
-	sb->inodes_lock = (struct spinlock)SPINLOCK_INIT("sb_inodes");
+	spin_lock_init(&sb->inodes_lock, "sb_inodes");
 	list_init(&sb->inodes);
 	/* Disks get device numbers in Linux's virtio-blk range (major 254 is
 	 * "virtblk" on most systems, 16 minors per disk: vda 254:0, vdb 254:16). */

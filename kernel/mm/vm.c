@@ -24,7 +24,7 @@ struct mm *mm_create(void)
 		return NULL;
 	}
 	mm->refcount = 1;
-	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	spin_lock_init(&mm->lock, "mm");
 	list_init(&mm->vmas);
 	list_init(&mm->retired);
 	return mm;

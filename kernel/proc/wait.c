@@ -9,7 +9,7 @@
 
 void wait_queue_init(struct wait_queue *wq)
 {
-	wq->lock = (struct spinlock)SPINLOCK_INIT("waitqueue");
+	spin_lock_init(&wq->lock, "waitqueue");
 	list_init(&wq->waiters);
 }
 
@@ -86,6 +86,7 @@ bool schedule_until(uint64_t deadline_ns)
 
 void sleep_until(uint64_t deadline_ns)
 {
+	might_sleep("sleep_until");     /* even if the deadline has passed */
 	/* Woken early, it sleeps again, unless a fatal signal is ending the
 	 * process; caught signals will end it with EINTR (signals lab). */
 	while (clock_now_ns() < deadline_ns && !current->group_exiting) {

@@ -114,6 +114,10 @@ struct task {
 	struct spinlock siglock;
 	struct sigpending pending;
 	struct wait_queue signal_wait;  /* sleepers in rt_sigtimedwait */
+
+#ifdef CONFIG_LOCKDEP
+	struct held_locks held_mutexes; /* the mutexes it holds (kernel/lockdep.h) */
+#endif
 };
 
 /* A user task's user-mode registers: every entry from user mode starts
