@@ -66,6 +66,8 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 		kfree(sb);
 		return err;
 	}
+	if (sb->root)       /* pipefs has none */
+		declare_lock_order(&sb->lock, &sb->root->lock);     /* fs/fs.h */
 	uint64_t flags = spin_lock_irqsave(&super_lock);
 	list_add_tail(&sb->link, &super_blocks);
 	spin_unlock_irqrestore(&super_lock, flags);

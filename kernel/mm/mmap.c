@@ -30,6 +30,7 @@
 
 uint64_t vm_find_free_range(struct mm *mm, uint64_t len)
 {
+	assert_held(&mm->lock);
 	// LAB 4 BEGIN(exercise 9): the highest free gap of len bytes below MMAP_BASE
 	uint64_t end = MMAP_BASE;
 	struct vma *v;

@@ -110,6 +110,7 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 
 bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	struct vma *v;
 	list_for_each_entry(v, &mm->vmas, link)
 		if (start < v->end && v->start < end)
@@ -119,6 +120,7 @@ bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
 
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	struct vma *v;
 	list_for_each_entry(v, &mm->vmas, link) {
 		if (v->end <= start || v->start == v->end)
@@ -134,6 +136,7 @@ bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_split_at(struct mm *mm, uint64_t addr)
 {
+	assert_held(&mm->lock);
 	struct vma *v = vm_find(mm, addr);
 	if (!v || v->start == addr)
 		return 0;
@@ -160,6 +163,7 @@ void vm_free_region(struct vma *v)
 
 void vm_retire_region(struct mm *mm, struct vma *v)
 {
+	assert_held(&mm->lock);
 	list_del(&v->link);
 	list_add_tail(&v->link, &mm->retired);
 }
@@ -184,6 +188,7 @@ void vm_unlock(struct mm *mm, uint64_t irq)
 
 void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa;
 		if (pt_unmap(mm->pml4, va, &pa) == 0)
@@ -193,6 +198,7 @@ void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	// LAB 4 BEGIN(exercise 10): take [start, end) out of the address space (munmap, MAP_FIXED)
 	int err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
 	if (err)
