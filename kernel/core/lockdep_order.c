@@ -179,7 +179,8 @@ static void save_stack(uintptr_t *out, int max, uintptr_t from)
 
 static void record_order(const struct held_lock *held, unsigned to, uintptr_t site, bool declared)
 {
-	after[held->class_id][to / 64] |= 1ull << (to % 64);
+	/* Read without the lock by order_known(): set it atomically. */
+	__atomic_fetch_or(&after[held->class_id][to / 64], 1ull << (to % 64), __ATOMIC_RELAXED);
 	if (norders == MAX_ORDERS)
 		return;
 	struct order *o = &orders[norders++];
