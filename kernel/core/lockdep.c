@@ -188,8 +188,10 @@ void lockdep_acquired(struct lockdep_map *m, enum lock_kind kind, uintptr_t site
 	if (!h)
 		return;
 	if (h->depth == LOCKDEP_MAX_HELD) {
+		struct one_lock_report r = { m, kind, site, NULL };
 		lockdep_off();
-		panic("lockdep: more than %d locks held at once", LOCKDEP_MAX_HELD);
+		panic_report(sleep_details, &r, "lockdep: more than %d locks held at once: raise LOCKDEP_MAX_HELD",
+			     LOCKDEP_MAX_HELD);
 	}
 	h->locks[h->depth++] = (struct held_lock){ m, site, lockdep_class_of(m, site) };
 	m->owner = me(kind);

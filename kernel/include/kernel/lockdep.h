@@ -44,7 +44,7 @@ struct lockdep_map {
 	uintptr_t site;                 /* where the owner took it */
 };
 
-#define LOCKDEP_MAX_HELD 16
+#define LOCKDEP_MAX_HELD 48     /* the buffer cache writes back 16 buffers at once, locked */
 
 struct held_lock {
 	struct lockdep_map *map;
