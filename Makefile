@@ -26,6 +26,10 @@
 # TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N)
 
 BUILD   ?= build
+# Lock checking (kernel/include/kernel/lockdep.h) is compiled in unless
+# LOCKDEP=0; such a kernel is built apart, in build/nolockdep/.
+LOCKDEP ?= 1
+KBUILD  := $(BUILD)$(if $(filter 0,$(LOCKDEP)),/nolockdep)
 ACCEL   ?= tcg
 CPUS    ?= 2
 MEM     ?= 512M
@@ -121,7 +125,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Ikernel/include -I$(GEN) -isystem $(UAPI) -MMD -MP
+	-Ikernel/include -I$(GEN) -isystem $(UAPI) -MMD -MP \
+	$(if $(filter 0,$(LOCKDEP)),,-DCONFIG_LOCKDEP)
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
@@ -129,8 +134,8 @@ KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
 	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c \
 	kernel/lib/*.c labs/*/ktests*.c)
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
-KERNEL := $(BUILD)/kernel.elf
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o
+KERNEL := $(KBUILD)/kernel.elf
 
 # The system call list (scripts/mksyscalls.py): names from the UAPI
 # header, handlers from the "long sys_NAME(...)" definitions in kernel/.
@@ -160,12 +165,12 @@ all: kernel
 
 kernel: $(KERNEL)
 
-$(BUILD)/%.c.o: %.c | $(UAPI)/.stamp
+$(KBUILD)/%.c.o: %.c | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S | $(UAPI)/.stamp
+$(KBUILD)/%.S.o: %.S | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) AS $<
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -174,13 +179,13 @@ $(BUILD)/%.S.o: %.S | $(UAPI)/.stamp
 # includes the table (see scripts/mksyms.py).
 $(KERNEL): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld scripts/mksyms.py
 	$(say) LD $@
-	$(Q)$(PYTHON) scripts/mksyms.py --empty $(BUILD)/ksyms.pass1.S
-	$(Q)$(CC) -c $(BUILD)/ksyms.pass1.S -o $(BUILD)/ksyms.pass1.o
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms.pass1.o
-	$(Q)$(PYTHON) scripts/mksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S
-	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	$(Q)$(PYTHON) scripts/mksyms.py --check $(BUILD)/kernel.pass1.elf $@
+	$(Q)$(PYTHON) scripts/mksyms.py --empty $(KBUILD)/ksyms.pass1.S
+	$(Q)$(CC) -c $(KBUILD)/ksyms.pass1.S -o $(KBUILD)/ksyms.pass1.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(KBUILD)/kernel.pass1.elf $(KERNEL_OBJS) $(KBUILD)/ksyms.pass1.o
+	$(Q)$(PYTHON) scripts/mksyms.py $(KBUILD)/kernel.pass1.elf $(KBUILD)/ksyms.S
+	$(Q)$(CC) -c $(KBUILD)/ksyms.S -o $(KBUILD)/ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms.o
+	$(Q)$(PYTHON) scripts/mksyms.py --check $(KBUILD)/kernel.pass1.elf $@
 
 -include $(KERNEL_OBJS:.o=.d)
 
@@ -296,13 +301,16 @@ autograder:
 lab-%:
 	@scripts/switch-lab.sh $*
 
-bench: $(KERNEL) $(FSIMG)
-	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --accel $(ACCEL)
+# Benchmarks measure the kernel without lock checking.
+bench: $(FSIMG)
+	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
+	$(PYTHON) scripts/bench.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL)
 
 # Not part of `make test`: a benchmark is not a test. The first run fetches
 # Debian's kernel package into build/linux/ (apt-get download, dpkg -x).
-bench-linux: $(KERNEL) $(FSIMG)
-	$(PYTHON) scripts/bench_linux.py --kernel $(KERNEL) --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS))
+bench-linux: $(FSIMG)
+	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
+	$(PYTHON) scripts/bench_linux.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS))
 
 doctor:
 	@scripts/doctor.sh

@@ -282,7 +282,9 @@ static struct buf *new_buf(struct block_device *dev, uint64_t blockno, unsigned 
 	b->dev = dev;
 	b->blockno = blockno;
 	b->size = size;
-	mutex_init(&b->lock);
+	/* Buffers nest (an indirect block, then the bitmap it allocates
+	 * from) by role, which one lock class cannot tell apart. */
+	mutex_init_unordered(&b->lock);
 	list_init(&b->lru_link);
 	return b;
 }

@@ -6,6 +6,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/string.h>
 #include <kernel/ktest.h>
+#include <kernel/lockdep.h>
 #include <fs/rootfs.h>
 #include <fs/writeback.h>
 #include <kernel/timer.h>
@@ -100,6 +101,7 @@ void kmain(uint64_t start_info_pa)
 	printk("kestrel: command line \"%s\"\n", cmdline_raw());
 
 	percpu_init(&cpus[0]);
+	lockdep_init();     /* lock checking needs this_cpu() */
 	idt_init();
 	mm_init(start_info_pa);
 	boot_start_info = phys_to_virt(start_info_pa);

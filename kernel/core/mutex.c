@@ -3,10 +3,15 @@
 #include <kernel/panic.h>
 #include <proc/task.h>
 
-void mutex_init(struct mutex *m)
+void __mutex_init(struct mutex *m, const char *name, struct lock_class_key *key)
 {
 	m->owner = NULL;
 	wait_queue_init(&m->waiters);
+#ifdef CONFIG_LOCKDEP
+	lockdep_init_map(&m->dep, name, key);
+#else
+	(void)name, (void)key;
+#endif
 }
 
 /* Takes the lock if free: one compare-and-swap. */
@@ -19,28 +24,42 @@ static bool mutex_try(struct mutex *m)
 
 void mutex_lock(struct mutex *m)
 {
+#ifdef CONFIG_LOCKDEP
+	lockdep_before(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
+#endif
 	if (m->owner == current)
 		panic("mutex_lock: %s already holds this mutex", current->name);
-	if (mutex_try(m))
-		return;
-	/* Sleep until a release lets us win the race for it. */
-	struct waiter w = { .exclusive = true };
-	for (;;) {
-		wait_prepare(&m->waiters, &w);
-		if (mutex_try(m))
-			break;
-		schedule_until(WAIT_FOREVER);
+	if (!mutex_try(m)) {
+		/* Sleep until a release lets us win the race for it. */
+		struct waiter w = { .exclusive = true };
+		for (;;) {
+			wait_prepare(&m->waiters, &w);
+			if (mutex_try(m))
+				break;
+			schedule_until(WAIT_FOREVER);
+		}
+		wait_finish(&m->waiters, &w);
 	}
-	wait_finish(&m->waiters, &w);
+#ifdef CONFIG_LOCKDEP
+	lockdep_acquired(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
+#endif
 }
 
 bool mutex_trylock(struct mutex *m)
 {
-	return mutex_try(m);
+	if (!mutex_try(m))
+		return false;
+#ifdef CONFIG_LOCKDEP
+	lockdep_acquired(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
+#endif
+	return true;
 }
 
 void mutex_unlock(struct mutex *m)
 {
+#ifdef CONFIG_LOCKDEP
+	lockdep_release(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
+#endif
 	if (m->owner != current)
 		panic("mutex_unlock: %s does not hold this mutex", current->name);
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
@@ -50,4 +69,13 @@ void mutex_unlock(struct mutex *m)
 bool mutex_held(struct mutex *m)
 {
 	return m->owner == current;
+}
+
+void mutex_assert_held(struct mutex *m)
+{
+#ifdef CONFIG_LOCKDEP
+	lockdep_assert_held(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
+#else
+	(void)m;
+#endif
 }

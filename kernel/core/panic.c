@@ -6,6 +6,7 @@
 #include <kernel/printk.h>
 #include <kernel/backtrace.h>
 #include <kernel/power.h>
+#include <kernel/lockdep.h>
 #include <x86/cpu.h>
 #include <x86/trap.h>
 #include <x86/percpu.h>
@@ -17,6 +18,9 @@ static struct cpu *panicking_cpu;
 static void panic_start(void)
 {
 	cli();
+	/* Reporting takes locks (the console's) in ways the checker would
+	 * object to, and the other CPUs stop wherever they are. */
+	lockdep_off();
 	struct cpu *me = this_cpu();
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
 		/* Another CPU is already reporting: let it finish. */
@@ -51,6 +55,20 @@ void panic(const char *fmt, ...)
 	vprintk(fmt, ap);
 	printk("\n");
 	va_end(ap);
+	backtrace();
+	panic_finish();
+}
+
+void panic_report(void (*details)(void *arg), void *arg, const char *fmt, ...)
+{
+	panic_start();
+	va_list ap;
+	va_start(ap, fmt);
+	printk("\nPANIC: ");
+	vprintk(fmt, ap);
+	printk("\n");
+	va_end(ap);
+	details(arg);
 	backtrace();
 	panic_finish();
 }

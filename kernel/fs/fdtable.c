@@ -44,7 +44,7 @@ struct files *files_alloc(void)
 		return NULL;
 	}
 	t->refcount = 1;
-	t->lock = (struct spinlock)SPINLOCK_INIT("files");
+	spin_lock_init(&t->lock, "files");
 	t->max_fds = FIRST_SIZE;
 	t->limit = NR_OPEN_DEFAULT;
 	return t;
@@ -64,7 +64,7 @@ struct files *files_copy(struct files *old)
 		return NULL;
 	}
 	t->refcount = 1;
-	t->lock = (struct spinlock)SPINLOCK_INIT("files");
+	spin_lock_init(&t->lock, "files");
 	t->max_fds = n;
 	uint64_t flags = spin_lock_irqsave(&old->lock);
 	t->limit = old->limit;

@@ -10,7 +10,7 @@ struct fs *fs_alloc(void)
 	if (!f)
 		return NULL;
 	f->refcount = 1;
-	f->lock = (struct spinlock)SPINLOCK_INIT("fs");
+	spin_lock_init(&f->lock, "fs");
 	f->umask = 022;
 	/* Before the root is mounted both stay empty (kernel threads at boot). */
 	vfs_root(&f->root);
@@ -28,7 +28,7 @@ struct fs *fs_copy(struct fs *old)
 	if (!f)
 		return NULL;
 	f->refcount = 1;
-	f->lock = (struct spinlock)SPINLOCK_INIT("fs");
+	spin_lock_init(&f->lock, "fs");
 	uint64_t flags = spin_lock_irqsave(&old->lock);
 	f->umask = old->umask;
 	f->root = old->root;

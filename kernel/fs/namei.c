@@ -23,6 +23,7 @@ struct walk {
 
 int lookup_child(struct dentry *dir, const char *name, struct dentry **result)
 {
+	assert_held(&dir->inode->sb->lock);
 	if (dir->unlinked)
 		return -ENOENT;     /* a removed directory has no entries */
 	struct dentry *d = dentry_find_child(dir, name);

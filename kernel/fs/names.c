@@ -29,6 +29,7 @@ static int may_change(struct dentry *dir)
 int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
 	       struct dentry **result)
 {
+	assert_held(&dir->inode->sb->lock);
 	int err = may_change(dir);
 	if (err)
 		return err;

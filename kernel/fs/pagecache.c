@@ -186,6 +186,7 @@ void *cached_page_data(struct cached_page *cp)
 
 struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index, bool whole, int *err)
 {
+	assert_held(&inode->lock);
 	struct cached_page *cp = find(inode, index);
 	if (cp)
 		return cp;
@@ -211,6 +212,7 @@ struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index,
 
 struct cached_page *pagecache_get(struct inode *inode, uint64_t index, int *err)
 {
+	assert_held(&inode->lock);
 	return pagecache_get_for_write(inode, index, false, err);
 }
 
@@ -227,6 +229,7 @@ void pagecache_dirty(struct cached_page *cp)
 
 int pagecache_writeback(struct inode *inode)
 {
+	assert_held(&inode->lock);
 	if (!inode->aops || !inode->aops->write_page)
 		return 0;       /* tmpfs: the pages are the file */
 	int err = 0;
@@ -252,6 +255,7 @@ int pagecache_writeback(struct inode *inode)
 
 void pagecache_truncate(struct inode *inode, uint64_t size)
 {
+	assert_held(&inode->lock);
 	struct cached_page *cp, *tmp;
 	list_for_each_entry_safe(cp, tmp, &inode->pages, inode_link) {
 		uint64_t start = cp->index * PAGE_SIZE;

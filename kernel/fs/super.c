@@ -57,7 +57,7 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	sb->block_size = 4096;
 	sb->max_bytes = INT64_MAX;  /* Linux's MAX_LFS_FILESIZE; ext2 sets less */
 	mutex_init(&sb->lock);
-	sb->inodes_lock = (struct spinlock)SPINLOCK_INIT("sb_inodes");
+	spin_lock_init(&sb->inodes_lock, "sb_inodes");
 	list_init(&sb->inodes);
 	/* Disks get device numbers in Linux's virtio-blk range (major 254 is
 	 * "virtblk" on most systems, 16 minors per disk: vda 254:0, vdb 254:16). */
@@ -67,6 +67,8 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 		kfree(sb);
 		return err;
 	}
+	if (sb->root)       /* pipefs has none */
+		declare_lock_order(&sb->lock, &sb->root->lock);     /* fs/fs.h */
 	uint64_t flags = spin_lock_irqsave(&super_lock);
 	list_add_tail(&sb->link, &super_blocks);
 	spin_unlock_irqrestore(&super_lock, flags);

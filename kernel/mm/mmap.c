@@ -30,6 +30,7 @@
 
 uint64_t vm_find_free_range(struct mm *mm, uint64_t len)
 {
+	assert_held(&mm->lock);
 	// LAB 4 BEGIN(exercise 9): the highest free gap of len bytes below MMAP_BASE
 	uint64_t end = MMAP_BASE;
 	struct vma *v;
@@ -141,7 +142,7 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 		tmpl.file = NULL;
 	}
 	pt_switch(mm->pml4);        /* MAP_FIXED may have replaced pages */
-	spin_unlock_irqrestore(&mm->lock, irq);
+	vm_unlock(mm, irq);
 	if (tmpl.file)
 		file_put(tmpl.file);
 	return err ? err : (long)start;
@@ -158,7 +159,7 @@ long sys_munmap(uint64_t addr, size_t len)
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	long err = vm_remove_range(mm, addr, end);
 	pt_switch(mm->pml4);        /* drop this CPU's translations of the pages */
-	spin_unlock_irqrestore(&mm->lock, irq);
+	vm_unlock(mm, irq);
 	return err;
 }
 

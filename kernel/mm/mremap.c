@@ -26,6 +26,7 @@
  * entries as they are (mm->lock held). */
 static int move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
 {
+	assert_held(&mm->lock);
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		pte_t *src = pt_walk(mm->pml4, from + off, false);
 		if (!src || !(*src & PTE_PRESENT))
@@ -111,7 +112,7 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 		}
 	}
 	pt_switch(mm->pml4);    /* entries moved or dropped */
-	spin_unlock_irqrestore(&mm->lock, irq);
+	vm_unlock(mm, irq);
 	return ret;
 }
 

@@ -24,8 +24,9 @@ struct mm *mm_create(void)
 		return NULL;
 	}
 	mm->refcount = 1;
-	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	spin_lock_init(&mm->lock, "mm");
 	list_init(&mm->vmas);
+	list_init(&mm->retired);
 	return mm;
 }
 
@@ -109,6 +110,7 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 
 bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	struct vma *v;
 	list_for_each_entry(v, &mm->vmas, link)
 		if (start < v->end && v->start < end)
@@ -118,6 +120,7 @@ bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
 
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	struct vma *v;
 	list_for_each_entry(v, &mm->vmas, link) {
 		if (v->end <= start || v->start == v->end)
@@ -133,6 +136,7 @@ bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_split_at(struct mm *mm, uint64_t addr)
 {
+	assert_held(&mm->lock);
 	struct vma *v = vm_find(mm, addr);
 	if (!v || v->start == addr)
 		return 0;
@@ -157,8 +161,34 @@ void vm_free_region(struct vma *v)
 	kfree(v);
 }
 
+void vm_retire_region(struct mm *mm, struct vma *v)
+{
+	assert_held(&mm->lock);
+	list_del(&v->link);
+	list_add_tail(&v->link, &mm->retired);
+}
+
+void vm_unlock(struct mm *mm, uint64_t irq)
+{
+	/* Ours to free, off mm's list: another thread may retire more. */
+	struct list_head retired;
+	list_init(&retired);
+	while (!list_empty(&mm->retired)) {
+		struct vma *v = list_first_entry(&mm->retired, struct vma, link);
+		list_del(&v->link);
+		list_add_tail(&v->link, &retired);
+	}
+	spin_unlock_irqrestore(&mm->lock, irq);
+	while (!list_empty(&retired)) {
+		struct vma *v = list_first_entry(&retired, struct vma, link);
+		list_del(&v->link);
+		vm_free_region(v);
+	}
+}
+
 void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa;
 		if (pt_unmap(mm->pml4, va, &pa) == 0)
@@ -168,6 +198,7 @@ void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 {
+	assert_held(&mm->lock);
 	// LAB 4 BEGIN(exercise 10): take [start, end) out of the address space (munmap, MAP_FIXED)
 	int err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
 	if (err)
@@ -181,8 +212,7 @@ int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 			v->end = v->start;      /* brk's region stays, empty */
 			continue;
 		}
-		list_del(&v->link);
-		vm_free_region(v);
+		vm_retire_region(mm, v);
 	}
 	/* The break never points past its region. */
 	if (mm->heap && mm->brk > mm->heap->end)

@@ -55,6 +55,7 @@ static void __attribute__((noreturn)) init_exited(int status)
  * parent: Linux's do_notify_parent. tasklist_lock held. */
 static void send_exit_signal(struct task *t, struct task *parent, int status)
 {
+	assert_held(&tasklist_lock);
 	if (t->exit_signal < 1 || t->exit_signal > _NSIG)
 		return;
 	struct ksiginfo info = { .pid = t->tgid, .uid = 0 };
@@ -73,6 +74,7 @@ static void send_exit_signal(struct task *t, struct task *parent, int status)
  * SIGCHLD, as in Linux. tasklist_lock held. */
 static bool parent_does_not_wait(struct task *t, struct task *parent, bool *ignored)
 {
+	assert_held(&tasklist_lock);
 	struct k_sigaction act;
 	*ignored = false;
 	if (t->exit_signal != SIGCHLD || !signal_action(parent, SIGCHLD, &act))
@@ -85,6 +87,7 @@ static bool parent_does_not_wait(struct task *t, struct task *parent, bool *igno
  * reaper frees it. tasklist_lock held. */
 static void detach(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	list_del(&t->sibling);
 	t->parent = NULL;
 	t->detached = true;
@@ -123,6 +126,7 @@ static void tell_parent(struct task *t, int status)
  * is told as its parent would have been. tasklist_lock held. */
 static void adopted_by_init(struct task *t, struct task *c)
 {
+	assert_held(&tasklist_lock);
 	c->exit_signal = SIGCHLD;   /* whatever clone chose: init waits for SIGCHLD */
 	if (c->pdeath_signal) {
 		struct ksiginfo info = { .code = SI_USER, .pid = t->tgid, .uid = 0 };
@@ -142,6 +146,7 @@ static void adopted_by_init(struct task *t, struct task *c)
 /* Gives t's children to the first process (tasklist_lock held). */
 static void reparent_children(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	bool zombies = false;
 	struct task *c, *tmp;
 	list_for_each_entry_safe(c, tmp, &t->children, sibling) {
@@ -190,6 +195,7 @@ void do_exit(int status)
 
 void group_exit_locked(struct task *leader, int status)
 {
+	assert_held(&tasklist_lock);
 	if (leader->group_exiting)
 		return;                 /* the first reason to end stands, as in Linux */
 	struct task *t;

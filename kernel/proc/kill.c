@@ -14,6 +14,7 @@
  * collected), but not one the reaper is freeing. tasklist_lock held. */
 static struct task *task_by_tid(int tid)
 {
+	assert_held(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
 		if (t->tid == tid && !t->detached)

@@ -14,6 +14,7 @@
 
 struct task *process_by_pid(int pid)
 {
+	assert_held(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
 		if (t->tid == pid && t == t->group_leader && t->state != TASK_ZOMBIE)
@@ -28,6 +29,7 @@ struct task *process_by_pid(int pid)
  * already ended. tasklist_lock held. */
 static bool group_in_session(int pgid, int sid)
 {
+	assert_held(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
 		if (t == t->group_leader && !t->detached && t->pgid == pgid && (sid < 0 || t->sid == sid))

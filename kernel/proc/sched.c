@@ -87,6 +87,9 @@ void schedule(void)
 {
 	struct cpu *c = this_cpu();
 	struct task *prev = c->task;
+	/* No spinlock may be held across a switch but this one, which the
+	 * next task releases (schedule_tail or below). */
+	lockdep_schedule(prev->state == TASK_ZOMBIE, (uintptr_t)__builtin_return_address(0));
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
 	c->need_resched = false;
 

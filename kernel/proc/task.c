@@ -76,7 +76,7 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	list_init(&t->all_link);
 	wait_queue_init(&t->child_exit);
 	wait_queue_init(&t->signal_wait);
-	t->siglock = (struct spinlock)SPINLOCK_INIT("siglock");
+	spin_lock_init(&t->siglock, "siglock");
 	t->group_leader = t;
 	return t;
 }
@@ -142,7 +142,7 @@ struct sighand *sighand_alloc(void)
 	struct sighand *s = kzalloc(sizeof(*s));
 	if (s) {
 		s->refcount = 1;
-		s->lock = (struct spinlock)SPINLOCK_INIT("sighand");
+		spin_lock_init(&s->lock, "sighand");
 	}
 	return s;
 }

@@ -10,7 +10,7 @@
 
 void wait_queue_init(struct wait_queue *wq)
 {
-	wq->lock = (struct spinlock)SPINLOCK_INIT("waitqueue");
+	spin_lock_init(&wq->lock, "waitqueue");
 	list_init(&wq->waiters);
 }
 
@@ -87,6 +87,7 @@ bool schedule_until(uint64_t deadline_ns)
 
 long sleep_until(uint64_t deadline_ns)
 {
+	might_sleep("sleep_until");     /* even if the deadline has passed */
 	/* Woken early (a spurious wake-up), it sleeps again. */
 	while (clock_now_ns() < deadline_ns) {
 		current->state = TASK_SLEEPING;

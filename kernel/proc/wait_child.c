@@ -49,6 +49,7 @@ struct found {
 static bool find_waitable(struct task *me, const struct selector *sel, int options, bool take,
 			  bool *any, struct found *f)
 {
+	assert_held(&tasklist_lock);
 	*any = false;
 	struct task *c;
 	list_for_each_entry(c, &me->children, sibling) {

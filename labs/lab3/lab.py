@@ -64,6 +64,65 @@ def kthreads(t):
     t.expect(rf"^kthreads: joined 8 threads, results sum to {sum(range(8)) * 3 + 8 * (tok(t) % 1000)}$")
 
 
+# --- lock checking (kernel/include/kernel/lockdep.h) ----------------------------
+
+SITE = r"\+0x[0-9a-f]+"
+
+
+def lock_names(t):
+    """The test's three locks (labs/lab3/ktests_lockdep.c): the token's
+    low bit picks mutexes or spinlocks."""
+    return ["&mutex_a", "&mutex_b", "&mutex_c"] if tok(t) & 1 else ["spin_a", "spin_b", "spin_c"]
+
+
+@lab.test(points=5, depends=["kthreads"], name="lockdep-abba")
+def lockdep_abba(t):
+    """Locks taken in opposite orders (A then B, later B then A; or a
+    cycle of three): the lock checker panics at the acquisition that
+    closes the cycle, before anything deadlocks, naming where each
+    order was taken."""
+    t.expect_kernel_panic()
+    t.boot()
+    names = lock_names(t)
+    three = bool(tok(t) & 2)
+    held = names[2] if three else names[1]
+    closing = "lockdep_order_ca" if three else "lockdep_order_ba"
+    q = re.escape
+    t.expect(rf'^PANIC: lockdep: lock order inversion: taking "{q(names[0])}" while holding "{q(held)}"')
+    t.expect(rf'^  now: holding "{q(held)}" .*, taken at {closing}{SITE}$')
+    t.expect(rf'^       taking  "{q(names[0])}" .* at {closing}{SITE}$')
+    for earlier in ["ab", "bc"] if three else ["ab"]:
+        fn = f"lockdep_order_{earlier}"
+        t.expect(rf"^    first seen: held since {fn}{SITE}, then taken at {fn}{SITE} ")
+    t.forbid(r"^lockdep-abba: survived")
+
+
+@lab.test(points=5, depends=["kthreads"], name="lockdep-recursion")
+def lockdep_recursion(t):
+    """A spinlock or mutex taken again by the CPU or task holding it: a
+    panic naming both call sites, instead of a silent hang."""
+    t.expect_kernel_panic()
+    t.boot()
+    name = lock_names(t)[0]
+    kind, holder = ("mutex", "task") if tok(t) & 1 else ("spinlock", "CPU")
+    t.expect(rf'^PANIC: lockdep: {kind} "{re.escape(name)}" taken again by the {holder} holding it')
+    t.expect_sequence([rf"^  first taken at lockdep_take_first{SITE}$",
+                       rf"^  taken again at lockdep_take_again{SITE}$"])
+    t.forbid(r"^lockdep-recursion: survived")
+
+
+@lab.test(points=5, depends=["kthreads"], name="lockdep-sleep")
+def lockdep_sleep(t):
+    """Sleeping with a spinlock held (a mutex, or a timed sleep): a panic
+    naming the spinlock and where it was taken."""
+    t.expect_kernel_panic()
+    t.boot()
+    what = "mutex_lock" if tok(t) & 1 else "sleep_until"
+    t.expect(rf"^PANIC: lockdep: {what} may sleep, but a spinlock is held$")
+    t.expect(rf'^    "spin_a" taken at lockdep_sleep_locked{SITE}$')
+    t.forbid(r"^lockdep-sleep: survived")
+
+
 # --- user programs, compared with Linux -----------------------------------------
 
 @lab.test(points=10, timeout=4.0)

@@ -8,6 +8,7 @@
  * the trampoline's parameters and says it is up by setting cpu->online. */
 #include <kernel/types.h>
 #include <kernel/printk.h>
+#include <kernel/lockdep.h>
 #include <kernel/string.h>
 #include <kernel/panic.h>
 #include <kernel/timer.h>
@@ -175,6 +176,7 @@ static void tlb_flush_interrupt(struct trap_frame *tf)
 
 void tlb_shootdown(uint64_t start, uint64_t end)
 {
+	might_sleep("tlb_shootdown");   /* it waits for the others: smp.h */
 	flush_range(start, end);
 	if (cpus_online == 1)
 		return;

@@ -8,6 +8,7 @@
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/ksyms.h>
+#include <kernel/lockdep.h>
 #include <kernel/format.h>
 #include <x86/trap.h>
 #include <x86/cpu.h>
@@ -225,7 +226,9 @@ static bool fixup_uaccess(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector >= IRQ_BASE) {
+		lockdep_irq_enter();
 		handle_interrupt(tf);
+		lockdep_irq_exit();
 		if (trap_from_user(tf))
 			user_return_work(tf);
 		return;

@@ -634,7 +634,7 @@ static const struct termios default_termios = {
 void tty_init(void)
 {
 	struct tty *t = &console;
-	t->lock = (struct spinlock)SPINLOCK_INIT("tty");
+	spin_lock_init(&t->lock, "tty");
 	t->termios = default_termios;
 	t->winsize = (struct winsize){ .ws_row = 24, .ws_col = 80 };
 	wait_queue_init(&t->read_wait);

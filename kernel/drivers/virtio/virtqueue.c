@@ -48,7 +48,7 @@ int vq_init(struct virtqueue *vq, unsigned size)
 	vq->free_head = 0;
 	vq->nfree = size;
 	vq->last_used = 0;
-	vq->lock = (struct spinlock)SPINLOCK_INIT("virtqueue");
+	spin_lock_init(&vq->lock, "virtqueue");
 	wait_queue_init(&vq->room);
 	return 0;
 }

@@ -161,6 +161,7 @@ static int find(struct inode *dir, const char *name, struct buf **bp,
 
 int ext2_find_entry(struct inode *dir, const char *name, uint32_t *ino)
 {
+	assert_held(&dir->sb->lock);
 	struct buf *b;
 	struct ext2_dir_entry *de;
 	int err = find(dir, name, &b, &de, NULL);
@@ -206,6 +207,7 @@ static struct ext2_dir_entry *make_room(struct buf *b, unsigned bs, unsigned nee
 
 int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 {
+	assert_held(&dir->sb->lock);
 	size_t len = strlen(name);
 	unsigned bs = dir->sb->block_size, need = EXT2_DIR_REC_LEN(len);
 	if (len == 0 || len > 255)
@@ -252,6 +254,7 @@ int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 
 int ext2_delete_entry(struct inode *dir, const char *name)
 {
+	assert_held(&dir->sb->lock);
 	struct buf *b;
 	struct ext2_dir_entry *de, *prev;
 	int err = find(dir, name, &b, &de, &prev);
@@ -274,6 +277,7 @@ int ext2_delete_entry(struct inode *dir, const char *name)
 
 int ext2_set_entry(struct inode *dir, const char *name, struct inode *inode, bool touch)
 {
+	assert_held(&dir->sb->lock);
 	struct buf *b;
 	struct ext2_dir_entry *de;
 	int err = find(dir, name, &b, &de, NULL);
@@ -293,6 +297,7 @@ int ext2_set_entry(struct inode *dir, const char *name, struct inode *inode, boo
 
 int ext2_make_empty(struct inode *dir, struct inode *parent)
 {
+	assert_held(&dir->sb->lock);
 	unsigned bs = dir->sb->block_size;
 	uint32_t pb;
 	int err = ext2_bmap(dir, 0, true, &pb);
@@ -318,6 +323,7 @@ int ext2_make_empty(struct inode *dir, struct inode *parent)
 
 int ext2_dir_empty(struct inode *dir)
 {
+	assert_held(&dir->sb->lock);
 	unsigned bs = dir->sb->block_size;
 	for (uint64_t i = 0; i < dir_blocks(dir); i++) {
 		int err;

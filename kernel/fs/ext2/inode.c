@@ -224,6 +224,7 @@ static void release_xattr(struct inode *inode)
  * of a free inode). Called with inode->lock held. */
 void ext2_evict_inode(struct inode *inode)
 {
+	assert_held(&inode->lock);
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	if (!ei)
 		return;

@@ -223,6 +223,9 @@ static int ext2_fill_super(struct super_block *sb, struct block_device *dev, con
 		goto fail;
 	}
 	sb->root = root;
+	/* fs/fs.h: the allocator's lock comes after the VFS's. */
+	declare_lock_order(&sb->lock, &s->alloc_lock);
+	declare_lock_order(&root->lock, &s->alloc_lock);
 	if (!sb->read_only) {
 		es->s_mtime = current_time().sec;
 		es->s_mnt_count++;

@@ -31,6 +31,7 @@ struct mm {
 	pte_t *pml4;
 	struct spinlock lock;       /* the regions and the page tables' user half */
 	struct list_head vmas;
+	struct list_head retired;   /* regions removed under the lock, freed after it */
 	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
 	uint64_t brk_start, brk;
 };
@@ -86,6 +87,12 @@ void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end);
 /* Frees a region taken out of mm->vmas (its file reference too). */
 void vm_free_region(struct vma *v);
+/* Takes v off mm's list (mm->lock held); vm_unlock frees it once the lock
+ * is released, since dropping its file may sleep (the last reference
+ * closes the file and writes its inode back). */
+void vm_retire_region(struct mm *mm, struct vma *v);
+/* Releases mm->lock, then frees the regions retired under it. */
+void vm_unlock(struct mm *mm, uint64_t irq);
 
 /* Maps frame p (its reference passes to the page table) at va in region
  * v with the region's permissions, or read-only: then copy-on-write if

@@ -128,6 +128,10 @@ struct task {
 	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
+
+#ifdef CONFIG_LOCKDEP
+	struct held_locks held_mutexes; /* the mutexes it holds (kernel/lockdep.h) */
+#endif
 };
 
 /* A user task's user-mode registers: every entry from user mode starts
