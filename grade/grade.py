@@ -105,6 +105,8 @@ def write_log(options, test, verdict, lines, ctx):
             f.writelines(f"[{l.time:8.3f}] {l.text}\n" for l in r.lines)
             if r.reset and r.cpu_log:
                 f.write("\nQEMU's exception log (tail):\n" + "\n".join(r.cpu_log[-400:]) + "\n")
+        if ctx and getattr(ctx, "host_lines", None) is not None:
+            f.write("\nwhat Linux printed (the host's run):\n" + "".join(f"    {l}\n" for l in ctx.host_lines))
         if lines:
             f.write("\n" + "\n".join(lines) + "\n")
     return path

@@ -71,10 +71,12 @@ def explain(ctx, verdict, kernel):
 
 def _annotated_output(ctx):
     lines = ctx.result.lines if ctx.result else []
-    marked = {}
+    marked, why = {}, {}
     for m in ctx.marks:
         if m.line is not None:
             marked[m.line.index] = m.kind
+            if m.kind == "BAD":
+                why[m.line.index] = m.text
     out = []
     if lines:
         # Show everything when short; else the marked lines, their
@@ -87,6 +89,8 @@ def _annotated_output(ctx):
             if i != prev + 1:
                 out.append("    ...")
             out.append(f"  {marked.get(i, ''):7s} {lines[i].text}")
+            if i in why and why[i] != lines[i].text:
+                out.append(f"          ^ {why[i]}")     # what was wrong with it (Linux's line, say)
             prev = i
         if prev != len(lines) - 1:
             out.append("    ...")

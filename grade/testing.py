@@ -300,6 +300,7 @@ class Context:
             self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus)
         guest = GuestRun(self.result.lines)
         host = run_on_host(exe, init, cwd=cwd, timeout=self.host_timeout)
+        self.host_lines = host.lines        # kept for the log
         self.notes.append(f"ran {exe} on the host" + (f" in {cwd}" if cwd else "") +
                           f": exit status {host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, init, program)

@@ -55,7 +55,7 @@ NORMALISE = [
     (r"\b\d+ ticks\b", "<n> ticks"),            # ticks: how fast the host ran
     (r"\b\d+ switches\b", "<n> switches"),      # which CPU ran the process
     (r"\b\d+ counts per tick\b", "<n> counts per tick"),   # timer calibration
-    (r"TSC at \d+ MHz", "TSC at <n> MHz"),
+    (r"TSC at \d+(\.\d+)? MHz", "TSC at <n> MHz"),
     (r"says \d+ s since", "says <n> s since"),  # the wall clock
     (r"\b\d+ frames managed, \d+ free \(\d+ MiB\)",   # with the kernel's size
      "<n> frames managed, <n> free (<n> MiB)"),
