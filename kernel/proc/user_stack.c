@@ -1,6 +1,6 @@
-/* A program's first moments: its initial stack, and the first process.
+/* The stack Linux hands a new program (build_user_stack).
  *
- * Linux hands a new program its arguments on the stack (System V ABI,
+ * Linux passes a new program its arguments on the stack (System V ABI,
  * x86_64 supplement, "Process Initialization"; fs/binfmt_elf.c). From the
  * top of the stack down:
  *
@@ -25,13 +25,7 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
-#include <proc/programs.h>
-#include <proc/sched.h>
-#include <proc/task.h>
-#include <fs/vfs.h>
-#include <fs/fdtable.h>
 #include <x86/cpu.h>
-#include <x86/gdt.h>
 
 /* Strings and vectors; more is E2BIG. Room for execve's limits
  * (ARG_STRINGS_MAX of strings, ARG_COUNT_MAX pointers) and auxv. Linux
@@ -150,132 +144,4 @@ out:
 	kfree(argp);
 	kfree(s.buf);
 	return err;
-}
-
-/* --- a new program image ---------------------------------------------------- */
-
-int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
-		  const char *execfn, struct exec_image *img)
-{
-	struct mm *mm = mm_create();
-	if (!mm)
-		return -ENOMEM;
-	struct elf_info info;
-	int err = elf_load(mm, src, &info);
-	if (!err)
-		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
-	if (!err)
-		err = vm_add_heap(mm, ALIGN_UP(info.load_end, PAGE_SIZE));
-	if (err) {
-		mm_put(mm);
-		return err;
-	}
-	img->mm = mm;
-	img->entry = info.start;
-	return 0;
-}
-
-void exec_set_user_regs(struct task *t, const struct exec_image *img)
-{
-	fpu_init_state(t->fpu);
-	struct trap_frame *regs = task_user_regs(t);
-	memset(regs, 0, sizeof(*regs));
-	regs->rip = img->entry;
-	regs->rsp = img->sp;
-	regs->cs = USER_CS;
-	regs->ss = USER_DS;
-	regs->rflags = RFLAGS_IF | 0x2;     /* bit 1 is always set */
-}
-
-int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result)
-{
-	struct file *f;
-	if (!*path) {
-		/* execveat(fd, "", AT_EMPTY_PATH): the open file itself. */
-		f = fd_get(dirfd);
-		if (!f)
-			return -EBADF;
-	} else {
-		int err = vfs_open(dirfd, path, O_RDONLY | lookup_flags, 0, &f);
-		if (err)
-			return err;
-	}
-	/* Only a regular file with an execute bit runs (root needs one bit,
-	 * anyone's: Linux's rule for the superuser). */
-	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & 0111)) {
-		file_put(f);
-		return -EACCES;
-	}
-	*result = f;
-	return 0;
-}
-
-/* --- the first process -------------------------------------------------------- */
-
-/* fds 0, 1 and 2 of the first process: the console, as Linux's
- * console_on_rootfs() does. */
-static void open_console(struct task *t)
-{
-	struct file *f;
-	int err = vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f);
-	if (err) {
-		printk("kestrel: warning: unable to open an initial console: error %d\n", err);
-		return;
-	}
-	for (int fd = 0; fd < 3; fd++) {
-		file_get(f);
-		files_install(t->files, f, false, fd);
-	}
-	file_put(f);
-}
-
-int process_create_root(const char *const argv[])
-{
-	const char *name = argv[0];
-	/* A path is a file of the tree; a plain name, a program built into
-	 * the kernel (Lab 3's tests, before there were files). */
-	struct elf_source src = { 0 };
-	if (strchr(name, '/')) {
-		int err = exec_open(AT_FDCWD, name, 0, &src.file);
-		if (err)
-			return err;
-		src.size = src.file->inode->size;
-	} else {
-		const struct embedded_program *prog = program_find(name);
-		if (!prog)
-			return -ENOENT;
-		src.mem = prog->data;
-		src.size = prog->size;
-	}
-	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-	struct task *t = task_alloc(base, true);
-	const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
-	struct exec_image img;
-	int err = -ENOMEM;
-	if (t) {
-		t->tid = t->tgid = 1;
-		t->files = files_alloc();
-		t->fs = fs_alloc();
-		t->sighand = sighand_alloc();
-		rlimits_init(t->rlim);
-		t->dumpable = true;
-		err = !t->files || !t->fs || !t->sighand || task_alloc_fpu(t) ? -ENOMEM
-		      : exec_build_mm(&src, argv, envp, name, &img);
-	}
-	if (src.file)
-		file_put(src.file);
-	if (err) {
-		if (t)
-			task_free(t);
-		return err;
-	}
-	t->mm = img.mm;
-	exec_set_user_regs(t, &img);
-	open_console(t);
-	task_start_in_user_mode(t);
-	init_task = t;
-	task_add(t);
-	printk("kestrel: starting init: %s (%lu bytes, entry %#lx)\n", name, src.size, img.entry);
-	sched_add_new(t);
-	return 0;
 }

@@ -1,0 +1,67 @@
+/* A new program image, before it replaces anything: its address space
+ * (ELF segments, the initial stack, an empty heap), the registers it
+ * starts with, and the checks on the file it comes from. execve
+ * (proc/execve.c) and the first process (proc/first_process.c) use it. */
+#include <kernel/types.h>
+#include <kernel/string.h>
+#include <mm/vm.h>
+#include <proc/exec.h>
+#include <proc/task.h>
+#include <fs/vfs.h>
+#include <x86/cpu.h>
+
+int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
+		  const char *execfn, struct exec_image *img)
+{
+	struct mm *mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	struct elf_info info;
+	int err = elf_load(mm, src, &info);
+	if (!err)
+		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
+	if (!err)
+		err = vm_add_heap(mm, ALIGN_UP(info.load_end, PAGE_SIZE));
+	if (err) {
+		mm_put(mm);
+		return err;
+	}
+	img->mm = mm;
+	img->entry = info.start;
+	return 0;
+}
+
+void exec_set_user_regs(struct task *t, const struct exec_image *img)
+{
+	fpu_init_state(t->fpu);
+	struct trap_frame *regs = task_user_regs(t);
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = img->entry;
+	regs->rsp = img->sp;
+	regs->cs = USER_CS;
+	regs->ss = USER_DS;
+	regs->rflags = RFLAGS_IF | 0x2;     /* bit 1 is always set */
+}
+
+int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result)
+{
+	struct file *f;
+	if (!*path) {
+		/* execveat(fd, "", AT_EMPTY_PATH): the open file itself. */
+		f = fd_get(dirfd);
+		if (!f)
+			return -EBADF;
+	} else {
+		int err = vfs_open(dirfd, path, O_RDONLY | lookup_flags, 0, &f);
+		if (err)
+			return err;
+	}
+	/* Only a regular file with an execute bit runs (root needs one bit,
+	 * anyone's: Linux's rule for the superuser). */
+	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & 0111)) {
+		file_put(f);
+		return -EACCES;
+	}
+	*result = f;
+	return 0;
+}
