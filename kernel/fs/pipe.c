@@ -24,7 +24,7 @@
 #include <linux/magic.h>
 #include <linux/stat.h>
 #include <proc/signal.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <x86/memlayout.h>
 #include <x86/uaccess.h>

@@ -18,7 +18,7 @@
 #include <kernel/errno.h>
 #include <mm/kmalloc.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <fs/file.h>
 #include <fs/poll.h>
 

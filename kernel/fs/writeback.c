@@ -20,7 +20,7 @@
 #include <kernel/printk.h>
 #include <mm/page_alloc.h>
 #include <proc/sched.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <time/clock.h>
 #include <fs/fs.h>
 #include <fs/pagecache.h>

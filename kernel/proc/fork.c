@@ -12,7 +12,7 @@
 #include <x86/uaccess.h>
 #include <mm/vm.h>
 #include <proc/sched.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 

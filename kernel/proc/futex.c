@@ -26,7 +26,7 @@
 #include <mm/mm.h>
 #include <mm/vm.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <x86/paging.h>

@@ -5,7 +5,7 @@
 #include <kernel/spinlock.h>
 #include <proc/reaper.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 
 static struct spinlock dead_lock = SPINLOCK_INIT("reaper");
 static struct list_head dead = LIST_HEAD_INIT(dead);     /* by task->sibling */

@@ -9,7 +9,7 @@
 #include <linux/time_types.h>
 #include <proc/signal.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <x86/uaccess.h>

@@ -12,7 +12,7 @@
 #include <asm-generic/siginfo.h>
 #include <proc/jobctl.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
 

@@ -7,7 +7,7 @@
 #include <kernel/panic.h>
 #include <proc/sched.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <time/clock.h>
 #include <x86/cpu.h>
 #include <x86/percpu.h>

@@ -7,7 +7,7 @@
 #include <kernel/printk.h>
 #include <kernel/mutex.h>
 #include <kernel/spinlock.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <time/clock.h>
 
 /* Locks of both kinds, each of its own class, taken and released through

@@ -19,7 +19,7 @@
 #include <fs/poll.h>
 #include <proc/signal.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <time/clock.h>
 #include <x86/pic.h>
 #include <x86/serial.h>

@@ -9,7 +9,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 
 #define SECTOR_SIZE 512
 /* The largest request a driver must accept (128 KiB); block_rw splits

@@ -9,7 +9,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/spinlock.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #define VIRTIO_PCI_NO_LEGACY
 #include <linux/virtio_pci.h>
 #include <linux/virtio_ring.h>

@@ -6,7 +6,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/lockdep.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 
 struct task;
 

@@ -24,7 +24,7 @@ struct ksiginfo;
  *   - SIG_DFL whose default ends the process (SIGKILL always): the whole
  *     process ends "killed by sig". A thread sleeping in a wait that a
  *     signal does not cut short (a disk read) ends at its next return to
- *     user mode; interruptible and killable sleeps (proc/wait.h) end
+ *     user mode; interruptible and killable sleeps (kernel/wait.h) end
  *     at once;
  *   - SIG_DFL stopping (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): the process
  *     stops at its next return to user mode (proc/jobctl.h), its
@@ -69,7 +69,7 @@ bool sig_handler_ignores(uint64_t handler, int sig);
  * flush_signal_handlers). */
 void signals_reset_for_exec(struct task *t);
 
-/* Must a sleep of t end for a signal (proc/wait.h's interruptible
+/* Must a sleep of t end for a signal (kernel/wait.h's interruptible
  * waits)? True when its process is ending (a fatal signal) or has a stop
  * to take; with the signals lab, also when a handler is to run. */
 bool signal_pending(struct task *t);

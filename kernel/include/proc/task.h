@@ -17,7 +17,7 @@
 #include <kernel/types.h>
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <x86/percpu.h>
 #include <x86/trap.h>
 #include <x86/fpu.h>

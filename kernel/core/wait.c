@@ -1,11 +1,11 @@
 /* Wait queues, sleeping with a deadline, and the timers behind deadlines
- * (proc/wait.h). */
+ * (kernel/wait.h). */
 #include <kernel/types.h>
 #include <kernel/panic.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
-#include <proc/wait.h>
+#include <kernel/wait.h>
 #include <time/clock.h>
 
 void wait_queue_init(struct wait_queue *wq)
