@@ -21,6 +21,7 @@
 #include <proc/exec.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
+#include <proc/futex.h>
 #include <proc/task.h>
 #include <syscall/syscall.h>
 #include <time/clock.h>
@@ -110,6 +111,7 @@ void kmain(uint64_t start_info_pa)
 	tty_init();         /* COM1's input interrupt: typing goes to the tty */
 	mem_devices_init();
 	sched_init();
+	futex_init();
 	syscall_init_cpu();
 	fpu_init_cpu();
 	umip_init_cpu();

@@ -28,14 +28,28 @@ static struct list_head *bucket(struct super_block *sb, uint64_t ino)
 	return &hash[(h >> 20) % HASH_SIZE];
 }
 
-static void hash_init_once(void)
+/* Woken whenever an inode stops being I_NEW or I_FREEING: iget waits here
+ * for someone else's read or free of the inode it wants to finish. */
+static struct wait_queue icache_wait;
+
+void inode_cache_init(void)
 {
-	static bool done;
-	if (!done) {
-		for (int i = 0; i < HASH_SIZE; i++)
-			list_init(&hash[i]);
-		done = true;
-	}
+	for (int i = 0; i < HASH_SIZE; i++)
+		list_init(&hash[i]);
+	wait_queue_init(&icache_wait);
+}
+
+/* Is (sb, ino) in the cache but being read or freed? */
+static bool inode_busy(struct super_block *sb, uint64_t ino)
+{
+	bool busy = false;
+	uint64_t flags = spin_lock_irqsave(&icache_lock);
+	struct inode *i;
+	list_for_each_entry(i, bucket(sb, ino), hash_link)
+		if (i->sb == sb && i->ino == ino && (i->state & (I_NEW | I_FREEING)))
+			busy = true;
+	spin_unlock_irqrestore(&icache_lock, flags);
+	return busy;
 }
 
 struct inode *inode_new(struct super_block *sb)
@@ -59,7 +73,6 @@ struct inode *inode_new(struct super_block *sb)
 void inode_hash(struct inode *i)
 {
 	uint64_t flags = spin_lock_irqsave(&icache_lock);
-	hash_init_once();
 	list_add_tail(&i->hash_link, bucket(i->sb, i->ino));
 	spin_unlock_irqrestore(&icache_lock, flags);
 }
@@ -78,7 +91,6 @@ int iget(struct super_block *sb, uint64_t ino, struct inode **result)
 {
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&icache_lock);
-		hash_init_once();
 		struct inode *i, *found = NULL;
 		list_for_each_entry(i, bucket(sb, ino), hash_link)
 			if (i->sb == sb && i->ino == ino) {
@@ -92,9 +104,10 @@ int iget(struct super_block *sb, uint64_t ino, struct inode **result)
 			return 0;
 		}
 		if (found) {
-			/* Someone is reading or freeing it: short waits, let them finish. */
+			/* Someone is reading or freeing it: sleep until that is
+			 * over (the disk finishes it soon), then look again. */
 			spin_unlock_irqrestore(&icache_lock, flags);
-			schedule();      /* still TASK_RUNNING: a yield */
+			wait_event(&icache_wait, !inode_busy(sb, ino), WAIT_FOREVER);
 			continue;
 		}
 		spin_unlock_irqrestore(&icache_lock, flags);
@@ -124,6 +137,7 @@ int iget(struct super_block *sb, uint64_t ino, struct inode **result)
 			list_del(&n->hash_link);
 		n->state = 0;
 		spin_unlock_irqrestore(&icache_lock, flags);
+		wake_up_all(&icache_wait);
 		if (err) {
 			inode_free(n);
 			return err;
@@ -222,5 +236,6 @@ void iput(struct inode *i)
 	flags = spin_lock_irqsave(&icache_lock);
 	list_del(&i->hash_link);
 	spin_unlock_irqrestore(&icache_lock, flags);
+	wake_up_all(&icache_wait);
 	inode_free(i);
 }

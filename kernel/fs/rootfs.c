@@ -38,6 +38,7 @@ bool rootfs_on_disk(void)
 
 void vfs_init(void)
 {
+	inode_cache_init();
 	tmpfs_init();
 	filesystems_init();
 	writeback_init();

@@ -26,6 +26,7 @@
 #include <mm/mm.h>
 #include <mm/vm.h>
 #include <proc/task.h>
+#include <proc/futex.h>
 #include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
@@ -51,26 +52,14 @@ static struct {
 	struct wait_queue wq;
 } buckets[BUCKETS];
 static struct mutex futex_mutex;
-static bool ready;
 
-static void futex_init_once(void)
+void futex_init(void)
 {
-	/* First use happens in process context, long after boot: set up here
-	 * rather than adding a step to kmain. */
-	if (__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
-		return;
-	static int claimed;
-	if (__atomic_exchange_n(&claimed, 1, __ATOMIC_ACQ_REL)) {
-		while (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
-			__asm__ __volatile__("pause");
-		return;
-	}
 	mutex_init(&futex_mutex);
 	for (int i = 0; i < BUCKETS; i++) {
 		list_init(&buckets[i].waiters);
 		wait_queue_init(&buckets[i].wq);
 	}
-	__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
 }
 
 static unsigned bucket_of(const struct futex_key *k)
@@ -196,7 +185,6 @@ static long deadline_of(const struct __kernel_timespec *uts, bool absolute, bool
 long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *uts,
 	       uint32_t *uaddr2, uint32_t val3)
 {
-	futex_init_once();
 	int cmd = op & FUTEX_CMD_MASK;
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
 	if ((uint64_t)uaddr % sizeof(uint32_t))

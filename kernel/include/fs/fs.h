@@ -245,6 +245,9 @@ int super_sync_metadata(struct super_block *sb);
 
 /* --- the inode cache (inode.c) ---------------------------------------------- */
 
+/* The inode cache: a step of vfs_init, before any file system mounts. */
+void inode_cache_init(void);
+
 /* The inode ino of sb, read with read_inode unless cached; referenced. */
 int iget(struct super_block *sb, uint64_t ino, struct inode **result);
 /* A new in-memory inode for sb (refcount 1, in the cache once ino is
