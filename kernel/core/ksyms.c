@@ -28,7 +28,6 @@ const char *ksyms_lookup(uint64_t addr, uint64_t *offset)
 	if (offset)
 		*offset = addr - ksyms_addresses[lo];
 	return ksyms_names + ksyms_name_offsets[lo];
-	// LAB 1 STUB: (void)addr; (void)offset;
 	// LAB 1 STUB: return NULL;
 	// LAB 1 END
 }

@@ -102,7 +102,6 @@ static void format_number(struct out *o, const struct spec *sp, uint64_t value,
 		put(o, digits[--ndigits]);
 	if (sp->left)
 		put_repeat(o, ' ', sp->width - len);
-	// LAB 1 STUB: (void)o; (void)sp; (void)value; (void)negative; (void)base; (void)upper;
 	// LAB 1 END
 }
 

@@ -100,7 +100,6 @@ void page_put(struct page *p)
 	spin_unlock_irqrestore(&lock, irq);
 	if (!ok)
 		panic("page_put: frame %#lx (order %u) cannot be freed", page_to_phys(p), p->order);
-	// LAB 2 STUB: (void)p;
 	// LAB 2 END
 }
 

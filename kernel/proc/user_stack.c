@@ -15,6 +15,7 @@
  *
  * The C library's start code (_start) reads all of it from there. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
@@ -62,12 +63,12 @@ static uint64_t push_bytes(struct stack_image *s, const void *data, size_t n)
 	return s->sp;
 }
 
-static uint64_t push_string(struct stack_image *s, const char *str)
+static __maybe_unused uint64_t push_string(struct stack_image *s, const char *str)
 {
 	return push_bytes(s, str, strlen(str) + 1);
 }
 
-static int count(const char *const v[])
+static __maybe_unused int count(const char *const v[])
 {
 	int n = 0;
 	while (v && v[n])
@@ -75,38 +76,34 @@ static int count(const char *const v[])
 	return n;
 }
 
-static uint64_t hwcap(void)
+static __maybe_unused uint64_t hwcap(void)
 {
 	uint32_t r[4];
 	cpuid(1, 0, r);
 	return r[3];    /* CPUID.1:EDX, as Linux reports it */
 }
 
-int build_user_stack(struct mm *mm, const struct elf_info *info, const char *const argv[],
-		     const char *const envp[], const char *execfn, uint64_t *sp)
+/* Pushes what a new program finds on its stack onto s, from the top down:
+ * the strings, then auxv, envp, argv and argc (the layout above). argp has
+ * room for argc + envc + 2 pointers. False if it does not fit. */
+static bool push_program_args(struct stack_image *s, const struct elf_info *info,
+			      const char *const argv[], int argc, const char *const envp[], int envc,
+			      const char *execfn, uint64_t *argp)
 {
-	struct stack_image s = { .buf = kmalloc(STACK_IMAGE_MAX), .top = USER_STACK_TOP, .sp = USER_STACK_TOP };
-	if (!s.buf)
-		return -ENOMEM;
-	int argc = count(argv), envc = count(envp), err = -E2BIG;
-	uint64_t *argp = kmalloc((argc + envc + 2) * sizeof(uint64_t));
-	if (!argp)
-		goto out;
-
 	// LAB 3 BEGIN(exercise 4): the strings, then auxv, envp, argv and argc below them
 	uint64_t zero = 0;
-	bool ok = push_bytes(&s, &zero, sizeof(zero));     /* an end marker, as Linux has */
-	uint64_t execfn_at = push_string(&s, execfn);
+	bool ok = push_bytes(s, &zero, sizeof(zero));     /* an end marker, as Linux has */
+	uint64_t execfn_at = push_string(s, execfn);
 	uint64_t *envp_at = argp + argc + 1;
 	for (int i = envc - 1; i >= 0; i--)
-		ok &= (envp_at[i] = push_string(&s, envp[i])) != 0;
+		ok &= (envp_at[i] = push_string(s, envp[i])) != 0;
 	for (int i = argc - 1; i >= 0; i--)
-		ok &= (argp[i] = push_string(&s, argv[i])) != 0;
+		ok &= (argp[i] = push_string(s, argv[i])) != 0;
 	argp[argc] = envp_at[envc] = 0;
-	uint64_t platform = push_string(&s, "x86_64");
+	uint64_t platform = push_string(s, "x86_64");
 	uint8_t random[16];
 	get_random_bytes(random, sizeof(random));
-	uint64_t random_at = push_bytes(&s, random, sizeof(random));
+	uint64_t random_at = push_bytes(s, random, sizeof(random));
 	ok &= execfn_at && platform && random_at;
 
 	const uint64_t auxv[][2] = {
@@ -123,17 +120,29 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	/* The rest is 8-byte words, and argc must end up 16-byte aligned:
 	 * pad by 8 if their number is odd. */
 	uint64_t words = 1 + (argc + 1) + (envc + 1) + 2 * ARRAY_SIZE(auxv);
-	s.sp = ALIGN_DOWN(s.sp, 16) - (words % 2) * 8;
+	s->sp = ALIGN_DOWN(s->sp, 16) - (words % 2) * 8;
 	uint64_t argc64 = argc;
-	ok = ok && push_bytes(&s, auxv, sizeof(auxv)) &&
-	     push_bytes(&s, envp_at, (envc + 1) * sizeof(uint64_t)) &&
-	     push_bytes(&s, argp, (argc + 1) * sizeof(uint64_t)) &&
-	     push_bytes(&s, &argc64, sizeof(argc64));
-	if (!ok)
-		goto out;
-	// LAB 3 STUB: (void)count; (void)hwcap; (void)push_string; (void)info; (void)execfn;
-	// LAB 3 STUB: goto out;
+	return ok && push_bytes(s, auxv, sizeof(auxv)) &&
+	       push_bytes(s, envp_at, (envc + 1) * sizeof(uint64_t)) &&
+	       push_bytes(s, argp, (argc + 1) * sizeof(uint64_t)) &&
+	       push_bytes(s, &argc64, sizeof(argc64));
+	// LAB 3 STUB: return false;
 	// LAB 3 END
+}
+
+int build_user_stack(struct mm *mm, const struct elf_info *info, const char *const argv[],
+		     const char *const envp[], const char *execfn, uint64_t *sp)
+{
+	struct stack_image s = { .buf = kmalloc(STACK_IMAGE_MAX), .top = USER_STACK_TOP, .sp = USER_STACK_TOP };
+	if (!s.buf)
+		return -ENOMEM;
+	int argc = count(argv), envc = count(envp), err = -E2BIG;
+	uint64_t *argp = kmalloc((argc + envc + 2) * sizeof(uint64_t));
+	if (!argp)
+		goto out;
+
+	if (!push_program_args(&s, info, argv, argc, envp, envc, execfn, argp))
+		goto out;
 
 	err = vm_add_region(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
 			    VM_READ | VM_WRITE | (info->exec_stack ? VM_EXEC : 0), "[stack]", NULL);

@@ -6,6 +6,7 @@
  * entry must be followed by invlpg when the address space is live. With
  * several CPUs (Lab 3) the other CPUs must be told too ("shootdown"). */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -16,7 +17,7 @@
 
 pte_t *kernel_pml4;
 
-static pte_t *table_at(pte_t entry) { return phys_to_virt(entry & PTE_ADDR); }
+static __maybe_unused pte_t *table_at(pte_t entry) { return phys_to_virt(entry & PTE_ADDR); }
 
 static bool is_user_address(uint64_t va) { return va < USER_TOP; }
 
@@ -26,7 +27,7 @@ void pt_switch(pte_t *pml4) { write_cr3(virt_to_phys(pml4)); }
 
 /* Flush va from this CPU's TLB if the change is to the live address space
  * (or the shared kernel half, which every address space sees). */
-static void flush(pte_t *pml4, uint64_t va)
+static __maybe_unused void flush(pte_t *pml4, uint64_t va)
 {
 	if (pml4 == pt_current() || !is_user_address(va))
 		invlpg(va);
@@ -57,7 +58,6 @@ static pte_t *walk_to(pte_t *pml4, uint64_t va, int level, bool create)
 		table = table_at(*entry);
 	}
 	return &table[pt_index(va, level)];
-	// LAB 2 STUB: (void)pml4; (void)va; (void)level; (void)create; (void)table_at;
 	// LAB 2 STUB: return NULL;
 	// LAB 2 END
 }
@@ -91,7 +91,6 @@ int pt_unmap(pte_t *pml4, uint64_t va, uint64_t *pa)
 	*pte = 0;
 	flush(pml4, va);
 	return 0;
-	// LAB 2 STUB: (void)pml4; (void)va; (void)pa; (void)flush;
 	// LAB 2 STUB: return -ENOSYS;
 	// LAB 2 END
 }

@@ -200,7 +200,6 @@ static struct ext2_dir_entry *make_room(struct buf *b, unsigned bs, unsigned nee
 		}
 	}
 	return NULL;
-	// LAB 4 STUB: (void)b; (void)bs; (void)need;
 	// LAB 4 STUB: return NULL;
 	// LAB 4 END
 }
