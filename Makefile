@@ -256,7 +256,7 @@ grade: $(KERNEL) $(FSIMG)
 UNIT_TESTS := $(patsubst kernel/tests/unit/%.c,$(BUILD)/unit/%,$(wildcard kernel/tests/unit/test_*.c))
 
 # The pure parts of the kernel, compiled for the host and tested against glibc.
-UNIT_UNDER_TEST := kernel/lib/format.c kernel/core/cmdline.c kernel/mm/buddy.c
+UNIT_UNDER_TEST := kernel/lib/format.c kernel/lib/avltree.c kernel/core/cmdline.c kernel/mm/buddy.c
 
 $(BUILD)/unit/test_%: kernel/tests/unit/test_%.c $(UNIT_UNDER_TEST)
 	@mkdir -p $(dir $@)

@@ -32,6 +32,7 @@ long sys_brk(uint64_t addr)
 			goto out;
 	} else if (new_end < heap->end) {
 		vm_unmap_pages(mm, new_end, heap->end);
+		vm_space_freed(mm, new_end, heap->end);
 	}
 	heap->end = new_end;
 	mm->brk = addr;

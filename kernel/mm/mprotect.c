@@ -66,8 +66,7 @@ long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
 	if (!err)
 		err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
 	if (!err) {
-		struct vma *v;
-		list_for_each_entry(v, &mm->vmas, link)
+		for (struct vma *v = vm_find_next(mm, start); v && v->start < end; v = vm_next(mm, v))
 			if (v->start >= start && v->end <= end)
 				v->flags = flags;
 		reprotect_pages(mm, start, end, flags);

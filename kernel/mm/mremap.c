@@ -138,9 +138,8 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	long ret = vm_check_mapped(mm, addr, end) ? 0 : -ENOMEM;
 	if (!ret && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
-		struct vma *v;
-		list_for_each_entry(v, &mm->vmas, link) {
-			if (v->end <= addr || v->start >= end || (v->flags & VM_SHARED))
+		for (struct vma *v = vm_find_next(mm, addr); v && v->start < end; v = vm_next(mm, v)) {
+			if (v->flags & VM_SHARED)
 				continue;
 			vm_unmap_pages(mm, v->start > addr ? v->start : addr, v->end < end ? v->end : end);
 		}

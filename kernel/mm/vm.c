@@ -27,6 +27,7 @@ struct mm *mm_create(void)
 	spin_lock_init(&mm->lock, "mm");
 	list_init(&mm->vmas);
 	list_init(&mm->retired);
+	mm->free_hint = MMAP_BASE;  /* no hint yet: search from the top */
 	return mm;
 }
 
@@ -66,21 +67,10 @@ void mm_put(struct mm *mm)
 
 /* --- regions --------------------------------------------------------------- */
 
-struct vma *vm_find(struct mm *mm, uint64_t addr)
-{
-	struct vma *v;
-	list_for_each_entry(v, &mm->vmas, link)
-		if (addr >= v->start && addr < v->end)
-			return v;
-	return NULL;
-}
-
 struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
 {
-	struct vma *v;
-	list_for_each_entry(v, &mm->vmas, link)
-		if (start < v->end && v->start < end)
-			return NULL;
+	if (!vm_range_free(mm, start, end))
+		return NULL;
 	struct vma *n = kzalloc(sizeof(*n));
 	if (!n)
 		return NULL;
@@ -88,10 +78,7 @@ struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsign
 	n->end = end;
 	n->flags = flags;
 	n->name = name;
-	struct list_head *pos = mm->vmas.next;
-	while (pos != &mm->vmas && list_entry(pos, struct vma, link)->start < start)
-		pos = pos->next;
-	list_insert(&n->link, pos->prev, pos);
+	vm_link_region(mm, n);
 	return n;
 }
 
@@ -108,22 +95,21 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	return v ? 0 : -EEXIST;
 }
 
+/* Only the first region ending above start can overlap: the next ones
+ * start after it ends. (An empty region, the heap, ends above start only
+ * if it lies above it.) Not asserting mm->lock: a new mm is filled before
+ * anyone else sees it. */
 bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
-	assert_held(&mm->lock);
-	struct vma *v;
-	list_for_each_entry(v, &mm->vmas, link)
-		if (start < v->end && v->start < end)
-			return false;
-	return true;
+	struct vma *v = vm_find_next(mm, start);
+	return !v || v->start >= end;
 }
 
 bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
 	assert_held(&mm->lock);
-	struct vma *v;
-	list_for_each_entry(v, &mm->vmas, link) {
-		if (v->end <= start || v->start == v->end)
+	for (struct vma *v = vm_find_next(mm, start); v; v = vm_next(mm, v)) {
+		if (v->start == v->end)
 			continue;
 		if (v->start > start)
 			return false;       /* a hole before v */
@@ -150,7 +136,7 @@ int vm_split_at(struct mm *mm, uint64_t addr)
 		n->pgoff += (addr - v->start) / PAGE_SIZE;
 	}
 	v->end = addr;
-	list_insert(&n->link, &v->link, v->link.next);
+	vm_link_region(mm, n);
 	return 0;
 }
 
@@ -164,7 +150,7 @@ void vm_free_region(struct vma *v)
 void vm_retire_region(struct mm *mm, struct vma *v)
 {
 	assert_held(&mm->lock);
-	list_del(&v->link);
+	vm_unlink_region(mm, v);
 	list_add_tail(&v->link, &mm->retired);
 }
 
@@ -199,12 +185,14 @@ void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 {
 	assert_held(&mm->lock);
+	vm_space_freed(mm, start, end);
 	// LAB 4 BEGIN(exercise 10): take [start, end) out of the address space (munmap, MAP_FIXED)
 	int err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
 	if (err)
 		return err;
-	struct vma *v, *tmp;
-	list_for_each_entry_safe(v, tmp, &mm->vmas, link) {
+	struct vma *v, *next;
+	for (v = vm_find_next(mm, start); v && v->start < end; v = next) {
+		next = vm_next(mm, v);  /* before v leaves the list */
 		if (v->start < start || v->end > end || v->start == v->end)
 			continue;
 		vm_unmap_pages(mm, v->start, v->end);

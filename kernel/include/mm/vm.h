@@ -8,6 +8,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
+#include <kernel/avltree.h>
 #include <kernel/spinlock.h>
 #include <x86/paging.h>
 #include <x86/memlayout.h>
@@ -19,6 +20,7 @@
 
 struct vma {
 	struct list_head link;      /* in mm->vmas, sorted by address */
+	struct avl_node node;       /* in mm->tree, the same order */
 	uint64_t start, end;        /* [start, end), page-aligned */
 	unsigned flags;             /* VM_* */
 	const char *name;           /* "[stack]", "[heap]", the program: for reports */
@@ -30,7 +32,12 @@ struct mm {
 	int refcount;               /* tasks using it (threads share one) */
 	pte_t *pml4;
 	struct spinlock lock;       /* the regions and the page tables' user half */
-	struct list_head vmas;
+	struct list_head vmas;      /* sorted by start (an empty region before a non-empty one there) */
+	struct avl_root tree;       /* the same regions, for O(log n) lookups (mm/vma_tree.c) */
+	/* mmap's search starts at free_hint when no gap above it could fit:
+	 * every gap between free_hint and MMAP_BASE is shorter than
+	 * free_hint_len, and free_hint is MMAP_BASE or a region's start. */
+	uint64_t free_hint, free_hint_len;
 	struct list_head retired;   /* regions removed under the lock, freed after it */
 	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
 	uint64_t brk_start, brk;
@@ -57,7 +64,32 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 /* The same with mm->lock held: the new region, or NULL if it overlaps
  * one or memory ran out. */
 struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
+/* The region containing addr, or NULL (mm->lock held; O(log n)). */
 struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* The first region ending above addr: the one containing addr, or else
+ * the next one up; NULL if none (mm->lock held). Walk on with vm_next(). */
+struct vma *vm_find_next(struct mm *mm, uint64_t addr);
+/* The last region starting below addr, or NULL (mm->lock held). Walk
+ * down with vm_prev(). */
+struct vma *vm_last_below(struct mm *mm, uint64_t addr);
+/* Puts v (its start and end set) into mm's list and tree (mm->lock held). */
+void vm_link_region(struct mm *mm, struct vma *v);
+/* Takes v out of mm's list and tree (mm->lock held). */
+void vm_unlink_region(struct mm *mm, struct vma *v);
+/* [start, end) became free: forgets the free-range hint if that makes a
+ * gap above it (mm/mmap.c; mm->lock held). */
+void vm_space_freed(struct mm *mm, uint64_t start, uint64_t end);
+
+/* The regions after and before v in address order, or NULL. */
+static inline struct vma *vm_next(struct mm *mm, struct vma *v)
+{
+	return v->link.next == &mm->vmas ? NULL : list_entry(v->link.next, struct vma, link);
+}
+
+static inline struct vma *vm_prev(struct mm *mm, struct vma *v)
+{
+	return v->link.prev == &mm->vmas ? NULL : list_entry(v->link.prev, struct vma, link);
+}
 /* Whether no region touches [start, end) (mm->lock held). */
 bool vm_range_free(struct mm *mm, uint64_t start, uint64_t end);
 /* The highest free [a, a + len) below MMAP_BASE, or 0 (mm/mmap.c;
