@@ -44,7 +44,6 @@ static bool break_cow(pte_t *pte, uint64_t page)
 	}
 	invlpg(page);
 	return true;
-	// LAB 3 STUB: (void)pte; (void)page;
 	// LAB 3 STUB: return false;
 	// LAB 3 END
 }
@@ -53,7 +52,7 @@ static bool break_cow(pte_t *pte, uint64_t page)
  * end of the file (Linux sends SIGBUS there) or on a read error. A page
  * a shared writable mapping will write is marked dirty now: its writes
  * are not seen one by one. Sleeps: no spinlock may be held. */
-static struct page *file_page(struct file *f, uint64_t index, bool dirty)
+static __maybe_unused struct page *file_page(struct file *f, uint64_t index, bool dirty)
 {
 	struct inode *inode = f->inode;
 	struct page *p = NULL;
@@ -110,7 +109,6 @@ static bool file_fault(struct mm *mm, struct vma *v, uint64_t page, bool write, 
 		return false;
 	}
 	return true;
-	// LAB 4 STUB: (void)mm; (void)v; (void)page; (void)write; (void)irq; (void)file_page;
 	// LAB 4 STUB: return false;
 	// LAB 4 END
 }

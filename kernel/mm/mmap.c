@@ -40,7 +40,6 @@ static uint64_t highest_gap_below(struct mm *mm, uint64_t top, uint64_t len)
 		end = v->start;
 	}
 	return end >= MMAP_MIN_ADDR + len ? end - len : 0;
-	// LAB 4 STUB: (void)mm; (void)top; (void)len;
 	// LAB 4 STUB: return 0;
 	// LAB 4 END
 }

@@ -206,7 +206,6 @@ int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 	if (mm->heap && mm->brk > mm->heap->end)
 		mm->brk = mm->heap->end > mm->brk_start ? mm->heap->end : mm->brk_start;
 	return 0;
-	// LAB 4 STUB: (void)mm; (void)start; (void)end;
 	// LAB 4 STUB: return -ENOSYS;
 	// LAB 4 END
 }
@@ -305,7 +304,6 @@ static int copy_table(pte_t *src, pte_t *dst, int level)
 		}
 		page_get(phys_to_page(e & PTE_ADDR));
 		dst[i] = e;
-		// LAB 3 STUB: (void)dst;
 		// LAB 3 STUB: return -ENOSYS;
 		// LAB 3 END
 	}
