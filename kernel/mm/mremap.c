@@ -1,17 +1,10 @@
-/* mremap and madvise: resizing a mapping, and hints about its pages.
+/* mremap: resizing a mapping.
  *
  * mremap shrinks a mapping in place, grows it in place when the pages
  * after it are free, and otherwise (MREMAP_MAYMOVE) moves it: a new
  * region elsewhere, the page-table entries carried over as they are (the
  * same frames, still shared or copy-on-write), the old region removed.
- * Nothing is copied, which is why glibc's realloc of a big block uses it.
- *
- * madvise is advice, and most of it changes nothing here. MADV_DONTNEED
- * (and MADV_FREE, which Linux may apply lazily) drops the pages of a
- * private mapping: the next touch gets a zeroed page, or the file's data
- * again. Shared pages are kept: here they exist only in the page tables
- * (anonymous) or are the file's, so dropping them would lose or change
- * nothing the program could not see again. */
+ * Nothing is copied, which is why glibc's realloc of a big block uses it. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <linux/mman.h>
@@ -113,38 +106,5 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 	}
 	pt_switch(mm->pml4);    /* entries moved or dropped */
 	vm_unlock(mm, irq);
-	return ret;
-}
-
-long sys_madvise(uint64_t addr, size_t len, int advice)
-{
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
-	if (end < addr)
-		return -EINVAL;
-	switch (advice) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
-	case MADV_DONTFORK: case MADV_DOFORK: case MADV_DONTDUMP: case MADV_DODUMP:
-	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_MERGEABLE: case MADV_UNMERGEABLE:
-	case MADV_DONTNEED: case MADV_FREE:
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (end == addr)
-		return 0;
-	struct mm *mm = current->mm;
-	uint64_t irq = spin_lock_irqsave(&mm->lock);
-	long ret = vm_check_mapped(mm, addr, end) ? 0 : -ENOMEM;
-	if (!ret && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
-		for (struct vma *v = vm_find_next(mm, addr); v && v->start < end; v = vm_next(mm, v)) {
-			if (v->flags & VM_SHARED)
-				continue;
-			vm_unmap_pages(mm, v->start > addr ? v->start : addr, v->end < end ? v->end : end);
-		}
-		pt_switch(mm->pml4);
-	}
-	spin_unlock_irqrestore(&mm->lock, irq);
 	return ret;
 }
