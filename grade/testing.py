@@ -469,13 +469,23 @@ class HostRun:
 def run_on_host(exe, argv0, cwd=None, args=(), env=None, timeout=60):
     """Runs exe on the host the way the kernel runs its first process:
     argv[0] = argv0 (then args), no stdin, no core dumps, stdout and stderr
-    on one pipe."""
+    on one pipe, every signal at its default action and none blocked. (A
+    command started with & by a shell without job control, as CI runners
+    may start the suite, ignores SIGINT and SIGQUIT, and exec keeps that.)"""
     import resource
+    import signal
 
-    def no_core():
+    def like_first_process():
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for sig in signal.valid_signals():
+            if sig not in (signal.SIGKILL, signal.SIGSTOP):
+                try:
+                    signal.signal(sig, signal.SIG_DFL)
+                except (OSError, ValueError):
+                    pass
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
     p = subprocess.run([argv0, *args], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, preexec_fn=no_core, timeout=timeout, cwd=cwd,
+                       stderr=subprocess.STDOUT, preexec_fn=like_first_process, timeout=timeout, cwd=cwd,
                        env={"HOME": "/", "TERM": "linux", **(env or {})})
     return HostRun(p.stdout.decode(errors="replace").splitlines(), p.returncode)
 
