@@ -52,6 +52,18 @@ struct kt_dirent64 {
 	char d_name[];
 };
 
+/* base/name, in one of four rotating buffers: one call may take up to four
+ * paths (P(), in the programs, is this with their test directory). */
+static inline const char *kt_path(const char *base, const char *name)
+{
+	static char buf[4][4200];      /* room for a name of PATH_MAX */
+	static int next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", base, name);
+	return p;
+}
+
 /* "what: ret" or "what: -1 ENAME". Call right after the call under test. */
 static inline long kt_res(const char *what, long ret)
 {

@@ -19,17 +19,8 @@
 #include <kt.h>
 #include <kt_fs.h>
 
-static char path_buf[4][256];
 
-/* base/name, in one of four rotating buffers. */
-static const char *P(const char *base, const char *name)
-{
-	static int next;
-	char *p = path_buf[next++ % 4];
-
-	snprintf(p, sizeof(path_buf[0]), "%s/%s", base, name);
-	return p;
-}
+#define P(base, name) kt_path(base, name)
 
 static long file_size(int fd)
 {

@@ -18,17 +18,8 @@
 #include <kt_fs.h>
 
 static const char *base;
-static char path_buf[4][4200];
 
-/* base/name, in one of four rotating buffers. */
-static const char *P(const char *name)
-{
-	static int next;
-	char *p = path_buf[next++ % 4];
-
-	snprintf(p, sizeof(path_buf[0]), "%s/%s", base, name);
-	return p;
-}
+#define P(name) kt_path(base, name)     /* in the test directory */
 
 static long nlink(const char *name)
 {
