@@ -69,31 +69,19 @@ static bool writable(struct pipe *p, size_t need)
 	return PIPE_SIZE - bytes_in(p) >= need || READ_ONCE(p->readers) == 0;
 }
 
-/* Moves up to n bytes from the ring to the reader (at most two pieces,
- * where the ring wraps); returns the bytes moved, fewer on a fault. */
-static size_t ring_to_user(struct pipe *p, struct uio *u, size_t n)
+/* Moves up to n bytes between the ring and the user, at the ring position
+ *pos (the tail for a reader, the head for a writer), which it advances: at
+ * most two pieces, where the ring wraps. Returns the bytes moved, fewer on
+ * a fault. */
+static size_t ring_copy(struct pipe *p, struct uio *u, size_t n, uint32_t *pos, bool to_user)
 {
 	size_t done = 0;
 	while (done < n) {
-		uint32_t off = p->tail & MASK;
+		uint32_t off = *pos & MASK;
 		size_t chunk = n - done < PIPE_SIZE - off ? n - done : PIPE_SIZE - off;
-		size_t got = uio_copy_out(u, p->buf + off, chunk);
-		p->tail += got;
-		done += got;
-		if (got < chunk)
-			break;
-	}
-	return done;
-}
-
-static size_t ring_from_user(struct pipe *p, struct uio *u, size_t n)
-{
-	size_t done = 0;
-	while (done < n) {
-		uint32_t off = p->head & MASK;
-		size_t chunk = n - done < PIPE_SIZE - off ? n - done : PIPE_SIZE - off;
-		size_t got = uio_copy_in(u, p->buf + off, chunk);
-		p->head += got;
+		size_t got = to_user ? uio_copy_out(u, p->buf + off, chunk)
+				     : uio_copy_in(u, p->buf + off, chunk);
+		*pos += got;
 		done += got;
 		if (got < chunk)
 			break;
@@ -132,7 +120,7 @@ static ssize_t pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 	for (;;) {
 		size_t avail = p->head - p->tail;
 		if (avail > 0) {
-			size_t got = ring_to_user(p, u, avail < u->resid ? avail : u->resid);
+			size_t got = ring_copy(p, u, avail < u->resid ? avail : u->resid, &p->tail, true);
 			ret = got ? (ssize_t)got : -EFAULT;
 			break;
 		}
@@ -179,7 +167,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		size_t need = atomic ? u->resid : 1;
 		if (room >= need) {
 			size_t want = room < u->resid ? room : u->resid;
-			size_t got = ring_from_user(p, u, want);
+			size_t got = ring_copy(p, u, want, &p->head, false);
 			done += got;
 			if (got < want) {
 				/* Take back what Linux would not have kept (if
