@@ -57,30 +57,12 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 	return err;
 }
 
-/* The inode at a user path (following symlinks), referenced. */
-static int inode_of_path(int dirfd, const char *upath, unsigned lookup, struct inode **result)
-{
-	char *path;
-	int err = path_from_user(upath, lookup & LOOKUP_EMPTY, &path);
-	if (err)
-		return err;
-	struct path p;
-	err = path_lookup_at(dirfd, path, lookup, &p);
-	path_free(path);
-	if (err)
-		return err;
-	iref(p.dentry->inode);
-	*result = p.dentry->inode;
-	path_put(&p);
-	return 0;
-}
-
 long sys_truncate(const char *upath, int64_t length)
 {
 	if (length < 0)
 		return -EINVAL;
 	struct inode *i;
-	int err = inode_of_path(AT_FDCWD, upath, LOOKUP_FOLLOW, &i);
+	int err = user_path_inode(AT_FDCWD, upath, LOOKUP_FOLLOW, &i);
 	if (err)
 		return err;
 	err = vfs_truncate(i, length);
@@ -125,7 +107,7 @@ long sys_fchmod(int fd, unsigned mode)
 long sys_fchmodat(int dirfd, const char *path, unsigned mode)
 {
 	struct inode *i;
-	int err = inode_of_path(dirfd, path, LOOKUP_FOLLOW, &i);
+	int err = user_path_inode(dirfd, path, LOOKUP_FOLLOW, &i);
 	if (err)
 		return err;
 	err = chmod_inode(i, mode);
@@ -163,7 +145,7 @@ long sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int f
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *i;
-	int err = inode_of_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+	int err = user_path_inode(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
 	if (err)
 		return err;
@@ -230,7 +212,7 @@ long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec 
 		iref(i);
 		file_put(f);
 	} else {
-		err = inode_of_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		err = user_path_inode(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 				    (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
 		if (err)
 			return err;
@@ -259,7 +241,7 @@ long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *i;
-	int err = inode_of_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+	int err = user_path_inode(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
 	if (err)
 		return err;

@@ -352,3 +352,30 @@ int path_string(const struct path *p, char *buf, size_t size)
 	buf[len] = 0;
 	return len + 1;
 }
+
+int user_path_inode(int dirfd, const char *upath, unsigned lookup, struct inode **result)
+{
+	char *path;
+	int err = path_from_user(upath, lookup & LOOKUP_EMPTY, &path);
+	if (err)
+		return err;
+	if (!*path && dirfd != AT_FDCWD) {
+		path_free(path);
+		struct file *f = fd_get(dirfd);
+		if (!f)
+			return -EBADF;
+		iref(f->inode);
+		*result = f->inode;
+		file_put(f);
+		return 0;
+	}
+	struct path p;
+	err = path_lookup_at(dirfd, path, lookup, &p);
+	path_free(path);
+	if (err)
+		return err;
+	iref(p.dentry->inode);
+	*result = p.dentry->inode;
+	path_put(&p);
+	return 0;
+}

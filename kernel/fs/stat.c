@@ -38,31 +38,8 @@ static int inode_at(int dirfd, const char *upath, int flags, struct inode **resu
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	char *path;
-	int err = path_from_user(upath, flags & AT_EMPTY_PATH, &path);
-	if (err)
-		return err;
-	struct path p;
-	if (!*path && dirfd != AT_FDCWD) {
-		/* AT_EMPTY_PATH: the file dirfd itself, whatever it is. */
-		struct file *f = fd_get(dirfd);
-		path_free(path);
-		if (!f)
-			return -EBADF;
-		iref(f->inode);
-		*result = f->inode;
-		file_put(f);
-		return 0;
-	}
-	err = path_lookup_at(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			     (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &p);
-	path_free(path);
-	if (err)
-		return err;
-	iref(p.dentry->inode);
-	*result = p.dentry->inode;
-	path_put(&p);
-	return 0;
+	return user_path_inode(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+			       (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), result);
 }
 
 static long stat_to_user(struct inode *i, void *ubuf)

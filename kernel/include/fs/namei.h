@@ -38,6 +38,12 @@ int path_parent_from(int dirfd, const struct path *start, const char *path,
  * filesystem's answer. -ENOENT if absent. Caller holds dir's sb->lock. */
 int lookup_child(struct dentry *dir, const char *name, struct dentry **result);
 
+/* The inode at a user path of the *at() calls, referenced (iput it), as
+ * Linux's user_path_at: the path is copied in and resolved from dirfd
+ * with lookup's LOOKUP_* flags. With LOOKUP_EMPTY, "" is the file open as
+ * dirfd, whatever it is (a pipe too: AT_EMPTY_PATH). */
+int user_path_inode(int dirfd, const char *upath, unsigned lookup, struct inode **result);
+
 /* Copies a path from user memory: -EFAULT, -ENAMETOOLONG (PATH_MAX), and
  * -ENOENT for "" (unless empty_ok). *out is kmalloc'ed: path_free it. */
 int path_from_user(const char *upath, bool empty_ok, char **out);
