@@ -56,37 +56,53 @@ static int parent_from_user(int dirfd, const char *upath, struct nameidata_paren
 	return err;
 }
 
+/* What mkdir, link and symlink share (Linux's filename_create and
+ * done_path_create): the last component of nd must be a new name in its
+ * directory, whose file system stays locked while make() creates the
+ * inode (dir: the parent's; arg: the operation's own) and the name is
+ * added. A path ending in '/' names a directory: only mkdir takes one. */
+typedef int (*make_fn)(struct inode *dir, const char *name, void *arg, struct inode **result);
+
+static int create_name(struct nameidata_parent *nd, bool dir_only_slash, make_fn make, void *arg)
+{
+	struct dentry *dir = nd->parent.dentry, *d;
+	if (!nd->last[0] || is_dot(nd->last))
+		return -EEXIST;
+	mutex_lock(&dir->sb->lock);
+	int err = lookup_child(dir, nd->last, &d);
+	if (!err) {
+		dput(d);
+		err = -EEXIST;
+	} else if (err == -ENOENT) {
+		struct inode *inode;
+		if (nd->trailing_slash && !dir_only_slash)
+			err = -ENOENT;
+		else if (!(err = may_change(dir)))
+			err = make(dir->inode, nd->last, arg, &inode);
+		if (!err) {
+			d = dentry_add_child(dir, nd->last, inode);
+			if (d)
+				dput(d);
+		}
+	}
+	mutex_unlock(&dir->sb->lock);
+	return err;
+}
+
+static int make_directory(struct inode *dir, const char *name, void *mode, struct inode **result)
+{
+	if (!dir->iop->mkdir)
+		return -EPERM;
+	return dir->iop->mkdir(dir, name, *(unsigned *)mode & 01777 & ~current_umask(), result);
+}
+
 static int mkdir_at(int dirfd, const char *path, unsigned mode, bool from_user)
 {
 	struct nameidata_parent nd;
 	int err = from_user ? parent_from_user(dirfd, path, &nd) : path_parent_at(dirfd, path, &nd);
 	if (err)
 		return err;
-	struct dentry *dir = nd.parent.dentry, *d;
-	if (!nd.last[0] || is_dot(nd.last)) {
-		path_put(&nd.parent);
-		return -EEXIST;
-	}
-	mutex_lock(&dir->sb->lock);
-	err = lookup_child(dir, nd.last, &d);
-	if (!err) {
-		dput(d);
-		err = -EEXIST;
-	} else if (err == -ENOENT) {
-		err = may_change(dir);
-		struct inode *inode;
-		if (!err && !dir->inode->iop->mkdir)
-			err = -EPERM;
-		if (!err)
-			err = dir->inode->iop->mkdir(dir->inode, nd.last,
-						     mode & 01777 & ~current_umask(), &inode);
-		if (!err) {
-			d = dentry_add_child(dir, nd.last, inode);
-			if (d)
-				dput(d);
-		}
-	}
-	mutex_unlock(&dir->sb->lock);
+	err = create_name(&nd, true, make_directory, &mode);
 	path_put(&nd.parent);
 	return err;
 }
@@ -262,6 +278,19 @@ long sys_rename(const char *oldpath, const char *newpath)
 	return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
+static int make_link(struct inode *dir, const char *name, void *target, struct inode **result)
+{
+	struct inode *inode = target;
+	if (!dir->iop->link)
+		return -EPERM;
+	int err = dir->iop->link(inode, dir, name);
+	if (!err) {
+		iref(inode);
+		*result = inode;
+	}
+	return err;
+}
+
 long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
 {
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
@@ -282,35 +311,15 @@ long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *new
 		path_put(&src);
 		return err;
 	}
-	struct dentry *dir = nd.parent.dentry, *d;
 	struct inode *inode = src.dentry->inode;
 	if (!nd.last[0] || is_dot(nd.last))
-		err = -EEXIST;
+		err = -EEXIST;          /* before EXDEV and EPERM, as Linux */
 	else if (src.mnt != nd.parent.mnt)
 		err = -EXDEV;
 	else if (S_ISDIR(inode->mode))
 		err = -EPERM;
-	if (!err) {
-		mutex_lock(&dir->sb->lock);
-		err = lookup_child(dir, nd.last, &d);
-		if (!err) {
-			dput(d);
-			err = -EEXIST;
-		} else if (err == -ENOENT) {
-			if (nd.trailing_slash)
-				err = -ENOENT;
-			else if (!(err = may_change(dir)))
-				err = dir->inode->iop->link ? dir->inode->iop->link(inode, dir->inode, nd.last)
-							    : -EPERM;
-			if (!err) {
-				iref(inode);
-				d = dentry_add_child(dir, nd.last, inode);
-				if (d)
-					dput(d);
-			}
-		}
-		mutex_unlock(&dir->sb->lock);
-	}
+	else
+		err = create_name(&nd, false, make_link, inode);
 	path_put(&nd.parent);
 	path_put(&src);
 	return err;
@@ -319,6 +328,11 @@ long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *new
 long sys_link(const char *oldpath, const char *newpath)
 {
 	return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+static int make_symlink(struct inode *dir, const char *name, void *target, struct inode **result)
+{
+	return dir->iop->symlink ? dir->iop->symlink(dir, name, target, result) : -EPERM;
 }
 
 long sys_symlinkat(const char *utarget, int newdirfd, const char *linkpath)
@@ -333,30 +347,7 @@ long sys_symlinkat(const char *utarget, int newdirfd, const char *linkpath)
 		path_free(target);
 		return err;
 	}
-	struct dentry *dir = nd.parent.dentry, *d;
-	if (!nd.last[0] || is_dot(nd.last)) {
-		err = -EEXIST;
-	} else {
-		mutex_lock(&dir->sb->lock);
-		err = lookup_child(dir, nd.last, &d);
-		if (!err) {
-			dput(d);
-			err = -EEXIST;
-		} else if (err == -ENOENT) {
-			struct inode *inode;
-			if (nd.trailing_slash)
-				err = -ENOENT;
-			else if (!(err = may_change(dir)))
-				err = dir->inode->iop->symlink
-					? dir->inode->iop->symlink(dir->inode, nd.last, target, &inode) : -EPERM;
-			if (!err) {
-				d = dentry_add_child(dir, nd.last, inode);
-				if (d)
-					dput(d);
-			}
-		}
-		mutex_unlock(&dir->sb->lock);
-	}
+	err = create_name(&nd, false, make_symlink, target);
 	path_put(&nd.parent);
 	path_free(target);
 	return err;
