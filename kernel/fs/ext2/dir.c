@@ -130,33 +130,77 @@ static int ext2_iterate(struct file *f, struct dir_context *ctx)
 
 const struct file_operations ext2_dir_fops = { .iterate = ext2_iterate };
 
+/* A walk over every entry of a directory, block by block (each checked as
+ * it is read). Each dir_walk_next() gives the next entry, w->de, in block
+ * w->b (held meanwhile), with w->prev the entry before it in that block
+ * (NULL for the first); false at the end, or on an error (*err). A walk
+ * left before its end still holds w->b: the caller keeps it, or lets it
+ * go with dir_walk_end(). */
+struct dir_walk {
+	struct inode *dir;
+	uint64_t index;             /* w->b's block in the directory */
+	uint32_t off;               /* w->de's offset in it */
+	struct buf *b;
+	struct ext2_dir_entry *de, *prev;
+};
+
+static void dir_walk_start(struct dir_walk *w, struct inode *dir)
+{
+	*w = (struct dir_walk){ .dir = dir };
+}
+
+static bool dir_walk_next(struct dir_walk *w, int *err)
+{
+	unsigned bs = w->dir->sb->block_size;
+	*err = 0;
+	if (w->b) {
+		w->prev = w->de;
+		w->off += w->de->rec_len;
+		if (w->off < bs) {
+			w->de = entry_at(w->b, w->off);
+			return true;
+		}
+		brelse(w->b);
+		w->b = NULL;
+		w->index++;
+	}
+	if (w->index >= dir_blocks(w->dir))
+		return false;
+	w->b = dir_block(w->dir, w->index, err);
+	if (!w->b)
+		return false;
+	w->off = 0;
+	w->prev = NULL;
+	w->de = entry_at(w->b, 0);
+	return true;
+}
+
+static void dir_walk_end(struct dir_walk *w)
+{
+	if (w->b)
+		brelse(w->b);
+	w->b = NULL;
+}
+
 /* Finds name: its block (held), the entry and the one before it in the
  * block (NULL if first). 0, -ENOENT or an error. */
 static int find(struct inode *dir, const char *name, struct buf **bp,
 		struct ext2_dir_entry **dep, struct ext2_dir_entry **prevp)
 {
 	size_t len = strlen(name);
-	unsigned bs = dir->sb->block_size;
-	for (uint64_t i = 0; i < dir_blocks(dir); i++) {
-		int err;
-		struct buf *b = dir_block(dir, i, &err);
-		if (!b)
-			return err;
-		struct ext2_dir_entry *prev = NULL;
-		for (uint32_t off = 0; off < bs; off += entry_at(b, off)->rec_len) {
-			struct ext2_dir_entry *de = entry_at(b, off);
-			if (de->inode && de->name_len == len && !memcmp(de->name, name, len)) {
-				*bp = b;
-				*dep = de;
-				if (prevp)
-					*prevp = prev;
-				return 0;
-			}
-			prev = de;
+	struct dir_walk w;
+	int err;
+	for (dir_walk_start(&w, dir); dir_walk_next(&w, &err);) {
+		struct ext2_dir_entry *de = w.de;
+		if (de->inode && de->name_len == len && !memcmp(de->name, name, len)) {
+			*bp = w.b;          /* the walk ends here: the caller releases it */
+			*dep = de;
+			if (prevp)
+				*prevp = w.prev;
+			return 0;
 		}
-		brelse(b);
 	}
-	return -ENOENT;
+	return err ? err : -ENOENT;
 }
 
 int ext2_find_entry(struct inode *dir, const char *name, uint32_t *ino)
@@ -323,22 +367,16 @@ int ext2_make_empty(struct inode *dir, struct inode *parent)
 int ext2_dir_empty(struct inode *dir)
 {
 	assert_held(&dir->sb->lock);
-	unsigned bs = dir->sb->block_size;
-	for (uint64_t i = 0; i < dir_blocks(dir); i++) {
-		int err;
-		struct buf *b = dir_block(dir, i, &err);
-		if (!b)
-			return err;
-		for (uint32_t off = 0; off < bs; off += entry_at(b, off)->rec_len) {
-			struct ext2_dir_entry *de = entry_at(b, off);
-			bool dot = de->name_len == 1 && de->name[0] == '.';
-			bool dotdot = de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.';
-			if (de->inode && !dot && !dotdot) {
-				brelse(b);
-				return 0;
-			}
+	struct dir_walk w;
+	int err;
+	for (dir_walk_start(&w, dir); dir_walk_next(&w, &err);) {
+		struct ext2_dir_entry *de = w.de;
+		bool dot = de->name_len == 1 && de->name[0] == '.';
+		bool dotdot = de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.';
+		if (de->inode && !dot && !dotdot) {
+			dir_walk_end(&w);
+			return 0;
 		}
-		brelse(b);
 	}
-	return 1;
+	return err ? err : 1;
 }
