@@ -203,14 +203,5 @@ static void run(void)
 
 int main(void)
 {
-	pid_t pid = kt_fork();
-	if (pid == 0) {
-		setsid();
-		run();
-		exit(kt_status());
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	printf("done: %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "BAD");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return kt_run_in_session(run);
 }
