@@ -124,16 +124,16 @@ static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, s
 }
 
 /* inode->lock is held for the whole write, so that writes (and O_APPEND's
- * end of file) do not interleave; the source is faulted in before it is
- * taken and copied without faulting under it (copy_in_locked). A source
- * page that went away meanwhile is faulted in again with the lock let
- * go, as Linux's generic_perform_write does. */
+ * end of file) do not interleave. The source is copied with file faults
+ * off (copy_in_locked): an anonymous source page faults in as usual, but
+ * one of a file mapping would need that file's lock, so the copy comes up
+ * short; then the page is faulted in with the lock let go and the copy
+ * goes on, as Linux's generic_perform_write does. */
 ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct inode *inode = f->inode;
 	if (inode->sb->read_only)
 		return -EROFS;
-	uio_fault_in(u, u->resid, false);
 	mutex_lock(&inode->lock);
 	if (f->flags & O_APPEND)
 		*pos = inode->size;

@@ -20,10 +20,9 @@ static struct list_head hash[HASH_SIZE];
 static struct spinlock hash_lock = SPINLOCK_INIT("pagecache");
 static bool hash_ready;
 static struct list_head all_pages = LIST_HEAD_INIT(all_pages);   /* under hash_lock */
-static uint64_t nr_cached, nr_dirty;    /* atomics: every inode's pages */
+static uint64_t nr_dirty;               /* atomic: every inode's dirty pages */
 
 uint64_t pagecache_nr_dirty(void) { return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED); }
-uint64_t pagecache_nr_cached(void) { return __atomic_load_n(&nr_cached, __ATOMIC_RELAXED); }
 
 /* A file with a disk behind it; tmpfs's pages are the file itself: never
  * reclaimed, and not counted as dirty (nothing could clean them). */
@@ -75,7 +74,6 @@ static void unlink_locked(struct cached_page *cp)
 	set_clean(cp);
 	list_del(&cp->inode_link);
 	cp->inode->npages--;
-	__atomic_fetch_sub(&nr_cached, 1, __ATOMIC_RELAXED);
 }
 
 static void free_dropped(struct cached_page *cp)
@@ -159,7 +157,6 @@ static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 	cp->page = pg;
 	list_add_tail(&cp->inode_link, &inode->pages);
 	inode->npages++;
-	__atomic_fetch_add(&nr_cached, 1, __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&hash_lock);
 	list_add_tail(&cp->hash_link, bucket(inode, index));
 	list_add_tail(&cp->lru_link, &all_pages);

@@ -28,11 +28,13 @@
 
 #define DIRTY_RATIO 5           /* dirty pages may be 1/DIRTY_RATIO of memory */
 
+/* Memory does not change after boot: counted once (writeback_init), not
+ * at every page a writer dirties. */
+static uint64_t dirty_limit;
+
 static uint64_t dirty_limit_pages(void)
 {
-	struct mem_stats st;
-	mem_stats(&st);
-	return st.total_pages / DIRTY_RATIO;
+	return dirty_limit;
 }
 
 #define CENTISEC (NSEC_PER_SEC / 100)
@@ -85,6 +87,9 @@ static void tunable(const char *key, uint64_t *ns)
 
 void writeback_init(void)
 {
+	struct mem_stats st;
+	mem_stats(&st);
+	dirty_limit = st.total_pages / DIRTY_RATIO;
 	page_alloc_set_reclaimer(pagecache_reclaim);
 	wait_queue_init(&flusher_wait);
 	tunable("dirty_expire_centisecs", &expire_ns);

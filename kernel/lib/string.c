@@ -45,13 +45,6 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-/* A page of zeros (memset's qword loop, without the byte tail). */
-void clear_page(void *page)
-{
-	size_t qwords = 4096 / 8;
-	__asm__ __volatile__("rep stosq" : "+D"(page), "+c"(qwords) : "a"(0ull) : "memory");
-}
-
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;

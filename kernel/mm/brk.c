@@ -27,8 +27,8 @@ long sys_brk(uint64_t addr)
 	uint64_t new_end = ALIGN_UP(addr, PAGE_SIZE);
 	if (new_end > heap->end) {
 		/* The next region (the stack, say) must stay clear. */
-		struct list_head *next = heap->link.next;
-		if (next != &mm->vmas && list_entry(next, struct vma, link)->start < new_end)
+		struct vma *next = vm_next(mm, heap);
+		if (next && next->start < new_end)
 			goto out;
 	} else if (new_end < heap->end) {
 		vm_unmap_pages(mm, new_end, heap->end);

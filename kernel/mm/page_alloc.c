@@ -76,8 +76,7 @@ struct page *alloc_pages(unsigned order, unsigned flags)
 	p->order = order;
 	__atomic_store_n(&p->refcount, 1, __ATOMIC_RELAXED);
 	if (flags & ALLOC_ZERO)
-		for (uint64_t i = 0; i < (1ull << order); i++)
-			clear_page((char *)page_address(p) + i * PAGE_SIZE);
+		memset(page_address(p), 0, PAGE_SIZE << order);     /* the direct map is contiguous */
 	return p;
 }
 

@@ -136,10 +136,11 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	struct stack_image s = { .buf = kmalloc(STACK_IMAGE_MAX), .top = USER_STACK_TOP, .sp = USER_STACK_TOP };
 	if (!s.buf)
 		return -ENOMEM;
-	int argc = count(argv), envc = count(envp), err = -E2BIG;
+	int argc = count(argv), envc = count(envp), err = -ENOMEM;
 	uint64_t *argp = kmalloc((argc + envc + 2) * sizeof(uint64_t));
 	if (!argp)
 		goto out;
+	err = -E2BIG;
 
 	if (!push_program_args(&s, info, argv, argc, envp, envc, execfn, argp))
 		goto out;

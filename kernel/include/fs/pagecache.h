@@ -41,9 +41,8 @@ void pagecache_drop_clean(struct inode *inode);
 /* Drops every page, dirty or not (the inode is being freed). */
 void pagecache_drop_all(struct inode *inode);
 
-/* Pages dirty (not yet handed to the filesystem) and cached, all inodes. */
+/* Pages dirty (not yet handed to the filesystem), all inodes. */
 uint64_t pagecache_nr_dirty(void);
-uint64_t pagecache_nr_cached(void);
 /* Frees up to want clean pages nobody maps (the frame allocator's
  * reclaimer: never sleeps); returns how many. */
 uint64_t pagecache_reclaim(uint64_t want);
