@@ -69,22 +69,22 @@ void console_verbose(void)
 /* The level of a message: its KERN_* prefix, or for a message that goes on
  * with an unfinished line (no prefix, the last one did not end in "\n"),
  * the level of that line. */
-static int message_level(const char **text)
+static int message_level(const char **text, unsigned long *len)
 {
+	/* Only a hint for continuations: two CPUs printing at once may mix
+	 * these up, and then a piece of a line gets the other's level. */
 	static int line_level = LOGLEVEL_DEFAULT_MESSAGE;
 	static bool line_open;
 	const char *s = *text;
 	int level = line_open ? line_level : LOGLEVEL_DEFAULT_MESSAGE;
-	if (s[0] == KERN_SOH[0] && s[1] >= '0' && s[1] <= '7') {
+	if (*len >= 2 && s[0] == KERN_SOH[0] && s[1] >= '0' && s[1] <= '7') {
 		level = s[1] - '0';
 		*text = s + 2;
+		*len -= 2;
 	}
-	size_t n = 0;
-	while ((*text)[n])
-		n++;
-	if (n) {
+	if (*len) {
 		line_level = level;
-		line_open = (*text)[n - 1] != '\n';
+		line_open = (*text)[*len - 1] != '\n';
 	}
 	return level;
 }
@@ -94,8 +94,8 @@ int vprintk(const char *fmt, va_list ap)
 	char buf[512];
 	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	const char *text = buf;
-	int level = message_level(&text);
-	unsigned long len = (n < (int)sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1) - (text - buf);
+	unsigned long len = n < (int)sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1;
+	int level = message_level(&text, &len);
 	kmsg_store(level, text, len);
 	if (level < console_loglevel_get())
 		console_write(text, len);

@@ -191,17 +191,17 @@ static ssize_t pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (done)
 			wake_up_all(&p->read_wait);     /* what we wrote so far makes room */
-		if (wait_event_interruptible(&p->write_wait, writable(p, need), WAIT_FOREVER)) {
-			ret = done ? (ssize_t)done : -ERESTARTSYS;   /* a signal: what was written counts */
-			goto out;
-		}
+		long interrupted = wait_event_interruptible(&p->write_wait, writable(p, need), WAIT_FOREVER);
 		mutex_lock(&p->lock);
+		if (interrupted) {
+			ret = done ? (ssize_t)done : -ERESTARTSYS;   /* a signal: what was written counts */
+			break;
+		}
 	}
 	if (done)
 		p->last_page_end = done <= merged ? p->last_page_end + done
 						  : (done - merged - 1) % PAGE_SIZE + 1;
 	mutex_unlock(&p->lock);
-out:
 	if (done)
 		wake_up_all(&p->read_wait);
 	/* Linux raises SIGPIPE even after a partial write. By default it

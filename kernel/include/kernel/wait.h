@@ -70,7 +70,7 @@ bool wait_interrupted(enum wait_mode mode);
 		wait_prepare((wq), &__w);                                \
 		if (cond)                                                \
 			break;                                           \
-		if (wait_interrupted(mode)) {                            \
+		if ((mode) != WAIT_UNINTERRUPTIBLE && wait_interrupted(mode)) { \
 			__ret = -ERESTARTSYS;                            \
 			break;                                           \
 		}                                                        \
