@@ -7,11 +7,7 @@ void __mutex_init(struct mutex *m, const char *name, struct lock_class_key *key)
 {
 	m->owner = NULL;
 	wait_queue_init(&m->waiters);
-#ifdef CONFIG_LOCKDEP
 	lockdep_init_map(&m->dep, name, key);
-#else
-	(void)name, (void)key;
-#endif
 }
 
 /* Takes the lock if free: one compare-and-swap. */
@@ -24,9 +20,7 @@ static bool mutex_try(struct mutex *m)
 
 void mutex_lock(struct mutex *m)
 {
-#ifdef CONFIG_LOCKDEP
 	lockdep_before(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
-#endif
 	if (m->owner == current)
 		panic("mutex_lock: %s already holds this mutex", current->name);
 	if (!mutex_try(m)) {
@@ -40,26 +34,20 @@ void mutex_lock(struct mutex *m)
 		}
 		wait_finish(&m->waiters, &w);
 	}
-#ifdef CONFIG_LOCKDEP
 	lockdep_acquired(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
-#endif
 }
 
 bool mutex_trylock(struct mutex *m)
 {
 	if (!mutex_try(m))
 		return false;
-#ifdef CONFIG_LOCKDEP
 	lockdep_acquired(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
-#endif
 	return true;
 }
 
 void mutex_unlock(struct mutex *m)
 {
-#ifdef CONFIG_LOCKDEP
 	lockdep_release(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
-#endif
 	if (m->owner != current)
 		panic("mutex_unlock: %s does not hold this mutex", current->name);
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
@@ -73,9 +61,5 @@ bool mutex_held(struct mutex *m)
 
 void mutex_assert_held(struct mutex *m)
 {
-#ifdef CONFIG_LOCKDEP
 	lockdep_assert_held(&m->dep, LOCK_MUTEX, LOCKDEP_CALLER);
-#else
-	(void)m;
-#endif
 }

@@ -33,6 +33,9 @@ struct lock_class_key {
 	uint16_t id;            /* its number in the class table, 0 until first used */
 };
 
+enum lock_kind { LOCK_SPIN, LOCK_MUTEX };
+#define LOCKDEP_CALLER ((uintptr_t)__builtin_return_address(0))
+
 #ifdef CONFIG_LOCKDEP
 
 /* What each lock carries for the checker. */
@@ -58,8 +61,6 @@ struct held_locks {
 	int depth;
 	struct held_lock locks[LOCKDEP_MAX_HELD];
 };
-
-enum lock_kind { LOCK_SPIN, LOCK_MUTEX };
 
 /* Starts checking (kmain, once %gs points at the boot CPU's data). */
 void lockdep_init(void);
@@ -93,14 +94,36 @@ void lockdep_irq_enter(void);
 void lockdep_irq_exit(void);
 
 #define LOCKDEP_MAP_INIT(n) , .dep = { .name = (n) }
-#define LOCKDEP_CALLER ((uintptr_t)__builtin_return_address(0))
 #define might_sleep(what) lockdep_might_sleep((what), (uintptr_t)__builtin_return_address(0))
 /* first and then: two locks (spinlocks or mutexes) of the two classes. */
 #define declare_lock_order(first, then) lockdep_declare_order(&(first)->dep, &(then)->dep)
 
 #else   /* !CONFIG_LOCKDEP: nothing at all */
 
+/* The locks carry nothing and the hooks do nothing: the compiler drops
+ * them, so the lock code needs no #ifdef of its own. */
+struct lockdep_map {};
 #define LOCKDEP_MAP_INIT(n)
+static inline void lockdep_init_map(struct lockdep_map *m, const char *name, struct lock_class_key *key)
+{
+	(void)m, (void)name, (void)key;
+}
+static inline void lockdep_before(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
+{
+	(void)m, (void)kind, (void)site;
+}
+static inline void lockdep_acquired(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
+{
+	(void)m, (void)kind, (void)site;
+}
+static inline void lockdep_release(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
+{
+	(void)m, (void)kind, (void)site;
+}
+static inline void lockdep_assert_held(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
+{
+	(void)m, (void)kind, (void)site;
+}
 static inline void lockdep_init(void) {}
 static inline void lockdep_off(void) {}
 static inline void lockdep_schedule(bool exiting, uintptr_t site) { (void)exiting, (void)site; }

@@ -13,9 +13,7 @@ struct task;
 struct mutex {
 	struct task *volatile owner;    /* NULL when free */
 	struct wait_queue waiters;
-#ifdef CONFIG_LOCKDEP
-	struct lockdep_map dep;
-#endif
+	struct lockdep_map dep;         /* lock checking (empty without it) */
 };
 
 /* The mutexes one call site initialises form one lock class, named

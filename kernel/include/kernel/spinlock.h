@@ -10,9 +10,7 @@
 struct spinlock {
 	volatile uint32_t locked;
 	const char *name;
-#ifdef CONFIG_LOCKDEP
-	struct lockdep_map dep;
-#endif
+	struct lockdep_map dep;         /* lock checking (empty without it) */
 };
 
 /* For static locks only: each is a lock class of its own. */
