@@ -113,9 +113,18 @@ static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, s
 		return NULL;
 	}
 	size_t c = copy_in_locked(u, bounce, n);
-	cp = pagecache_get_for_write(inode, index, c == n, err);
-	if (cp && c && (*err = reserve_blocks(inode, index, c)))
-		cp = NULL;
+	if (c == n) {
+		/* Not read from the disk: the blocks first, so that a failed
+		 * allocation leaves no page of zeroes in the cache. */
+		*err = reserve_blocks(inode, index, c);
+		cp = *err ? NULL : pagecache_get_for_write(inode, index, true, err);
+	} else {
+		/* Read from the disk first: a block allocated before would be
+		 * read back as garbage. */
+		cp = pagecache_get_for_write(inode, index, false, err);
+		if (cp && c && (*err = reserve_blocks(inode, index, c)))
+			cp = NULL;
+	}
 	if (cp)
 		memcpy(cached_page_data(cp), bounce, c);
 	kfree(bounce);
