@@ -51,11 +51,12 @@ static bool uio_in_user_half(const struct uio *u)
 	return true;
 }
 
-/* A regular file's offset plus the count must stay a valid offset, or
- * the call fails before anything moves (Linux's rw_verify_area). */
-static bool range_overflows(struct file *f, uint64_t pos, size_t count)
+/* Linux's rw_verify_area: the offset plus the whole count (before the cut
+ * to MAX_RW_COUNT) must stay a file offset, or the call fails before
+ * anything moves. */
+static bool bad_range(int64_t pos, size_t count)
 {
-	return S_ISREG(f->inode->mode) && pos + count > (uint64_t)INT64_MAX;
+	return pos < 0 || count > (uint64_t)(INT64_MAX - pos);
 }
 
 /* The one path for every read and write. pos is the caller's offset for
@@ -71,16 +72,13 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 		return -EFAULT;
 	if (explicit_pos && !has_offset(f))
 		return -ESPIPE;
-	/* The offset plus the whole count (before the cut below) must stay
-	 * a file offset, as Linux's rw_verify_area says. */
-	if (explicit_pos && (*explicit_pos < 0 || u->resid > (uint64_t)(INT64_MAX - *explicit_pos)))
-		return -EINVAL;
+	size_t count = u->resid;
 	if (u->resid > MAX_RW_COUNT)
 		u->resid = MAX_RW_COUNT;    /* the segments past it are left alone */
 	if (explicit_pos) {
-		uint64_t pos = *explicit_pos;
-		if (range_overflows(f, pos, u->resid))
+		if (bad_range(*explicit_pos, count))
 			return -EINVAL;
+		uint64_t pos = *explicit_pos;
 		return op(f, u, &pos);
 	}
 	if (!has_offset(f)) {
@@ -89,7 +87,7 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 	}
 	mutex_lock(&f->pos_lock);
 	uint64_t pos = f->pos;
-	ssize_t r = range_overflows(f, pos, u->resid) ? -EINVAL : op(f, u, &pos);
+	ssize_t r = bad_range(pos, count) ? -EINVAL : op(f, u, &pos);
 	if (r > 0)
 		f->pos = pos;
 	mutex_unlock(&f->pos_lock);
