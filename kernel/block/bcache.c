@@ -258,10 +258,14 @@ static void make_room(unsigned size)
 			free_buf(b);
 		if (ndirty == 0)
 			return;
-		/* Their device's bitmaps go first (see bsync). */
+		/* Their device's bitmaps go first (see bsync), for every device
+		 * with a buffer that is not a bitmap itself. */
+		struct block_device *bitmaps_done = NULL;
 		for (int i = 0; i < ndirty; i++)
-			if (!dirty[i]->early && (i == 0 || dirty[i]->dev != dirty[i - 1]->dev))
+			if (!dirty[i]->early && dirty[i]->dev != bitmaps_done) {
 				write_dirty(dirty[i]->dev, true, false);
+				bitmaps_done = dirty[i]->dev;
+			}
 		if (write_buffers(dirty, ndirty, false) <= 0 || enough)
 			return;
 	}
