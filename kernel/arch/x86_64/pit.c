@@ -6,11 +6,9 @@
 #include <kernel/timer.h>
 #include <x86/cpu.h>
 #include <x86/pic.h>
+#include <x86/pit.h>
 #include <x86/trap.h>
 
-#define PIT_FREQUENCY 1193182
-#define PIT_CHANNEL0  0x40
-#define PIT_COMMAND   0x43
 
 static __maybe_unused void pit_interrupt(struct trap_frame *tf)
 {

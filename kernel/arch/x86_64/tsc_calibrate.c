@@ -16,10 +16,8 @@
 #include <kernel/types.h>
 #include <kernel/timer.h>
 #include <x86/cpu.h>
+#include <x86/pit.h>
 
-#define PIT_FREQUENCY   1193182
-#define PIT_CHANNEL2    0x42
-#define PIT_COMMAND     0x43
 #define PORT_B          0x61
 #define PORT_B_GATE2    0x01    /* channel 2 counts while this is set */
 #define PORT_B_SPEAKER  0x02    /* channel 2's output to the speaker */
