@@ -8,6 +8,7 @@
 #include <proc/sched.h>
 #include <proc/task.h>
 #include <proc/user_return.h>
+#include <x86/cpu.h>
 #include <x86/memlayout.h>
 
 /* A system call that a signal cut short is made again, as Linux does
@@ -33,6 +34,11 @@ static void restart_interrupted_call(struct trap_frame *tf)
 
 int user_return_work(struct trap_frame *tf)
 {
+	/* After an interrupt from user mode interrupts are still off, but
+	 * what follows may sleep (exit closes files, a stop waits): the
+	 * program ran with them on, so we may too. The way out (trap_return,
+	 * the syscall exit) turns them off again before restoring. */
+	sti();
 	struct task *t = current;
 	if (t->group_exiting)
 		do_exit(t->exit_status);

@@ -100,6 +100,18 @@ static void do_sigtimedwait(void)
 	sigwaitinfo(&s, NULL);
 }
 
+/* Running in user mode, no system call at all: the kill is seen when an
+ * interrupt returns to user mode, and the exit from there (closing a pipe
+ * only this child holds, which takes the pipe's lock) must be allowed to
+ * sleep. */
+static void do_spin(void)
+{
+	int own[2];
+	pipe(own);
+	for (volatile unsigned long i = 0;; i++)
+		;
+}
+
 static void do_stopped(void)
 {
 	raise(SIGSTOP);
@@ -195,6 +207,7 @@ static void run(void)
 	kill_case("wait4", do_wait4);
 	kill_case("nanosleep", do_nanosleep);
 	kill_case("sigwaitinfo", do_sigtimedwait);
+	kill_case("busy in user mode", do_spin);
 	kill_case("stopped (SIGSTOP)", do_stopped);
 	ignored_case(SIGINT);
 	ignored_case(SIGTSTP);
