@@ -369,6 +369,16 @@ class Context:
     def compare_output(self, expected, got):
         """Line-by-line comparison of a program's output with Linux's."""
         for i in range(max(len(expected), len(got))):
+            # From a panic on (and the blank line it starts with), the panic
+            # report follows: comparing it with Linux's lines would bury it.
+            panic_at = next((j for j in (i, i + 1) if j < len(got) and got[j].text.startswith("PANIC:")
+                             and (j == i or not got[i].text.strip())), None)
+            if panic_at is not None:
+                rest = f"{expected[i]!r} and {len(expected) - i - 1} more lines" if i < len(expected) \
+                    else "nothing more"
+                self.marks.append(Mark("BAD", f"line {i + 1}: the kernel panicked here; Linux printed {rest}",
+                                       got[panic_at]))
+                break
             if i >= len(got):
                 self.marks.append(Mark("MISSING", f"line {i + 1} (Linux printed it): {expected[i]!r}"))
             elif i >= len(expected):
