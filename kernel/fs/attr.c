@@ -42,8 +42,9 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 	if (size < inode->size && size % PAGE_SIZE) {
 		/* The page the file will end in must be cached, so the bytes
 		 * past the new end are zeroed on the disk too. */
-		struct cached_page *cp = pagecache_get(inode, size / PAGE_SIZE, &err);
-		(void)cp;
+		struct cached_page *cp = pagecache_get(inode, size / PAGE_SIZE);
+		if (IS_ERR(cp))
+			err = PTR_ERR(cp);
 	}
 	if (!err) {
 		if (size < inode->size)

@@ -2,6 +2,7 @@
  * page cache (ext2, tmpfs): the generic file_operations. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <kernel/string.h>
 #include <x86/memlayout.h>
 #include <linux/fs.h>
@@ -13,27 +14,6 @@
 #include <proc/task.h>
 #include <fs/writeback.h>
 
-/* The cached page at index with a reference of its own, or NULL at the
- * end of the file (*size: the size seen) or on an error (*err). The
- * inode's lock is held only for the lookup: the reference keeps the
- * frame alive while the caller copies from it, even if a truncate drops
- * it from the cache meanwhile. */
-static struct page *get_page_for_read(struct inode *inode, uint64_t index, uint64_t *size, int *err)
-{
-	struct page *pg = NULL;
-	mutex_lock(&inode->lock);
-	*size = inode->size;
-	if (index * PAGE_SIZE < *size) {
-		struct cached_page *cp = pagecache_get(inode, index, err);
-		if (cp) {
-			pg = cp->page;
-			page_get(pg);
-		}
-	}
-	mutex_unlock(&inode->lock);
-	return pg;
-}
-
 /* No lock is held while the data goes to the reader: the copy may fault
  * on a mapping of this file or another one, and that fault takes the
  * mapped file's inode->lock (fs.h, Locking). */
@@ -44,8 +24,10 @@ ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos)
 	int err = 0;
 	while (u->resid) {
 		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE, size;
-		struct page *pg = get_page_for_read(inode, index, &size, &err);
-		if (!pg)
+		struct page *pg = pagecache_get_page(inode, index, false, &size);
+		if (IS_ERR(pg))
+			err = PTR_ERR(pg);
+		if (IS_ERR_OR_NULL(pg))
 			break;
 		if (*pos >= size) {
 			page_put(pg);
@@ -92,43 +74,46 @@ static int reserve_blocks(struct inode *inode, uint64_t index, size_t end)
 }
 
 /* Copies up to n bytes of the writer's buffers to offset off of page
- * index (*copied: how many); returns the page, or NULL with *err set. A
- * page the write covers whole need not be read from the disk first,
- * unless the copy comes up short: its bytes go through a bounce page
- * first, so that a short copy never leaves zeroes over the file's data. */
+ * index (*copied: how many); returns the page, or an ERR_PTR. A page the
+ * write covers whole need not be read from the disk first, unless the
+ * copy comes up short: its bytes go through a bounce page first, so that
+ * a short copy never leaves zeroes over the file's data. */
 static struct cached_page *copy_into_page(struct inode *inode, uint64_t index, size_t off,
-					  struct uio *u, size_t n, size_t *copied, int *err)
+					  struct uio *u, size_t n, size_t *copied)
 {
 	struct cached_page *cp;
+	int err;
+	*copied = 0;
 	if (off != 0 || n != PAGE_SIZE) {
-		cp = pagecache_get_for_write(inode, index, false, err);
-		if (cp && (*err = reserve_blocks(inode, index, off + n)))
-			cp = NULL;
-		*copied = cp ? copy_in_locked(u, (char *)cached_page_data(cp) + off, n) : 0;
+		cp = pagecache_get_for_write(inode, index, false);
+		if (IS_ERR(cp))
+			return cp;
+		if ((err = reserve_blocks(inode, index, off + n)))
+			return ERR_PTR(err);
+		*copied = copy_in_locked(u, (char *)cached_page_data(cp) + off, n);
 		return cp;
 	}
 	void *bounce = kmalloc(PAGE_SIZE);
-	if (!bounce) {
-		*err = -ENOMEM;
-		return NULL;
-	}
+	if (!bounce)
+		return ERR_PTR(-ENOMEM);
 	size_t c = copy_in_locked(u, bounce, n);
 	if (c == n) {
 		/* Not read from the disk: the blocks first, so that a failed
 		 * allocation leaves no page of zeroes in the cache. */
-		*err = reserve_blocks(inode, index, c);
-		cp = *err ? NULL : pagecache_get_for_write(inode, index, true, err);
+		err = reserve_blocks(inode, index, c);
+		cp = err ? ERR_PTR(err) : pagecache_get_for_write(inode, index, true);
 	} else {
 		/* Read from the disk first: a block allocated before would be
 		 * read back as garbage. */
-		cp = pagecache_get_for_write(inode, index, false, err);
-		if (cp && c && (*err = reserve_blocks(inode, index, c)))
-			cp = NULL;
+		cp = pagecache_get_for_write(inode, index, false);
+		if (!IS_ERR(cp) && c && (err = reserve_blocks(inode, index, c)))
+			cp = ERR_PTR(err);
 	}
-	if (cp)
+	if (!IS_ERR(cp)) {
 		memcpy(cached_page_data(cp), bounce, c);
+		*copied = c;
+	}
 	kfree(bounce);
-	*copied = cp ? c : 0;
 	return cp;
 }
 
@@ -162,9 +147,11 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		if (n > u->resid)
 			n = u->resid;
 		size_t c;
-		struct cached_page *cp = copy_into_page(inode, index, off, u, n, &c, &err);
-		if (!cp)
+		struct cached_page *cp = copy_into_page(inode, index, off, u, n, &c);
+		if (IS_ERR(cp)) {
+			err = PTR_ERR(cp);
 			break;
+		}
 		if (c)
 			pagecache_dirty(cp);
 		done += c;

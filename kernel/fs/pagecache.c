@@ -10,6 +10,7 @@
  * written must not leave the rest of the kernel without memory. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <kernel/string.h>
 #include <mm/kmalloc.h>
 #include <mm/page_alloc.h>
@@ -164,16 +165,14 @@ static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 	return cp;
 }
 
-static struct cached_page *insert(struct inode *inode, uint64_t index, int *err)
+static struct cached_page *insert(struct inode *inode, uint64_t index)
 {
 	struct cached_page *cp = try_insert(inode, index);
 	/* Reclaim skips the inodes whose mutex is held, ours included: a
 	 * file bigger than memory reuses its own clean pages. */
 	if (!cp && shrink_inode(inode, 32))
 		cp = try_insert(inode, index);
-	if (!cp)
-		*err = -ENOMEM;
-	return cp;
+	return cp ? cp : ERR_PTR(-ENOMEM);
 }
 
 void *cached_page_data(struct cached_page *cp)
@@ -181,15 +180,15 @@ void *cached_page_data(struct cached_page *cp)
 	return page_address(cp->page);
 }
 
-struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index, bool whole, int *err)
+struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index, bool whole)
 {
 	assert_held(&inode->lock);
 	struct cached_page *cp = find(inode, index);
 	if (cp)
 		return cp;
-	cp = insert(inode, index, err);
-	if (!cp)
-		return NULL;
+	cp = insert(inode, index);
+	if (IS_ERR(cp))
+		return cp;
 	void *data = page_address(cp->page);
 	/* A page past the end of the file, or about to be overwritten whole,
 	 * needs no read: only its zeroes. */
@@ -198,19 +197,39 @@ struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index,
 		memset(data, 0, PAGE_SIZE);
 		return cp;
 	}
-	int e = inode->aops->read_page(inode, index, data);
-	if (e) {
+	int err = inode->aops->read_page(inode, index, data);
+	if (err) {
 		drop(cp);
-		*err = e;
-		return NULL;
+		return ERR_PTR(err);
 	}
 	return cp;
 }
 
-struct cached_page *pagecache_get(struct inode *inode, uint64_t index, int *err)
+struct cached_page *pagecache_get(struct inode *inode, uint64_t index)
 {
 	assert_held(&inode->lock);
-	return pagecache_get_for_write(inode, index, false, err);
+	return pagecache_get_for_write(inode, index, false);
+}
+
+struct page *pagecache_get_page(struct inode *inode, uint64_t index, bool dirty, uint64_t *size)
+{
+	struct page *pg = NULL;
+	mutex_lock(&inode->lock);
+	if (size)
+		*size = inode->size;
+	if (index < (inode->size + PAGE_SIZE - 1) / PAGE_SIZE) {
+		struct cached_page *cp = pagecache_get(inode, index);
+		if (IS_ERR(cp)) {
+			pg = ERR_CAST(cp);
+		} else {
+			pg = cp->page;
+			page_get(pg);
+			if (dirty)
+				pagecache_dirty(cp);
+		}
+	}
+	mutex_unlock(&inode->lock);
+	return pg;
 }
 
 void pagecache_dirty(struct cached_page *cp)

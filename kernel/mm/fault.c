@@ -48,29 +48,6 @@ static bool break_cow(pte_t *pte, uint64_t page)
 	// LAB 3 END
 }
 
-/* Page index of a file, from the page cache, referenced; NULL past the
- * end of the file (Linux sends SIGBUS there) or on a read error. A page
- * a shared writable mapping will write is marked dirty now: its writes
- * are not seen one by one. Sleeps: no spinlock may be held. */
-static __maybe_unused struct page *file_page(struct file *f, uint64_t index, bool dirty)
-{
-	struct inode *inode = f->inode;
-	struct page *p = NULL;
-	mutex_lock(&inode->lock);
-	if (index < (inode->size + PAGE_SIZE - 1) / PAGE_SIZE) {
-		int err;
-		struct cached_page *cp = pagecache_get(inode, index, &err);
-		if (cp) {
-			p = cp->page;
-			page_get(p);
-			if (dirty)
-				pagecache_dirty(cp);
-		}
-	}
-	mutex_unlock(&inode->lock);
-	return p;
-}
-
 /* A missing page of a file mapping. Reading the file may sleep, so
  * mm->lock is let go meanwhile (*irq is its saved state) and the region
  * looked up again after: if it changed, the access is simply retried. */
@@ -82,12 +59,12 @@ static bool file_fault(struct mm *mm, struct vma *v, uint64_t page, bool write, 
 	bool shared = v->flags & VM_SHARED;
 	file_get(f);
 	spin_unlock_irqrestore(&mm->lock, *irq);
-	struct page *p = file_page(f, index, shared && (v->flags & VM_WRITE));
+	struct page *p = pagecache_get_page(f->inode, index, shared && (v->flags & VM_WRITE), NULL);
 	*irq = spin_lock_irqsave(&mm->lock);
 	v = vm_find(mm, page);
 	bool same = v && v->file == f && v->pgoff + (page - v->start) / PAGE_SIZE == index;
 	file_put(f);
-	if (!p)
+	if (IS_ERR_OR_NULL(p))      /* past the end of the file, or a read error */
 		return false;
 	pte_t *pte = pt_walk(mm->pml4, page, false);
 	if (!same || (pte && (*pte & PTE_PRESENT))) {

@@ -12,6 +12,7 @@
  * gap below MMAP_BASE, as Linux's top-down layout does. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <linux/mman.h>
 #include <asm/mman.h>
 #include <fs/file.h>
@@ -72,25 +73,23 @@ void vm_space_freed(struct mm *mm, uint64_t start, uint64_t end)
 }
 
 /* Checks fd for a mapping with prot and flags: the file (referenced),
- * or NULL with *err set. A file without mmap support is ENODEV. */
-static struct file *mappable_file(int fd, unsigned long prot, unsigned long flags, int *err)
+ * or an ERR_PTR. A file without mmap support is ENODEV. */
+static struct file *mappable_file(int fd, unsigned long prot, unsigned long flags)
 {
 	struct file *f = fd_get(fd);
-	if (!f) {
-		*err = -EBADF;
-		return NULL;
-	}
+	if (!f)
+		return ERR_PTR(-EBADF);
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-	*err = 0;
+	int err = 0;
 	if (!f->fop || !f->fop->mmap)
-		*err = -ENODEV;
+		err = -ENODEV;
 	else if (!file_readable(f))
-		*err = -EACCES;
+		err = -EACCES;
 	else if (shared && (prot & PROT_WRITE) && !file_writable(f))
-		*err = -EACCES;
-	if (*err) {
+		err = -EACCES;
+	if (err) {
 		file_put(f);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	return f;
 }
@@ -123,11 +122,11 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 
 	struct file *f = NULL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		int err;
 		if (off + size < off)
 			return -EOVERFLOW;
-		if (!(f = mappable_file(fd, prot, flags, &err)))
-			return err;
+		f = mappable_file(fd, prot, flags);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
 	}
 	struct vma tmpl = {
 		.flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |

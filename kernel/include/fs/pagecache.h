@@ -7,6 +7,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
+#include <kernel/err.h>
 #include <fs/fs.h>
 
 struct page;
@@ -22,11 +23,19 @@ struct cached_page {
 };
 
 /* The page at index, read with aops->read_page unless cached (or zeroed
- * if the inode has no aops). Caller holds inode->lock. NULL with *err
- * set on failure. */
-struct cached_page *pagecache_get(struct inode *inode, uint64_t index, int *err);
+ * if the inode has no aops). Caller holds inode->lock. ERR_PTR on
+ * failure. */
+struct cached_page *pagecache_get(struct inode *inode, uint64_t index);
 /* Like pagecache_get, for a page about to be completely overwritten. */
-struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index, bool whole, int *err);
+struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index, bool whole);
+/* Page index of the file with a reference of its own, for a reader that
+ * copies from it or maps it: inode->lock is taken for the lookup only,
+ * and the reference keeps the frame alive even if a truncate drops it
+ * from the cache meanwhile. NULL past the end of the file (*size, if not
+ * NULL: the size seen), ERR_PTR on a read error. dirty: the page is
+ * marked dirty now, for a shared writable mapping, whose writes are not
+ * seen one by one. Sleeps: no spinlock may be held. */
+struct page *pagecache_get_page(struct inode *inode, uint64_t index, bool dirty, uint64_t *size);
 void pagecache_dirty(struct cached_page *cp);
 /* The page's 4096 bytes in the kernel's view. */
 void *cached_page_data(struct cached_page *cp);
