@@ -13,6 +13,7 @@
  * and dirty. A buffer's mutex is held only by someone with a reference. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
@@ -311,18 +312,21 @@ static bool change_block_size(struct block_device *dev, unsigned size)
 	return ok;
 }
 
-/* The buffer for a block, referenced but not locked; NULL if it cannot be. */
+/* The buffer for a block, referenced but not locked, or an ERR_PTR: EIO
+ * for a block beyond the device (as Linux's sb_bread callers say), ENOMEM,
+ * EBUSY while the device's blocks have another size. */
 static struct buf *bget(struct block_device *dev, uint64_t blockno, unsigned size)
 {
-	if (!dev || size == 0 || size % SECTOR_SIZE != 0 || size > PAGE_SIZE ||
-	    blockno >= dev->nsectors / (size / SECTOR_SIZE))
-		return NULL;
+	if (!dev || size == 0 || size % SECTOR_SIZE != 0 || size > PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	if (blockno >= dev->nsectors / (size / SECTOR_SIZE))
+		return ERR_PTR(-EIO);
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&lock);
 		struct device_blocks *d = device_blocks(dev);
 		if (!d) {
 			spin_unlock_irqrestore(&lock, flags);
-			return NULL;
+			return ERR_PTR(-ENOMEM);    /* no slot for another device */
 		}
 		bool same_size = d->nbufs == 0 || d->size == size;
 		if (same_size) {
@@ -337,7 +341,7 @@ static struct buf *bget(struct block_device *dev, uint64_t blockno, unsigned siz
 		spin_unlock_irqrestore(&lock, flags);
 		if (!same_size) {
 			if (!change_block_size(dev, size))
-				return NULL;
+				return ERR_PTR(-EBUSY);
 			continue;
 		}
 
@@ -345,7 +349,7 @@ static struct buf *bget(struct block_device *dev, uint64_t blockno, unsigned siz
 		make_room(size);
 		struct buf *nb = new_buf(dev, blockno, size);
 		if (!nb)
-			return NULL;
+			return ERR_PTR(-ENOMEM);
 		flags = spin_lock_irqsave(&lock);
 		struct buf *b = lookup(dev, blockno);
 		if (b || d->size != size) {
@@ -374,17 +378,18 @@ static void lock_buf(struct buf *b)
 struct buf *bread(struct block_device *dev, uint64_t blockno, unsigned size)
 {
 	struct buf *b = bget(dev, blockno, size);
-	if (!b)
-		return NULL;
+	if (IS_ERR(b))
+		return b;
 	lock_buf(b);
 	if (b->valid) {
 		__atomic_fetch_add(&stats.hits, 1, __ATOMIC_RELAXED);
 		return b;
 	}
 	__atomic_fetch_add(&stats.misses, 1, __ATOMIC_RELAXED);
-	if (block_rw(dev, first_sector(b), size / SECTOR_SIZE, b->data, false) != 0) {
+	int err = block_rw(dev, first_sector(b), size / SECTOR_SIZE, b->data, false);
+	if (err) {
 		brelse(b);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	b->valid = true;
 	return b;
@@ -393,7 +398,7 @@ struct buf *bread(struct block_device *dev, uint64_t blockno, unsigned size)
 struct buf *bget_noread(struct block_device *dev, uint64_t blockno, unsigned size)
 {
 	struct buf *b = bget(dev, blockno, size);
-	if (b)
+	if (!IS_ERR(b))
 		lock_buf(b);
 	return b;
 }
@@ -439,7 +444,7 @@ static void readahead_end(struct bio *bio)
 void breadahead(struct block_device *dev, uint64_t blockno, unsigned size)
 {
 	struct buf *b = bget(dev, blockno, size);
-	if (!b)
+	if (IS_ERR(b))
 		return;
 	/* Held by someone: they are reading it already, or it is valid. */
 	if (!mutex_trylock(&b->lock)) {

@@ -135,7 +135,7 @@ static void test_limits(struct block_device *dev)
 static bool dirty_block(struct block_device *dev, uint64_t blockno)
 {
 	struct buf *b = bget_noread(dev, blockno, BLOCK);
-	if (!b)
+	if (IS_ERR(b))
 		return false;
 	fill(b->data, blockno * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, token32());
 	bdirty(b);
@@ -161,8 +161,8 @@ static void test_bcache(struct block_device *dev)
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint64_t n = 0; n < 16; n++) {
 			struct buf *b = bread(dev, n, BLOCK);
-			wrong += !b || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
-			if (b)
+			wrong += IS_ERR(b) || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
+			if (!IS_ERR(b))
 				brelse(b);
 		}
 	}
@@ -178,8 +178,8 @@ static void test_bcache(struct block_device *dev)
 	wrong = 0;
 	for (uint64_t n = 100; n < 132; n++) {
 		struct buf *b = bread(dev, n, BLOCK);
-		wrong += !b || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
-		if (b)
+		wrong += IS_ERR(b) || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
+		if (!IS_ERR(b))
 			brelse(b);
 	}
 	bcache_stats(&s2);
@@ -214,8 +214,8 @@ static void test_bcache(struct block_device *dev)
 			for (uint64_t k = n + 16; k < n + 32; k++)
 				breadahead(dev, k, BLOCK);
 		struct buf *b = bread(dev, n, BLOCK);
-		wrong += !b || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
-		if (b)
+		wrong += IS_ERR(b) || mismatch(b->data, n * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, PATTERN_KEY) >= 0;
+		if (!IS_ERR(b))
 			brelse(b);
 	}
 	uint64_t ms = (clock_now_ns() - start) / 1000000;
@@ -327,12 +327,13 @@ static void ktest_virtio_blk_errors(void)
 	struct buf *b = bread(dev, BAD_SECTOR / SECTORS_PER_BLOCK, BLOCK);
 	int good = block_rw(dev, BAD_SECTOR + 2, 2, buf, false);
 	bool right = good == 0 && mismatch(buf, BAD_SECTOR + 2, 2, PATTERN_KEY) < 0;
-	check(bad == -EIO && !b && right, "bad sector read %d, bread %s, next read %d\n",
-	      bad, b ? "returned a buffer" : "NULL", good);
-	if (b)
+	long berr = IS_ERR(b) ? PTR_ERR(b) : 0;
+	check(bad == -EIO && berr == -EIO && right, "bad sector read %d, bread %ld, next read %d\n",
+	      bad, berr, good);
+	if (!IS_ERR(b))
 		brelse(b);
-	printk("virtio-blk: reading the failing sector: %d (-EIO is %d); bread: %s; the next read: %d%s\n",
-	       bad, -EIO, b ? "a buffer" : "NULL", good, right ? ", correct data" : "");
+	printk("virtio-blk: reading the failing sector: %d (-EIO is %d); bread: %ld; the next read: %d%s\n",
+	       bad, -EIO, berr, good, right ? ", correct data" : "");
 	printk("virtio-blk: %s (%d failures), token=%s\n", failures ? "FAILED" : "all checks passed",
 	       failures, ktest_token());
 }

@@ -79,8 +79,8 @@ static int alloc_in_group(struct super_block *sb, uint32_t g, uint32_t start, ui
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_block_bitmap);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	uint32_t n = group_blocks(s, g);
 	int bit = find_clear(b->data, start, n);
 	if (bit < 0)
@@ -141,7 +141,7 @@ static void free_now(struct super_block *sb, uint32_t block)
 	uint32_t g = (block - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
 	uint32_t bit = block - group_first(s, g);
 	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_block_bitmap);
-	if (b) {
+	if (!IS_ERR(b)) {
 		if (!test_bit(b->data, bit)) {
 			ext2_corrupt(0, "freeing block %u, which is already free", block);
 		} else {

@@ -62,24 +62,21 @@ static int check_block(struct inode *dir, struct buf *b, uint64_t index)
 	return 0;
 }
 
-/* Directory block index, read and checked; NULL with *err set. */
-static struct buf *dir_block(struct inode *dir, uint64_t index, int *err)
+/* Directory block index, read and checked, or an ERR_PTR. */
+static struct buf *dir_block(struct inode *dir, uint64_t index)
 {
 	uint32_t pb;
-	if ((*err = ext2_bmap(dir, index, false, &pb)))
-		return NULL;
-	if (!pb) {
-		*err = ext2_corrupt(dir->ino, "hole in directory at block %lu", index);
-		return NULL;
-	}
+	int err = ext2_bmap(dir, index, false, &pb);
+	if (err)
+		return ERR_PTR(err);
+	if (!pb)
+		return ERR_PTR(ext2_corrupt(dir->ino, "hole in directory at block %lu", index));
 	struct buf *b = ext2_bread(dir->sb, pb);
-	if (!b) {
-		*err = -EIO;
-		return NULL;
-	}
-	if ((*err = check_block(dir, b, index))) {
+	if (IS_ERR(b))
+		return b;
+	if ((err = check_block(dir, b, index))) {
 		brelse(b);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	return b;
 }
@@ -97,45 +94,13 @@ static void dir_modified(struct inode *dir)
 	inode_touch(dir);
 }
 
-static int ext2_iterate(struct file *f, struct dir_context *ctx)
-{
-	struct inode *dir = f->inode;
-	unsigned bs = dir->sb->block_size;
-	while (ctx->pos < dir_blocks(dir) * bs) {
-		uint64_t index = ctx->pos / bs;
-		uint32_t start = ctx->pos % bs;
-		int err;
-		struct buf *b = dir_block(dir, index, &err);
-		if (!b)
-			return err;
-		/* Walk from the block's start: pos may point into an entry that
-		 * was merged away since; continue at the next whole one. */
-		for (uint32_t off = 0; off < bs; off += entry_at(b, off)->rec_len) {
-			struct ext2_dir_entry *de = entry_at(b, off);
-			if (off < start)
-				continue;
-			if (de->inode && !ctx->emit(ctx, de->name, de->name_len, de->inode,
-						    EXT2_SB(dir->sb)->filetype ? dt_of_ft(de->file_type)
-									       : DT_UNKNOWN)) {
-				brelse(b);
-				return 0;
-			}
-			ctx->pos = index * bs + off + de->rec_len;
-		}
-		brelse(b);
-		ctx->pos = (index + 1) * bs;
-	}
-	return 0;
-}
-
-const struct file_operations ext2_dir_fops = { .iterate = ext2_iterate };
-
-/* A walk over every entry of a directory, block by block (each checked as
- * it is read). Each dir_walk_next() gives the next entry, w->de, in block
- * w->b (held meanwhile), with w->prev the entry before it in that block
- * (NULL for the first); false at the end, or on an error (*err). A walk
- * left before its end still holds w->b: the caller keeps it, or lets it
- * go with dir_walk_end(). */
+/* A walk over every entry of a directory from block `first` on, block by
+ * block (each checked as it is read). Each dir_walk_next() gives the next
+ * entry, w->de, at offset w->off of block w->b (held meanwhile), with
+ * w->prev the entry before it in that block (NULL for the first): it
+ * returns 1, then 0 at the end, or an error. A walk left before its end
+ * still holds w->b: the caller keeps it, or lets it go with
+ * dir_walk_end(). */
 struct dir_walk {
 	struct inode *dir;
 	uint64_t index;             /* w->b's block in the directory */
@@ -144,35 +109,35 @@ struct dir_walk {
 	struct ext2_dir_entry *de, *prev;
 };
 
-static void dir_walk_start(struct dir_walk *w, struct inode *dir)
+static void dir_walk_start(struct dir_walk *w, struct inode *dir, uint64_t first)
 {
-	*w = (struct dir_walk){ .dir = dir };
+	*w = (struct dir_walk){ .dir = dir, .index = first };
 }
 
-static bool dir_walk_next(struct dir_walk *w, int *err)
+static int dir_walk_next(struct dir_walk *w)
 {
 	unsigned bs = w->dir->sb->block_size;
-	*err = 0;
 	if (w->b) {
 		w->prev = w->de;
 		w->off += w->de->rec_len;
 		if (w->off < bs) {
 			w->de = entry_at(w->b, w->off);
-			return true;
+			return 1;
 		}
 		brelse(w->b);
 		w->b = NULL;
 		w->index++;
 	}
 	if (w->index >= dir_blocks(w->dir))
-		return false;
-	w->b = dir_block(w->dir, w->index, err);
-	if (!w->b)
-		return false;
+		return 0;
+	struct buf *b = dir_block(w->dir, w->index);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	w->b = b;
 	w->off = 0;
 	w->prev = NULL;
-	w->de = entry_at(w->b, 0);
-	return true;
+	w->de = entry_at(b, 0);
+	return 1;
 }
 
 static void dir_walk_end(struct dir_walk *w)
@@ -190,7 +155,7 @@ static int find(struct inode *dir, const char *name, struct buf **bp,
 	size_t len = strlen(name);
 	struct dir_walk w;
 	int err;
-	for (dir_walk_start(&w, dir); dir_walk_next(&w, &err);) {
+	for (dir_walk_start(&w, dir, 0); (err = dir_walk_next(&w)) > 0;) {
 		struct ext2_dir_entry *de = w.de;
 		if (de->inode && de->name_len == len && !memcmp(de->name, name, len)) {
 			*bp = w.b;          /* the walk ends here: the caller releases it */
@@ -202,6 +167,36 @@ static int find(struct inode *dir, const char *name, struct buf **bp,
 	}
 	return err ? err : -ENOENT;
 }
+
+/* Emits the entries from ctx->pos on. The walk starts at the start of
+ * pos's block: pos may point into an entry that was merged away since;
+ * it goes on at the next whole one. */
+static int ext2_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct inode *dir = f->inode;
+	unsigned bs = dir->sb->block_size;
+	bool filetype = EXT2_SB(dir->sb)->filetype;
+	uint64_t start = ctx->pos;
+	struct dir_walk w;
+	int err;
+	for (dir_walk_start(&w, dir, start / bs); (err = dir_walk_next(&w)) > 0;) {
+		struct ext2_dir_entry *de = w.de;
+		uint64_t at = w.index * bs + w.off;
+		if (at < start)
+			continue;
+		if (de->inode && !ctx->emit(ctx, de->name, de->name_len, de->inode,
+					    filetype ? dt_of_ft(de->file_type) : DT_UNKNOWN)) {
+			dir_walk_end(&w);
+			return 0;
+		}
+		ctx->pos = at + de->rec_len;
+	}
+	if (!err && ctx->pos < dir_blocks(dir) * bs)
+		ctx->pos = dir_blocks(dir) * bs;
+	return err;
+}
+
+const struct file_operations ext2_dir_fops = { .iterate = ext2_iterate };
 
 int ext2_find_entry(struct inode *dir, const char *name, uint32_t *ino)
 {
@@ -262,10 +257,9 @@ int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 	if (e)
 		return e;
 	for (uint64_t i = 0; i < dir_blocks(dir); i++) {
-		int err;
-		struct buf *b = dir_block(dir, i, &err);
-		if (!b)
-			return err;
+		struct buf *b = dir_block(dir, i);
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		struct ext2_dir_entry *de = make_room(b, bs, need);
 		if (de) {
 			fill_entry(dir, de, name, len, inode);
@@ -283,8 +277,8 @@ int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 	if (err)
 		return err;
 	struct buf *b = ext2_bget_zero(dir->sb, pb);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	struct ext2_dir_entry *de = entry_at(b, 0);
 	de->rec_len = bs;
 	fill_entry(dir, de, name, len, inode);
@@ -347,8 +341,8 @@ int ext2_make_empty(struct inode *dir, struct inode *parent)
 	if (err)
 		return err;
 	struct buf *b = ext2_bget_zero(dir->sb, pb);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	struct ext2_dir_entry *dot = entry_at(b, 0);
 	dot->rec_len = EXT2_DIR_REC_LEN(1);
 	fill_entry(dir, dot, ".", 1, dir);
@@ -369,7 +363,7 @@ int ext2_dir_empty(struct inode *dir)
 	assert_held(&dir->sb->lock);
 	struct dir_walk w;
 	int err;
-	for (dir_walk_start(&w, dir); dir_walk_next(&w, &err);) {
+	for (dir_walk_start(&w, dir, 0); (err = dir_walk_next(&w)) > 0;) {
 		struct ext2_dir_entry *de = w.de;
 		bool dot = de->name_len == 1 && de->name[0] == '.';
 		bool dotdot = de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.';

@@ -52,7 +52,9 @@ bool ext2_block_valid(struct ext2_sb *s, uint32_t block);
 /* ...and not one of its own structures (bitmaps, inode tables, copies of
  * the superblock and descriptors): what an inode may point to. */
 bool ext2_data_block_valid(struct ext2_sb *s, uint32_t block);
+/* The block, locked, or an ERR_PTR (bread). */
 struct buf *ext2_bread(struct super_block *sb, uint32_t block);
+/* A block about to be filled from scratch: not read, zeroed, dirty. */
 struct buf *ext2_bget_zero(struct super_block *sb, uint32_t block);
 /* A block or inode bitmap: written back ahead of other buffers (b->early),
  * so no pointer reaches the disk before the bit that keeps its block. */

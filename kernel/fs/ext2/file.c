@@ -47,8 +47,8 @@ static int ext2_read_page(struct inode *inode, uint64_t index, void *page)
 			continue;
 		}
 		struct buf *b = ext2_bread(inode->sb, pb);
-		if (!b)
-			return -EIO;
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		memcpy(dst, b->data, bs);
 		brelse(b);
 	}
@@ -69,8 +69,8 @@ static int ext2_write_page(struct inode *inode, uint64_t index, const void *page
 		if (err)
 			return err;
 		struct buf *b = bget_noread(inode->sb->bdev, pb, bs);
-		if (!b)
-			return -EIO;
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		memcpy(b->data, (const char *)page + i * bs, bs);
 		bdirty(b);
 		brelse(b);

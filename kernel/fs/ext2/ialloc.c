@@ -36,8 +36,8 @@ static int64_t take_inode(struct super_block *sb, uint32_t g0, bool dir)
 		if (!s->gd[g].bg_free_inodes_count)
 			continue;
 		struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_inode_bitmap);
-		if (!b)
-			return -EIO;
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		/* The reserved inodes (1 to first_ino - 1) are all in group 0. */
 		uint32_t from = g == 0 ? s->first_ino - 1 : 0;
 		int bit = from < ipg ? ext2_bitmap_take(b->data, from, ipg) : -1;
@@ -64,7 +64,7 @@ static void release_inode(struct super_block *sb, uint64_t ino, bool dir)
 	uint32_t bit = (ino - 1) % s->sb.s_inodes_per_group;
 	mutex_lock(&s->alloc_lock);
 	struct buf *b = ext2_bread_bitmap(sb, s->gd[g].bg_inode_bitmap);
-	if (b) {
+	if (!IS_ERR(b)) {
 		if (!ext2_bitmap_release(b->data, bit)) {
 			ext2_corrupt(ino, "freeing an inode that is already free");
 		} else {
@@ -94,18 +94,19 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **result)
 	if (ino < 0)
 		return ino;
 
+	int err = -ENOMEM;
+	struct inode *inode = inode_new(sb);
+	if (!inode)
+		goto out_release;
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
+	if (!ei)
+		goto out_iput;
 	/* A fresh on-disk inode: whatever a previous owner left is gone. */
 	uint32_t off;
 	struct buf *b = ext2_inode_buf(sb, ino, &off);
-	struct inode *inode = b ? inode_new(sb) : NULL;
-	struct ext2_inode_info *ei = inode ? kzalloc(sizeof(*ei)) : NULL;
-	if (!ei) {
-		if (b)
-			brelse(b);
-		if (inode)
-			iput(inode);    /* nlink 1, clean: just freed */
-		release_inode(sb, ino, is_dir);
-		return b ? -ENOMEM : -EIO;
+	if (IS_ERR(b)) {
+		err = PTR_ERR(b);
+		goto out_free;
 	}
 	memset(b->data + off, 0, s->inode_size);
 	bdirty(b);
@@ -120,6 +121,14 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **result)
 	mark_inode_dirty(inode);
 	*result = inode;
 	return 0;
+
+out_free:
+	kfree(ei);
+out_iput:
+	iput(inode);    /* nlink 1, clean: just freed */
+out_release:
+	release_inode(sb, ino, is_dir);
+	return err;
 }
 
 void ext2_free_inode(struct inode *inode)

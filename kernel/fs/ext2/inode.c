@@ -74,9 +74,9 @@ int ext2_read_inode(struct inode *inode)
 		return -ENOMEM;
 	uint32_t off;
 	struct buf *b = ext2_inode_buf(sb, inode->ino, &off);
-	if (!b) {
+	if (IS_ERR(b)) {
 		kfree(ei);
-		return -EIO;
+		return PTR_ERR(b);
 	}
 	struct ext2_inode raw;
 	memcpy(&raw, b->data + off, sizeof(raw));
@@ -126,8 +126,8 @@ int ext2_write_inode(struct inode *inode)
 	}
 	uint32_t off;
 	struct buf *b = ext2_inode_buf(sb, inode->ino, &off);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	/* Read-modify-write: fields we do not know (i_generation, the
 	 * large-inode tail) stay as they are. */
 	struct ext2_inode *raw = (struct ext2_inode *)(b->data + off);
@@ -161,15 +161,15 @@ int ext2_inode_to_disk(struct inode *inode)
 		return err;
 	uint32_t off;
 	struct buf *b = ext2_inode_buf(inode->sb, inode->ino, &off);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	err = b->dirty ? bwrite(b) : 0;
 	brelse(b);
 	uint32_t g = (inode->ino - 1) / s->sb.s_inodes_per_group;
 	mutex_lock(&s->alloc_lock);
 	b = ext2_bread_bitmap(inode->sb, s->gd[g].bg_inode_bitmap);
-	int e = !b ? -EIO : b->dirty ? bwrite(b) : 0;
-	if (b)
+	int e = IS_ERR(b) ? PTR_ERR(b) : b->dirty ? bwrite(b) : 0;
+	if (!IS_ERR(b))
 		brelse(b);
 	mutex_unlock(&s->alloc_lock);
 	return err ? err : e;
@@ -204,7 +204,7 @@ static void release_xattr(struct inode *inode)
 		return;
 	}
 	struct buf *b = ext2_bread(inode->sb, blk);
-	if (!b)
+	if (IS_ERR(b))
 		return;
 	struct ext2_xattr_header *h = (struct ext2_xattr_header *)b->data;
 	bool free = false;
@@ -309,8 +309,8 @@ static __maybe_unused int alloc_for(struct inode *inode, bool indirect, uint32_t
 		 * hold a deleted file's data, which a crash must not leave
 		 * looking like block numbers. */
 		struct buf *b = ext2_bget_zero(inode->sb, *result);
-		int e = b ? bwrite(b) : -EIO;
-		if (b)
+		int e = IS_ERR(b) ? PTR_ERR(b) : bwrite(b);
+		if (!IS_ERR(b))
 			brelse(b);
 		if (e) {
 			ext2_free_block(inode->sb, *result);
@@ -345,8 +345,8 @@ int ext2_bmap(struct inode *inode, uint64_t fblock, bool create, uint32_t *resul
 	}
 	for (int level = 1; level < depth; level++) {
 		struct buf *b = ext2_bread(inode->sb, blk);
-		if (!b)
-			return -EIO;
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		uint32_t *slot = (uint32_t *)b->data + off[level];
 		uint32_t next = *slot;
 		if (!next) {
@@ -392,8 +392,8 @@ static int free_tree(struct inode *inode, uint32_t *ptr, uint32_t parent, int de
 		return err;
 	}
 	struct buf *b = ext2_bread(inode->sb, blk);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	uint64_t per = 1;  /* file blocks under each entry */
 	for (int i = 1; i < depth; i++)
 		per *= s->addr_per_block;

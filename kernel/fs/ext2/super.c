@@ -34,19 +34,19 @@ struct buf *ext2_bread(struct super_block *sb, uint32_t block)
 	return bread(sb->bdev, block, sb->block_size);
 }
 
-/* A block about to be filled from scratch: not read, zeroed, dirty. */
 struct buf *ext2_bread_bitmap(struct super_block *sb, uint32_t block)
 {
 	struct buf *b = ext2_bread(sb, block);
-	if (b)
+	if (!IS_ERR(b))
 		b->early = true;
 	return b;
 }
 
+/* A block about to be filled from scratch: not read, zeroed, dirty. */
 struct buf *ext2_bget_zero(struct super_block *sb, uint32_t block)
 {
 	struct buf *b = bget_noread(sb->bdev, block, sb->block_size);
-	if (b) {
+	if (!IS_ERR(b)) {
 		memset(b->data, 0, sb->block_size);
 		bdirty(b);
 	}
@@ -145,9 +145,9 @@ static int read_groups(struct super_block *sb, struct ext2_sb *s)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < s->gdt_blocks; i++) {
 		struct buf *b = ext2_bread(sb, s->sb.s_first_data_block + 1 + i);
-		if (!b) {
+		if (IS_ERR(b)) {
 			printk("ext2: %s: cannot read group descriptors\n", s->bdev->name);
-			return -EIO;
+			return PTR_ERR(b);
 		}
 		memcpy((char *)s->gd + i * s->block_size, b->data, s->block_size);
 		brelse(b);
@@ -255,8 +255,8 @@ static int write_bitmaps(struct super_block *sb)
 		for (int i = 0; i < 2; i++) {
 			mutex_lock(&s->alloc_lock);
 			struct buf *b = ext2_bread_bitmap(sb, maps[i]);
-			int e = !b ? -EIO : b->dirty ? bwrite(b) : 0;
-			if (b)
+			int e = IS_ERR(b) ? PTR_ERR(b) : b->dirty ? bwrite(b) : 0;
+			if (!IS_ERR(b))
 				brelse(b);
 			mutex_unlock(&s->alloc_lock);
 			if (e && !err)
@@ -279,8 +279,8 @@ static int ext2_sync_fs(struct super_block *sb)
 	s->sb.s_wtime = current_time().sec;
 	unsigned off = EXT2_SUPERBLOCK_OFFSET % s->block_size;
 	struct buf *b = ext2_bread(sb, EXT2_SUPERBLOCK_OFFSET / s->block_size);
-	if (!b) {
-		err = -EIO;
+	if (IS_ERR(b)) {
+		err = PTR_ERR(b);
 		goto out;
 	}
 	memcpy(b->data + off, &s->sb, sizeof(s->sb));
@@ -288,8 +288,8 @@ static int ext2_sync_fs(struct super_block *sb)
 	brelse(b);
 	for (uint32_t i = 0; i < s->gdt_blocks; i++) {
 		b = ext2_bread(sb, s->sb.s_first_data_block + 1 + i);
-		if (!b) {
-			err = -EIO;
+		if (IS_ERR(b)) {
+			err = PTR_ERR(b);
 			goto out;
 		}
 		/* The last block's tail past the descriptors is kept as read. */

@@ -19,8 +19,8 @@ int ext2_write_symlink(struct inode *inode, const char *target)
 		if (err)
 			return err;
 		struct buf *b = ext2_bget_zero(inode->sb, pb);
-		if (!b)
-			return -EIO;
+		if (IS_ERR(b))
+			return PTR_ERR(b);
 		memcpy(b->data, target, len);
 		bdirty(b);
 		brelse(b);
@@ -48,8 +48,8 @@ static int ext2_readlink(struct inode *inode, char *buf, size_t size)
 	if (!pb)
 		return ext2_corrupt(inode->ino, "symlink without its block");
 	struct buf *b = ext2_bread(inode->sb, pb);
-	if (!b)
-		return -EIO;
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	memcpy(buf, b->data, n);
 	brelse(b);
 	return n;

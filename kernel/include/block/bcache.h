@@ -14,6 +14,7 @@
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
+#include <kernel/err.h>
 #include <kernel/mutex.h>
 #include <block/block.h>
 
@@ -32,8 +33,8 @@ struct buf {
 };
 
 void bcache_init(void);
-/* The block, read from the disk unless cached; NULL on an I/O error or a
- * block number beyond the device. Returned locked. */
+/* The block, read from the disk unless cached, returned locked; or an
+ * ERR_PTR: EIO for a failed read or a block beyond the device, ENOMEM. */
 struct buf *bread(struct block_device *dev, uint64_t blockno, unsigned size);
 /* Like bread, for a block about to be completely overwritten: not read. */
 struct buf *bget_noread(struct block_device *dev, uint64_t blockno, unsigned size);
