@@ -2,6 +2,7 @@
  * page array: it never touches the frames themselves, takes no locks, and
  * builds on the host for unit tests. The caller (page_alloc.c) locks. */
 #include <kernel/compiler.h>
+#include <kernel/errno.h>
 #include <mm/buddy.h>
 
 static __maybe_unused uint64_t block_size(unsigned order) { return 1ull << order; }
@@ -46,13 +47,13 @@ static __maybe_unused bool is_free_block(struct buddy *b, uint64_t pfn, unsigned
 int64_t buddy_alloc(struct buddy *b, unsigned order)
 {
 	if (order >= BUDDY_ORDERS)
-		return -1;
+		return -EINVAL;
 	// LAB 2 BEGIN(exercise 1): take the smallest free block that fits, split it down to size
 	unsigned k = order;
 	while (k < BUDDY_ORDERS && list_empty(&b->free[k]))
 		k++;
 	if (k == BUDDY_ORDERS)
-		return -1;
+		return -ENOMEM;
 	struct page *head = list_first_entry(&b->free[k], struct page, list);
 	remove_free(b, head);
 	uint64_t pfn = head - b->pages;
@@ -65,7 +66,7 @@ int64_t buddy_alloc(struct buddy *b, unsigned order)
 	head->order = order;
 	b->free_pages -= block_size(order);
 	return pfn;
-	// LAB 2 STUB: return -1;
+	// LAB 2 STUB: return -ENOMEM;
 	// LAB 2 END
 }
 

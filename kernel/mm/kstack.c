@@ -7,6 +7,7 @@
  *
  * so below every stack lies unmapped address space. */
 #include <kernel/types.h>
+#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
@@ -38,7 +39,7 @@ static int take_slot(void)
 		}
 	}
 	spin_unlock_irqrestore(&lock, irq);
-	return -1;
+	return -ENOMEM;
 }
 
 static void release_slot(int n)

@@ -60,7 +60,7 @@ bool ext2_data_block_valid(struct ext2_sb *s, uint32_t block)
 	return ext2_block_valid(s, block) && !is_metadata(s, block);
 }
 
-/* Looks for a clear bit in [from, to). */
+/* The first clear bit in [from, to), or -ENOSPC. */
 static int find_clear(const uint8_t *map, uint32_t from, uint32_t to)
 {
 	for (uint32_t n = from; n < to; n++) {
@@ -71,7 +71,7 @@ static int find_clear(const uint8_t *map, uint32_t from, uint32_t to)
 		if (!test_bit(map, n))
 			return n;
 	}
-	return -1;
+	return -ENOSPC;
 }
 
 /* Takes a free block of group g, trying from bit start on first. */

@@ -68,7 +68,7 @@ void ext2_free_block(struct super_block *sb, uint32_t block);
 /* Writes every dirty buffer, then returns the blocks freed before it to
  * the bitmap (see balloc.c: why freed blocks wait). */
 int ext2_release_pending(struct super_block *sb);
-/* Bitmap helpers: takes the first clear bit in [from, n) (-1 if none);
+/* Bitmap helpers: takes the first clear bit in [from, n) (-ENOSPC if none);
  * clears a bit (false if it was clear already). */
 int ext2_bitmap_take(uint8_t *map, uint32_t from, uint32_t n);
 bool ext2_bitmap_release(uint8_t *map, uint32_t bit);

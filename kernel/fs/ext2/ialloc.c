@@ -40,7 +40,7 @@ static int64_t take_inode(struct super_block *sb, uint32_t g0, bool dir)
 			return PTR_ERR(b);
 		/* The reserved inodes (1 to first_ino - 1) are all in group 0. */
 		uint32_t from = g == 0 ? s->first_ino - 1 : 0;
-		int bit = from < ipg ? ext2_bitmap_take(b->data, from, ipg) : -1;
+		int bit = from < ipg ? ext2_bitmap_take(b->data, from, ipg) : -ENOSPC;
 		if (bit >= 0)
 			bdirty(b);
 		brelse(b);

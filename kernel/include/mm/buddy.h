@@ -26,7 +26,8 @@ struct buddy {
 void buddy_init(struct buddy *b, struct page *pages, uint64_t npages);
 /* Hands frames [pfn, pfn + count) to the allocator. */
 void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count);
-/* The first frame of a free block of 2^order frames, or -1 if none is left. */
+/* The first frame of a free block of 2^order frames; -ENOMEM if none is
+ * left, -EINVAL for an order beyond the largest. */
 int64_t buddy_alloc(struct buddy *b, unsigned order);
 /* Returns a block; false (and no change) if it is not a block that can be
  * freed: out of range, misaligned, reserved, or already free. */

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/errno.h>
 #include <mm/buddy.h>
 
 #define NPAGES 8192
@@ -48,7 +49,7 @@ static void give_back(int64_t pfn, unsigned order)
 
 Test(buddy, starts_empty_and_adds_aligned_blocks, .init = setup)
 {
-	cr_expect_eq(buddy_alloc(&b, 0), -1, "nothing was added yet");
+	cr_expect_eq(buddy_alloc(&b, 0), -ENOMEM, "nothing was added yet");
 	buddy_add_range(&b, 0, NPAGES);
 	cr_expect_eq(b.free_pages, NPAGES);
 	cr_expect_eq(b.nblocks[BUDDY_ORDERS - 1], NPAGES >> (BUDDY_ORDERS - 1));
@@ -93,8 +94,8 @@ Test(buddy, exhausts_then_refuses, .init = setup)
 		n++;
 	cr_expect_eq(n, 64);
 	cr_expect_eq(b.free_pages, 0);
-	cr_expect_eq(buddy_alloc(&b, 0), -1);
-	cr_expect_eq(buddy_alloc(&b, BUDDY_ORDERS), -1, "orders beyond the largest are refused");
+	cr_expect_eq(buddy_alloc(&b, 0), -ENOMEM);
+	cr_expect_eq(buddy_alloc(&b, BUDDY_ORDERS), -EINVAL, "orders beyond the largest are refused");
 }
 
 Test(buddy, refuses_bad_frees, .init = setup)
