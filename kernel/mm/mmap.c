@@ -156,10 +156,10 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 		if (!start)
 			err = -ENOMEM;
 	}
-	struct vma *v = err ? NULL : vm_insert_region(mm, start, start + size, tmpl.flags, tmpl.name);
-	if (!err && !v)
-		err = -ENOMEM;
-	if (v) {
+	struct vma *v = err ? ERR_PTR(err) : vm_insert_region(mm, start, start + size, tmpl.flags, tmpl.name);
+	if (IS_ERR(v)) {
+		err = PTR_ERR(v);
+	} else {
 		v->file = tmpl.file;    /* the file reference passes to the region */
 		v->pgoff = tmpl.pgoff;
 		tmpl.file = NULL;

@@ -7,6 +7,7 @@
  * Nothing is copied, which is why glibc's realloc of a big block uses it. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <linux/mman.h>
 #include <fs/file.h>
 #include <mm/page_alloc.h>
@@ -86,8 +87,8 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 		if (!ret) {
 			v = vm_find(mm, addr);
 			n = vm_insert_region(mm, to, to + new_len, v->flags, v->name);
-			if (!n)
-				ret = -ENOMEM;
+			if (IS_ERR(n))
+				ret = PTR_ERR(n);
 		}
 		if (!ret) {
 			uint64_t moved = old_len < new_len ? old_len : new_len;

@@ -3,6 +3,7 @@
  * side is in fault.c, brk in brk.c. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <kernel/string.h>
 #include <kernel/panic.h>
 #include <mm/kmalloc.h>
@@ -70,10 +71,10 @@ void mm_put(struct mm *mm)
 struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name)
 {
 	if (!vm_range_free(mm, start, end))
-		return NULL;
+		return ERR_PTR(-EEXIST);
 	struct vma *n = kzalloc(sizeof(*n));
 	if (!n)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	n->start = start;
 	n->end = end;
 	n->flags = flags;
@@ -90,9 +91,11 @@ int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, c
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	struct vma *v = vm_insert_region(mm, start, end, flags, name);
 	spin_unlock_irqrestore(&mm->lock, irq);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
 	if (out)
 		*out = v;
-	return v ? 0 : -EEXIST;
+	return 0;
 }
 
 /* Only the first region ending above start can overlap: the next ones
@@ -320,8 +323,8 @@ struct mm *mm_copy(struct mm *old)
 	struct vma *v;
 	list_for_each_entry(v, &old->vmas, link) {
 		struct vma *n = vm_insert_region(mm, v->start, v->end, v->flags, v->name);
-		if (!n) {
-			err = -ENOMEM;
+		if (IS_ERR(n)) {
+			err = PTR_ERR(n);
 			break;
 		}
 		n->file = v->file;

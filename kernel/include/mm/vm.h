@@ -57,12 +57,13 @@ struct mm *mm_copy(struct mm *old);
 struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
-/* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one.
+/* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one,
+ * -ENOMEM.
  * *out (if not NULL) gets the new region. */
 int vm_add_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name,
 		  struct vma **out);
-/* The same with mm->lock held: the new region, or NULL if it overlaps
- * one or memory ran out. */
+/* The same with mm->lock held: the new region, or ERR_PTR(-EEXIST) if it
+ * overlaps one, ERR_PTR(-ENOMEM). */
 struct vma *vm_insert_region(struct mm *mm, uint64_t start, uint64_t end, unsigned flags, const char *name);
 /* The region containing addr, or NULL (mm->lock held; O(log n)). */
 struct vma *vm_find(struct mm *mm, uint64_t addr);
