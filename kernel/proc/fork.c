@@ -99,22 +99,33 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	}
 	/* An exit signal beyond _NSIG is accepted and never sent, as by
 	 * Linux's clone (only clone3 checks it). */
+	struct mm *mm;
+	struct files *files;
+	struct fs *fs;
+	struct sighand *sighand;
+	long err = -ENOMEM;
 	struct task *c = task_alloc(p->name, true);
 	if (!c)
 		return -ENOMEM;
 	c->tid = c->tgid = pid_alloc();
 	if (c->tid < 0) {
-		task_free(c);
-		return -EAGAIN;
+		err = -EAGAIN;
+		goto bad_free_task;
 	}
-	c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
-	c->files = files_copy(p->files);
-	c->fs = fs_copy(p->fs);
-	c->sighand = sighand_copy(p->sighand);
-	if (!c->mm || !c->files || !c->fs || !c->sighand || task_alloc_fpu(c)) {
-		task_free(c);
-		return -ENOMEM;
-	}
+	if (!(mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm)))
+		goto bad_free_task;
+	if (!(files = files_copy(p->files)))
+		goto bad_put_mm;
+	if (!(fs = fs_copy(p->fs)))
+		goto bad_put_files;
+	if (!(sighand = sighand_copy(p->sighand)))
+		goto bad_put_fs;
+	if (task_alloc_fpu(c))
+		goto bad_put_sighand;
+	c->mm = mm;
+	c->files = files;
+	c->fs = fs;
+	c->sighand = sighand;
 	fpu_save(c->fpu);           /* the parent's registers, live in the CPU */
 	c->blocked = p->blocked;
 	memcpy(c->rlim, p->group_leader->rlim, sizeof(c->rlim));
@@ -156,6 +167,18 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	if (flags & CLONE_VFORK)
 		vfork_wait(c, &done);
 	return tid;
+
+bad_put_sighand:
+	sighand_put(sighand);
+bad_put_fs:
+	fs_put(fs);
+bad_put_files:
+	files_put(files);
+bad_put_mm:
+	mm_put(mm);
+bad_free_task:
+	task_free(c);       /* the bare task: its pid and kernel stack */
+	return err;
 }
 
 long sys_fork(void)
