@@ -14,6 +14,7 @@
  * script's path inserted into argv (Linux's fs/binfmt_script.c). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/err.h>
 #include <kernel/string.h>
 #include <linux/fcntl.h>
 #include <fs/file.h>
@@ -206,69 +207,75 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	// LAB 4 END
 }
 
+/* Opens what runs for file: the file itself, or the interpreter its "#!"
+ * line names (found from the cwd, not dirfd, and maybe a script itself),
+ * with args rewritten for each interpreter. The program, referenced, or
+ * an ERR_PTR. *interp_path: the last interpreter's path, which the caller
+ * frees; head: room for the first BINPRM_BUF_SIZE bytes of each file. */
+static struct file *open_program(int dirfd, const char *file, int flags, struct exec_args *args,
+				 char *head, char **interp_path)
+{
+	for (int depth = 0; depth <= MAX_INTERP_DEPTH; depth++) {
+		struct file *f;
+		int err = exec_open(dirfd, file, flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0, &f);
+		if (err)
+			return ERR_PTR(err);
+		ssize_t n = kernel_read(f, head, BINPRM_BUF_SIZE, 0);
+		char *interp, *arg;
+		if (n >= 0 && !parse_shebang(head, n, &interp, &arg))
+			return f;
+		file_put(f);
+		if (n < 0)
+			return ERR_PTR(n);
+		if ((err = args_for_interpreter(args, interp, arg, file)))
+			return ERR_PTR(err);
+		kfree(*interp_path);        /* file, maybe: not used again */
+		if (!(*interp_path = kmalloc(strlen(interp) + 1)))
+			return ERR_PTR(-ENOMEM);
+		memcpy(*interp_path, interp, strlen(interp) + 1);
+		file = *interp_path;
+		dirfd = AT_FDCWD;
+		flags &= ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	}
+	return ERR_PTR(-ELOOP);
+}
+
 static long do_execve(int dirfd, const char *upath, const char *const *argv, const char *const *envp,
 		      int flags)
 {
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
-	char *path;
+	char *path, *head, *interp_path = NULL;
+	struct exec_args args;
+	struct file *f;
 	int err = path_from_user(upath, flags & AT_EMPTY_PATH, &path);
 	if (err)
 		return err;
-	struct exec_args args;
-	char *head = kmalloc(BINPRM_BUF_SIZE + 1);
-	err = head ? args_copy_from_user(&args, argv, envp) : -ENOMEM;
+	err = -ENOMEM;
+	if (!(head = kmalloc(BINPRM_BUF_SIZE + 1)))
+		goto out_free_path;
+	if ((err = args_copy_from_user(&args, argv, envp)))
+		goto out_free_args;
 	/* execfn (AT_EXECFN) and the name are the path as given, even when
 	 * a script's interpreter is what runs. */
-	char *file = path;
-	char *interp_path = NULL;
-	struct file *f = NULL;
-	for (int depth = 0; !err; depth++) {
-		if (depth > MAX_INTERP_DEPTH) {
-			err = -ELOOP;
-			break;
-		}
-		err = exec_open(dirfd, file, flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0, &f);
-		if (err)
-			break;
-		ssize_t n = kernel_read(f, head, BINPRM_BUF_SIZE, 0);
-		char *interp, *arg;
-		if (n < 0) {
-			err = n;
-		} else if (parse_shebang(head, n, &interp, &arg)) {
-			/* The interpreter replaces the script; it is found from
-			 * the cwd, not dirfd, and may itself be a script. */
-			err = args_for_interpreter(&args, interp, arg, file);
-			kfree(interp_path);
-			interp_path = kmalloc(strlen(interp) + 1);
-			if (!err && !interp_path)
-				err = -ENOMEM;
-			if (!err) {
-				memcpy(interp_path, interp, strlen(interp) + 1);
-				file = interp_path;
-				dirfd = AT_FDCWD;
-				flags &= ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-			}
-			file_put(f);
-			f = NULL;
-			continue;
-		}
-		break;
+	f = open_program(dirfd, path, flags, &args, head, &interp_path);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto out_free_interp;
 	}
-	if (!err) {
-		args_index(&args);
-		struct elf_source src = { .file = f, .size = f->inode->size };
-		struct exec_image img;
-		err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
-		if (!err)
-			exec_commit(current, &img, path);
-	}
-	if (f)
-		file_put(f);
-	if (head)
-		args_free(&args);
-	kfree(head);
+	args_index(&args);
+	struct elf_source src = { .file = f, .size = f->inode->size };
+	struct exec_image img;
+	err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
+	if (!err)
+		exec_commit(current, &img, path);
+	file_put(f);
+out_free_interp:
 	kfree(interp_path);
+out_free_args:
+	args_free(&args);
+	kfree(head);
+out_free_path:
 	path_free(path);
 	return err;
 }
