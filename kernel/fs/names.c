@@ -211,6 +211,20 @@ static int rename_checks(struct dentry *old_dir, struct dentry *src, struct name
 	return err ? err : may_change(new_dir);
 }
 
+/* rename's checks of the two paths, before any lookup. */
+static int rename_path_checks(struct nameidata_parent *old, struct nameidata_parent *new, unsigned flags)
+{
+	if (old->parent.mnt != new->parent.mnt)
+		return -EXDEV;
+	if (!old->last[0] || is_dot(old->last))
+		return -EBUSY;
+	if (!new->last[0] || is_dot(new->last))
+		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;         /* like Linux's ext2: not supported */
+	return 0;
+}
+
 long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
 {
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
@@ -218,36 +232,27 @@ long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
 	struct nameidata_parent old, new;
+	struct dentry *src, *tgt;
 	int err = parent_from_user(olddirfd, oldpath, &old);
 	if (err)
 		return err;
-	err = parent_from_user(newdirfd, newpath, &new);
-	if (err) {
-		path_put(&old.parent);
-		return err;
-	}
-	struct dentry *od = old.parent.dentry, *nd = new.parent.dentry, *src = NULL, *tgt = NULL;
-	if (old.parent.mnt != new.parent.mnt)
-		err = -EXDEV;
-	else if (!old.last[0] || is_dot(old.last))
-		err = -EBUSY;
-	else if (!new.last[0] || is_dot(new.last))
-		err = flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
-	else if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
-		err = -EINVAL;          /* like Linux's ext2: not supported */
-	if (err)
-		goto out;
+	if ((err = parent_from_user(newdirfd, newpath, &new)))
+		goto out_put_old;
+	if ((err = rename_path_checks(&old, &new, flags)))
+		goto out_put_new;
+	struct dentry *od = old.parent.dentry, *nd = new.parent.dentry;
 	struct super_block *sb = od->sb;
 	mutex_lock(&sb->lock);
-	err = lookup_child(od, old.last, &src);
-	if (!err) {
-		err = lookup_child(nd, new.last, &tgt);
-		if (err == -ENOENT)
-			err = 0, tgt = NULL;
-	}
-	if (!err && tgt && tgt->inode == src->inode) {
+	if ((err = lookup_child(od, old.last, &src)))
+		goto out_unlock;
+	err = lookup_child(nd, new.last, &tgt);
+	if (err == -ENOENT)
+		err = 0, tgt = NULL;
+	if (err)
+		goto out_put_src;
+	if (tgt && tgt->inode == src->inode) {
 		/* Two names of one file: nothing to do (POSIX). */
-	} else if (!err && !(err = rename_checks(od, src, &old, nd, tgt, &new, flags))) {
+	} else if (!(err = rename_checks(od, src, &old, nd, tgt, &new, flags))) {
 		struct inode *odi = od->inode;
 		err = odi->iop->rename ? odi->iop->rename(odi, old.last, src->inode, nd->inode,
 							  new.last, tgt ? tgt->inode : NULL)
@@ -258,14 +263,16 @@ long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 			err = dentry_move(src, nd, new.last);
 		}
 	}
-	mutex_unlock(&sb->lock);
-	if (src)
-		dput(src);
 	if (tgt)
 		dput(tgt);
-out:
-	path_put(&old.parent);
+out_put_src:
+	dput(src);
+out_unlock:
+	mutex_unlock(&sb->lock);
+out_put_new:
 	path_put(&new.parent);
+out_put_old:
+	path_put(&old.parent);
 	return err;
 }
 
