@@ -35,10 +35,12 @@ static void __attribute__((noreturn)) init_exited(int status)
 		if (cpus[i].online)
 			printk("kestrel: cpu%d: %lu switches, %lu ticks in user mode\n",
 			       i, cpus[i].switches, cpus[i].user_ticks);
-	if ((status & 0x7f) == 0)
-		printk("kestrel: init (%s) exited with code %d\n", current->name, (status >> 8) & 0xff);
+	int code, n;
+	wait_status_decode(status, &code, &n);
+	if (code == CLD_EXITED)
+		printk("kestrel: init (%s) exited with code %d\n", current->name, n);
 	else
-		printk("kestrel: init (%s) killed by signal %d\n", current->name, status & 0x7f);
+		printk("kestrel: init (%s) killed by signal %d\n", current->name, n);
 	/* Close init's files first (a file unlinked while open is freed on the
 	 * disk only when closed), then write back what is still only in
 	 * memory before the power goes. */
@@ -60,13 +62,7 @@ static void send_exit_signal(struct task *t, struct task *parent, int status)
 	if (t->exit_signal < 1 || t->exit_signal > _NSIG)
 		return;
 	struct ksiginfo info = { .pid = t->tgid, .uid = 0 };
-	if ((status & 0x7f) == 0) {
-		info.code = CLD_EXITED;
-		info.status = (status >> 8) & 0xff;
-	} else {
-		info.code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
-		info.status = status & 0x7f;
-	}
+	wait_status_decode(status, &info.code, &info.status);
 	send_signal(parent, t->exit_signal, &info);
 }
 

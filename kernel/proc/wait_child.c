@@ -10,6 +10,7 @@
 #include <linux/resource.h>
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
+#include <proc/exit.h>
 #include <proc/jobctl.h>
 #include <proc/task.h>
 #include <kernel/wait.h>
@@ -160,20 +161,7 @@ static void fill_child_siginfo(siginfo_t *si, const struct found *f)
 	si->si_signo = SIGCHLD;
 	si->si_pid = f->tid;
 	si->si_uid = 0;
-	int s = f->status;
-	if (s == 0xffff) {
-		si->si_code = CLD_CONTINUED;
-		si->si_status = SIGCONT;
-	} else if ((s & 0xff) == 0x7f) {
-		si->si_code = CLD_STOPPED;
-		si->si_status = (s >> 8) & 0xff;
-	} else if ((s & 0x7f) == 0) {
-		si->si_code = CLD_EXITED;
-		si->si_status = (s >> 8) & 0xff;
-	} else {
-		si->si_code = s & 0x80 ? CLD_DUMPED : CLD_KILLED;
-		si->si_status = s & 0x7f;
-	}
+	wait_status_decode(f->status, &si->si_code, &si->si_status);
 }
 
 /* waitid(idtype, id, infop, options, rusage): as wait4, but the child is

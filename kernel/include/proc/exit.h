@@ -1,10 +1,32 @@
 /* Ending tasks and collecting their status (proc/exit.c). */
 #pragma once
 #include <kernel/types.h>
+#include <asm/signal.h>
+#include <asm-generic/siginfo.h>
 
 /* wait4's status word (as <sys/wait.h> decodes it). */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig)  ((sig) & 0x7f)
+
+/* A wait status as SIGCHLD's and waitid's siginfo tell it: *code is
+ * CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED or CLD_CONTINUED, and
+ * *status the exit code or the signal. */
+static inline void wait_status_decode(int s, int *code, int *status)
+{
+	if (s == 0xffff) {
+		*code = CLD_CONTINUED;
+		*status = SIGCONT;
+	} else if ((s & 0xff) == 0x7f) {
+		*code = CLD_STOPPED;
+		*status = (s >> 8) & 0xff;
+	} else if ((s & 0x7f) == 0) {
+		*code = CLD_EXITED;
+		*status = (s >> 8) & 0xff;
+	} else {
+		*code = s & 0x80 ? CLD_DUMPED : CLD_KILLED;
+		*status = s & 0x7f;
+	}
+}
 
 /* Ends the current task with a wait status; never returns. */
 void __attribute__((noreturn)) do_exit(int status);
