@@ -23,30 +23,33 @@ void kthread_prepare_stack(struct task *t, int (*fn)(void *), void *arg)
 	t->saved_rsp = (uint64_t)sp;
 }
 
-struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
+/* A new kernel thread running fn(arg), scheduled at once. A joinable one
+ * has a pid and the caller as its parent (kthread_join). A daemon has tid
+ * 0, like the idle and boot tasks: no pid taken from user space's
+ * numbers, and kill(-1) and wait do not see it. */
+static struct task *kthread_spawn(const char *name, int (*fn)(void *), void *arg, bool joinable)
 {
 	struct task *t = task_alloc(name, true);
 	if (!t)
 		return NULL;
-	t->tid = t->tgid = pid_alloc();
-	t->parent = current;
+	if (joinable) {
+		t->tid = t->tgid = pid_alloc();
+		t->parent = current;
+	}
 	kthread_prepare_stack(t, fn, arg);
 	task_add(t);
 	sched_add_new(t);
 	return t;
 }
 
+struct task *kthread_create(const char *name, int (*fn)(void *), void *arg)
+{
+	return kthread_spawn(name, fn, arg, true);
+}
+
 struct task *kthread_create_daemon(const char *name, int (*fn)(void *), void *arg)
 {
-	struct task *t = task_alloc(name, true);
-	if (!t)
-		return NULL;
-	/* tid 0, like the idle and boot tasks: no pid taken from user space's
-	 * numbers, and kill(-1) and wait do not see it. */
-	kthread_prepare_stack(t, fn, arg);
-	task_add(t);
-	sched_add_new(t);
-	return t;
+	return kthread_spawn(name, fn, arg, false);
 }
 
 void kthread_exit(int code)
