@@ -7,6 +7,7 @@
 #ifdef CONFIG_LOCKDEP     /* else nothing: see the Makefile's LOCKDEP */
 #include <kernel/types.h>
 #include <kernel/lockdep.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <proc/task.h>
@@ -56,6 +57,13 @@ static struct held_locks *held_stack(enum lock_kind kind)
 static const void *me(enum lock_kind kind)
 {
 	return kind == LOCK_SPIN ? (const void *)this_cpu() : (const void *)current;
+}
+
+/* Who holds the lock: a mutex says so itself (its owner is the lock);
+ * for a spinlock, the checker keeps the CPU. */
+static const void *owner_of(const struct lockdep_map *m, enum lock_kind kind)
+{
+	return kind == LOCK_MUTEX ? container_of(m, const struct mutex, dep)->owner : m->owner;
 }
 
 static const char *kind_name(enum lock_kind kind)
@@ -110,13 +118,14 @@ static void not_held_details(void *arg)
 	struct one_lock_report *r = arg;
 	lockdep_print_context();
 	lockdep_print_site(r->what, r->site, "\n");
-	if (!r->map->owner) {
+	const void *owner = owner_of(r->map, r->kind);
+	if (!owner) {
 		printk("  it is not held by anyone\n");
 	} else if (r->kind == LOCK_SPIN) {
-		printk("  it is held by cpu %d, ", (int)((const struct cpu *)r->map->owner - cpus));
+		printk("  it is held by cpu %d, ", (int)((const struct cpu *)owner - cpus));
 		lockdep_print_site("taken at ", r->map->site, "\n");
 	} else {
-		const struct task *t = r->map->owner;
+		const struct task *t = owner;
 		printk("  it is held by task %s (tid %d), ", t->name, t->tid);
 		lockdep_print_site("taken at ", r->map->site, "\n");
 	}
@@ -173,7 +182,7 @@ void lockdep_before(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
 	if (kind == LOCK_MUTEX)
 		check_may_sleep("mutex_lock", site);
 	const void *owner = me(kind);
-	if (owner && m->owner == owner)
+	if (owner && owner_of(m, kind) == owner)
 		report_recursion(m, kind, site);
 	unsigned cls = lockdep_class_of(m, site);
 	check_order_against(&cpu_held[cpu_index()], m, cls, site);
@@ -193,8 +202,11 @@ void lockdep_acquired(struct lockdep_map *m, enum lock_kind kind, uintptr_t site
 		panic_report(sleep_details, &r, "lockdep: more than %d locks held at once: raise LOCKDEP_MAX_HELD",
 			     LOCKDEP_MAX_HELD);
 	}
-	h->locks[h->depth++] = (struct held_lock){ m, site, lockdep_class_of(m, site) };
-	m->owner = me(kind);
+	if (!m->class_id)
+		lockdep_class_of(m, site);      /* a first acquisition by trylock */
+	h->locks[h->depth++] = (struct held_lock){ m, site };
+	if (kind == LOCK_SPIN)
+		m->owner = me(kind);
 	m->site = site;
 }
 
@@ -205,7 +217,7 @@ void lockdep_release(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
 	struct held_locks *h = held_stack(kind);
 	if (!h)
 		return;
-	if (m->owner != me(kind))
+	if (owner_of(m, kind) != me(kind))
 		report_not_held(m, kind, site, "  released at ", "releasing");
 	/* Usually the last one taken, but any order of release is fine. */
 	int i = h->depth - 1;
@@ -216,12 +228,13 @@ void lockdep_release(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
 	for (; i < h->depth - 1; i++)
 		h->locks[i] = h->locks[i + 1];
 	h->depth--;
-	m->owner = NULL;
+	if (kind == LOCK_SPIN)
+		m->owner = NULL;
 }
 
 void lockdep_assert_held(struct lockdep_map *m, enum lock_kind kind, uintptr_t site)
 {
-	if (lockdep_active && m->owner != me(kind))
+	if (lockdep_active && owner_of(m, kind) != me(kind))
 		report_not_held(m, kind, site, "  asserted at ", "assertion failed: code that needs");
 }
 

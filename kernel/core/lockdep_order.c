@@ -180,12 +180,12 @@ static void save_stack(uintptr_t *out, int max, uintptr_t from)
 static void record_order(const struct held_lock *held, unsigned to, uintptr_t site, bool declared)
 {
 	/* Read without the lock by order_known(): set it atomically. */
-	__atomic_fetch_or(&after[held->class_id][to / 64], 1ull << (to % 64), __ATOMIC_RELAXED);
+	__atomic_fetch_or(&after[held->map->class_id][to / 64], 1ull << (to % 64), __ATOMIC_RELAXED);
 	if (norders == MAX_ORDERS)
 		return;
 	struct order *o = &orders[norders++];
 	struct task *t = current;
-	*o = (struct order){ .from = held->class_id, .to = to, .from_site = held->site,
+	*o = (struct order){ .from = held->map->class_id, .to = to, .from_site = held->site,
 			     .to_site = site, .task = t ? t->name : "(none)",
 			     .cpu = (int)(this_cpu() - cpus), .declared = declared };
 	save_stack(o->stack, ORDER_FRAMES, site);
@@ -266,7 +266,7 @@ static void inversion_details(void *arg)
 	struct inversion *r = arg;
 	lockdep_print_context();
 	printk("  now: holding ");
-	lockdep_print_class(r->held->class_id);
+	lockdep_print_class(r->held->map->class_id);
 	lockdep_print_site(", taken at ", r->held->site, "\n");
 	printk("       taking  ");
 	lockdep_print_class(r->cls);
@@ -293,7 +293,7 @@ static void inversion_details(void *arg)
 static void __noreturn report_inversion(struct inversion *r)
 {
 	lockdep_off();
-	const char *held = classes[r->held->class_id].name;
+	const char *held = classes[r->held->map->class_id].name;
 	if (r->n == 0)
 		panic_report(inversion_details, r, "lockdep: nested locking of one class: taking \"%s\" "
 			     "while holding another \"%s\"", r->taking->name, held);
@@ -304,7 +304,7 @@ static void __noreturn report_inversion(struct inversion *r)
 static void check_order(const struct held_lock *held, struct lockdep_map *m,
 			unsigned cls, uintptr_t site, bool declared)
 {
-	unsigned from = held->class_id;
+	unsigned from = held->map->class_id;
 	static struct inversion report;         /* too big for the stack; one panic only */
 	if (order_known(from, cls) || classes[from].unordered || classes[cls].unordered)
 		return;
@@ -336,7 +336,8 @@ void lockdep_declare_order(struct lockdep_map *first, struct lockdep_map *then)
 	if (!lockdep_active)
 		return;
 	uintptr_t site = (uintptr_t)__builtin_return_address(0);
-	struct held_lock held = { first, site, lockdep_class_of(first, site) };
+	lockdep_class_of(first, site);
+	struct held_lock held = { first, site };
 	check_order(&held, then, lockdep_class_of(then, site), site, true);
 }
 

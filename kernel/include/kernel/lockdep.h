@@ -42,17 +42,16 @@ enum lock_kind { LOCK_SPIN, LOCK_MUTEX };
 struct lockdep_map {
 	const char *name;
 	struct lock_class_key *key;     /* NULL: a static lock, its own class */
-	uint16_t class_id;              /* cached at the first acquisition */
-	const void *owner;              /* struct cpu (spinlock) or struct task (mutex) */
+	uint16_t class_id;              /* given at the first acquisition */
+	const void *owner;              /* a spinlock's CPU (a mutex knows its owner) */
 	uintptr_t site;                 /* where the owner took it */
 };
 
 #define LOCKDEP_MAX_HELD 48     /* the buffer cache writes back 16 buffers at once, locked */
 
 struct held_lock {
-	struct lockdep_map *map;
+	struct lockdep_map *map;        /* its class: map->class_id */
 	uintptr_t site;
-	uint16_t class_id;
 };
 
 /* The locks one CPU (spinlocks) or one task (mutexes) holds, in the
