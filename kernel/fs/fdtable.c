@@ -35,31 +35,12 @@ static int arrays_alloc(unsigned n, struct file ***fd, uint64_t **cloexec)
 	return -ENOMEM;
 }
 
-struct files *files_alloc(void)
+/* An empty table of n slots. */
+static struct files *files_new(unsigned n)
 {
 	struct files *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	if (arrays_alloc(FIRST_SIZE, &t->fd, &t->cloexec)) {
-		kfree(t);
-		return NULL;
-	}
-	t->refcount = 1;
-	spin_lock_init(&t->lock, "files");
-	t->max_fds = FIRST_SIZE;
-	t->limit = NR_OPEN_DEFAULT;
-	return t;
-}
-
-/* fork: the child gets the same files (each gains a reference). */
-struct files *files_copy(struct files *old)
-{
-	struct files *t = kzalloc(sizeof(*t));
-	if (!t)
-		return NULL;
-	/* Allocating may sleep: size the arrays first, then copy under the lock;
-	 * the table cannot grow meanwhile because only this task uses it. */
-	unsigned n = old->max_fds;
 	if (arrays_alloc(n, &t->fd, &t->cloexec)) {
 		kfree(t);
 		return NULL;
@@ -67,6 +48,24 @@ struct files *files_copy(struct files *old)
 	t->refcount = 1;
 	spin_lock_init(&t->lock, "files");
 	t->max_fds = n;
+	t->limit = NR_OPEN_DEFAULT;
+	return t;
+}
+
+struct files *files_alloc(void)
+{
+	return files_new(FIRST_SIZE);
+}
+
+/* fork: the child gets the same files (each gains a reference). */
+struct files *files_copy(struct files *old)
+{
+	/* Allocating may sleep: size the arrays first, then copy under the lock;
+	 * the table cannot grow meanwhile because only this task uses it. */
+	unsigned n = old->max_fds;
+	struct files *t = files_new(n);
+	if (!t)
+		return NULL;
 	uint64_t flags = spin_lock_irqsave(&old->lock);
 	t->limit = old->limit;
 	for (unsigned i = 0; i < n; i++) {
