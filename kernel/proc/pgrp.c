@@ -86,15 +86,21 @@ long sys_setpgid(int pid, int pgid)
 	return err;
 }
 
-long sys_getpgid(int pid)
+/* Process pid's group, or its session if sid (pid 0: the caller's). */
+static long group_or_session(int pid, bool sid)
 {
 	if (pid == 0)
-		return current->group_leader->pgid;
+		return sid ? current->group_leader->sid : current->group_leader->pgid;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *p = process_by_pid(pid);
-	long ret = p ? p->pgid : -ESRCH;
+	long ret = !p ? -ESRCH : sid ? p->sid : p->pgid;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
+}
+
+long sys_getpgid(int pid)
+{
+	return group_or_session(pid, false);
 }
 
 long sys_getpgrp(void)
@@ -121,11 +127,5 @@ long sys_setsid(void)
 
 long sys_getsid(int pid)
 {
-	if (pid == 0)
-		return current->group_leader->sid;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *p = process_by_pid(pid);
-	long ret = p ? p->sid : -ESRCH;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return ret;
+	return group_or_session(pid, true);
 }
