@@ -146,8 +146,7 @@ long sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int f
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *i;
-	int err = user_path_inode(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
+	int err = user_path_inode(dirfd, path, at_lookup_flags(flags), &i);
 	if (err)
 		return err;
 	err = chown_inode(i, uid, gid);
@@ -187,6 +186,38 @@ static void set_time(struct timespec64 *t, const struct __kernel_timespec *u, st
 		*t = (struct timespec64){ .sec = u->tv_sec, .nsec = u->tv_nsec };
 }
 
+/* ts: the new access and modification times; NULL: both now. */
+static long utimes_inode(struct inode *i, const struct __kernel_timespec *ts)
+{
+	if (i->sb->read_only)
+		return -EROFS;
+	struct timespec64 now = current_time();
+	mutex_lock(&i->lock);
+	set_time(&i->atime, ts ? &ts[0] : NULL, now);
+	set_time(&i->mtime, ts ? &ts[1] : NULL, now);
+	i->ctime = now;
+	mark_inode_dirty(i);
+	mutex_unlock(&i->lock);
+	return 0;
+}
+
+/* utimensat's file, referenced: at the path, or with a NULL path (Linux's
+ * extension, futimens) the file dirfd itself. */
+static int utimens_target(int dirfd, const char *upath, int flags, struct inode **result)
+{
+	if (upath)
+		return user_path_inode(dirfd, upath, at_lookup_flags(flags), result);
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+	if (!f)
+		return dirfd == AT_FDCWD ? -EFAULT : -EBADF;
+	*result = f->inode;
+	iref(*result);
+	file_put(f);
+	return 0;
+}
+
 long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec *utimes, int flags)
 {
 	struct __kernel_timespec ts[2];
@@ -201,36 +232,12 @@ long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec 
 	if (utimes && ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
 		return 0;
 	struct inode *i;
-	int err;
-	if (!upath) {
-		/* Linux's extension (futimens): the file dirfd itself. */
-		if (flags & AT_SYMLINK_NOFOLLOW)
-			return -EINVAL;
-		struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
-		if (!f)
-			return dirfd == AT_FDCWD ? -EFAULT : -EBADF;
-		i = f->inode;
-		iref(i);
-		file_put(f);
-	} else {
-		err = user_path_inode(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-				    (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
-		if (err)
-			return err;
-	}
-	if (i->sb->read_only) {
-		iput(i);
-		return -EROFS;
-	}
-	struct timespec64 now = current_time();
-	mutex_lock(&i->lock);
-	set_time(&i->atime, utimes ? &ts[0] : NULL, now);
-	set_time(&i->mtime, utimes ? &ts[1] : NULL, now);
-	i->ctime = now;
-	mark_inode_dirty(i);
-	mutex_unlock(&i->lock);
+	int err = utimens_target(dirfd, upath, flags, &i);
+	if (err)
+		return err;
+	err = utimes_inode(i, utimes ? ts : NULL);
 	iput(i);
-	return 0;
+	return err;
 }
 
 /* The kernel runs everything as root: access() fails only for a missing
@@ -242,8 +249,7 @@ long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *i;
-	int err = user_path_inode(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-				(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &i);
+	int err = user_path_inode(dirfd, path, at_lookup_flags(flags), &i);
 	if (err)
 		return err;
 	if ((mode & W_OK) && i->sb->read_only && (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))

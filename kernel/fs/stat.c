@@ -38,8 +38,7 @@ static int inode_at(int dirfd, const char *upath, int flags, struct inode **resu
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	return user_path_inode(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			       (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), result);
+	return user_path_inode(dirfd, upath, at_lookup_flags(flags), result);
 }
 
 static long stat_to_user(struct inode *i, void *ubuf)

@@ -8,6 +8,7 @@
  * in one resolution: -ELOOP), the last component's only if asked. */
 #pragma once
 #include <kernel/types.h>
+#include <linux/fcntl.h>
 #include <fs/dentry.h>
 
 #define MAX_SYMLINKS 40         /* Linux's limit for one resolution */
@@ -43,6 +44,12 @@ int lookup_child(struct dentry *dir, const char *name, struct dentry **result);
  * with lookup's LOOKUP_* flags. With LOOKUP_EMPTY, "" is the file open as
  * dirfd, whatever it is (a pipe too: AT_EMPTY_PATH). */
 int user_path_inode(int dirfd, const char *upath, unsigned lookup, struct inode **result);
+/* The LOOKUP_* flags an *at() call's AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH
+ * ask for. */
+static inline unsigned at_lookup_flags(int flags)
+{
+	return (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) | (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+}
 
 /* Copies a path from user memory: -EFAULT, -ENAMETOOLONG (PATH_MAX), and
  * -ENOENT for "" (unless empty_ok). *out is kmalloc'ed: path_free it. */
