@@ -2,6 +2,7 @@
  * a bare "key". The grader uses it to pick a test ("test=timer") and to
  * hand the kernel a per-run random token ("token=..."). */
 #include <kernel/types.h>
+#include <kernel/errno.h>
 #include <kernel/cmdline.h>
 #include <kernel/string.h>
 
@@ -39,7 +40,7 @@ int cmdline_find(const char *text, const char *key, char *out, size_t size)
 		}
 		return (int)vlen;
 	}
-	return -1;
+	return -ENOENT;
 }
 
 void cmdline_init(const char *text)

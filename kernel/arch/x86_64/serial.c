@@ -1,6 +1,7 @@
 /* The console: a 16550 UART on COM1 (I/O port 0x3f8), which QEMU connects
  * to its -serial backend (stdio for make qemu, a pipe for the grader). */
 #include <kernel/types.h>
+#include <kernel/errno.h>
 #include <x86/cpu.h>
 #include <x86/serial.h>
 
@@ -43,6 +44,6 @@ void serial_putc(char c)
 int serial_getc(void)
 {
 	if (!(inb(COM1 + REG_LSR) & LSR_DATA_READY))
-		return -1;
+		return -EAGAIN;
 	return inb(COM1 + REG_DATA);
 }

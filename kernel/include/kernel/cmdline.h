@@ -11,5 +11,5 @@ const char *cmdline_get(const char *key);
 
 /* Pure parser, shared with the host unit tests: finds key in text and
  * copies its value (at most size-1 chars) into out. Returns the value's
- * length, or -1 if key is absent. */
+ * length, or -ENOENT if key is absent. */
 int cmdline_find(const char *text, const char *key, char *out, size_t size);

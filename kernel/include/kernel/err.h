@@ -3,17 +3,21 @@
  * -errno.
  *
  * The kernel's one error convention:
- *   - A function that returns a number or nothing returns -ENOMEM and
- *     friends on failure, 0 or more on success: never a bare -1.
- *   - A function that returns an object or an error returns the object or
- *     ERR_PTR(-EIO); the caller tests IS_ERR() and passes PTR_ERR() on,
- *     never guessing the cause. NULL stays only where it has one meaning
- *     the name says: an allocator out of memory (kmalloc, alloc_pages,
- *     task_alloc: ENOMEM), a lookup that found nothing (vm_find, fd_get),
- *     the end of a file (pagecache_get_page).
- *   - int f(..., T **out) is for functions whose result is more than one
- *     object (a block and an entry in it) or that fill a caller's slot.
- *     No T *f(..., int *err). */
+ *   - A function that returns a number (or only whether it worked)
+ *     returns -ENOMEM and friends on failure, 0 or more on success:
+ *     never a bare -1.
+ *   - A function that returns an object returns it or ERR_PTR(-EIO); the
+ *     caller tests IS_ERR() and passes PTR_ERR() on, never guessing the
+ *     cause (bread, pagecache_get, vm_insert_region, open_program).
+ *   - The shape int f(..., T **out) stays where Linux has it too: the
+ *     path lookups and the file systems' operations (user_path_inode,
+ *     lookup_child, exec_open, iop->mkdir), and functions with more than
+ *     one result or that fill the caller's slot (vm_add_region).
+ *   - NULL has one meaning, the one the name says: an allocator out of
+ *     memory (kmalloc, alloc_pages, task_alloc: ENOMEM), a lookup that
+ *     found nothing (vm_find, fd_get), the end of a file
+ *     (pagecache_get_page). Never a NULL for several causes, and never
+ *     T *f(..., int *err). */
 #pragma once
 #include <kernel/types.h>
 #include <kernel/compiler.h>

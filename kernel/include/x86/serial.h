@@ -7,5 +7,5 @@ void serial_init(void);
 void serial_putc(char c);
 /* Sends c as it is (the tty does its own output processing). */
 void serial_putc_raw(char c);
-/* Returns a received character, or -1 if none is waiting. */
+/* Returns a received character, or -EAGAIN if none is waiting. */
 int serial_getc(void);

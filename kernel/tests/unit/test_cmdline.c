@@ -1,5 +1,6 @@
 /* Host unit tests for the command-line parser (kernel/core/cmdline.c). */
 #include <criterion/criterion.h>
+#include <kernel/errno.h>
 #include <kernel/cmdline.h>
 
 static const char *line = "test=timer  token=00ff verbose key=a=b empty= last=z";
@@ -30,9 +31,9 @@ Test(cmdline, bare_and_empty_keys)
 Test(cmdline, no_partial_matches)
 {
 	char out[8];
-	cr_expect_eq(cmdline_find(line, "tes", out, sizeof(out)), -1, "a prefix of a key is not the key");
-	cr_expect_eq(cmdline_find(line, "timer", out, sizeof(out)), -1, "a value is not a key");
-	cr_expect_eq(cmdline_find("", "x", out, sizeof(out)), -1);
+	cr_expect_eq(cmdline_find(line, "tes", out, sizeof(out)), -ENOENT, "a prefix of a key is not the key");
+	cr_expect_eq(cmdline_find(line, "timer", out, sizeof(out)), -ENOENT, "a value is not a key");
+	cr_expect_eq(cmdline_find("", "x", out, sizeof(out)), -ENOENT);
 }
 
 Test(cmdline, truncates_to_buffer)
