@@ -190,6 +190,9 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	pt_switch(img->mm->pml4);
 	mm_put(old);                /* a vfork parent keeps its own reference */
 	vfork_release(t);
+	/* Before the close-on-exec files: a parent waiting for their EOF
+	 * must find the exec done (setpgid's EACCES). */
+	t->did_exec = true;
 
 	files_close_on_exec(t->files);
 	signals_reset_for_exec(t);
@@ -200,7 +203,6 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	t->clear_child_tid = 0;
-	t->did_exec = true;
 	exec_set_user_regs(t, img);
 	fpu_restore(t->fpu);        /* the new program's registers are live from here */
 	// LAB 4 STUB: mm_put(img->mm);
