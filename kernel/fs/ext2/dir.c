@@ -272,11 +272,7 @@ int ext2_add_entry(struct inode *dir, const char *name, struct inode *inode)
 	}
 	/* No room: a new block at the end, holding just this entry. */
 	uint64_t index = dir_blocks(dir);
-	uint32_t pb;
-	int err = ext2_bmap(dir, index, true, &pb);
-	if (err)
-		return err;
-	struct buf *b = ext2_bget_zero(dir->sb, pb);
+	struct buf *b = ext2_zero_file_block(dir, index);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 	struct ext2_dir_entry *de = entry_at(b, 0);
@@ -336,11 +332,7 @@ int ext2_make_empty(struct inode *dir, struct inode *parent)
 {
 	assert_held(&dir->sb->lock);
 	unsigned bs = dir->sb->block_size;
-	uint32_t pb;
-	int err = ext2_bmap(dir, 0, true, &pb);
-	if (err)
-		return err;
-	struct buf *b = ext2_bget_zero(dir->sb, pb);
+	struct buf *b = ext2_zero_file_block(dir, 0);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 	struct ext2_dir_entry *dot = entry_at(b, 0);

@@ -94,6 +94,9 @@ void ext2_encode_rdev(struct inode *inode, dev_t rdev);
 /* The disk block holding file block fblock of inode: 0 for a hole unless
  * create, which allocates it (and any indirect blocks on the way). */
 int ext2_bmap(struct inode *inode, uint64_t fblock, bool create, uint32_t *result);
+/* File block fblock of inode, allocated if it is a hole, as a zeroed
+ * dirty buffer (locked) for the caller to fill; or an ERR_PTR. */
+struct buf *ext2_zero_file_block(struct inode *inode, uint64_t fblock);
 /* Frees every block of inode from file block first on. */
 int ext2_free_blocks_from(struct inode *inode, uint64_t first);
 bool ext2_has_data_blocks(struct inode *inode);

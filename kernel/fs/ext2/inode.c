@@ -377,6 +377,15 @@ hole:
 	// LAB 4 END
 }
 
+struct buf *ext2_zero_file_block(struct inode *inode, uint64_t fblock)
+{
+	uint32_t pb;
+	int err = ext2_bmap(inode, fblock, true, &pb);
+	if (err)
+		return ERR_PTR(err);
+	return ext2_bget_zero(inode->sb, pb);
+}
+
 /* --- freeing blocks (truncate, evict) --------------------------------------------- */
 
 /* Frees the file blocks from start on under the indirect block *ptr of

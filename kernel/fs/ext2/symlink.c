@@ -14,11 +14,7 @@ int ext2_write_symlink(struct inode *inode, const char *target)
 		memset(ei->i_block, 0, sizeof(ei->i_block));
 		memcpy(ei->i_block, target, len);
 	} else {
-		uint32_t pb;
-		int err = ext2_bmap(inode, 0, true, &pb);
-		if (err)
-			return err;
-		struct buf *b = ext2_bget_zero(inode->sb, pb);
+		struct buf *b = ext2_zero_file_block(inode, 0);
 		if (IS_ERR(b))
 			return PTR_ERR(b);
 		memcpy(b->data, target, len);
