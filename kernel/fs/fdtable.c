@@ -11,8 +11,18 @@
 #include <proc/task.h>
 #include <fs/fdtable.h>
 #include <fs/file.h>
+#include <fs/locks.h>
 
 #define FIRST_SIZE 64
+
+/* Every close of a descriptor, by the table t: t's POSIX locks on the
+ * file go with it, whatever other descriptors still refer to the file
+ * (Linux's filp_close). */
+static void close_file(struct files *t, struct file *f)
+{
+	locks_remove_posix(f, t);
+	file_put(f);
+}
 
 static bool cloexec_test(struct files *t, unsigned fd) { return t->cloexec[fd / 64] >> (fd % 64) & 1; }
 static void cloexec_set(struct files *t, unsigned fd, bool on)
@@ -85,7 +95,7 @@ void files_put(struct files *t)
 		return;
 	for (unsigned i = 0; i < t->max_fds; i++)
 		if (t->fd[i])
-			file_put(t->fd[i]);
+			close_file(t, t->fd[i]);
 	kfree(t->fd);
 	kfree(t->cloexec);
 	kfree(t);
@@ -184,7 +194,7 @@ int fd_close(int fd)
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	close_file(t, f);
 	return 0;
 }
 
@@ -208,7 +218,7 @@ int fd_dup_to(int oldfd, int newfd, bool cloexec)
 	cloexec_set(t, newfd, cloexec);
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (old)
-		file_put(old);
+		close_file(t, old);
 	return newfd;
 	// LAB 4 STUB: return -ENOSYS;
 	// LAB 4 END
@@ -248,6 +258,6 @@ void files_close_on_exec(struct files *t)
 		}
 		spin_unlock_irqrestore(&t->lock, flags);
 		if (f)
-			file_put(f);
+			close_file(t, f);
 	}
 }

@@ -1,3 +1,25 @@
 """Lab 5, Part E: file locks, and the calls everyday programs probe and fall back from.
 
 Run by labs/lab5/lab.py, which provides `lab`."""
+
+# The POSIX lock conflict test is exercise 7 (fs/locks.c, locks_conflict):
+# a blank never conflicts, and every lock test sees it.
+lab.exercise_tests[7] = ["lock-posix"]
+
+
+def user_test(name, program, points, timeout=30.0, depends=None, doc=""):
+    def run(t):
+        t.run_user(program, disk=True)
+    run.__doc__ = doc
+    run.__name__ = program
+    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+
+
+user_test("lock-posix", "lock_posix", 15,
+          doc="fcntl record locks between processes: F_GETLK's report, F_SETLK's EAGAIN, F_SETLKW "
+              "sleeping until the release, l_whence and l_len 0 or negative, unlock splitting and "
+              "re-lock merging ranges, type conversion, release on the close of any descriptor and at "
+              "exit, EDEADLK, OFD locks against POSIX ones and across fork, the errors")
+user_test("lock-flock", "lock_flock", 10,
+          doc="flock: per open file (dup and fork share it), conversions that are not atomic, "
+              "LOCK_NB's EWOULDBLOCK, a blocking LOCK_EX, release at the last close, the errors")
