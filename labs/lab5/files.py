@@ -23,3 +23,11 @@ user_test("lock-posix", "lock_posix", 15,
 user_test("lock-flock", "lock_flock", 10,
           doc="flock: per open file (dup and fork share it), conversions that are not atomic, "
               "LOCK_NB's EWOULDBLOCK, a blocking LOCK_EX, release at the last close, the errors")
+
+
+@lab.test(points=10, timeout=90.0, name="sqlite3", depends=["lock-posix"])
+def sqlite3(t):
+    """Debian's sqlite3 on a database file (ext2 and tmpfs): create, insert,
+    select, transactions with the rollback journal, WAL mode, and a second
+    process told "database is locked" by the first one's fcntl locks."""
+    t.run_script("lock_sqlite.sh")
