@@ -31,3 +31,19 @@ def sqlite3(t):
     select, transactions with the rollback journal, WAL mode, and a second
     process told "database is locked" by the first one's fcntl locks."""
     t.run_script("lock_sqlite.sh")
+
+
+# --- the calls programs probe, answered as Linux answers them -------------------
+
+user_test("probe-xattr", "probe_xattr", 5,
+          doc="the xattr calls on files with no attributes: ENODATA, EOPNOTSUPP, an empty list, "
+              "and every argument check (ERANGE, E2BIG, EINVAL, EFAULT, EBADF, ENOENT)")
+
+
+@lab.test(points=5, timeout=60.0, name="gnu-ls", depends=["probe-xattr"])
+def gnu_ls(t):
+    """GNU ls -la (coreutils, glibc) lists directories of the image as on
+    Linux: no error line from its ACL probe (getxattr) or anything else."""
+    # Not "/" nor "etc": the image's root has lost+found, the host's copy not.
+    t.run_command("/usr/bin/ls", ["-la", "--color=never", "etc/init.d", "etc/passwd", "usr/lib/kestrel",
+                                  "usr/lib/kestrel/lab4/scripts"])
