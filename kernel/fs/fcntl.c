@@ -8,6 +8,7 @@
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
 #include <fs/locks.h>
+#include <fs/memfd.h>
 
 long sys_dup(int fd)
 {
@@ -85,6 +86,10 @@ long sys_fcntl(int fd, unsigned cmd, uint64_t arg)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		r = fcntl_lock(f, cmd, (void *)arg);
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		r = memfd_fcntl(f, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:

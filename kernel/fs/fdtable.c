@@ -12,6 +12,8 @@
 #include <fs/fdtable.h>
 #include <fs/file.h>
 #include <fs/locks.h>
+#include <syscall/syscalls.h>
+#include <linux/close_range.h>
 
 #define FIRST_SIZE 64
 
@@ -260,4 +262,41 @@ void files_close_on_exec(struct files *t)
 		if (f)
 			close_file(t, f);
 	}
+}
+
+/* close_range: closes (or with CLOSE_RANGE_CLOEXEC marks close-on-exec)
+ * every open fd in [first, last]; CLOSE_RANGE_UNSHARE first gives the
+ * caller a table of its own if threads share it. */
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+		return -EINVAL;
+	struct files *t = current->files;
+	if ((flags & CLOSE_RANGE_UNSHARE) && __atomic_load_n(&t->refcount, __ATOMIC_ACQUIRE) > 1) {
+		struct files *copy = files_copy(t);
+		if (!copy)
+			return -ENOMEM;
+		current->files = copy;
+		files_put(t);
+		t = copy;
+	}
+	for (unsigned fd = first; fd <= last; fd++) {
+		uint64_t flags_irq = spin_lock_irqsave(&t->lock);
+		if (fd >= t->max_fds) {
+			spin_unlock_irqrestore(&t->lock, flags_irq);
+			break;
+		}
+		struct file *f = NULL;
+		if (t->fd[fd] && (flags & CLOSE_RANGE_CLOEXEC)) {
+			cloexec_set(t, fd, true);
+		} else if (t->fd[fd]) {
+			f = t->fd[fd];
+			t->fd[fd] = NULL;
+			cloexec_set(t, fd, false);
+		}
+		spin_unlock_irqrestore(&t->lock, flags_irq);
+		if (f)
+			close_file(t, f);
+	}
+	return 0;
 }

@@ -47,3 +47,8 @@ def gnu_ls(t):
     # Not "/" nor "etc": the image's root has lost+found, the host's copy not.
     t.run_command("/usr/bin/ls", ["-la", "--color=never", "etc/init.d", "etc/passwd", "etc/localtime",
                                   "usr/lib/kestrel"])
+user_test("probe-calls", "probe_calls", 10,
+          doc="copy_file_range (offsets, short copies, every errno, EXDEV across filesystems), fallocate "
+              "(space that exists, KEEP_SIZE, ZERO_RANGE, PUNCH_HOLE, ENOSPC on a tmpfs, the mode checks), "
+              "preadv2/pwritev2 flags, close_range (CLOEXEC), memfd_create (mapping, fork, seals), "
+              "mlock, mlock2, mlockall and their range errors")
