@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -119,6 +120,8 @@ static void blocking(void)
 		exit(0);
 	}
 	char c;
+	close(ready[1]);    /* a child that ends early gives EOF, not a hang */
+	close(done[1]);
 	read(ready[0], &c, 1);
 	kt_sleep_ms(300);
 	fcntl(done[0], F_SETFL, O_NONBLOCK);
@@ -129,7 +132,28 @@ static void blocking(void)
 	wait(NULL);
 	kt_r("parent: LOCK_EX|LOCK_NB once the child ended", flock(a, LOCK_EX | LOCK_NB));
 	close(a);
-	close(ready[0]); close(ready[1]); close(done[0]); close(done[1]);
+	close(ready[0]); close(done[0]);
+}
+
+/* SIGKILL ends a sleeper in flock. */
+static void killed(void)
+{
+	printf("SIGKILL\n");
+	int a = open(P("k"), O_RDWR | O_CREAT, 0644);
+	kt_r("parent: LOCK_EX", flock(a, LOCK_EX));
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		int fd = open(P("k"), O_RDWR);
+		flock(fd, LOCK_EX);
+		exit(0);
+	}
+	kt_sleep_ms(300);
+	kill(pid, SIGKILL);
+	int st;
+	kt_check(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		 "SIGKILL ends a sleeper in flock");
+	probe("k", LOCK_SH);
+	close(a);
 }
 
 static void run(const char *dir)
@@ -144,6 +168,7 @@ static void run(const char *dir)
 	sharing();
 	conversions();
 	blocking();
+	killed();
 	kt_rmtree(base);
 }
 

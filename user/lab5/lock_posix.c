@@ -6,14 +6,16 @@
  * l_whence, l_len 0 (to EOF) and negative, unlock splitting a range,
  * merging, type conversion, F_SETLKW sleeping until the release, release
  * on the close of ANY descriptor of the file (also a dup, not a forked
- * child's), at exit, not at exec of nothing; EDEADLK for a two-process
- * cycle; the errors. Runs in ./kt-lock_posix and /tmp/kt-lock_posix. */
+ * child's), at exit; EDEADLK for a two-process cycle; a sleeper stopped
+ * and continued, or killed; OFD locks; the errors. Runs in ./kt-lock_posix
+ * and /tmp/kt-lock_posix. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <kt.h>
@@ -222,6 +224,8 @@ static void setlkw(void)
 		exit(0);
 	}
 	char c;
+	close(ready[1]);    /* a child that ends early gives EOF, not a hang */
+	close(done[1]);
 	read(ready[0], &c, 1);
 	kt_sleep_ms(300);
 	fcntl(done[0], F_SETFL, O_NONBLOCK);
@@ -234,7 +238,7 @@ static void setlkw(void)
 	kt_check(read(done[0], &c, 1) == 1 && c == '0', "the child got its lock");
 	wait(NULL);
 	probe("w", F_WRLCK, 0, 0);      /* it ended: its lock went at exit */
-	close(ready[0]); close(ready[1]); close(done[0]); close(done[1]);
+	close(ready[0]); close(done[0]);
 	close(fd);
 }
 
@@ -296,6 +300,8 @@ static void deadlock(void)
 		exit(0);
 	}
 	char c;
+	close(ready[1]);    /* a child that ends early gives EOF, not a hang */
+	close(done[1]);
 	read(ready[0], &c, 1);
 	kt_sleep_ms(300);
 	set("parent F_SETLKW W 1+1", fd, F_SETLKW, range(F_WRLCK, SEEK_SET, 1, 1));
@@ -304,7 +310,66 @@ static void deadlock(void)
 	set("parent unlocks 0", fd, F_SETLK, range(F_UNLCK, SEEK_SET, 0, 1));
 	kt_check(read(done[0], &c, 1) == 1 && c == '0', "the child got byte 0");
 	wait(NULL);
-	close(ready[0]); close(ready[1]); close(done[0]); close(done[1]);
+	close(ready[0]); close(done[0]);
+	close(fd);
+}
+
+/* A sleeper in F_SETLKW stopped and continued goes on sleeping (the
+ * call is made again) and gets its lock; SIGKILL ends one. */
+static void signals(void)
+{
+	printf("signals to a sleeper\n");
+	int fd = make_file("k", 10);
+	int ready[2], done[2], st;
+	if (pipe(ready) < 0 || pipe(done) < 0)
+		return;
+	set("parent W 0+1", fd, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 1));
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		int cfd = open(P("k"), O_RDWR);
+		struct flock fl = range(F_WRLCK, SEEK_SET, 0, 1);
+		write(ready[1], "r", 1);
+		long r = fcntl(cfd, F_SETLKW, &fl);
+		write(done[1], r == 0 ? "0" : "E", 1);
+		char c;
+		if (r == 0)     /* holds the lock until SIGKILL: its own end keeps the pipe open */
+			read(ready[0], &c, 1);
+		exit(0);
+	}
+	char c;
+	close(ready[1]);
+	close(done[1]);
+	read(ready[0], &c, 1);
+	kt_sleep_ms(300);
+	kill(pid, SIGSTOP);
+	kt_check(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), "the sleeper stopped");
+	kill(pid, SIGCONT);
+	kt_sleep_ms(200);
+	fcntl(done[0], F_SETFL, O_NONBLOCK);
+	kt_check(read(done[0], &c, 1) < 0 && errno == EAGAIN, "continued, it sleeps again");
+	set("parent unlocks", fd, F_SETLK, range(F_UNLCK, SEEK_SET, 0, 1));
+	fcntl(done[0], F_SETFL, 0);
+	kt_check(read(done[0], &c, 1) == 1 && c == '0', "the sleeper got its lock");
+	probe("k", F_RDLCK, 0, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	probe("k", F_RDLCK, 0, 0);      /* gone with it */
+	close(ready[0]);
+	close(done[0]);
+
+	set("parent W 0+1", fd, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 1));
+	pid = kt_fork();
+	if (pid == 0) {
+		int cfd = open(P("k"), O_RDWR);
+		struct flock fl = range(F_WRLCK, SEEK_SET, 0, 1);
+		fcntl(cfd, F_SETLKW, &fl);
+		exit(0);
+	}
+	kt_sleep_ms(300);
+	kill(pid, SIGKILL);
+	kt_check(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		 "SIGKILL ends a sleeper in F_SETLKW");
+	probe("k", F_RDLCK, 0, 0);
 	close(fd);
 }
 
@@ -360,6 +425,7 @@ static void run(const char *dir)
 	setlkw();
 	release_on_close();
 	deadlock();
+	signals();
 	ofd();
 	kt_rmtree(base);
 }
