@@ -349,6 +349,32 @@ static void rwv2_tests(void)
 	close(fd);
 }
 
+static void sync_tests(void)
+{
+	printf("syncfs, sync_file_range, readahead\n");
+	int fd = open(P("s"), O_RDWR | O_CREAT | O_TRUNC, 0644), p[2];
+	write(fd, "data", 4);
+	int dir = open(base, O_RDONLY | O_DIRECTORY), wo = open(P("s"), O_WRONLY);
+	if (pipe(p) < 0)
+		return;
+	kt_r("syncfs", syscall(SYS_syncfs, fd));
+	kt_r("syncfs, bad fd", syscall(SYS_syncfs, 99));
+	kt_r("sync_file_range WRITE", sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+	kt_r("sync_file_range all three", sync_file_range(fd, 0, 4, 7));
+	kt_r("sync_file_range bad flags", sync_file_range(fd, 0, 0, 8));
+	kt_r("sync_file_range offset -1", sync_file_range(fd, -1, 0, 0));
+	kt_r("sync_file_range wraps", sync_file_range(fd, 0x7fffffffffffff00LL, 0x1000, 0));
+	kt_r("sync_file_range on a pipe", sync_file_range(p[0], 0, 0, 0));
+	kt_r("sync_file_range on a directory", sync_file_range(dir, 0, 0, 0));
+	kt_r("sync_file_range bad fd", sync_file_range(99, 0, 0, 8));
+	kt_r("readahead", readahead(fd, 0, 4096));
+	kt_r("readahead O_WRONLY", readahead(wo, 0, 4096));
+	kt_r("readahead on a pipe", readahead(p[0], 0, 4096));
+	kt_r("readahead on a directory", readahead(dir, 0, 4096));
+	kt_r("readahead bad fd", readahead(99, 0, 4096));
+	close(p[0]); close(p[1]); close(dir); close(wo); close(fd);
+}
+
 static void run(const char *dir)
 {
 	base = dir;
@@ -358,6 +384,7 @@ static void run(const char *dir)
 	copy_file_range_tests();
 	fallocate_tests(dir[0] != '/');
 	rwv2_tests();
+	sync_tests();
 	if (dir[0] != '/') {
 		fallocate_enospc();
 		close_range_tests();
