@@ -24,6 +24,7 @@
 #include <fs/fdtable.h>
 #include <fs/pagecache.h>
 #include <fs/writeback.h>
+#include <fs/memfd.h>
 #include <linux/falloc.h>
 
 #define PAGE 4096ull
@@ -106,7 +107,9 @@ static int allocate(struct inode *inode, int mode, uint64_t start, uint64_t end)
 		end = inode->size;
 	if (start >= end)
 		return 0;
-	int err = check_space(inode, start, end);
+	int err = end > inode->size ? memfd_check_resize(inode, end) : 0;
+	if (!err)
+		err = check_space(inode, start, end);
 	if (!err)
 		err = fill_range(inode, start, end, zero);
 	if (err) {
@@ -143,7 +146,7 @@ long sys_fallocate(int fd, int mode, int64_t offset, int64_t len)
 		err = -ENODEV;
 	else if (__builtin_add_overflow(offset, len, &end) || (uint64_t)end > inode->sb->max_bytes)
 		err = -EFBIG;
-	else if (f->fop != &generic_file_ops || (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE |
+	else if (inode->fop != &generic_file_ops || (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE |
 							  FALLOC_FL_PUNCH_HOLE)))
 		err = -EOPNOTSUPP;
 	else if ((mode & FALLOC_FL_ZERO_RANGE) && !inode->sb->bdev)

@@ -50,5 +50,6 @@ def gnu_ls(t):
 user_test("probe-calls", "probe_calls", 10,
           doc="copy_file_range (offsets, short copies, every errno, EXDEV across filesystems), fallocate "
               "(space that exists, KEEP_SIZE, ZERO_RANGE, PUNCH_HOLE, ENOSPC on a tmpfs, the mode checks), "
-              "preadv2/pwritev2 flags, syncfs, sync_file_range, readahead, close_range (CLOEXEC), memfd_create (mapping, fork, seals), "
+              "preadv2/pwritev2 flags, syncfs, sync_file_range, readahead, close_range (CLOEXEC), memfd_create (mapping, fork, "
+              "seals reported and enforced), "
               "mlock, mlock2, mlockall and their range errors")

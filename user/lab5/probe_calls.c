@@ -234,6 +234,8 @@ static void close_range_tests(void)
 	show_fds("  fds", 20, 27);
 }
 
+static char big[8192];
+
 static void memfd_tests(void)
 {
 	printf("memfd_create\n");
@@ -275,6 +277,37 @@ static void memfd_tests(void)
 	kt_r("  F_ADD_SEALS SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL));
 	kt_r("  F_ADD_SEALS WRITE after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
 	kt_r("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
+	close(fd);
+
+	/* Each seal, enforced. */
+	fd = memfd_create("kt-enforced", MFD_ALLOW_SEALING);
+	kt_r("  write 8192 bytes", write(fd, memset(big, 'b', sizeof(big)), sizeof(big)));
+	kt_r("  F_ADD_SEALS SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
+	kt_r("  ftruncate(4096): shrinks", ftruncate(fd, 4096));
+	kt_r("  ftruncate(16384): grows", ftruncate(fd, 16384));
+	kt_r("  F_ADD_SEALS GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	kt_r("  ftruncate(20000)", ftruncate(fd, 20000));
+	kt_r("  ftruncate(16384), the same size", ftruncate(fd, 16384));
+	kt_r("  pwrite inside", pwrite(fd, "in", 2, 100));
+	kt_r("  pwrite across the end", pwrite(fd, "out", 3, 16383));
+	kt_r("  fallocate past the end", fallocate(fd, 0, 0, 20000));
+	kt_r("  fallocate inside", fallocate(fd, 0, 0, 8192));
+	char *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	kt_r("  mmap shared writable, before F_SEAL_WRITE", w == MAP_FAILED ? -1 : 0);
+	if (w != MAP_FAILED)
+		munmap(w, 4096);
+	kt_r("  F_ADD_SEALS WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	kt_r("  write", write(fd, "x", 1));
+	kt_r("  pwrite inside", pwrite(fd, "in", 2, 100));
+	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	kt_r("  mmap shared writable", w == MAP_FAILED ? -1 : 0);
+	w = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	kt_r("  mmap shared read-only", w == MAP_FAILED ? -1 : 0);
+	if (w != MAP_FAILED)
+		printf("  reads %.2s\n", w + 100);
+	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	kt_r("  mmap private writable", w == MAP_FAILED ? -1 : 0);
+	kt_r("  pread", pread(fd, buf, 4, 100));
 	close(fd);
 
 	fd = memfd_create("kt-noexec", KT_MFD_NOEXEC_SEAL);
