@@ -6,9 +6,10 @@
  * l_whence, l_len 0 (to EOF) and negative, unlock splitting a range,
  * merging, type conversion, F_SETLKW sleeping until the release, release
  * on the close of ANY descriptor of the file (also a dup, not a forked
- * child's), at exit; EDEADLK for a two-process cycle; a sleeper stopped
- * and continued, or killed; OFD locks; the errors. Runs in ./kt-lock_posix
- * and /tmp/kt-lock_posix. */
+ * child's), at exit, at execve for close-on-exec descriptors only;
+ * EDEADLK for a two-process cycle; a sleeper stopped and continued, or
+ * killed; OFD locks; the errors. Runs in ./kt-lock_posix and
+ * /tmp/kt-lock_posix. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +66,7 @@ static long set(const char *what, int fd, int cmd, struct flock fl)
 static void probe(const char *file, int type, long start, long len)
 {
 	char what[96];
-	snprintf(what, sizeof(what), "  probe %s %ld+%ld", type_name(type), start, len);
+	snprintf(what, sizeof(what), "  probe %s: %s %ld+%ld", file, type_name(type), start, len);
 	if (kt_fork() == 0) {
 		int fd = open(P(file), O_RDWR);
 		show_getlk(what, fd, F_GETLK, range(type, SEEK_SET, start, len));
@@ -280,6 +281,41 @@ static void release_on_close(void)
 	close(fd);
 }
 
+/* execve keeps the process's locks, except those of close-on-exec
+ * descriptors: closing them is a close like any other. The child locks
+ * two files, one through an O_CLOEXEC descriptor, and becomes busybox
+ * waiting on a pipe; the parent probes both. */
+static void exec_closes(void)
+{
+	printf("execve\n");
+	int keep = make_file("x1", 10), gone = make_file("x2", 10), in[2], ready[2];
+	if (pipe(in) < 0 || pipe(ready) < 0)
+		return;
+	close(keep);
+	close(gone);
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		int k = open(P("x1"), O_RDWR), g = open(P("x2"), O_RDWR | O_CLOEXEC);
+		set("  child W 0+1 on x1", k, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 1));
+		set("  child W 0+1 on x2 (O_CLOEXEC)", g, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 1));
+		dup2(in[0], 0);
+		dup2(ready[1], 1);      /* busybox says when it runs */
+		execl("/bin/busybox", "sh", "-c", "echo r; read x", (char *)NULL);
+		exit(127);
+	}
+	close(in[0]);
+	close(ready[1]);
+	char c;
+	read(ready[0], &c, 1);
+	probe("x1", F_RDLCK, 0, 0);
+	probe("x2", F_RDLCK, 0, 0);
+	write(in[1], "\n", 1);
+	waitpid(pid, NULL, 0);
+	probe("x1", F_RDLCK, 0, 0);
+	close(in[1]);
+	close(ready[0]);
+}
+
 /* A holds 0, B holds 1; B sleeps for 0; A asking for 1 would close the
  * cycle: EDEADLK. */
 static void deadlock(void)
@@ -424,6 +460,7 @@ static void run(const char *dir)
 	split_merge();
 	setlkw();
 	release_on_close();
+	exec_closes();
 	deadlock();
 	signals();
 	ofd();
