@@ -15,14 +15,16 @@ def user_test(name, program, points, timeout=30.0, depends=None, doc=""):
     lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
 
 
-user_test("lock-posix", "lock_posix", 15,
+user_test("lock-posix", "lock_posix", 15, timeout=60.0,
           doc="fcntl record locks between processes: F_GETLK's report, F_SETLK's EAGAIN, F_SETLKW "
-              "sleeping until the release, l_whence and l_len 0 or negative, unlock splitting and "
-              "re-lock merging ranges, type conversion, release on the close of any descriptor and at "
-              "exit, EDEADLK, OFD locks against POSIX ones and across fork, the errors")
-user_test("lock-flock", "lock_flock", 10,
+              "sleeping until the release (also across a stop; SIGKILL ends it), l_whence and l_len 0 "
+              "or negative, unlock splitting and re-lock merging ranges, type conversion, release on "
+              "the close of any descriptor, at exit and at execve (close-on-exec), EDEADLK, OFD locks "
+              "against POSIX ones and across fork, the errors")
+user_test("lock-flock", "lock_flock", 10, timeout=45.0,
           doc="flock: per open file (dup and fork share it), conversions that are not atomic, "
-              "LOCK_NB's EWOULDBLOCK, a blocking LOCK_EX, release at the last close, the errors")
+              "LOCK_NB's EWOULDBLOCK, a blocking LOCK_EX, SIGKILL ends a sleeper, release at the last "
+              "close, the errors")
 
 
 @lab.test(points=10, timeout=90.0, name="sqlite3", depends=["lock-posix"])
@@ -47,9 +49,11 @@ def gnu_ls(t):
     # Not "/" nor "etc": the image's root has lost+found, the host's copy not.
     t.run_command("/usr/bin/ls", ["-la", "--color=never", "etc/init.d", "etc/passwd", "etc/localtime",
                                   "usr/lib/kestrel"])
+
+
 user_test("probe-calls", "probe_calls", 10,
           doc="copy_file_range (offsets, short copies, every errno, EXDEV across filesystems), fallocate "
               "(space that exists, KEEP_SIZE, ZERO_RANGE, PUNCH_HOLE, ENOSPC on a tmpfs, the mode checks), "
-              "preadv2/pwritev2 flags, syncfs, sync_file_range, readahead, close_range (CLOEXEC), memfd_create (mapping, fork, "
-              "seals reported and enforced), "
-              "mlock, mlock2, mlockall and their range errors")
+              "preadv2/pwritev2 flags, syncfs, sync_file_range, readahead, close_range (CLOEXEC), "
+              "memfd_create (mapping, fork, seals reported and enforced), mlock, mlock2, mlockall and "
+              "their range errors")
