@@ -1,6 +1,11 @@
 """Lab 5, Part E: file locks, and the calls everyday programs probe and fall back from.
 
 Run by labs/lab5/lab.py, which provides `lab`."""
+import os
+import shutil
+import subprocess
+
+import fsimg_tools
 
 # The POSIX lock conflict test is exercise 7 (fs/locks.c, locks_conflict):
 # a blank never conflicts, and every lock test sees it.
@@ -57,3 +62,28 @@ user_test("probe-calls", "probe_calls", 10,
               "preadv2/pwritev2 flags, syncfs, sync_file_range, readahead, close_range (CLOEXEC), "
               "memfd_create (mapping, fork, seals reported and enforced), mlock, mlock2, mlockall and "
               "their range errors")
+
+
+@lab.test(points=5, timeout=60.0, name="fallocate-full", depends=["probe-calls"])
+def fallocate_full(t):
+    """fallocate on an 8 MiB disk of its own (on the host's disk, Linux's
+    ext4 fills the disk before it says ENOSPC): more than the free space
+    is ENOSPC with nothing taken, and space it allocated stays writable
+    after another file has filled the disk; e2fsck finds the disk clean."""
+    program = "probe_falloc_full"
+    guest = fsimg_tools.guest_program(lab.number, program)
+    staged = os.path.join(t.tmp, "small.root")
+    dst = os.path.join(staged, guest.lstrip("/"))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy(os.path.join(t.options.build, "user", f"lab{lab.number}", program), dst)
+    img = os.path.join(t.tmp, "small.img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-d", staged, img, "8M"],
+                   check=True, capture_output=True)
+    t.boot(append=f"init={guest} token={t.token}", disk=img)
+    for what in ("more than the free space: ENOSPC", "the size stayed 0", "the free space is unchanged",
+                 "half the free space: allocated", "the size and st_blocks cover it",
+                 "the free space went down by as much", "another file filled the rest: ENOSPC",
+                 "writes into the allocated space succeed on the full disk", "fsync of both",
+                 "fallocate on the full disk: ENOSPC", "KEEP_SIZE over allocated space: 0"):
+        t.expect(f"^{what}: ok$")
+    t.expect(r"^kestrel: init \(probe_falloc_fu\w*\) exited with code 0$")   # a name of 15 characters
