@@ -13,6 +13,8 @@ PACKAGES=(
   e2fsprogs                # mke2fs -d for the root image, e2fsck to check it
   busybox-static           # the guest's shell and tools
   openssl                  # a dynamically linked Debian program the Lab 4 tests run
+  sqlite3                  # Lab 5: a database on a file, which needs fcntl locks
+  coreutils                # Lab 5: GNU ls -la, which probes xattrs (/usr/bin/ls)
   tzdata                   # /etc/localtime in the root image (UTC)
   libcriterion-dev         # host unit tests (C test framework)
   mkdocs mkdocs-material   # the handout site

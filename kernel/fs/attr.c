@@ -9,6 +9,7 @@
 #include <syscall/syscalls.h>
 #include <proc/task.h>
 #include <fs/file.h>
+#include <fs/memfd.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/pagecache.h>
@@ -38,8 +39,8 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 	if (!inode->iop || !inode->iop->truncate)
 		return -EPERM;
 	mutex_lock(&inode->lock);
-	int err = 0;
-	if (size < inode->size && size % PAGE_SIZE) {
+	int err = memfd_check_resize(inode, size);
+	if (!err && size < inode->size && size % PAGE_SIZE) {
 		/* The page the file will end in must be cached, so the bytes
 		 * past the new end are zeroed on the disk too. */
 		struct cached_page *cp = pagecache_get(inode, size / PAGE_SIZE);

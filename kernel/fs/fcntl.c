@@ -7,6 +7,8 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
+#include <fs/locks.h>
+#include <fs/memfd.h>
 
 long sys_dup(int fd)
 {
@@ -76,6 +78,18 @@ long sys_fcntl(int fd, unsigned cmd, uint64_t arg)
 		}
 		f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 		r = 0;
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		r = fcntl_lock(f, cmd, (void *)arg);
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		r = memfd_fcntl(f, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:

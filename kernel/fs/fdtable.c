@@ -11,8 +11,20 @@
 #include <proc/task.h>
 #include <fs/fdtable.h>
 #include <fs/file.h>
+#include <fs/locks.h>
+#include <syscall/syscalls.h>
+#include <linux/close_range.h>
 
 #define FIRST_SIZE 64
+
+/* Every close of a descriptor, by the table t: t's POSIX locks on the
+ * file go with it, whatever other descriptors still refer to the file
+ * (Linux's filp_close). */
+static void close_file(struct files *t, struct file *f)
+{
+	locks_remove_posix(f, t);
+	file_put(f);
+}
 
 static bool cloexec_test(struct files *t, unsigned fd) { return t->cloexec[fd / 64] >> (fd % 64) & 1; }
 static void cloexec_set(struct files *t, unsigned fd, bool on)
@@ -84,7 +96,7 @@ void files_put(struct files *t)
 		return;
 	for (unsigned i = 0; i < t->max_fds; i++)
 		if (t->fd[i])
-			file_put(t->fd[i]);
+			close_file(t, t->fd[i]);
 	kfree(t->fd);
 	kfree(t->cloexec);
 	kfree(t);
@@ -183,7 +195,7 @@ int fd_close(int fd)
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	close_file(t, f);
 	return 0;
 }
 
@@ -207,7 +219,7 @@ int fd_dup_to(int oldfd, int newfd, bool cloexec)
 	cloexec_set(t, newfd, cloexec);
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (old)
-		file_put(old);
+		close_file(t, old);
 	return newfd;
 	// LAB 4 STUB: return -ENOSYS;
 	// LAB 4 END
@@ -247,6 +259,43 @@ void files_close_on_exec(struct files *t)
 		}
 		spin_unlock_irqrestore(&t->lock, flags);
 		if (f)
-			file_put(f);
+			close_file(t, f);
 	}
+}
+
+/* close_range: closes (or with CLOSE_RANGE_CLOEXEC marks close-on-exec)
+ * every open fd in [first, last]; CLOSE_RANGE_UNSHARE first gives the
+ * caller a table of its own if threads share it. */
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+		return -EINVAL;
+	struct files *t = current->files;
+	if ((flags & CLOSE_RANGE_UNSHARE) && __atomic_load_n(&t->refcount, __ATOMIC_ACQUIRE) > 1) {
+		struct files *copy = files_copy(t);
+		if (!copy)
+			return -ENOMEM;
+		current->files = copy;
+		files_put(t);
+		t = copy;
+	}
+	for (unsigned fd = first; fd <= last; fd++) {
+		uint64_t flags_irq = spin_lock_irqsave(&t->lock);
+		if (fd >= t->max_fds) {
+			spin_unlock_irqrestore(&t->lock, flags_irq);
+			break;
+		}
+		struct file *f = NULL;
+		if (t->fd[fd] && (flags & CLOSE_RANGE_CLOEXEC)) {
+			cloexec_set(t, fd, true);
+		} else if (t->fd[fd]) {
+			f = t->fd[fd];
+			t->fd[fd] = NULL;
+			cloexec_set(t, fd, false);
+		}
+		spin_unlock_irqrestore(&t->lock, flags_irq);
+		if (f)
+			close_file(t, f);
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <mm/mm.h>
 #include <fs/file.h>
 #include <fs/dentry.h>
+#include <fs/locks.h>
 
 struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_operations *fop)
 {
@@ -55,6 +56,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_remove_file(f);
 	if (f->fop && f->fop->release && !(f->flags & O_PATH))
 		f->fop->release(f);
 	if (f->dentry)

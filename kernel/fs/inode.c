@@ -63,6 +63,8 @@ struct inode *inode_new(struct super_block *sb)
 	mutex_init(&i->lock);
 	list_init(&i->pages);
 	list_init(&i->hash_link);
+	list_init(&i->posix_locks);
+	list_init(&i->flocks);
 	i->atime = i->mtime = i->ctime = current_time();
 	uint64_t flags = spin_lock_irqsave(&sb->inodes_lock);
 	list_add_tail(&i->sb_link, &sb->inodes);

@@ -2,6 +2,7 @@
  * struct file's operations. Nothing here knows what kind of file it is. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/compiler.h>
 #include <mm/kmalloc.h>
 #include <x86/memlayout.h>
 #include <x86/uaccess.h>
@@ -170,6 +171,39 @@ long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, ui
 	return rw_vector(fd, iov, iovcnt, &pos, true);
 }
 
+/* preadv2/pwritev2: an offset of -1 is the file's own; RWF_HIPRI and
+ * RWF_NOWAIT change nothing here (no polled I/O; a read may still wait
+ * for the disk), RWF_DSYNC/RWF_SYNC write the file back afterwards,
+ * RWF_APPEND writes at the end of the file as it was at the call (not
+ * under the file's lock, unlike O_APPEND); any other flag is EOPNOTSUPP. */
+#define RWF_KNOWN (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)
+
+static ssize_t rw_vector2(int fd, const struct iovec *iov, int iovcnt, int64_t pos, int flags, bool write)
+{
+	if (flags & ~RWF_KNOWN)
+		return -EOPNOTSUPP;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (write && (flags & RWF_APPEND) && S_ISREG(f->inode->mode))
+		pos = READ_ONCE(f->inode->size);
+	ssize_t r = rw_vector(fd, iov, iovcnt, pos == -1 ? NULL : &pos, write);
+	if (r > 0 && write && (flags & (RWF_DSYNC | RWF_SYNC)) && f->fop->fsync)
+		f->fop->fsync(f, !(flags & RWF_SYNC));
+	file_put(f);
+	return r;
+}
+
+long sys_preadv2(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h, int flags)
+{
+	return rw_vector2(fd, iov, iovcnt, (int64_t)pos_l, flags, false);
+}
+
+long sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, uint64_t pos_l, uint64_t pos_h, int flags)
+{
+	return rw_vector2(fd, iov, iovcnt, (int64_t)pos_l, flags, true);
+}
+
 long sys_lseek(int fd, int64_t offset, unsigned whence)
 {
 	struct file *f = fd_get(fd);
@@ -315,6 +349,119 @@ long sys_sendfile(int out_fd, int in_fd, int64_t *uoffset, size_t count)
 			mutex_unlock(&in->pos_lock);
 		}
 	}
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	return r;
+}
+
+/* copy_file_range: len bytes from in (at *pos_in) to out (at *pos_out),
+ * both regular files of one filesystem (EXDEV otherwise: Linux copies
+ * across filesystems only where both have the same copy method, and
+ * programs fall back to read and write), through a kernel buffer as
+ * sendfile does. Linux's generic_copy_file_checks come first. */
+static long copy_checks(struct file *in, int64_t pos_in, struct file *out, int64_t pos_out, size_t *len)
+{
+	struct inode *iin = in->inode, *iout = out->inode;
+	if (S_ISDIR(iin->mode) || S_ISDIR(iout->mode))
+		return -EISDIR;
+	if (!S_ISREG(iin->mode) || !S_ISREG(iout->mode))
+		return -EINVAL;
+	if (!file_readable(in) || !file_writable(out) || (out->flags & O_APPEND))
+		return -EBADF;
+	if (iin->sb != iout->sb)
+		return -EXDEV;
+	if ((uint64_t)pos_in + *len < (uint64_t)pos_in || (uint64_t)pos_out + *len < (uint64_t)pos_out)
+		return -EOVERFLOW;
+	if (pos_in < 0 || pos_out < 0 || bad_range(pos_in, *len) || bad_range(pos_out, *len))
+		return -EINVAL;
+	uint64_t size = READ_ONCE(iin->size);
+	if ((uint64_t)pos_in >= size)
+		*len = 0;
+	else if (*len > size - pos_in)
+		*len = size - pos_in;
+	if ((uint64_t)pos_out >= iout->sb->max_bytes && *len)
+		return -EFBIG;
+	if (iin == iout && pos_out + (int64_t)*len > pos_in && pos_out < pos_in + (int64_t)*len)
+		return -EINVAL;
+	return 0;
+}
+
+static long copy_range(struct file *in, int64_t *pos_in, struct file *out, int64_t *pos_out, size_t len)
+{
+	long r = copy_checks(in, *pos_in, out, *pos_out, &len);
+	if (r || !len)
+		return r;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	uint8_t *buf = kmalloc(SENDFILE_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < SENDFILE_CHUNK ? len - done : SENDFILE_CHUNK;
+		struct uio u;
+		uio_init_single(&u, buf, n, false);
+		int64_t rpos = *pos_in;
+		ssize_t got = do_rw(in, &u, &rpos, false);
+		if (got <= 0) {
+			r = got;
+			break;
+		}
+		uio_init_single(&u, buf, got, false);
+		ssize_t put = do_rw(out, &u, pos_out, true);
+		if (put <= 0) {
+			r = put;
+			break;
+		}
+		*pos_in += put;
+		*pos_out += put;
+		done += put;
+		if (put < got)
+			break;
+	}
+	kfree(buf);
+	return done ? (long)done : r;
+}
+
+/* An offset from the caller (EFAULT) or the file's own. */
+static long offset_in(struct file *f, const int64_t *upos, int64_t *pos)
+{
+	if (upos)
+		return copy_from_user(pos, upos, sizeof(*pos)) ? -EFAULT : 0;
+	mutex_lock(&f->pos_lock);
+	*pos = f->pos;
+	mutex_unlock(&f->pos_lock);
+	return 0;
+}
+
+static long offset_out(struct file *f, int64_t *upos, int64_t pos)
+{
+	if (upos)
+		return copy_to_user(upos, &pos, sizeof(pos)) ? -EFAULT : 0;
+	mutex_lock(&f->pos_lock);
+	f->pos = pos;
+	mutex_unlock(&f->pos_lock);
+	return 0;
+}
+
+long sys_copy_file_range(int fd_in, int64_t *off_in, int fd_out, int64_t *off_out, size_t len,
+			 unsigned flags)
+{
+	if (flags)
+		return -EINVAL;
+	struct file *in = fd_get(fd_in), *out = in ? fd_get(fd_out) : NULL;
+	int64_t pos_in = 0, pos_out = 0;
+	long r = in && out ? 0 : -EBADF;
+	if (!r)
+		r = offset_in(in, off_in, &pos_in);
+	if (!r)
+		r = offset_in(out, off_out, &pos_out);
+	if (!r)
+		r = copy_range(in, &pos_in, out, &pos_out, len);
+	if (r > 0 && (offset_out(in, off_in, pos_in) || offset_out(out, off_out, pos_out)))
+		r = -EFAULT;
 	if (in)
 		file_put(in);
 	if (out)

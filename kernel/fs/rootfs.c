@@ -16,6 +16,7 @@
 #include <fs/tmpfs.h>
 #include <fs/rootfs.h>
 #include <fs/writeback.h>
+#include <fs/locks.h>
 
 static void mount_on(const char *type, const char *where)
 {
@@ -39,6 +40,7 @@ bool rootfs_on_disk(void)
 void vfs_init(void)
 {
 	inode_cache_init();
+	locks_init();
 	tmpfs_init();
 	filesystems_init();
 	writeback_init();

@@ -354,3 +354,11 @@ void tmpfs_init(void)
 {
 	fs_type_register(&tmpfs_type);
 }
+
+struct inode *tmpfs_new_unlinked_file(struct super_block *sb, uint32_t mode)
+{
+	struct inode *inode = tmpfs_new_inode(sb, S_IFREG | mode, 0);
+	if (inode)
+		inode->nlink = 0;
+	return inode;
+}

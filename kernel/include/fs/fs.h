@@ -27,7 +27,10 @@
  *                writeback, and by a fault on a mapping of the file.
  *   A filesystem's own allocator (bitmaps, counters) takes its own lock
  *   inside these. Order: f->pos_lock, sb->lock, inode->lock, fs-private,
- *   buffer locks; spinlocks innermost. Never two pos_locks at once
+ *   buffer locks; spinlocks innermost.
+ *   file_locks   (mutex, fs/locks.h) the file-lock lists of every inode:
+ *                taken alone, with none of the locks above held, and
+ *                never held across a user copy. Never two pos_locks at once
  *   (sendfile lets go of the input's before it writes to the output).
  *
  * User memory: a copy to or from it may fault on a file mapping, and that
@@ -170,6 +173,10 @@ struct inode {
 	unsigned state;             /* I_NEW, I_FREEING (inode.c) */
 	struct list_head pages;     /* its cached pages (pagecache.c) */
 	uint64_t npages, ndirty;
+
+	/* File locks (fs/locks.h), under the file_locks mutex. */
+	struct list_head posix_locks;   /* fcntl record locks, POSIX and OFD, by start */
+	struct list_head flocks;        /* flock(2) locks */
 };
 
 /* --- superblocks and filesystem types -------------------------------------- */

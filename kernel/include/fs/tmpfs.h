@@ -1,3 +1,10 @@
 /* tmpfs: files in memory only (/tmp, and "/" when there is no disk). */
 #pragma once
+#include <kernel/types.h>
 void tmpfs_init(void);
+
+struct super_block;
+struct inode;
+/* A regular file with no name (memfd_create): its data goes with its
+ * last reference. sb must be a tmpfs. Referenced; NULL if out of memory. */
+struct inode *tmpfs_new_unlinked_file(struct super_block *sb, uint32_t mode);
