@@ -23,6 +23,7 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/pagecache.h>
+#include <kernel/err.h>
 #include <fs/writeback.h>
 #include <fs/memfd.h>
 #include <linux/falloc.h>
@@ -84,9 +85,9 @@ static int fill_range(struct inode *inode, uint64_t start, uint64_t end, bool ze
 		uint64_t from = start > page_start ? start - page_start : 0;
 		uint64_t to = end - page_start < PAGE ? end - page_start : PAGE;
 		int err;
-		struct cached_page *cp = pagecache_get(inode, index, &err);
-		if (!cp)
-			return err;
+		struct cached_page *cp = pagecache_get(inode, index);
+		if (IS_ERR(cp))
+			return PTR_ERR(cp);
 		if (inode->aops && inode->aops->write_begin &&
 		    (err = inode->aops->write_begin(inode, index, page_start + to)))
 			return err;
