@@ -9,6 +9,7 @@
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/vfs.h>
+#include <fs/permission.h>
 
 /* The flags open() understands; others are ignored, as Linux does. */
 #define O_PATH_KEEPS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -97,6 +98,10 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 
 	struct inode *inode = p.dentry->inode;
 	bool writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+	/* What the caller must be allowed (Linux's acc_mode): a file it has
+	 * just created it may open however it asked. */
+	int may = created ? 0 : flags & O_EXEC_KERNEL ? MAY_EXEC :
+		  ((flags & O_ACCMODE) != O_WRONLY ? MAY_READ : 0) | (writing ? MAY_WRITE : 0);
 	if (S_ISLNK(inode->mode) && !(flags & O_PATH))
 		err = -ELOOP;               /* O_NOFOLLOW met a symlink */
 	else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
@@ -105,6 +110,8 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 		err = -EISDIR;
 	else if (!(flags & O_PATH) && writing && inode->sb->read_only && !S_ISCHR(inode->mode))
 		err = -EROFS;
+	else if (!(flags & O_PATH) && may)
+		err = inode_permission(inode, may);
 	else if ((flags & O_ACCMODE) == O_ACCMODE && !(flags & O_PATH))
 		err = -EINVAL;
 	if (err) {
@@ -133,7 +140,7 @@ static long do_open(int dirfd, const char *upath, int flags, unsigned mode)
 	if (err)
 		return err;
 	struct file *f;
-	err = vfs_open(dirfd, path, flags, mode, &f);
+	err = vfs_open(dirfd, path, flags & ~O_EXEC_KERNEL, mode, &f);
 	path_free(path);
 	if (err)
 		return err;

@@ -21,6 +21,7 @@
 #include <fs/namei.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/exec.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -178,6 +179,34 @@ static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
 	// LAB 4 END
 }
 
+/* The credentials the program in inode runs with (Linux's bprm_fill_uid
+ * and cap_bprm_creds_from_file): a set-user-ID file's owner becomes the
+ * effective uid, a set-group-ID file's group (if the group may execute
+ * it: otherwise the bit means mandatory locking) the effective gid,
+ * unless no_new_privs forbids. Saved and fs ids take the effective ones
+ * at every execve. Kestrel has no nosuid mounts yet. */
+static void exec_creds(const struct inode *inode, struct cred *new)
+{
+	*new = *current_cred();
+	uint32_t mode = inode->mode;
+	if (!current->no_new_privs) {
+		if (mode & S_ISUID)
+			new->euid = inode->uid;
+		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			new->egid = inode->gid;
+	}
+	new->suid = new->fsuid = new->euid;
+	new->sgid = new->fsgid = new->egid;
+}
+
+/* After the point of no return: the new program's credentials. A
+ * set-id program may not be dumped (nor traced, later). */
+static void exec_commit_creds(struct task *t, const struct cred *new)
+{
+	commit_creds(new);
+	t->dumpable = new->euid == new->uid && new->egid == new->gid;
+}
+
 /* The point of no return: t gives up its old program for img. */
 static void exec_commit(struct task *t, struct exec_image *img, const char *path)
 {
@@ -257,11 +286,15 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 	}
 	if (!err) {
 		args_index(&args);
-		struct elf_source src = { .file = f, .size = f->inode->size };
+		struct cred cred;
+		exec_creds(f->inode, &cred);
+		struct elf_source src = { .file = f, .size = f->inode->size, .cred = &cred };
 		struct exec_image img;
 		err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
-		if (!err)
+		if (!err) {
 			exec_commit(current, &img, path);
+			exec_commit_creds(current, &cred);
+		}
 	}
 	if (f)
 		file_put(f);

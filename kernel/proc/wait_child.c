@@ -159,7 +159,7 @@ static void fill_child_siginfo(siginfo_t *si, const struct found *f)
 	memset(si, 0, sizeof(*si));
 	si->si_signo = SIGCHLD;
 	si->si_pid = f->tid;
-	si->si_uid = 0;
+	si->si_uid = f->child->cred.uid;   /* its real uid, as Linux */
 	int s = f->status;
 	if (s == 0xffff) {
 		si->si_code = CLD_CONTINUED;

@@ -1,4 +1,4 @@
-/* Small system calls about the calling task: its ids, its CPU, giving up
+/* Small system calls about the calling task: its pids, its CPU, giving up
  * the CPU, its thread-local storage base, its signal mask, and uname. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
@@ -19,12 +19,6 @@
 
 long sys_getpid(void) { return current->tgid; }
 long sys_gettid(void) { return current->tid; }
-
-/* Every process runs as root (uid and gid 0) until the kernel has users. */
-long sys_getuid(void) { return 0; }
-long sys_geteuid(void) { return 0; }
-long sys_getgid(void) { return 0; }
-long sys_getegid(void) { return 0; }
 
 long sys_getppid(void)
 {
