@@ -19,4 +19,12 @@ def cred_perms(t):
     t.run_user("cred_perms", disk=True)
 
 
+@lab.test(points=10, timeout=20.0, name="cred-ids")
+def cred_ids(t):
+    """setuid, setreuid, setresuid, setfsuid and their group twins, and
+    setgroups/getgroups: real, effective, saved and fs ids after each call
+    of a sequence (privileged, then not), and every errno, as Linux."""
+    t.run_user("cred_ids", disk=True)
+
+
 lab.exercise_tests[6] = ["cred-perms"]
