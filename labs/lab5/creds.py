@@ -5,6 +5,10 @@ Run by labs/lab5/lab.py, which provides `lab`.
 The programs start as root (the kernel's first process; root on the
 host, in a copy of the image's tree), drop to uid 1000 and compare every
 errno with Linux's."""
+import os
+
+import fsimg_tools
+from testing import GuestRun, run_on_host
 
 
 @lab.test(points=10, timeout=30.0, name="cred-perms")
@@ -28,3 +32,25 @@ def cred_ids(t):
 
 
 lab.exercise_tests[6] = ["cred-perms"]
+
+
+@lab.test(points=10, timeout=40.0, name="cred-su")
+def cred_su(t):
+    """busybox su (set-user-ID root, as /bin/busybox is in the image) as
+    root and as user 1000, with right and wrong passwords, and what the
+    user is then refused (writing /etc, reading /etc/shadow, chown, kill
+    of pid 1). Linux runs the same script in a chroot of the image's tree
+    (the host side needs root, as the grader has)."""
+    script = fsimg_tools.guest_program(5, "cred_su.sh")
+    cmd = f"sh {script} 2>&1 | cat"
+    t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{cmd}"', disk=True)
+    guest = GuestRun(t.result.lines)
+    root = fsimg_tools.copy_tree(t.staged_root, os.path.join(t.tmp, "host-root"))
+    if os.geteuid() != 0:
+        t.fail("the host side runs the script in a chroot: the grader must run as root")
+        return
+    host = run_on_host("/usr/sbin/chroot", "chroot", args=[root, "/bin/sh", "-c", cmd], timeout=t.host_timeout)
+    t.notes.append(f"ran the script on the host in chroot {root}: exit status {host.returncode}")
+    if t.expect(r"^kestrel: starting init: /bin/sh "):
+        t.compare_output(host.lines, guest.lines)
+        t.check(guest.end == host.end, f"sh ended with {guest.end} in the kernel; on Linux, with {host.end}")
