@@ -54,3 +54,25 @@ def cred_su(t):
     if t.expect(r"^kestrel: starting init: /bin/sh "):
         t.compare_output(host.lines, guest.lines)
         t.check(guest.end == host.end, f"sh ended with {guest.end} in the kernel; on Linux, with {host.end}")
+
+
+ROOT_PROMPT = r"# (\x1b\[6n)?$"     # the end of a shell prompt, root's and a user's (ash then
+USER_PROMPT = r"\$ (\x1b\[6n)?$"    # asks where the cursor is)
+
+
+@lab.test(points=5, timeout=60.0, name="cred-login")
+def cred_login(t):
+    """busybox login at the console shell: a wrong password is refused
+    ("Login incorrect"), the right one ("user") starts user 1000's shell
+    in /home/user, which id shows; exit returns to root's shell."""
+    steps = [(ROOT_PROMPT, b"login\n", 0.3),
+             (r"login: $", b"user\n", 0.3), (r"Password: $", b"wrong\n", 0.3),
+             (r"login: $", b"user\n", 0.3), (r"Password: $", b"user\n", 0.3),
+             (USER_PROMPT, b"id; pwd; echo LOGGED\"\"_IN\n", 0.3),
+             (r"^LOGGED_IN$", b"exit\n", 0.3),
+             (ROOT_PROMPT, b"poweroff\n", 0.3)]
+    t.boot(append=f"init=/sbin/init token={t.token}", disk=True, console_input=steps)
+    bad = t.expect(r"^Login incorrect$")
+    uid = t.expect(r"^uid=1000\(user\) gid=1000\(user\) groups=1000\(user\)$", after=bad)
+    t.expect(r"^/home/user$", after=uid)
+    t.expect(r"^LOGGED_IN$")
