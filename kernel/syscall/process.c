@@ -8,6 +8,7 @@
 #include <asm-generic/signal-defs.h>
 #include <linux/futex.h>
 #include <linux/utsname.h>
+#include <proc/cred.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -154,6 +155,8 @@ long sys_uname(void *buf)
 static long set_uts_name(char *dst, const char *uname, int len)
 {
 	char name[__NEW_UTS_LEN + 1];
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;
 	if (copy_from_user(name, uname, len))

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/auxv.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <kt.h>
@@ -150,6 +152,11 @@ static void forbidden(pid_t root_sibling)
 	kt_expect_err("seteuid(0)", syscall(SYS_setresuid, -1, 0, -1), EPERM);
 	gid_t g = 0;
 	kt_expect_err("setgroups", syscall(SYS_setgroups, 1, &g), EPERM);
+	kt_expect_err("sethostname", sethostname("x", 1), EPERM);
+	kt_expect_err("reboot", reboot(RB_POWER_OFF), EPERM);
+	struct rlimit lim = { 64, 256 };
+	kt_expect_err("raise a hard limit", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
+	kt_expect_err("limits of root's process", prlimit(getppid(), RLIMIT_NOFILE, NULL, &lim), EPERM);
 	kt_check_eq("setfsuid(0) changes nothing", syscall(SYS_setfsuid, 0), USER);
 	kt_check_eq("fsuid still", syscall(SYS_setfsuid, -1), USER);
 	try_exec("exec a 0644 file", "tmp/kt-cred/noexec", "hello");
@@ -186,6 +193,10 @@ static void allowed(pid_t root_sibling)
 	kt_res("chmod g+s, not in the group", chmod("tmp/kt-cred/sgid/f", 02644));
 	show_mode("set-group-ID dropped", "tmp/kt-cred/sgid/f");
 	kt_res("setuid(1000)", syscall(SYS_setuid, USER));
+	struct rlimit lim = { 64, 100 };
+	kt_res("lower a hard limit", setrlimit(RLIMIT_NOFILE, &lim));
+	lim.rlim_max = 128;
+	kt_expect_err("and raise it again", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
 	kt_res("kill myself, signal 0", kill(getpid(), 0));
 	kt_res("SIGCONT to root sibling (same session)", kill(root_sibling, SIGCONT));
 	pid_t mine = kt_fork();
@@ -234,6 +245,8 @@ int main(int argc, char **argv)
 	}
 	pid_t pid = kt_fork();
 	if (pid == 0) {
+		struct rlimit lim = { 64, 128 };
+		kt_res("setrlimit as root", setrlimit(RLIMIT_NOFILE, &lim));
 		gid_t groups[] = { USER };
 		kt_res("setgroups", syscall(SYS_setgroups, 1, groups));
 		kt_res("setresgid", syscall(SYS_setresgid, USER, USER, USER));
