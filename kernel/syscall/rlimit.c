@@ -6,8 +6,9 @@
  *   RLIMIT_NOFILE  the descriptor table refuses fds at or above it;
  *   RLIMIT_STACK   reported to the C library, which sizes thread stacks
  *                  by it (the main stack is USER_STACK_SIZE).
- * Every process runs as root, so raising a hard limit is allowed, up to
- * what Linux allows root (nr_open for NOFILE). */
+ * Raising a hard limit takes CAP_SYS_RESOURCE (root), up to what Linux
+ * allows root (nr_open for NOFILE); another process's limits, its user
+ * or CAP_SYS_RESOURCE. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
