@@ -110,16 +110,16 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 		err = -EISDIR;
 	else if (!(flags & O_PATH) && writing && inode->sb->read_only && !S_ISCHR(inode->mode))
 		err = -EROFS;
-	else if (!(flags & O_PATH) && may)
-		err = inode_permission(inode, may);
 	else if ((flags & O_ACCMODE) == O_ACCMODE && !(flags & O_PATH))
 		err = -EINVAL;
+	else if (!(flags & O_PATH) && may)
+		err = inode_permission(inode, may);
 	if (err) {
 		path_put(&p);
 		return err;
 	}
 	struct file *f;
-	err = file_open_path(&p, (flags | O_LARGEFILE) & ~O_CLOEXEC, &f);
+	err = file_open_path(&p, (flags | O_LARGEFILE) & ~(O_CLOEXEC | O_EXEC_KERNEL), &f);
 	if (err)
 		return err;
 	if ((flags & O_TRUNC) && !created && S_ISREG(inode->mode) && !(flags & O_PATH)) {
