@@ -27,7 +27,9 @@ def cred_perms(t):
 def cred_ids(t):
     """setuid, setreuid, setresuid, setfsuid and their group twins, and
     setgroups/getgroups: real, effective, saved and fs ids after each call
-    of a sequence (privileged, then not), and every errno, as Linux."""
+    of a sequence (privileged, then not), and every errno, as Linux; the
+    capabilities capget reports as euid and fsuid move; execve setting the
+    saved ids to the effective ones, and AT_SECURE."""
     t.run_user("cred_ids", disk=True)
 
 
