@@ -50,9 +50,8 @@ long sys_setgid(uint32_t gid) { return set_one(group_ids, CAP_SETGID, gid); }
  * when the real id is set or the effective one moves away from it. */
 static long set_re(struct ids (*which)(struct cred *), int cap, uint32_t r, uint32_t e)
 {
-	struct cred new = *current_cred();
-	const struct cred *old = current_cred();
-	struct ids ids = which(&new), was = which((struct cred *)old);
+	struct cred old = *current_cred(), new = old;
+	struct ids ids = which(&new), was = which(&old);
 	bool priv = capable(cap);
 	if (r != INVALID_ID) {
 		if (r != *was.r && r != *was.e && !priv)
@@ -77,8 +76,8 @@ long sys_setregid(uint32_t rgid, uint32_t egid) { return set_re(group_ids, CAP_S
 /* setresuid/setresgid: each of the three may become any id held now. */
 static long set_res(struct ids (*which)(struct cred *), int cap, uint32_t r, uint32_t e, uint32_t s)
 {
-	struct cred new = *current_cred();
-	struct ids ids = which(&new), was = which((struct cred *)current_cred());
+	struct cred old = *current_cred(), new = old;
+	struct ids ids = which(&new), was = which(&old);
 	bool change_r = r != INVALID_ID && r != *was.r;
 	bool change_e = e != INVALID_ID && e != *was.e;
 	bool change_s = s != INVALID_ID && s != *was.s;
