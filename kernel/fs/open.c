@@ -114,6 +114,9 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 		err = -EINVAL;
 	else if (!(flags & O_PATH) && may)
 		err = inode_permission(inode, may);
+	/* Not updating access times is the owner's choice (or root's). */
+	if (!err && (flags & O_NOATIME) && !(flags & O_PATH) && !inode_owner_or_capable(inode))
+		err = -EPERM;
 	if (err) {
 		path_put(&p);
 		return err;

@@ -147,6 +147,11 @@ static void forbidden(pid_t root_sibling)
 	kt_expect_err("kill pid 1", kill(1, 0), EPERM);
 	kt_expect_err("kill root parent", kill(getppid(), SIGTERM), EPERM);
 	kt_expect_err("kill root sibling", kill(root_sibling, SIGKILL), EPERM);
+	kt_expect_err("kill root sibling's group", kill(-root_sibling, SIGKILL), EPERM);
+	kt_expect_err("open etc/passwd O_NOATIME", open("etc/passwd", O_RDONLY | O_NOATIME), EPERM);
+	int fd = open("etc/passwd", O_RDONLY);
+	kt_expect_err("F_SETFL O_NOATIME on etc/passwd", fcntl(fd, F_SETFL, O_NOATIME), EPERM);
+	close(fd);
 	kt_expect_err("setuid(0)", syscall(SYS_setuid, 0), EPERM);
 	kt_expect_err("setgid(0)", syscall(SYS_setgid, 0), EPERM);
 	kt_expect_err("seteuid(0)", syscall(SYS_setresuid, -1, 0, -1), EPERM);
@@ -198,6 +203,14 @@ static void allowed(pid_t root_sibling)
 	lim.rlim_max = 128;
 	kt_expect_err("and raise it again", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
 	kt_res("kill myself, signal 0", kill(getpid(), 0));
+	kt_res("kill my group, signal 0 (some members are root's)", kill(0, 0));
+	kt_res_fd("open mine O_NOATIME", open("home/user/kt-cred/mine", O_RDONLY | O_NOATIME));
+	int p[2];
+	struct stat st;
+	kt_res("pipe", pipe(p));
+	kt_res("F_SETFL O_NOATIME on my pipe", fcntl(p[0], F_SETFL, O_NOATIME));
+	fstat(p[0], &st);
+	printf("my pipe: uid %u gid %u\n", st.st_uid, st.st_gid);
 	kt_res("SIGCONT to root sibling (same session)", kill(root_sibling, SIGCONT));
 	pid_t mine = kt_fork();
 	if (mine == 0) {
@@ -239,10 +252,12 @@ int main(int argc, char **argv)
 	prepare();
 	pid_t sibling = kt_fork();
 	if (sibling == 0) {
+		setpgid(0, 0);
 		for (;;)                /* a root process the user may not kill */
 			sleep(1000);
 		_exit(0);
 	}
+	setpgid(sibling, sibling);      /* a group of its own, before the user child tries it */
 	pid_t pid = kt_fork();
 	if (pid == 0) {
 		struct rlimit lim = { 64, 128 };
