@@ -49,6 +49,7 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 		(void)cp;
 	}
 	if (!err) {
+		file_remove_privs(inode);
 		if (size < inode->size)
 			vm_unmap_file_past(inode, size);
 		pagecache_truncate(inode, size);

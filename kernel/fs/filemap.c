@@ -12,6 +12,7 @@
 #include <mm/page_alloc.h>
 #include <proc/task.h>
 #include <fs/writeback.h>
+#include <fs/permission.h>
 
 /* The cached page at index with a reference of its own, or NULL at the
  * end of the file (*size: the size seen) or on an error (*err). The
@@ -156,6 +157,8 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		err = -EFBIG;
 	else if (u->resid > max - *pos)
 		u->resid = max - *pos;
+	if (!err && u->resid)
+		file_remove_privs(inode);
 	while (!err && u->resid) {
 		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - off;

@@ -107,6 +107,18 @@ int may_set_times(const struct inode *inode, bool explicit_times)
 	return explicit_times ? -EPERM : inode_permission(inode, MAY_WRITE);
 }
 
+void file_remove_privs(struct inode *inode)
+{
+	uint32_t kill = inode->mode & S_ISUID;
+	if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		kill |= S_ISGID;
+	if (!kill || !S_ISREG(inode->mode) || capable(CAP_FSETID))
+		return;
+	inode->mode &= ~kill;
+	inode->ctime = current_time();
+	mark_inode_dirty(inode);
+}
+
 uint32_t inode_init_owner(struct inode *inode, const struct inode *dir, uint32_t mode)
 {
 	const struct cred *c = current_cred();

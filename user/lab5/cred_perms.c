@@ -80,6 +80,14 @@ static void try_exec(const char *what, const char *path, const char *arg)
 	printf("%s: child exit %d\n", what, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* Appends a byte to path, as the caller. */
+static void append(const char *what, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	kt_res(what, fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+}
+
 /* As root: the files the user's checks need. */
 static void prepare(void)
 {
@@ -109,6 +117,11 @@ static void prepare(void)
 	kt_res("chown it", chown("tmp/kt-cred/xonly-prog", 0, 0));
 	show_mode("after chown", "tmp/kt-cred/xonly-prog");
 	kt_res("chmod 0711", chmod("tmp/kt-cred/xonly-prog", 0711));
+	/* A write by root (CAP_FSETID) leaves set-user-ID on. */
+	kt_put("tmp/kt-cred/suid-data", "data\n");
+	kt_res("chmod 06777", chmod("tmp/kt-cred/suid-data", 06777));
+	append("root writes to it", "tmp/kt-cred/suid-data");
+	show_mode("after root's write", "tmp/kt-cred/suid-data");
 	kt_rmtree("home/user/kt-cred");
 
 	/* What root may do that a user may not; root still needs an x bit. */
@@ -204,6 +217,19 @@ static void allowed(pid_t root_sibling)
 	kt_expect_err("and raise it again", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
 	kt_res("kill myself, signal 0", kill(getpid(), 0));
 	kt_res("kill my group, signal 0 (some members are root's)", kill(0, 0));
+	/* A user's write or truncate takes set-user-ID (and set-group-ID
+	 * with group x) off, even off the user's own file. */
+	append("write to root's 06777 file", "tmp/kt-cred/suid-data");
+	show_mode("after the user's write", "tmp/kt-cred/suid-data");
+	kt_res("chmod mine 04755", chmod("home/user/kt-cred/mine", 04755));
+	append("write to mine", "home/user/kt-cred/mine");
+	show_mode("mine after a write", "home/user/kt-cred/mine");
+	kt_res("chmod mine 02750", chmod("home/user/kt-cred/mine", 02750));
+	kt_res("truncate mine", truncate("home/user/kt-cred/mine", 1));
+	show_mode("mine after truncate", "home/user/kt-cred/mine");
+	kt_res("chmod mine 02740", chmod("home/user/kt-cred/mine", 02740));
+	kt_res("truncate mine", truncate("home/user/kt-cred/mine", 0));
+	show_mode("no group x: set-group-ID stays", "home/user/kt-cred/mine");
 	kt_res_fd("open mine O_NOATIME", open("home/user/kt-cred/mine", O_RDONLY | O_NOATIME));
 	int p[2];
 	struct stat st;

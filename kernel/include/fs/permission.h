@@ -42,6 +42,12 @@ int may_chown(const struct inode *inode, uint32_t uid, uint32_t gid);
  * -EPERM); "now" for both is allowed to writers too (-EACCES). */
 int may_set_times(const struct inode *inode, bool explicit_times);
 
+/* A write or truncate by someone without CAP_FSETID takes set-user-ID
+ * off a file (and set-group-ID, when the group may execute it), so that
+ * changed code does not run as its owner (Linux's file_remove_privs).
+ * Caller holds inode->lock. */
+void file_remove_privs(struct inode *inode);
+
 /* A new inode's owner: the caller's fsuid, and its fsgid or, in a
  * set-group-ID directory, the directory's group (a new directory there
  * is set-group-ID too: the mode to give it is returned). dir NULL: a
