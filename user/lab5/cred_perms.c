@@ -192,6 +192,11 @@ static void allowed(pid_t root_sibling)
 	show_mode("my file", "home/user/kt-cred/mine");
 	show_mode("my dir", "home/user/kt-cred");
 	kt_res("chmod mine", chmod("home/user/kt-cred/mine", 0600));
+	/* A directory moving to another parent has its ".." rewritten. */
+	kt_res("mkdir ro", mkdir("home/user/kt-cred/ro", 0555));
+	kt_res("mkdir to", mkdir("home/user/kt-cred/to", 0755));
+	kt_expect_err("move a 0555 dir elsewhere", rename("home/user/kt-cred/ro", "home/user/kt-cred/to/ro"), EACCES);
+	kt_res("rename it in place", rename("home/user/kt-cred/ro", "home/user/kt-cred/ro2"));
 	kt_res("chown mine to my group", chown("home/user/kt-cred/mine", -1, USER));
 	kt_res("chown mine to me", chown("home/user/kt-cred/mine", USER, -1));
 	kt_expect_err("chown mine to group 0", chown("home/user/kt-cred/mine", -1, 0), EPERM);
@@ -201,6 +206,7 @@ static void allowed(pid_t root_sibling)
 	kt_res("utimensat now, writable", utimensat(AT_FDCWD, "tmp/kt-cred/world", NULL, 0));
 	kt_res_fd("open world for writing", open("tmp/kt-cred/world", O_WRONLY));
 	kt_res("mine in sticky tmp", kt_put("tmp/kt-user-in-tmp", "user's\n"));
+	kt_expect_err("rename mine over root's in tmp", rename("tmp/kt-user-in-tmp", "tmp/kt-root-in-tmp"), EPERM);
 	kt_res("rename mine in tmp", rename("tmp/kt-user-in-tmp", "tmp/kt-user-in-tmp2"));
 	kt_res("unlink mine in tmp", unlink("tmp/kt-user-in-tmp2"));
 	/* A set-group-ID directory gives its group to what is made in it. */
