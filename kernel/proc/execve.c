@@ -19,6 +19,7 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
+#include <fs/permission.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/cred.h>
@@ -200,11 +201,12 @@ static void exec_creds(const struct inode *inode, struct cred *new)
 }
 
 /* After the point of no return: the new program's credentials. A
- * set-id program may not be dumped (nor traced, later). */
-static void exec_commit_creds(struct task *t, const struct cred *new)
+ * set-id program, or one the caller may not read (a --x binary), may not
+ * be dumped (nor traced: its memory is not the caller's to see). */
+static void exec_commit_creds(struct task *t, const struct cred *new, bool readable)
 {
 	commit_creds(new);
-	t->dumpable = new->euid == new->uid && new->egid == new->gid;
+	t->dumpable = readable && new->euid == new->uid && new->egid == new->gid;
 }
 
 /* The point of no return: t gives up its old program for img. */
@@ -288,12 +290,13 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 		args_index(&args);
 		struct cred cred;
 		exec_creds(f->inode, &cred);
+		bool readable = inode_permission(f->inode, MAY_READ) == 0;
 		struct elf_source src = { .file = f, .size = f->inode->size, .cred = &cred };
 		struct exec_image img;
 		err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
 		if (!err) {
 			exec_commit(current, &img, path);
-			exec_commit_creds(current, &cred);
+			exec_commit_creds(current, &cred, readable);
 		}
 	}
 	if (f)
