@@ -85,7 +85,10 @@ def stage_busybox(root):
     Debian's busybox puts it (bin/ls, sbin/init, usr/bin/[ ...)."""
     if not os.path.exists(BUSYBOX):
         fail(f"{BUSYBOX} not found: install busybox-static (scripts/setup.sh)")
-    install(os.path.realpath(BUSYBOX), os.path.join(root, "bin/busybox"), 0o755)
+    # Set-user-ID root, as busybox wants for su, login's helpers and passwd
+    # (built with FEATURE_SUID): its other applets give the privilege up
+    # at once (setuid to the real uid) when a user runs them.
+    install(os.path.realpath(BUSYBOX), os.path.join(root, "bin/busybox"), 0o4755)
     applets = subprocess.run([BUSYBOX, "--list-full"], capture_output=True, text=True, check=True).stdout.split()
     for applet in applets:
         link = os.path.join(root, applet)

@@ -1,5 +1,6 @@
-/* Changing a file's attributes: truncate, chmod, utimensat, umask, and
- * access() which only asks about them. */
+/* Changing a file's attributes: truncate, chmod, chown, utimensat,
+ * umask, and access() which only asks about them. Who may change what is
+ * fs/permission.c's to say. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <x86/uaccess.h>
@@ -14,6 +15,8 @@
 #include <fs/namei.h>
 #include <fs/pagecache.h>
 #include <fs/vfs.h>
+#include <fs/permission.h>
+#include <proc/cred.h>
 #include <mm/vm.h>
 
 /* access() modes: POSIX's values (unistd.h); no UAPI header has them. */
@@ -48,6 +51,7 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 			err = PTR_ERR(cp);
 	}
 	if (!err) {
+		file_remove_privs(inode);
 		if (size < inode->size)
 			vm_unmap_file_past(inode, size);
 		pagecache_truncate(inode, size);
@@ -67,7 +71,12 @@ long sys_truncate(const char *upath, int64_t length)
 	int err = user_path_inode(AT_FDCWD, upath, LOOKUP_FOLLOW, &i);
 	if (err)
 		return err;
-	err = vfs_truncate(i, length);
+	/* Through a path, writing needs permission (ftruncate: an fd open
+	 * for writing). Not a regular file: vfs_truncate's errno. */
+	if (S_ISREG(i->mode) && !i->sb->read_only)
+		err = inode_permission(i, MAY_WRITE);
+	if (!err)
+		err = vfs_truncate(i, length);
 	iput(i);
 	return err;
 }
@@ -88,6 +97,9 @@ static long chmod_inode(struct inode *i, unsigned mode)
 {
 	if (i->sb->read_only)
 		return -EROFS;
+	int err = may_chmod(i, &mode);
+	if (err)
+		return err;
 	mutex_lock(&i->lock);
 	i->mode = (i->mode & S_IFMT) | (mode & 07777);
 	i->ctime = current_time();
@@ -119,13 +131,17 @@ long sys_fchmodat(int dirfd, const char *path, unsigned mode)
 
 long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
 
-/* chown as root: any owner may be set; -1 leaves one unchanged. Like
- * Linux, a change of a non-directory clears set-user-ID, and set-group-ID
- * when the group may execute (otherwise it marks mandatory locking). */
+/* chown: -1 leaves an id unchanged; may_chown says who may set what.
+ * Like Linux, a change of a non-directory clears set-user-ID, and
+ * set-group-ID when the group may execute (otherwise it marks mandatory
+ * locking), whoever makes it. */
 static long chown_inode(struct inode *i, uint32_t uid, uint32_t gid)
 {
 	if (i->sb->read_only)
 		return -EROFS;
+	int err = may_chown(i, uid, gid);
+	if (err)
+		return err;
 	mutex_lock(&i->lock);
 	if (uid != (uint32_t)-1)
 		i->uid = uid;
@@ -236,28 +252,44 @@ long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec 
 	int err = utimens_target(dirfd, upath, flags, &i);
 	if (err)
 		return err;
-	err = utimes_inode(i, utimes ? ts : NULL);
+	/* Both "now" (or no times) is a touch, which writers may do too. */
+	bool touch = !utimes || (ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW);
+	err = i->sb->read_only ? -EROFS : may_set_times(i, !touch);
+	if (!err)
+		err = utimes_inode(i, utimes ? ts : NULL);
 	iput(i);
 	return err;
 }
 
-/* The kernel runs everything as root: access() fails only for a missing
- * file, a read-only filesystem, or execute permission nobody has. */
+/* access() answers for the real ids, as a set-user-ID program asks "may
+ * the user who ran me do this?" (AT_EACCESS: for the effective ones).
+ * The whole lookup runs as them, the path walk's search checks too:
+ * Linux's do_faccessat overrides the credentials the same way. */
 long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
 {
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	struct cred saved = *current_cred();
+	if (!(flags & AT_EACCESS)) {
+		struct cred real = saved;
+		real.fsuid = real.uid;
+		real.fsgid = real.gid;
+		override_creds(&real);
+	}
 	struct inode *i;
 	int err = user_path_inode(dirfd, path, at_lookup_flags(flags), &i);
-	if (err)
-		return err;
-	if ((mode & W_OK) && i->sb->read_only && (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))
-		err = -EROFS;
-	else if ((mode & X_OK) && !S_ISDIR(i->mode) && !(i->mode & 0111))
-		err = -EACCES;
-	iput(i);
+	if (!err) {
+		err = inode_permission(i, mode);
+		/* POSIX wants a read-only file system reported too. */
+		if (!err && (mode & W_OK) && i->sb->read_only &&
+		    (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))
+			err = -EROFS;
+		iput(i);
+	}
+	if (!(flags & AT_EACCESS))
+		override_creds(&saved);
 	return err;
 }
 

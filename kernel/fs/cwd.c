@@ -1,4 +1,5 @@
-/* The current directory: chdir, fchdir, getcwd. */
+/* The current directory: chdir, fchdir, getcwd. Moving into a directory
+ * takes search permission on it. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <mm/kmalloc.h>
@@ -8,6 +9,7 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
+#include <fs/permission.h>
 
 long sys_chdir(const char *upath)
 {
@@ -18,7 +20,12 @@ long sys_chdir(const char *upath)
 	struct path p;
 	err = path_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p);
 	path_free(path);
-	if (!err)
+	if (err)
+		return err;
+	err = inode_permission(p.dentry->inode, MAY_EXEC);
+	if (err)
+		path_put(&p);
+	else
 		fs_set_cwd(&p);
 	return err;
 }
@@ -31,7 +38,7 @@ long sys_fchdir(int fd)
 	long err = 0;
 	if (!f->dentry || !S_ISDIR(f->inode->mode)) {
 		err = -ENOTDIR;
-	} else {
+	} else if (!(err = inode_permission(f->inode, MAY_EXEC))) {
 		struct path p = { .mnt = f->mnt, .dentry = f->dentry };
 		path_get(&p);
 		fs_set_cwd(&p);

@@ -9,6 +9,7 @@
 #include <fs/pipe.h>
 #include <fs/locks.h>
 #include <fs/memfd.h>
+#include <fs/permission.h>
 
 long sys_dup(int fd)
 {
@@ -74,6 +75,11 @@ long sys_fcntl(int fd, unsigned cmd, uint64_t arg)
 	case F_SETFL:
 		if (f->flags & O_PATH) {
 			r = -EBADF;
+			break;
+		}
+		/* Not updating access times is the owner's choice (or root's). */
+		if ((arg & O_NOATIME) && !(f->flags & O_NOATIME) && !inode_owner_or_capable(f->inode)) {
+			r = -EPERM;
 			break;
 		}
 		f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);

@@ -13,6 +13,7 @@
 #include <mm/page_alloc.h>
 #include <proc/task.h>
 #include <fs/writeback.h>
+#include <fs/permission.h>
 
 /* No lock is held while the data goes to the reader: the copy may fault
  * on a mapping of this file or another one, and that fault takes the
@@ -141,6 +142,8 @@ ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos)
 		err = -EFBIG;
 	else if (u->resid > max - *pos)
 		u->resid = max - *pos;
+	if (!err && u->resid)
+		file_remove_privs(inode);
 	while (!err && u->resid) {
 		uint64_t index = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - off;

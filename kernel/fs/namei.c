@@ -10,6 +10,7 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
+#include <fs/permission.h>
 
 struct walk {
 	struct path cur;            /* where we are (referenced) */
@@ -161,6 +162,11 @@ static int walk_components(struct walk *w, const char *path, unsigned flags,
 
 		if (!S_ISDIR(w->cur.dentry->inode->mode))
 			return -ENOTDIR;
+		/* Every name is looked up in a directory the caller may
+		 * search (its x bit), the last one's too. */
+		int denied = inode_permission(w->cur.dentry->inode, MAY_EXEC);
+		if (denied)
+			return denied;
 		if (last && stop) {
 			memcpy(stop->last, name, len + 1);
 			stop->trailing_slash = trailing;

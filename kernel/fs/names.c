@@ -13,6 +13,7 @@
 #include <proc/task.h>
 #include <fs/namei.h>
 #include <fs/vfs.h>
+#include <fs/permission.h>
 
 static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
 
@@ -34,6 +35,8 @@ int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
 	if (err)
 		return err;
 	struct inode *di = dir->inode;
+	if ((err = may_create(di)))
+		return err;
 	if (!di->iop->create)
 		return -EACCES;
 	struct inode *inode;
@@ -77,7 +80,7 @@ static int create_name(struct nameidata_parent *nd, bool dir_only_slash, make_fn
 		struct inode *inode;
 		if (nd->trailing_slash && !dir_only_slash)
 			err = -ENOENT;
-		else if (!(err = may_change(dir)))
+		else if (!(err = may_change(dir)) && !(err = may_create(dir->inode)))
 			err = make(dir->inode, nd->last, arg, &inode);
 		if (!err) {
 			d = dentry_add_child(dir, nd->last, inode);
@@ -113,6 +116,24 @@ long sys_mkdir(const char *path, unsigned mode) { return mkdir_at(AT_FDCWD, path
 
 static bool is_mount_root(struct dentry *d) { return d->parent == d; }
 
+/* What unlink and rmdir check before removing d from parent, in
+ * Linux's order (may_delete's permission checks first). */
+static int remove_checks(struct dentry *parent, struct dentry *d, struct nameidata_parent *nd, bool dir)
+{
+	int err = may_delete(parent->inode, d->inode);
+	if (err)
+		return err;
+	if (dir && !S_ISDIR(d->inode->mode))
+		return -ENOTDIR;
+	if (dir && (d->mounted || is_mount_root(d)))
+		return -EBUSY;
+	if (!dir && S_ISDIR(d->inode->mode))
+		return -EISDIR;
+	if (!dir && nd->trailing_slash)
+		return -ENOTDIR;
+	return may_change(parent);
+}
+
 /* Takes nd->last out of its directory (rmdir when dir, unlink otherwise)
  * and drops nd's reference to the parent. */
 static long remove_name(struct nameidata_parent *nd, bool dir)
@@ -123,15 +144,8 @@ static long remove_name(struct nameidata_parent *nd, bool dir)
 	if (!err) {
 		const struct inode_operations *iop = parent->inode->iop;
 		int (*op)(struct inode *, const char *, struct inode *) = dir ? iop->rmdir : iop->unlink;
-		if (dir && !S_ISDIR(d->inode->mode))
-			err = -ENOTDIR;
-		else if (dir && (d->mounted || is_mount_root(d)))
-			err = -EBUSY;
-		else if (!dir && S_ISDIR(d->inode->mode))
-			err = -EISDIR;
-		else if (!dir && nd->trailing_slash)
-			err = -ENOTDIR;
-		else if (!(err = may_change(parent)))
+		err = remove_checks(parent, d, nd, dir);
+		if (!err)
 			err = op ? op(parent->inode, nd->last, d->inode) : -EPERM;
 		if (!err)
 			dentry_unlink(d);
@@ -193,6 +207,14 @@ static int rename_checks(struct dentry *old_dir, struct dentry *src, struct name
 		return -ENOTDIR;
 	if (dentry_is_ancestor(src, new_dir))
 		return -EINVAL;         /* into itself */
+	int err = may_delete(old_dir->inode, src->inode);
+	if (!err)
+		err = tgt ? may_delete(new_dir->inode, tgt->inode) : may_create(new_dir->inode);
+	/* A directory moving elsewhere has its ".." rewritten. */
+	if (!err && dir && old_dir != new_dir)
+		err = inode_permission(src->inode, MAY_WRITE);
+	if (err)
+		return err;
 	if (tgt) {
 		if (flags & RENAME_NOREPLACE)
 			return -EEXIST;
@@ -207,7 +229,7 @@ static int rename_checks(struct dentry *old_dir, struct dentry *src, struct name
 	}
 	if (src->mounted || is_mount_root(src))
 		return -EBUSY;
-	int err = may_change(old_dir);
+	err = may_change(old_dir);
 	return err ? err : may_change(new_dir);
 }
 
@@ -288,8 +310,8 @@ long sys_rename(const char *oldpath, const char *newpath)
 static int make_link(struct inode *dir, const char *name, void *target, struct inode **result)
 {
 	struct inode *inode = target;
-	if (!dir->iop->link)
-		return -EPERM;
+	if (!dir->iop->link || S_ISDIR(inode->mode))
+		return -EPERM;          /* (no links to directories) */
 	int err = dir->iop->link(inode, dir, name);
 	if (!err) {
 		iref(inode);
@@ -323,9 +345,7 @@ long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *new
 		err = -EEXIST;          /* before EXDEV and EPERM, as Linux */
 	else if (src.mnt != nd.parent.mnt)
 		err = -EXDEV;
-	else if (S_ISDIR(inode->mode))
-		err = -EPERM;
-	else
+	else if (!(err = may_link(inode)))
 		err = create_name(&nd, false, make_link, inode);
 	path_put(&nd.parent);
 	path_put(&src);

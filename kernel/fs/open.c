@@ -9,6 +9,7 @@
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/vfs.h>
+#include <fs/permission.h>
 
 /* The flags open() understands; others are ignored, as Linux does. */
 #define O_PATH_KEEPS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -97,6 +98,10 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 
 	struct inode *inode = p.dentry->inode;
 	bool writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+	/* What the caller must be allowed (Linux's acc_mode): a file it has
+	 * just created it may open however it asked. */
+	int may = created ? 0 : flags & O_EXEC_KERNEL ? MAY_EXEC :
+		  ((flags & O_ACCMODE) != O_WRONLY ? MAY_READ : 0) | (writing ? MAY_WRITE : 0);
 	if (S_ISLNK(inode->mode) && !(flags & O_PATH))
 		err = -ELOOP;               /* O_NOFOLLOW met a symlink */
 	else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
@@ -107,12 +112,17 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 		err = -EROFS;
 	else if ((flags & O_ACCMODE) == O_ACCMODE && !(flags & O_PATH))
 		err = -EINVAL;
+	else if (!(flags & O_PATH) && may)
+		err = inode_permission(inode, may);
+	/* Not updating access times is the owner's choice (or root's). */
+	if (!err && (flags & O_NOATIME) && !(flags & O_PATH) && !inode_owner_or_capable(inode))
+		err = -EPERM;
 	if (err) {
 		path_put(&p);
 		return err;
 	}
 	struct file *f;
-	err = file_open_path(&p, (flags | O_LARGEFILE) & ~O_CLOEXEC, &f);
+	err = file_open_path(&p, (flags | O_LARGEFILE) & ~(O_CLOEXEC | O_EXEC_KERNEL), &f);
 	if (err)
 		return err;
 	if ((flags & O_TRUNC) && !created && S_ISREG(inode->mode) && !(flags & O_PATH)) {
@@ -133,7 +143,7 @@ static long do_open(int dirfd, const char *upath, int flags, unsigned mode)
 	if (err)
 		return err;
 	struct file *f;
-	err = vfs_open(dirfd, path, flags, mode, &f);
+	err = vfs_open(dirfd, path, flags & ~O_EXEC_KERNEL, mode, &f);
 	path_free(path);
 	if (err)
 		return err;

@@ -33,6 +33,7 @@
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
 #include <fs/poll.h>
+#include <fs/permission.h>
 
 #define PIPE_SIZE 65536             /* Linux's default: 16 pages (F_GETPIPE_SZ) */
 #define MASK (PIPE_SIZE - 1)        /* a power of two: indices wrap by masking */
@@ -313,7 +314,7 @@ static struct inode *pipe_inode_new(void)
 	if (!inode)
 		return NULL;
 	inode->ino = __atomic_add_fetch(&last_ino, 1, __ATOMIC_RELAXED);
-	inode->mode = S_IFIFO | S_IRUSR | S_IWUSR;
+	inode->mode = inode_init_owner(inode, NULL, S_IFIFO | S_IRUSR | S_IWUSR);    /* the creator's */
 	return inode;
 }
 

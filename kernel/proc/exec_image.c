@@ -8,6 +8,8 @@
 #include <proc/exec.h>
 #include <proc/task.h>
 #include <fs/vfs.h>
+#include <fs/permission.h>
+#include <proc/cred.h>
 #include <x86/cpu.h>
 
 int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
@@ -18,6 +20,12 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		return -ENOMEM;
 	struct elf_info info;
 	int err = elf_load(mm, src, &info);
+	const struct cred *c = src->cred ? src->cred : current_cred();
+	info.uid = c->uid;
+	info.euid = c->euid;
+	info.gid = c->gid;
+	info.egid = c->egid;
+	info.secure = c->euid != c->uid || c->egid != c->gid;
 	if (!err)
 		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
 	if (!err)
@@ -52,15 +60,16 @@ int exec_open(int dirfd, const char *path, int lookup_flags, struct file **resul
 		if (!f)
 			return -EBADF;
 	} else {
-		int err = vfs_open(dirfd, path, O_RDONLY | lookup_flags, 0, &f);
+		int err = vfs_open(dirfd, path, O_RDONLY | O_EXEC_KERNEL | lookup_flags, 0, &f);
 		if (err)
 			return err;
 	}
-	/* Only a regular file with an execute bit runs (root needs one bit,
-	 * anyone's: Linux's rule for the superuser). */
-	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & 0111)) {
+	/* Only a regular file the caller may execute runs (root needs one
+	 * x bit, anyone's: Linux's rule for the superuser). */
+	int err = S_ISREG(f->inode->mode) ? inode_permission(f->inode, MAY_EXEC) : -EACCES;
+	if (err) {
 		file_put(f);
-		return -EACCES;
+		return err;
 	}
 	*result = f;
 	return 0;

@@ -20,8 +20,10 @@
 #include <fs/file.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
+#include <fs/permission.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/exec.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -179,6 +181,35 @@ static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
 	// LAB 4 END
 }
 
+/* The credentials the program in inode runs with (Linux's bprm_fill_uid
+ * and cap_bprm_creds_from_file): a set-user-ID file's owner becomes the
+ * effective uid, a set-group-ID file's group (if the group may execute
+ * it: otherwise the bit means mandatory locking) the effective gid,
+ * unless no_new_privs forbids. Saved and fs ids take the effective ones
+ * at every execve. Kestrel has no nosuid mounts yet. */
+static void exec_creds(const struct inode *inode, struct cred *new)
+{
+	*new = *current_cred();
+	uint32_t mode = inode->mode;
+	if (!current->no_new_privs) {
+		if (mode & S_ISUID)
+			new->euid = inode->uid;
+		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			new->egid = inode->gid;
+	}
+	new->suid = new->fsuid = new->euid;
+	new->sgid = new->fsgid = new->egid;
+}
+
+/* After the point of no return: the new program's credentials. A
+ * set-id program, or one the caller may not read (a --x binary), may not
+ * be dumped (nor traced: its memory is not the caller's to see). */
+static void exec_commit_creds(struct task *t, const struct cred *new, bool readable)
+{
+	commit_creds(new);
+	t->dumpable = readable && new->euid == new->uid && new->egid == new->gid;
+}
+
 /* The point of no return: t gives up its old program for img. */
 static void exec_commit(struct task *t, struct exec_image *img, const char *path)
 {
@@ -266,11 +297,16 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 		goto out_free_interp;
 	}
 	args_index(&args);
-	struct elf_source src = { .file = f, .size = f->inode->size };
+	struct cred cred;
+	exec_creds(f->inode, &cred);
+	bool readable = inode_permission(f->inode, MAY_READ) == 0;
+	struct elf_source src = { .file = f, .size = f->inode->size, .cred = &cred };
 	struct exec_image img;
 	err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
-	if (!err)
+	if (!err) {
 		exec_commit(current, &img, path);
+		exec_commit_creds(current, &cred, readable);
+	}
 	file_put(f);
 out_free_interp:
 	kfree(interp_path);

@@ -61,7 +61,7 @@ static void send_exit_signal(struct task *t, struct task *parent, int status)
 	assert_held(&tasklist_lock);
 	if (t->exit_signal < 1 || t->exit_signal > _NSIG)
 		return;
-	struct ksiginfo info = { .pid = t->tgid, .uid = 0 };
+	struct ksiginfo info = { .pid = t->tgid, .uid = t->cred.uid };
 	wait_status_decode(status, &info.code, &info.status);
 	send_signal(parent, t->exit_signal, &info);
 }
@@ -126,7 +126,7 @@ static void adopted_by_init(struct task *t, struct task *c)
 	assert_held(&tasklist_lock);
 	c->exit_signal = SIGCHLD;   /* whatever clone chose: init waits for SIGCHLD */
 	if (c->pdeath_signal) {
-		struct ksiginfo info = { .code = SI_USER, .pid = t->tgid, .uid = 0 };
+		struct ksiginfo info = { .code = SI_USER, .pid = t->tgid, .uid = t->cred.uid };
 		send_signal(c, c->pdeath_signal, &info);
 	}
 	if (c->state != TASK_ZOMBIE)

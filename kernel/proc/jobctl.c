@@ -35,7 +35,7 @@ void jobctl_notify_parent(struct task *proc, int why, int sig)
 		return;
 	struct k_sigaction act;
 	if (signal_action(parent, SIGCHLD, &act) && !(act.flags & SA_NOCLDSTOP)) {
-		struct ksiginfo info = { .code = why, .pid = proc->tgid, .uid = 0, .status = sig };
+		struct ksiginfo info = { .code = why, .pid = proc->tgid, .uid = proc->cred.uid, .status = sig };
 		send_signal(parent, SIGCHLD, &info);
 	}
 	wake_up_all(&parent->child_exit);

@@ -1,11 +1,14 @@
 /* kill, tkill and tgkill: signals sent by processes (proc/signal.h).
  *
- * Every process runs as root, so there is no EPERM yet. Threads do not
- * exist yet either: a signal for one thread goes to its process. */
+ * A process may signal its own, those of its user (proc/cred.h:
+ * kill_ok_by_cred), and with SIGCONT any in its session; CAP_KILL
+ * signals anyone. Threads do not exist yet: a signal for one thread goes
+ * to its process. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
+#include <proc/cred.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
@@ -22,18 +25,6 @@ static struct task *task_by_tid(int tid)
 	return NULL;
 }
 
-/* Sends sig (0: none, only the checks) to the selected task t. Like
- * Linux, sig is checked only once there is a target: kill of nobody with
- * a bad signal is ESRCH. */
-static long deliver(struct task *t, int sig, const struct ksiginfo *info)
-{
-	if (sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	if (sig)
-		send_signal(t, sig, info);
-	return 0;
-}
-
 /* Is t a process kill(-1) or kill to a group reaches? Leaders only,
  * never the kernel's idle and boot tasks (tid 0). */
 static bool is_process(struct task *t)
@@ -41,14 +32,45 @@ static bool is_process(struct task *t)
 	return t->tid > 0 && t == t->group_leader && !t->detached;
 }
 
-/* Does group pgid have a process (a zombie too)? tasklist_lock held. */
-static bool pgrp_has_process(int pgid)
+/* May the caller send sig to t (Linux's check_kill_permission)? Its own
+ * process always; SIGCONT, which job control shells send to jobs that
+ * may run as other users, anyone in the same session. */
+static long kill_permission(struct task *t, int sig)
 {
+	if (t->tgid == current->tgid || kill_ok_by_cred(t))
+		return 0;
+	if (sig == SIGCONT && t->group_leader->sid == current->group_leader->sid)
+		return 0;
+	return -EPERM;
+}
+
+/* Sends sig (0: none, only the checks) to the selected task t. Like
+ * Linux, sig is checked only once there is a target: kill of nobody with
+ * a bad signal is ESRCH. */
+static long deliver(struct task *t, int sig, const struct ksiginfo *info)
+{
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	long err = kill_permission(t, sig);
+	if (!err && sig)
+		send_signal(t, sig, info);
+	return err;
+}
+
+/* kill to a process group: success if any member took it, otherwise
+ * the last member's error (Linux's __kill_pgrp_info). */
+static long kill_pgrp(int pgid, int sig, const struct ksiginfo *info)
+{
+	long ret = -ESRCH;
+	bool any = false;
 	struct task *t;
-	list_for_each_entry(t, &all_tasks, all_link)
-		if (is_process(t) && t->pgid == pgid)
-			return true;
-	return false;
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (!is_process(t) || t->pgid != pgid)
+			continue;
+		ret = deliver(t, sig, info);
+		any |= !ret;
+	}
+	return any ? 0 : ret;
 }
 
 bool signal_pgrp(int pgid, int sig, const struct ksiginfo *info)
@@ -72,7 +94,7 @@ long sys_kill(int pid, int sig)
 	if (pid == INT32_MIN)
 		return -ESRCH;          /* -pid would overflow */
 	struct task *me = current->group_leader;
-	struct ksiginfo info = { .code = SI_USER, .pid = me->tgid, .uid = 0 };
+	struct ksiginfo info = { .code = SI_USER, .pid = me->tgid, .uid = current_cred()->uid };
 	int pgid = pid == 0 ? me->pgid : -pid;
 	long ret = -ESRCH;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
@@ -81,15 +103,20 @@ long sys_kill(int pid, int sig)
 		if (t)                  /* a thread's tid names its process */
 			ret = deliver(t, sig, &info);
 	} else if (pid == -1) {
+		/* Everyone the caller may signal; refusals are not errors
+		 * (Linux's kill_something_info), only finding nobody is. */
 		struct task *t;
 		list_for_each_entry(t, &all_tasks, all_link) {
-			if (is_process(t) && t != init_task && t != me)
-				ret = deliver(t, sig, &info);
+			if (!is_process(t) || t == init_task || t == me)
+				continue;
+			long err = deliver(t, sig, &info);
+			if (ret == -ESRCH)
+				ret = 0;
+			if (err != -EPERM)
+				ret = err;
 		}
-	} else if (sig < 0 || sig > _NSIG) {
-		ret = pgrp_has_process(pgid) ? -EINVAL : -ESRCH;
-	} else if (signal_pgrp(pgid, sig, &info)) {
-		ret = 0;
+	} else {
+		ret = kill_pgrp(pgid, sig, &info);
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
@@ -101,7 +128,7 @@ static long thread_kill(int tgid, int tid, int sig)
 {
 	if (tid <= 0)
 		return -EINVAL;
-	struct ksiginfo info = { .code = SI_TKILL, .pid = current->tgid, .uid = 0 };
+	struct ksiginfo info = { .code = SI_TKILL, .pid = current->tgid, .uid = current_cred()->uid };
 	long ret = -ESRCH;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *t = task_by_tid(tid);

@@ -126,7 +126,7 @@ bool fatal_signal_pending(struct task *t)
 
 void signal_raise_self(int sig)
 {
-	struct ksiginfo info = { .code = SI_USER, .pid = current->tgid, .uid = 0 };
+	struct ksiginfo info = { .code = SI_USER, .pid = current->tgid, .uid = current->cred.uid };
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	send_signal(current, sig, &info);
 	spin_unlock_irqrestore(&tasklist_lock, flags);

@@ -160,7 +160,7 @@ static void fill_child_siginfo(siginfo_t *si, const struct found *f)
 	memset(si, 0, sizeof(*si));
 	si->si_signo = SIGCHLD;
 	si->si_pid = f->tid;
-	si->si_uid = 0;
+	si->si_uid = f->child->cred.uid;   /* its real uid, as Linux */
 	wait_status_decode(f->status, &si->si_code, &si->si_status);
 }
 

@@ -1,4 +1,4 @@
-/* Small system calls about the calling task: its ids, its CPU, giving up
+/* Small system calls about the calling task: its pids, its CPU, giving up
  * the CPU, its thread-local storage base, its signal mask, and uname. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
@@ -8,6 +8,7 @@
 #include <asm-generic/signal-defs.h>
 #include <linux/futex.h>
 #include <linux/utsname.h>
+#include <proc/cred.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -19,12 +20,6 @@
 
 long sys_getpid(void) { return current->tgid; }
 long sys_gettid(void) { return current->tid; }
-
-/* Every process runs as root (uid and gid 0) until the kernel has users. */
-long sys_getuid(void) { return 0; }
-long sys_geteuid(void) { return 0; }
-long sys_getgid(void) { return 0; }
-long sys_getegid(void) { return 0; }
 
 long sys_getppid(void)
 {
@@ -160,6 +155,8 @@ long sys_uname(void *buf)
 static long set_uts_name(char *dst, const char *uname, int len)
 {
 	char name[__NEW_UTS_LEN + 1];
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;
 	if (copy_from_user(name, uname, len))

@@ -8,10 +8,13 @@
 #include <kernel/power.h>
 #include <linux/reboot.h>
 #include <syscall/syscalls.h>
+#include <proc/cred.h>
 #include <fs/fs.h>
 
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg)
 {
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM;
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))

@@ -6,8 +6,9 @@
  *   RLIMIT_NOFILE  the descriptor table refuses fds at or above it;
  *   RLIMIT_STACK   reported to the C library, which sizes thread stacks
  *                  by it (the main stack is USER_STACK_SIZE).
- * Every process runs as root, so raising a hard limit is allowed, up to
- * what Linux allows root (nr_open for NOFILE). */
+ * Raising a hard limit takes CAP_SYS_RESOURCE (root), up to what Linux
+ * allows root (nr_open for NOFILE); another process's limits, its user
+ * or CAP_SYS_RESOURCE. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -50,6 +51,19 @@ static struct task *find_process(int pid)
 	return found;
 }
 
+/* Another process's limits: only if all its ids are the caller's real
+ * ones, or with CAP_SYS_RESOURCE (Linux's check_prlimit_permission).
+ * tasklist_lock held. */
+static long prlimit_permission(struct task *t)
+{
+	const struct cred *me = current_cred(), *tc = &t->cred;
+	if (t == current->group_leader)
+		return 0;
+	bool same = me->uid == tc->uid && me->uid == tc->euid && me->uid == tc->suid &&
+		    me->gid == tc->gid && me->gid == tc->egid && me->gid == tc->sgid;
+	return same || capable(CAP_SYS_RESOURCE) ? 0 : -EPERM;
+}
+
 static long do_prlimit(int pid, unsigned resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	if (resource >= RLIM_NLIMITS)
@@ -65,6 +79,14 @@ static long do_prlimit(int pid, unsigned resource, const struct rlimit64 *new, s
 		return -ESRCH;
 	/* The task list lock keeps t and its limits still meanwhile. */
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	long err = prlimit_permission(t);
+	/* Raising a hard limit takes CAP_SYS_RESOURCE. */
+	if (!err && new && new->rlim_max > t->rlim[resource].rlim_max && !capable(CAP_SYS_RESOURCE))
+		err = -EPERM;
+	if (err) {
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		return err;
+	}
 	if (old)
 		*old = t->rlim[resource];
 	if (new) {

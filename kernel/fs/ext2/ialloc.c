@@ -6,6 +6,7 @@
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <mm/kmalloc.h>
+#include <fs/permission.h>
 #include "ext2.h"
 
 /* A group for a new directory: one with at least the average number of
@@ -113,7 +114,7 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **result)
 	brelse(b);
 
 	inode->ino = ino;
-	inode->mode = mode;
+	inode->mode = inode_init_owner(inode, dir, mode);
 	inode->fs_private = ei;
 	ei->block_group = (ino - 1) / s->sb.s_inodes_per_group;
 	ext2_set_ops(inode);

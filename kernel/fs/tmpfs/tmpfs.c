@@ -14,6 +14,7 @@
 #include <fs/file.h>
 #include <fs/chrdev.h>
 #include <fs/tmpfs.h>
+#include <fs/permission.h>
 
 struct tmpfs_dirent {
 	char *name;
@@ -35,14 +36,16 @@ struct tmpfs_sb {
 static const struct inode_operations tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops;
 static const struct file_operations tmpfs_dir_fops;
 
-static struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, dev_t rdev)
+/* dir: where it is created (NULL for the root), for its owner. */
+static struct inode *tmpfs_new_inode(struct super_block *sb, const struct inode *dir, uint32_t mode,
+				     dev_t rdev)
 {
 	struct inode *inode = inode_new(sb);
 	if (!inode)
 		return NULL;
 	struct tmpfs_sb *ts = sb->fs_private;
 	inode->ino = __atomic_add_fetch(&ts->next_ino, 1, __ATOMIC_RELAXED);
-	inode->mode = mode;
+	inode->mode = mode = inode_init_owner(inode, dir, mode);
 	inode->rdev = rdev;
 	if (S_ISDIR(mode)) {
 		struct tmpfs_dir *d = kzalloc(sizeof(*d));
@@ -126,7 +129,7 @@ static int tmpfs_lookup(struct inode *dir, const char *name, struct inode **resu
 static int make(struct inode *dir, const char *name, uint32_t mode, dev_t rdev,
 		struct inode **result)
 {
-	struct inode *inode = tmpfs_new_inode(dir->sb, mode, rdev);
+	struct inode *inode = tmpfs_new_inode(dir->sb, dir, mode, rdev);
 	if (!inode)
 		return -ENOSPC;
 	int err = add_entry(dir, name, inode);
@@ -339,7 +342,7 @@ static int tmpfs_fill_super(struct super_block *sb, struct block_device *source,
 	sb->ops = &tmpfs_sops;
 	sb->magic = TMPFS_MAGIC;
 	sb->block_size = 4096;
-	struct inode *root = tmpfs_new_inode(sb, S_IFDIR | 01777, 0);
+	struct inode *root = tmpfs_new_inode(sb, NULL, S_IFDIR | 01777, 0);
 	if (!root) {
 		kfree(ts);
 		return -ENOMEM;
@@ -357,7 +360,7 @@ void tmpfs_init(void)
 
 struct inode *tmpfs_new_unlinked_file(struct super_block *sb, uint32_t mode)
 {
-	struct inode *inode = tmpfs_new_inode(sb, S_IFREG | mode, 0);
+	struct inode *inode = tmpfs_new_inode(sb, NULL, S_IFREG | mode, 0);
 	if (inode)
 		inode->nlink = 0;
 	return inode;

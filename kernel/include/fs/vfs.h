@@ -13,6 +13,8 @@ int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
 /* Sets a regular file's size (truncate, ftruncate, O_TRUNC). */
 int vfs_truncate(struct inode *inode, uint64_t size);
 /* open() for the kernel: path is a kernel string. */
+#define O_EXEC_KERNEL 040       /* a kernel-only open flag (Linux's __FMODE_EXEC): to execute, */
+				/* allowed by the x bits, not the r bits */
 int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file **result);
 /* mkdir for boot code (kernel string); -EEXIST if it exists. */
 int vfs_mkdir(int dirfd, const char *path, unsigned mode);

@@ -17,13 +17,19 @@ struct elf_info {
 	uint64_t base;          /* where the dynamic loader is (AT_BASE), or 0 */
 	uint64_t start;         /* the first instruction: the loader's entry, or entry */
 	bool exec_stack;        /* PT_GNU_STACK asks for an executable stack (PF_X) */
+	/* Whom it runs as (AT_UID...), and AT_SECURE: a set-id program,
+	 * whose loader must not trust the environment (LD_PRELOAD...). */
+	uint32_t uid, euid, gid, egid;
+	bool secure;
 };
 
 /* Where an ELF image is: in memory (mem), or in an open file. */
+struct cred;
 struct elf_source {
 	const void *mem;
 	struct file *file;
 	uint64_t size;
+	const struct cred *cred;    /* whom it will run as; NULL: the caller */
 };
 
 /* Checks the image and maps its PT_LOAD segments into mm, and those of
@@ -49,8 +55,8 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		  const char *execfn, struct exec_image *img);
 /* t's user registers (and SSE state) as a new program finds them. */
 void exec_set_user_regs(struct task *t, const struct exec_image *img);
-/* Opens path for execution: -EACCES unless it is a regular file with an
- * execute bit. lookup_flags: O_NOFOLLOW or 0. An empty path (execveat's
+/* Opens path for execution: -EACCES unless it is a regular file the
+ * caller may execute. lookup_flags: O_NOFOLLOW or 0. An empty path (execveat's
  * AT_EMPTY_PATH) is the file open as dirfd. */
 struct file;
 int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result);

@@ -23,6 +23,7 @@
 #include <x86/fpu.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
+#include <proc/cred.h>
 #include <linux/resource.h>
 
 enum task_state {
@@ -98,6 +99,11 @@ struct task {
 	bool dumpable;              /* prctl(PR_SET_DUMPABLE) */
 	bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): inherited, kept by execve */
 	struct rlimit64 rlim[RLIM_NLIMITS];     /* the process's: the leader's counts */
+
+	/* Credentials (proc/cred.h): who the task acts as. All zero (root)
+	 * for the first process; copied by fork, changed by set-id execve
+	 * and the set*id calls (commit_creds, under tasklist_lock). */
+	struct cred cred;
 
 	/* Family (exit.c, protected by the task list lock). */
 	struct task *parent;
