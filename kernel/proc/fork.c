@@ -124,6 +124,7 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	c->pgid = p->group_leader->pgid;
 	c->sid = p->group_leader->sid;
 	c->no_new_privs = p->no_new_privs;
+	sched_params_fork(c, p);
 	c->exit_signal = flags & CSIGNAL;
 	if (flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (uint64_t)child_tid;
