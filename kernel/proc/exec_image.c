@@ -6,6 +6,7 @@
 #include <kernel/string.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
+#include <time/vdso.h>
 #include <proc/task.h>
 #include <fs/vfs.h>
 #include <x86/cpu.h>
@@ -18,6 +19,8 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		return -ENOMEM;
 	struct elf_info info;
 	int err = elf_load(mm, src, &info);
+	if (!err)
+		err = vdso_map(mm, &info.vdso);
 	if (!err)
 		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
 	if (!err)

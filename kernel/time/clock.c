@@ -46,4 +46,13 @@ uint64_t clock_realtime_ns(void)
 void clock_set_realtime(uint64_t ns)
 {
 	__atomic_store_n(&realtime_offset_ns, (int64_t)(ns - clock_now_ns()), __ATOMIC_RELAXED);
+	vdso_clock_changed();
+}
+
+struct clock_params clock_params(void)
+{
+	return (struct clock_params){
+		.tsc_at_boot = tsc_at_boot, .ns_per_cycle_2_32 = ns_per_cycle_2_32,
+		.realtime_offset_ns = __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED),
+	};
 }

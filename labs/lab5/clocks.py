@@ -6,6 +6,7 @@ Each test runs a program from user/lab5/ (time_*.c, or glibc/time_*.c)
 in the kernel and on the host and compares outputs and exit statuses.
 Times differ from run to run, so the programs print relations ("elapsed
 within [0.19, 0.6] s: yes"), never the times themselves."""
+import re
 
 
 def time_test(name, program, points, timeout=40.0, depends=None, doc=""):
@@ -31,3 +32,30 @@ time_test("time-sysinfo", "time_sysinfo", 10, timeout=60.0,
 
 # The checkpoint proof grades these for each blank exercise.
 lab.exercise_tests[5] = ["time-sysinfo"]
+
+
+# --- the vDSO ---------------------------------------------------------------------
+
+time_test("time-vdso", "time_vdso", 10,
+          doc="a glibc program finds the vDSO (AT_SYSINFO_EHDR) and its four functions with version "
+              "LINUX_2.6, calls them directly and through glibc: right answers, a fraction of a system call's cost")
+
+
+@lab.test(points=5, timeout=40.0, name="time-vdso-no-syscall", depends=["time-vdso"])
+def time_vdso_no_syscall(t):
+    """With syscall_log on, glibc's clock_gettime, gettimeofday and time
+    called 104000 times between two marker lines make no system call:
+    the kernel logs none of them there (and the markers' writes, so the
+    log works)."""
+    t.boot(append=f"init=/usr/lib/kestrel/lab5/time_vdso syscall_log token={t.token}", disk=True)
+    start = t.expect(r"^vdso loop: start$")
+    end = start and t.expect(r"^vdso loop: end$", after=start)
+    if not end:
+        return
+    lines = t.result.lines
+    between = [l.text for l in lines[start.line.index + 1:end.line.index]]
+    clock_calls = [l for l in between if re.match(r"^\[pid \d+\] (clock_gettime|gettimeofday|time)\(", l)]
+    writes = [l for l in lines[start.line.index - 3:end.line.index + 3] if "] write(" in l.text]
+    t.check(writes, "the syscall log shows the markers' writes")
+    t.check(not clock_calls, f"no clock system call between the markers ({len(between)} lines there)"
+            + (f"; first: {clock_calls[0]}" if clock_calls else ""))

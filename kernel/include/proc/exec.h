@@ -17,6 +17,7 @@ struct elf_info {
 	uint64_t base;          /* where the dynamic loader is (AT_BASE), or 0 */
 	uint64_t start;         /* the first instruction: the loader's entry, or entry */
 	bool exec_stack;        /* PT_GNU_STACK asks for an executable stack (PF_X) */
+	uint64_t vdso;          /* the vDSO's address (AT_SYSINFO_EHDR), or 0 */
 };
 
 /* Where an ELF image is: in memory (mem), or in an open file. */
