@@ -30,7 +30,11 @@ import fsimg_tools  # noqa: E402
 CONTENT = os.path.join(ROOT, "fsimg", "root")   # the files kept in git
 BUSYBOX = "/bin/busybox"                         # Debian's busybox-static
 LOCALTIME = "/usr/share/zoneinfo/Etc/UTC"        # tzdata; UTC, so every build is the same
-DEFAULT_EXTRA = "/usr/bin/openssl"
+# Debian programs the tests run, in every image (with their libraries).
+DEFAULT_EXTRAS = [
+    "/usr/bin/openssl",     # Lab 4: a dynamically linked program with libssl and libcrypto
+    "/bin/bash",            # Lab 5: bash's time builtin (time-bash); 1.2 MiB + libtinfo
+]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 
@@ -311,9 +315,8 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
-    # Debian's openssl, which Lab 4's tests run (a dynamically linked
-    # program with libssl and libcrypto); scripts/setup.sh installs it.
-    default_extras = [DEFAULT_EXTRA] if os.path.exists(DEFAULT_EXTRA) else []
+    # scripts/setup.sh installs them; an image without one still builds.
+    default_extras = [p for p in DEFAULT_EXTRAS if os.path.exists(p)]
     scripts = stage_scripts(root)
     stage_test_data(root)
     extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])

@@ -59,3 +59,13 @@ def time_vdso_no_syscall(t):
     t.check(writes, "the syscall log shows the markers' writes")
     t.check(not clock_calls, f"no clock system call between the markers ({len(between)} lines there)"
             + (f"; first: {clock_calls[0]}" if clock_calls else ""))
+
+
+# --- Debian programs ------------------------------------------------------------
+
+@lab.test(points=5, timeout=60.0, name="time-bash", depends=["time-usage"])
+def time_bash(t):
+    """Debian's bash (in the image) and its time builtin: real, user and
+    sys of a sleep, of a spinning subshell (the children's times) and of
+    the shell itself, within sane bounds, as on Linux."""
+    t.run_command("/bin/bash", ["usr/lib/kestrel/lab5/time_bash.sh"])
