@@ -149,8 +149,6 @@ void sched_tick(struct trap_frame *tf)
 		c->user_ticks++;
 	timers_run();
 	struct task *t = c->task;
-	if (t != c->idle)
-		cputime_tick(t, trap_from_user(tf));
 	if (c->id == 0)
 		loadavg_tick();
 	if (t == c->idle) {

@@ -5,7 +5,7 @@
  * clock_getcpuclockid), and the errors of reading and setting clocks.
  *
  * Times differ from run to run, so only relations are printed ("elapsed
- * within [0.19, 0.5] s: yes"). Setting the clock is tried only in the
+ * within [0.19, 2] s: yes"). Setting the clock is tried only in the
  * kernel (the host's clock is not ours to move): silently, a failure
  * shows as BAD. */
 #define _GNU_SOURCE
@@ -73,28 +73,37 @@ static void every_clock(void)
 	kt_expect_err("gettimeofday to a bad pointer", syscall(SYS_gettimeofday, (void *)8, NULL), EFAULT);
 }
 
+/* Each answer between two readings of the clock it should agree with: a
+ * preemption between the calls only widens the bracket. */
 static void agreement(void)
 {
-	long long rt = read_ns(CLOCK_REALTIME);
 	struct timeval tv;
 	struct timezone tz = { 99, 99 };
+	long long r0 = read_ns(CLOCK_REALTIME);
 	kt_check(syscall(SYS_gettimeofday, &tv, &tz) == 0, "gettimeofday");
-	long long gtod = tv.tv_sec * NS + tv.tv_usec * 1000LL;
-	yes("gettimeofday within 10 ms of CLOCK_REALTIME", llabs(gtod - rt) < 10000000);
+	long long r1 = read_ns(CLOCK_REALTIME), us = tv.tv_sec * 1000000LL + tv.tv_usec;
+	yes("gettimeofday lies between two CLOCK_REALTIME readings", r0 / 1000 <= us && us <= r1 / 1000);
 	yes("gettimeofday's time zone is UTC (0, 0)", tz.tz_minuteswest == 0 && tz.tz_dsttime == 0);
 	yes("gettimeofday with no arguments", syscall(SYS_gettimeofday, NULL, NULL) == 0);
+	r0 = read_ns(CLOCK_REALTIME);
 	time_t t = time(NULL), stored = 0;
-	yes("time() within 1 s of CLOCK_REALTIME", llabs(t * NS - rt) <= 1100000000LL);
-	yes("time(&t) stores its result", syscall(SYS_time, &stored) == stored && llabs(stored - t) <= 1);
-	yes("the real time is after 2024", rt / NS > 1704067200LL);
+	long stored_ret = syscall(SYS_time, &stored);
+	r1 = read_ns(CLOCK_REALTIME);
+	yes("time() lies between two CLOCK_REALTIME readings", r0 / NS <= t && t <= r1 / NS);
+	yes("time(&t) stores its result", stored_ret == stored && stored >= t && stored <= r1 / NS);
+	yes("the real time is after 2024", r0 / NS > 1704067200LL);
+	r0 = read_ns(CLOCK_REALTIME);
 	long long tai = read_ns(CLOCK_TAI);
-	yes("TAI is REALTIME plus 0 to 40 s", tai - rt >= 0 && tai - rt < 40 * NS);
+	r1 = read_ns(CLOCK_REALTIME);
+	yes("TAI is REALTIME plus 0 to 40 s", tai >= r0 && tai - r1 < 40 * NS);
 	long long mono = read_ns(CLOCK_MONOTONIC), boot = read_ns(CLOCK_BOOTTIME);
 	yes("BOOTTIME is at least MONOTONIC", boot >= mono);
-	long long coarse = read_ns(CLOCK_MONOTONIC_COARSE), now = read_ns(CLOCK_MONOTONIC);
-	yes("MONOTONIC_COARSE within 10 ms of MONOTONIC", llabs(now - coarse) < 10000000);
-	coarse = read_ns(CLOCK_REALTIME_COARSE), now = read_ns(CLOCK_REALTIME);
-	yes("REALTIME_COARSE within 10 ms of REALTIME", llabs(now - coarse) < 10000000);
+	/* A coarse clock may lag by a tick (Linux's: 4 ms), never lead. */
+	long long m0 = read_ns(CLOCK_MONOTONIC), coarse = read_ns(CLOCK_MONOTONIC_COARSE);
+	long long m1 = read_ns(CLOCK_MONOTONIC);
+	yes("MONOTONIC_COARSE between MONOTONIC 10 ms earlier and MONOTONIC after", coarse >= m0 - 10000000 && coarse <= m1);
+	r0 = read_ns(CLOCK_REALTIME), coarse = read_ns(CLOCK_REALTIME_COARSE), r1 = read_ns(CLOCK_REALTIME);
+	yes("REALTIME_COARSE between REALTIME 10 ms earlier and REALTIME after", coarse >= r0 - 10000000 && coarse <= r1);
 }
 
 static void monotonic(void)
@@ -120,8 +129,8 @@ static void sleeps(void)
 	long long m0 = read_ns(CLOCK_MONOTONIC), r0 = read_ns(CLOCK_REALTIME);
 	kt_sleep_ms(200);
 	long long m = read_ns(CLOCK_MONOTONIC) - m0, r = read_ns(CLOCK_REALTIME) - r0;
-	yes("nanosleep 200 ms: MONOTONIC elapsed within [0.19, 0.6] s", m >= 190000000 && m < 600000000);
-	yes("nanosleep 200 ms: REALTIME elapsed within 10 ms of MONOTONIC", llabs(r - m) < 10000000);
+	yes("nanosleep 200 ms: MONOTONIC elapsed within [0.19, 2] s", m >= 190000000 && m < 2000000000);
+	yes("nanosleep 200 ms: REALTIME elapsed within 50 ms of MONOTONIC", llabs(r - m) < 50000000);
 
 	static const int ids[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
 	for (unsigned k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
@@ -134,7 +143,7 @@ static void sleeps(void)
 		long long woke = read_ns(ids[k]);
 		char what[96];
 		snprintf(what, sizeof(what), "clock_nanosleep(%d, TIMER_ABSTIME, now + 150 ms) woke after the deadline", ids[k]);
-		yes(what, err == 0 && woke >= deadline && woke - start < 600000000);
+		yes(what, err == 0 && woke >= deadline && woke - start < 2000000000);
 	}
 	struct timespec past = { 1, 0 };
 	yes("clock_nanosleep to a time long past returns at once",
@@ -159,7 +168,7 @@ static void cpu_clocks(void)
 	long long m0 = read_ns(CLOCK_MONOTONIC);
 	kt_sleep_ms(100);
 	long long slept = read_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	yes("a 100 ms sleep costs under 20 ms of CPU time", slept >= 0 && slept < 20000000);
+	yes("a 100 ms sleep costs under 50 ms of CPU time", slept >= 0 && slept < 50000000);
 	spin_cpu_ms(100);
 	long long c = read_ns(CLOCK_PROCESS_CPUTIME_ID) - c0, t = read_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
 	long long m = read_ns(CLOCK_MONOTONIC) - m0;
@@ -186,7 +195,7 @@ static void cpu_clocks(void)
 	read(pipefd[0], &ch, 1);
 	yes("clock_getcpuclockid(child)", clock_getcpuclockid(pid, &childs) == 0);
 	long long child_time = read_ns(childs);
-	yes("  the child's CPU clock shows its 100 ms of spinning", child_time >= 100000000 && child_time < 400000000);
+	yes("  the child's CPU clock shows its 100 ms of spinning (0.1 to 2 s)", child_time >= 100000000 && child_time < 2000000000);
 	struct timespec ts = { 0, 0 };
 	kt_expect_err("clock_settime(the child's CPU clock)", syscall(SYS_clock_settime, childs, &ts), EPERM);
 	close(hold[1]);

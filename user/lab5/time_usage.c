@@ -3,7 +3,10 @@
  * child's times in wait4's rusage and, once it is waited for, in
  * RUSAGE_CHILDREN and tms_cutime (with the grandchildren it waited for),
  * context switches after sleeps, and page faults after touching new
- * memory. Only relations are printed: times vary. */
+ * memory. Only relations are printed: times vary. The upper bounds are
+ * loose: a spin checks its CPU clock between chunks of work, and on a
+ * busy host a chunk can take long (in QEMU, the TSC runs on while the
+ * virtual CPU waits for the host). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -60,12 +63,13 @@ static void self(void)
 	spin_cpu_ms(300);
 	struct rusage b = usage(RUSAGE_SELF);
 	double u = secs(b.ru_utime) - secs(a.ru_utime), s = secs(b.ru_stime) - secs(a.ru_stime);
-	yes("spinning 0.3 s of CPU: utime + stime grew by 0.28 to 0.45 s", u + s >= 0.28 && u + s < 0.45);
+	yes("spinning 0.3 s of CPU: utime + stime grew by 0.28 to 1.5 s", u + s >= 0.28 && u + s < 1.5);
 	yes("  utime grew by at least 0.2 s", u >= 0.2);
 	yes("  stime grew by less than 0.1 s", s < 0.1);
-	struct rusage th = usage(RUSAGE_THREAD);
-	double diff = secs(th.ru_utime) + secs(th.ru_stime) - secs(b.ru_utime) - secs(b.ru_stime);
-	yes("RUSAGE_THREAD within 10 ms of RUSAGE_SELF (one thread)", diff >= 0 && diff < 0.01);
+	struct rusage th = usage(RUSAGE_THREAD), after = usage(RUSAGE_SELF);
+	double t = secs(th.ru_utime) + secs(th.ru_stime);
+	yes("RUSAGE_THREAD between two RUSAGE_SELF readings (one thread)",
+	    t >= secs(b.ru_utime) + secs(b.ru_stime) - 0.001 && t <= secs(after.ru_utime) + secs(after.ru_stime) + 0.001);
 
 	struct rusage c = usage(RUSAGE_SELF);
 	kt_sleep_ms(50);
@@ -116,10 +120,10 @@ static void children(void)
 	int status;
 	yes("wait4 reaps it", wait4(pid, &status, 0, &ru) == pid && WIFEXITED(status));
 	double w = secs(ru.ru_utime) + secs(ru.ru_stime);
-	yes("  wait4's rusage: the child's 0.2 s and its child's 0.2 s (0.38 to 0.6 s)", w >= 0.38 && w < 0.6);
+	yes("  wait4's rusage: the child's 0.2 s and its child's 0.2 s (0.38 to 2 s)", w >= 0.38 && w < 2);
 	struct rusage after = usage(RUSAGE_CHILDREN);
 	double c = secs(after.ru_utime) + secs(after.ru_stime) - secs(before.ru_utime) - secs(before.ru_stime);
-	yes("  RUSAGE_CHILDREN grew by as much", c >= 0.38 && c < 0.6);
+	yes("  RUSAGE_CHILDREN grew by as much", c >= w - 0.001 && c <= w + 0.001);
 }
 
 static void times_call(void)
@@ -136,9 +140,9 @@ static void times_call(void)
 	clock_t t1 = times(&b);
 	long real = t1 - t0, user = b.tms_utime - a.tms_utime, sys = b.tms_stime - a.tms_stime;
 	long cuser = b.tms_cutime - a.tms_cutime, csys = b.tms_cstime - a.tms_cstime;
-	yes("times: elapsed ticks at least 0.7 s worth", real >= 7 * hz / 10 && real < 3 * hz);
-	yes("times: user + system ticks of the 0.3 s spin (25 to 45)", user + sys >= 25 && user + sys <= 45);
-	yes("times: the child's 0.2 s in cutime + cstime (15 to 30)", cuser + csys >= 15 && cuser + csys <= 30);
+	yes("times: elapsed ticks at least 0.7 s worth", real >= 7 * hz / 10 && real < 30 * hz);
+	yes("times: user + system ticks of the 0.3 s spin (25 to 150)", user + sys >= 25 && user + sys <= 150);
+	yes("times: the child's 0.2 s in cutime + cstime (15 to 100)", cuser + csys >= 15 && cuser + csys <= 100);
 	yes("times(NULL) works too", syscall(SYS_times, NULL) != -1);
 	kt_expect_err("times to a bad pointer", syscall(SYS_times, (void *)8), EFAULT);
 }

@@ -1,5 +1,5 @@
-/* CPU time accounting (proc/cputime.c): how long each task ran, split
- * into user and system time as Linux splits it, and its reaped children's
+/* CPU time accounting (proc/cputime.c): how long each task ran in user
+ * and in system mode, and its reaped children's
  * times, for getrusage, times, wait4 and the CPU-time clocks. */
 #pragma once
 #include <kernel/types.h>
@@ -7,11 +7,14 @@
 
 /* The scheduler switches from prev to next (sched_lock held). */
 void cputime_switch(struct task *prev, struct task *next);
-/* A timer tick found t running, in user mode or not. */
-void cputime_tick(struct task *t, bool user);
+/* The current task enters the kernel from user mode (a system call, an
+ * interrupt or exception), or returns to user mode. */
+void cputime_enter_kernel(void);
+void cputime_return_to_user(void);
 /* Nanoseconds t has run, including the current stretch if it is running. */
 uint64_t task_runtime(struct task *t);
-/* t's runtime split into user and system time (never decreasing). */
+/* t's user and system time (the current stretch is system time: the
+ * caller is in the kernel). */
 struct cputime task_cputime(struct task *t);
 /* t's own usage: its times, switches and faults. */
 struct usage task_usage(struct task *t);

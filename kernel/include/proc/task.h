@@ -140,10 +140,8 @@ struct task {
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
 
 	/* CPU time and scheduling parameters (proc/cputime.c, syscall/sched_calls.c). */
-	uint64_t exec_start_ns;     /* CLOCK_MONOTONIC when last switched in */
-	uint64_t runtime_ns;        /* time on a CPU, up to exec_start_ns */
-	uint64_t user_ticks, system_ticks;  /* timer samples: how runtime splits into user and system */
-	struct cputime prev_split;  /* the split last reported, which never goes back (cputime.c) */
+	uint64_t mode_start_ns;     /* CLOCK_MONOTONIC when it last changed mode or was switched in */
+	struct cputime time;        /* user and system time, up to mode_start_ns */
 	uint64_t nvcsw, nivcsw;     /* switches away: it slept / it was preempted */
 	uint64_t minflt;            /* page faults it took */
 	struct usage children_usage;    /* the leader's: reaped children, with their own children */
