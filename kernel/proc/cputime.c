@@ -13,6 +13,7 @@
  * late and merged, so a 0.3 s spin may see a handful of ticks or none;
  * measuring at the mode changes does not depend on them. */
 #include <kernel/types.h>
+#include <mm/vm.h>
 #include <proc/cputime.h>
 #include <time/clock.h>
 
@@ -64,10 +65,20 @@ uint64_t task_runtime(struct task *t)
 	return c.utime + c.stime;
 }
 
+void cputime_sample_rss(struct task *t)
+{
+	if (!t->mm)
+		return;
+	uint64_t kb = vm_resident_pages(t->mm) * (PAGE_SIZE / 1024);
+	if (kb > t->maxrss_kb)
+		t->maxrss_kb = kb;
+}
+
 struct usage task_usage(struct task *t)
 {
 	return (struct usage){
 		.time = task_cputime(t), .nvcsw = t->nvcsw, .nivcsw = t->nivcsw, .minflt = t->minflt,
+		.maxrss_kb = t->maxrss_kb,
 	};
 }
 
@@ -78,4 +89,6 @@ void usage_add(struct usage *to, const struct usage *u)
 	to->nvcsw += u->nvcsw;
 	to->nivcsw += u->nivcsw;
 	to->minflt += u->minflt;
+	if (u->maxrss_kb > to->maxrss_kb)
+		to->maxrss_kb = u->maxrss_kb;   /* Linux: the largest child's, not a sum */
 }

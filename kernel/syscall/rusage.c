@@ -1,7 +1,7 @@
 /* getrusage and times: the CPU time a process and its reaped children
- * used (proc/cputime.c keeps it), and the context switches and page
- * faults. ru_maxrss and the rest Linux leaves at 0 too (block I/O counts,
- * signals, messages) read 0: Kestrel keeps no count of resident pages. */
+ * used (proc/cputime.c keeps it), the context switches, page faults and
+ * the largest resident set. What Kestrel does not count (block I/O,
+ * signals and messages, which Linux mostly leaves at 0 too) reads 0. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -28,6 +28,7 @@ long put_rusage(void *urusage, const struct usage *u)
 	memset(&ru, 0, sizeof(ru));
 	ru.ru_utime = to_timeval(u->time.utime);
 	ru.ru_stime = to_timeval(u->time.stime);
+	ru.ru_maxrss = u->maxrss_kb;
 	ru.ru_minflt = u->minflt;
 	ru.ru_nvcsw = u->nvcsw;
 	ru.ru_nivcsw = u->nivcsw;
@@ -37,6 +38,7 @@ long put_rusage(void *urusage, const struct usage *u)
 /* A process is its leader until there are threads (Lab 6). */
 static struct usage process_usage(void)
 {
+	cputime_sample_rss(current->group_leader);
 	return task_usage(current->group_leader);
 }
 
@@ -48,6 +50,7 @@ long sys_getrusage(int who, struct rusage *ru)
 		u = process_usage();
 		break;
 	case RUSAGE_THREAD:
+		cputime_sample_rss(current);
 		u = task_usage(current);
 		break;
 	case RUSAGE_CHILDREN:

@@ -2,8 +2,8 @@
  * time a process spent spinning as user time (system time small), a
  * child's times in wait4's rusage and, once it is waited for, in
  * RUSAGE_CHILDREN and tms_cutime (with the grandchildren it waited for),
- * context switches after sleeps, and page faults after touching new
- * memory. Only relations are printed: times vary. The upper bounds are
+ * context switches after sleeps, page faults after touching new memory,
+ * and ru_maxrss (the process's and the largest child's). Only relations are printed: times vary. The upper bounds are
  * loose: a spin checks its CPU clock between chunks of work, and on a
  * busy host a chunk can take long (in QEMU, the TSC runs on while the
  * virtual CPU waits for the host). */
@@ -82,6 +82,15 @@ static void self(void)
 	struct rusage e = usage(RUSAGE_SELF);
 	yes("touching 64 new pages: at least 64 minor faults", e.ru_minflt - d.ru_minflt >= 64);
 	munmap(p, 64 * 4096);
+	size_t big = 16 << 20;
+	char *q = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (size_t i = 0; i < big; i += 4096)
+		q[i] = 1;
+	struct rusage f = usage(RUSAGE_SELF);
+	yes("touching 16 MiB: ru_maxrss at least 16 MiB (in KiB)", f.ru_maxrss >= 16 * 1024);
+	munmap(q, big);
+	struct rusage g = usage(RUSAGE_SELF);
+	yes("  and it stays the maximum after munmap", g.ru_maxrss >= f.ru_maxrss);
 	kt_expect_err("getrusage(RUSAGE_BOTH, -2)", syscall(SYS_getrusage, -2, &e), EINVAL);
 	kt_expect_err("getrusage(5)", syscall(SYS_getrusage, 5, &e), EINVAL);
 	kt_expect_err("getrusage to a bad pointer", syscall(SYS_getrusage, RUSAGE_SELF, (void *)8), EFAULT);
@@ -100,6 +109,12 @@ static pid_t spinning_child(long child_ms, long grandchild_ms)
 				_exit(0);
 			}
 			waitpid(g, NULL, 0);
+		}
+		if (grandchild_ms) {    /* and holds 24 MiB, for ru_maxrss */
+			size_t big = 24 << 20;
+			char *p = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			for (size_t i = 0; i < big; i += 4096)
+				p[i] = 1;
 		}
 		spin_cpu_ms(child_ms);
 		_exit(0);
@@ -121,9 +136,11 @@ static void children(void)
 	yes("wait4 reaps it", wait4(pid, &status, 0, &ru) == pid && WIFEXITED(status));
 	double w = secs(ru.ru_utime) + secs(ru.ru_stime);
 	yes("  wait4's rusage: the child's 0.2 s and its child's 0.2 s (0.38 to 2 s)", w >= 0.38 && w < 2);
+	yes("  wait4's ru_maxrss: the child's 24 MiB (in KiB)", ru.ru_maxrss >= 24 * 1024);
 	struct rusage after = usage(RUSAGE_CHILDREN);
 	double c = secs(after.ru_utime) + secs(after.ru_stime) - secs(before.ru_utime) - secs(before.ru_stime);
 	yes("  RUSAGE_CHILDREN grew by as much", c >= w - 0.001 && c <= w + 0.001);
+	yes("  RUSAGE_CHILDREN's ru_maxrss is the largest child's: at least 24 MiB", after.ru_maxrss >= 24 * 1024);
 }
 
 static void times_call(void)

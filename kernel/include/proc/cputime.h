@@ -18,6 +18,10 @@ uint64_t task_runtime(struct task *t);
 struct cputime task_cputime(struct task *t);
 /* t's own usage: its times, switches and faults. */
 struct usage task_usage(struct task *t);
+/* Notes t's resident set, if larger than before: at getrusage, and at
+ * exit before the address space goes. Not at every fault: counting walks
+ * the page tables. */
+void cputime_sample_rss(struct task *t);
 /* A reaped child's usage (with its children's) goes to its parent. */
 void usage_add(struct usage *to, const struct usage *u);
 /* Copies u out as a struct rusage (syscall/rusage.c): 0 or -EFAULT. NULL

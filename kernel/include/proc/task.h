@@ -41,6 +41,7 @@ struct cputime {
 struct usage {
 	struct cputime time;
 	uint64_t nvcsw, nivcsw, minflt;
+	uint64_t maxrss_kb;         /* the largest resident set seen (for children: the largest child's) */
 };
 
 /* Signals 1.._NSIG (Linux's in-kernel name; the UAPI's NSIG is the old 32). */
@@ -144,6 +145,7 @@ struct task {
 	struct cputime time;        /* user and system time, up to mode_start_ns */
 	uint64_t nvcsw, nivcsw;     /* switches away: it slept / it was preempted */
 	uint64_t minflt;            /* page faults it took */
+	uint64_t maxrss_kb;         /* its largest resident set seen so far (cputime_sample_rss) */
 	struct usage children_usage;    /* the leader's: reaped children, with their own children */
 	int policy;                 /* SCHED_OTHER... as set; every policy is scheduled alike */
 	int rt_priority;            /* sched_param's priority: 1..99 for SCHED_FIFO and SCHED_RR */
