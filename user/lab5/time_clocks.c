@@ -132,7 +132,7 @@ static void sleeps(void)
 	yes("nanosleep 200 ms: MONOTONIC elapsed within [0.19, 2] s", m >= 190000000 && m < 2000000000);
 	yes("nanosleep 200 ms: REALTIME elapsed within 50 ms of MONOTONIC", llabs(r - m) < 50000000);
 
-	static const int ids[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
+	static const int ids[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME, CLOCK_TAI };
 	for (unsigned k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
 		struct timespec until;
 		clock_gettime(ids[k], &until);
@@ -148,6 +148,14 @@ static void sleeps(void)
 	struct timespec past = { 1, 0 };
 	yes("clock_nanosleep to a time long past returns at once",
 	    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &past, NULL) == 0);
+	struct timespec short_sleep = { 0, 1000000 };
+	kt_expect_err("clock_nanosleep(MONOTONIC_RAW)",
+		      syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &short_sleep, NULL), EOPNOTSUPP);
+	kt_expect_err("clock_nanosleep(MONOTONIC_COARSE)",
+		      syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, &short_sleep, NULL), EOPNOTSUPP);
+	kt_expect_err("clock_nanosleep(THREAD_CPUTIME_ID)",
+		      syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &short_sleep, NULL), EOPNOTSUPP);
+	kt_expect_err("clock_nanosleep(12)", syscall(SYS_clock_nanosleep, 12, 0, &short_sleep, NULL), EINVAL);
 	struct timespec bad = { 0, NS };
 	kt_expect_err("clock_nanosleep with tv_nsec 1e9",
 		      syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &bad, NULL), EINVAL);
