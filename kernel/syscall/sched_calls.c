@@ -209,14 +209,15 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t *umask)
 
 /* --- nice values ---------------------------------------------------------- */
 
-/* Does process t match (which, who)? who 0 is the caller's own process,
- * group or user. Every process runs as uid 0 until credentials exist. */
+/* Does process t (a group leader) match (which, who)? who 0 is the
+ * caller's own process, group or user. Every process runs as uid 0 until
+ * credentials exist. */
 static bool prio_matches(struct task *t, int which, int who)
 {
 	struct task *me = current->group_leader;
 	switch (which) {
 	case PRIO_PROCESS:
-		return t == (who ? process_by_pid(who) : me);
+		return who ? t->tgid == who : t == me;
 	case PRIO_PGRP:
 		return t->pgid == (who ? who : me->pgid);
 	default:
