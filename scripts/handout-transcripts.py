@@ -242,7 +242,7 @@ RECIPES = {
                                # the loader's search of the library path folded into one line
                                pick=fold_repeats(joined(
                                    from_to(r"^kestrel: starting init", r"^\[pid 1\] mmap\(0, 0x801000"),
-                                   from_to(r"^\[pid 1\] time\(", r"exit_group"),
+                                   from_to(r"^gmtime\(", r"exit_group"),
                                    matching(r"exited with code"), gap="   ..."),
                                    r"\] openat\(.*= -1", r"\] newfstatat\(.*= -1")),
     "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],

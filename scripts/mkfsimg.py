@@ -30,10 +30,14 @@ import fsimg_tools  # noqa: E402
 CONTENT = os.path.join(ROOT, "fsimg", "root")   # the files kept in git
 BUSYBOX = "/bin/busybox"                         # Debian's busybox-static
 LOCALTIME = "/usr/share/zoneinfo/Etc/UTC"        # tzdata; UTC, so every build is the same
-# Debian programs the tests run, with their libraries (those missing on
-# the host are left out): openssl (Lab 4), sqlite3 and GNU ls (Lab 5,
-# file locks and the calls programs probe).
-DEFAULT_EXTRA = ["/usr/bin/openssl", "/usr/bin/sqlite3", "/usr/bin/ls"]
+# Debian programs the tests run, in every image (with their libraries;
+# scripts/setup.sh installs them).
+DEFAULT_EXTRAS = [
+    "/usr/bin/openssl",     # Lab 4: a dynamically linked program with libssl and libcrypto
+    "/bin/bash",            # Lab 5: bash's time builtin (time-bash); 1.2 MiB + libtinfo
+    "/usr/bin/sqlite3",     # Lab 5: file locks on a real database (sqlite3)
+    "/usr/bin/ls",          # Lab 5: GNU ls -la probes the xattr calls (gnu-ls)
+]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 
@@ -317,9 +321,8 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
-    # Debian's programs the tests run (dynamically linked, with their
-    # libraries); scripts/setup.sh installs them.
-    default_extras = [p for p in DEFAULT_EXTRA if os.path.exists(p)]
+    # scripts/setup.sh installs them; an image without one still builds.
+    default_extras = [p for p in DEFAULT_EXTRAS if os.path.exists(p)]
     scripts = stage_scripts(root)
     stage_test_data(root)
     extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])

@@ -154,7 +154,10 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 		return false;
 	if (error_code & PF_RSVD)
 		return false;
-	return resolve(current->mm, ALIGN_DOWN(addr, PAGE_SIZE), error_code);
+	bool ok = resolve(current->mm, ALIGN_DOWN(addr, PAGE_SIZE), error_code);
+	if (ok)
+		current->minflt++;      /* getrusage's ru_minflt */
+	return ok;
 }
 
 bool vm_fault_in(uint64_t addr, bool write)

@@ -46,6 +46,27 @@ static void put_user_pages(pte_t *table, int level)
 	}
 }
 
+/* Frames mapped in a user page table at `level` and below. */
+static uint64_t count_user_pages(pte_t *table, int level)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < PT_ENTRIES; i++)
+		if (table[i] & PTE_PRESENT)
+			n += level == 1 ? 1 : count_user_pages(table_at(table[i]), level - 1);
+	return n;
+}
+
+uint64_t vm_resident_pages(struct mm *mm)
+{
+	uint64_t n = 0;
+	uint64_t irq = spin_lock_irqsave(&mm->lock);
+	for (int i = 0; i < PT_ENTRIES / 2; i++)
+		if (mm->pml4[i] & PTE_PRESENT)
+			n += count_user_pages(table_at(mm->pml4[i]), PT_LEVELS - 1);
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return n;
+}
+
 struct mm *mm_get(struct mm *mm)
 {
 	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);

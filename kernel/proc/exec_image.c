@@ -6,6 +6,7 @@
 #include <kernel/string.h>
 #include <mm/vm.h>
 #include <proc/exec.h>
+#include <time/vdso.h>
 #include <proc/task.h>
 #include <fs/vfs.h>
 #include <fs/permission.h>
@@ -26,6 +27,8 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 	info.gid = c->gid;
 	info.egid = c->egid;
 	info.secure = c->euid != c->uid || c->egid != c->gid;
+	if (!err)
+		err = vdso_map(mm, &info.vdso);
 	if (!err)
 		err = build_user_stack(mm, &info, argv, envp, execfn, &img->sp);
 	if (!err)

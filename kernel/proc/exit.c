@@ -16,6 +16,7 @@
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
 #include <mm/vm.h>
+#include <proc/cputime.h>
 #include <proc/exit.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
@@ -165,6 +166,7 @@ void do_exit(int status)
 
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
+	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
 	pt_switch(kernel_pml4);
 	task_release_parts(t);
 	vfork_release(t);

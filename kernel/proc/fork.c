@@ -136,6 +136,7 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	c->sid = p->group_leader->sid;
 	c->no_new_privs = p->no_new_privs;
 	c->cred = p->cred;
+	sched_params_fork(c, p);
 	c->exit_signal = flags & CSIGNAL;
 	if (flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (uint64_t)child_tid;

@@ -12,6 +12,8 @@
 #include <kernel/format.h>
 #include <mm/kstack.h>
 #include <mm/vm.h>
+#include <proc/cputime.h>
+#include <proc/loadavg.h>
 #include <proc/sched.h>
 #include <proc/task.h>
 #include <time/clock.h>
@@ -64,6 +66,7 @@ static void switch_context_to(struct cpu *c, struct task *prev, struct task *nex
 		wrmsr(MSR_FS_BASE, next->fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);   /* swapgs brings it in */
 	}
+	cputime_switch(prev, next);
 	c->task = next;
 	c->switches++;
 	next->cpu = c;
@@ -146,12 +149,27 @@ void sched_tick(struct trap_frame *tf)
 		c->user_ticks++;
 	timers_run();
 	struct task *t = c->task;
+	if (c->id == 0)
+		loadavg_tick();
 	if (t == c->idle) {
 		if (!list_empty(&run_queue))
 			c->need_resched = true;
 	} else if (--t->slice <= 0) {
 		c->need_resched = true;
 	}
+}
+
+unsigned sched_nr_active(void)
+{
+	unsigned n = 0;
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	for (struct list_head *l = run_queue.next; l != &run_queue; l = l->next)
+		n++;
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].online && cpus[i].task && cpus[i].task != cpus[i].idle)
+			n++;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return n;
 }
 
 void sched_preempt_point(void)

@@ -3,6 +3,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <asm/unistd.h>
+#include <proc/cputime.h>
 #include <proc/exit.h>
 #include <proc/jobctl.h>
 #include <proc/sched.h>
@@ -49,6 +50,7 @@ int user_return_work(struct trap_frame *tf)
 	}
 	restart_interrupted_call(tf);
 	sched_preempt_point();
+	cputime_return_to_user();
 	/* sysret would fault in kernel mode on a non-canonical %rip (a CPU
 	 * erratum turned security hole); iretq faults in user mode instead. */
 	return tf->rip >= USER_TOP;

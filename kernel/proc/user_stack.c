@@ -115,6 +115,7 @@ static bool push_program_args(struct stack_image *s, const struct elf_info *info
 		{ AT_RANDOM, random_at },    { AT_HWCAP, hwcap() }, { AT_HWCAP2, 0 },
 		{ AT_CLKTCK, 100 },          { AT_PLATFORM, platform },
 		{ AT_EXECFN, execfn_at },    { AT_MINSIGSTKSZ, SIGNAL_STACK_MIN },
+		{ AT_SYSINFO_EHDR, info->vdso },
 		{ AT_NULL, 0 },
 	};
 	/* The rest is 8-byte words, and argc must end up 16-byte aligned:

@@ -11,6 +11,7 @@
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
 #include <proc/exit.h>
+#include <proc/cputime.h>
 #include <proc/jobctl.h>
 #include <proc/task.h>
 #include <kernel/wait.h>
@@ -117,12 +118,20 @@ static void reap(struct task *z)
 	task_free(z);
 }
 
-/* Kestrel keeps no resource usage yet: all zeros. */
-static long put_rusage(void *urusage)
+/* What the child used, with its own reaped children (Linux's RUSAGE_BOTH). */
+static struct usage child_usage(struct task *c)
 {
-	struct rusage ru;
-	memset(&ru, 0, sizeof(ru));
-	return urusage && copy_to_user(urusage, &ru, sizeof(ru)) ? -EFAULT : 0;
+	struct usage u = task_usage(c);
+	usage_add(&u, &c->children_usage);
+	return u;
+}
+
+/* A reaped child's times become the parent's children's times. */
+static void reap_accounted(struct task *z)
+{
+	struct usage u = child_usage(z);
+	usage_add(&current->group_leader->children_usage, &u);
+	reap(z);
 }
 
 long sys_wait4(int pid, int *ustatus, int options, void *rusage)
@@ -147,10 +156,11 @@ long sys_wait4(int pid, int *ustatus, int options, void *rusage)
 	/* A zombie is reaped only once the copies worked. */
 	if (ustatus && copy_to_user(ustatus, &f.status, sizeof(int)))
 		return -EFAULT;
-	if (put_rusage(rusage))
+	struct usage u = child_usage(f.child);
+	if (put_rusage(rusage, &u))
 		return -EFAULT;
 	if (f.zombie)
-		reap(f.child);
+		reap_accounted(f.child);
 	return f.tid;
 }
 
@@ -197,9 +207,12 @@ long sys_waitid(int idtype, int id, siginfo_t *uinfo, int options, void *rusage)
 		memset(&si, 0, sizeof(si));
 	if (uinfo && copy_to_user(uinfo, &si, sizeof(si)))
 		return -EFAULT;
-	if (put_rusage(rusage))
+	struct usage u = {};
+	if (ret)
+		u = child_usage(f.child);
+	if (put_rusage(rusage, &u))
 		return -EFAULT;
 	if (ret && f.zombie && !(options & WNOWAIT))
-		reap(f.child);
+		reap_accounted(f.child);
 	return 0;
 }

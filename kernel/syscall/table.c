@@ -16,6 +16,7 @@
 #include <kernel/spinlock.h>
 #include <asm/unistd.h>
 #include <proc/task.h>
+#include <proc/cputime.h>
 #include <proc/user_return.h>
 #include <syscall/syscall.h>
 #include <syscall/syscalls.h>
@@ -126,6 +127,7 @@ int syscall_dispatch(struct trap_frame *tf)
 {
 	uint64_t nr = tf->rax;
 	long ret;
+	cputime_enter_kernel();
 	if (log_calls < 0)
 		log_calls = cmdline_get("syscall_log") != NULL;
 	if (log_calls && (nr == __NR_exit || nr == __NR_exit_group))

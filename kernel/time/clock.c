@@ -16,14 +16,17 @@
 static uint64_t tsc_at_boot;
 static uint64_t tsc_rate_khz;
 static uint64_t ns_per_cycle_2_32;     /* nanoseconds per cycle, times 2^32 */
-static int64_t realtime_at_boot;        /* seconds since 1970 */
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, in ns: the CMOS clock's time at
+ * boot until settimeofday or clock_settime moves it. */
+static int64_t realtime_offset_ns;
 
 void clock_init(void)
 {
 	tsc_rate_khz = tsc_khz();
 	ns_per_cycle_2_32 = (1000000ull << 32) / tsc_rate_khz;
 	tsc_at_boot = rdtsc();
-	realtime_at_boot = rtc_read_epoch();
+	int64_t realtime_at_boot = rtc_read_epoch();
+	realtime_offset_ns = realtime_at_boot * (int64_t)NSEC_PER_SEC;
 	printk("clock: TSC at %lu.%03lu MHz; CMOS clock says %ld s since 1970\n",
 	       tsc_rate_khz / 1000, tsc_rate_khz % 1000, realtime_at_boot);
 }
@@ -37,5 +40,19 @@ uint64_t clock_now_ns(void)
 
 uint64_t clock_realtime_ns(void)
 {
-	return realtime_at_boot * NSEC_PER_SEC + clock_now_ns();
+	return __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED) + clock_now_ns();
+}
+
+void clock_set_realtime(uint64_t ns)
+{
+	__atomic_store_n(&realtime_offset_ns, (int64_t)(ns - clock_now_ns()), __ATOMIC_RELAXED);
+	vdso_clock_changed();
+}
+
+struct clock_params clock_params(void)
+{
+	return (struct clock_params){
+		.tsc_at_boot = tsc_at_boot, .ns_per_cycle_2_32 = ns_per_cycle_2_32,
+		.realtime_offset_ns = __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED),
+	};
 }

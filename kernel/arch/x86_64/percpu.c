@@ -14,6 +14,9 @@ void percpu_init(struct cpu *c)
 	 * MSR after. The user's %gs base starts at 0. */
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	/* The vDSO's getcpu reads the CPU's number with rdtscp. */
+	if (cpu_has_rdtscp())
+		wrmsr(MSR_TSC_AUX, c->id);
 }
 
 void percpu_set_kernel_stack(uint64_t top)

@@ -17,6 +17,7 @@
 #include <mm/mm.h>
 #include <mm/kstack.h>
 #include <mm/vm.h>
+#include <proc/cputime.h>
 #include <proc/exit.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -225,6 +226,8 @@ static bool fixup_uaccess(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
+	if (trap_from_user(tf))
+		cputime_enter_kernel();
 	if (tf->vector >= IRQ_BASE) {
 		lockdep_irq_enter();
 		handle_interrupt(tf);

@@ -56,6 +56,8 @@ struct mm *mm_copy(struct mm *old);
 /* Another user of mm (a vfork child borrowing its parent's). */
 struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
+/* Pages mapped in mm's user half now (getrusage's resident set). */
+uint64_t vm_resident_pages(struct mm *mm);
 
 /* Adds a region [start, end) (page-aligned); -EEXIST if it overlaps one,
  * -ENOMEM.

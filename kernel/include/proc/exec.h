@@ -21,6 +21,7 @@ struct elf_info {
 	 * whose loader must not trust the environment (LD_PRELOAD...). */
 	uint32_t uid, euid, gid, egid;
 	bool secure;
+	uint64_t vdso;          /* the vDSO's address (AT_SYSINFO_EHDR), or 0 */
 };
 
 /* Where an ELF image is: in memory (mem), or in an open file. */

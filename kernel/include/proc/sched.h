@@ -30,6 +30,10 @@ void sched_add_new(struct task *t);
 
 /* The timer interrupt, on every CPU. */
 void sched_tick(struct trap_frame *tf);
+/* fork: the child's policy, nice value and CPU mask (syscall/sched_calls.c). */
+void sched_params_fork(struct task *child, const struct task *parent);
+/* Tasks running or waiting in the run queue (the load average's count). */
+unsigned sched_nr_active(void);
 /* Called before returning to user mode: preempt if the slice is over. */
 void sched_preempt_point(void);
 

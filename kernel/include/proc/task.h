@@ -34,6 +34,17 @@ enum task_state {
 
 struct mm;
 
+/* CPU time split into user and system time, in ns. */
+struct cputime {
+	uint64_t utime, stime;
+};
+/* What getrusage reports about a task or its reaped children. */
+struct usage {
+	struct cputime time;
+	uint64_t nvcsw, nivcsw, minflt;
+	uint64_t maxrss_kb;         /* the largest resident set seen (for children: the largest child's) */
+};
+
 /* Signals 1.._NSIG (Linux's in-kernel name; the UAPI's NSIG is the old 32). */
 #define _NSIG 64
 /* What each signal does (struct sigaction in the kernel's own form). */
@@ -134,6 +145,19 @@ struct task {
 	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
+
+	/* CPU time and scheduling parameters (proc/cputime.c, syscall/sched_calls.c). */
+	uint64_t mode_start_ns;     /* CLOCK_MONOTONIC when it last changed mode or was switched in */
+	struct cputime time;        /* user and system time, up to mode_start_ns */
+	uint64_t nvcsw, nivcsw;     /* switches away: it slept / it was preempted */
+	uint64_t minflt;            /* page faults it took */
+	uint64_t maxrss_kb;         /* its largest resident set seen so far (cputime_sample_rss) */
+	struct usage children_usage;    /* the leader's: reaped children, with their own children */
+	int policy;                 /* SCHED_OTHER... as set; every policy is scheduled alike */
+	int rt_priority;            /* sched_param's priority: 1..99 for SCHED_FIFO and SCHED_RR */
+	int nice;                   /* -20..19 */
+	bool reset_on_fork;         /* SCHED_RESET_ON_FORK */
+	uint64_t cpus_allowed;      /* sched_setaffinity's mask: kept and reported, not enforced */
 
 #ifdef CONFIG_LOCKDEP
 	struct held_locks held_mutexes; /* the mutexes it holds (kernel/lockdep.h) */

@@ -8,6 +8,18 @@
 void clock_init(void);
 uint64_t clock_now_ns(void);            /* CLOCK_MONOTONIC, in ns */
 uint64_t clock_realtime_ns(void);       /* CLOCK_REALTIME, ns since 1970 */
+void clock_set_realtime(uint64_t ns);   /* settimeofday, clock_settime */
+
+/* What the vDSO needs to compute the same times in user mode. */
+struct clock_params {
+	uint64_t tsc_at_boot;           /* CLOCK_MONOTONIC's zero */
+	uint64_t ns_per_cycle_2_32;     /* 0 until clock_init */
+	int64_t realtime_offset_ns;     /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+struct clock_params clock_params(void);
+
+/* time/vdso.c: the vvar page follows a change of the clock. */
+void vdso_clock_changed(void);
 
 /* arch/x86_64/rtc.c: the CMOS clock, as seconds since 1970 (UTC). */
 int64_t rtc_read_epoch(void);
@@ -16,3 +28,9 @@ struct __kernel_timespec;
 /* Reads a duration or time from user memory into ns: -EFAULT, or -EINVAL
  * unless 0 <= tv_nsec < 1e9 and tv_sec >= 0 (huge values saturate). */
 long timespec_from_user(const struct __kernel_timespec *u, uint64_t *ns);
+
+/* time/cpu_clocks.c: the CPU-time clocks (PROCESS_CPUTIME_ID,
+ * THREAD_CPUTIME_ID and clock_getcpuclockid's negative ids). */
+bool cpu_clock_valid(int clock);
+long cpu_clock_read(int clock, uint64_t *ns);       /* 0 or -EINVAL */
+uint64_t cpu_clock_resolution(int clock);

@@ -36,6 +36,7 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 }
 
 #define MSR_EFER 0xc0000080
+#define MSR_TSC_AUX 0xc0000103     /* what rdtscp returns in %ecx: the CPU's number (vDSO getcpu) */
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -46,6 +47,17 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ __volatile__("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
+/* CPUID.80000001H:EDX[27]: the rdtscp instruction (and MSR_TSC_AUX). */
+static inline bool cpu_has_rdtscp(void)
+{
+	uint32_t r[4];
+	cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000001)
+		return false;
+	cpuid(0x80000001, 0, r);
+	return r[3] & (1u << 27);
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
