@@ -170,6 +170,7 @@ void do_exit(int status)
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
 	pt_switch(kernel_pml4);
+	itimer_exit(t);             /* no SIGALRM for a process that is gone */
 	task_release_parts(t);
 	vfork_release(t);
 	bool unwaited = leave_unwaiting_parent(t, status);

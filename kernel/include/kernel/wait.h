@@ -108,5 +108,8 @@ struct timer {
 };
 void timer_arm(struct timer *t, uint64_t deadline_ns);
 void timer_cancel(struct timer *t);
+/* From t's own function (which runs with the timers' lock held): arms
+ * t again, for a periodic timer. */
+void timer_rearm_from_fn(struct timer *t, uint64_t deadline_ns);
 /* Runs the timers that are due (called on every tick). */
 void timers_run(void);
