@@ -11,6 +11,12 @@
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
 
+void sas_ss_reset(struct task *t)
+{
+	t->sas_ss_sp = t->sas_ss_size = 0;
+	t->sas_ss_flags = SS_DISABLE;
+}
+
 bool on_sig_stack(struct task *t, uint64_t sp)
 {
 	/* With SS_AUTODISARM the kernel cannot tell: the setting is gone
@@ -43,7 +49,7 @@ long sigaltstack_set(const struct sigaltstack *ss, uint64_t sp)
 		t->sas_ss_sp = (uint64_t)ss->ss_sp;
 		t->sas_ss_size = ss->ss_size;
 	}
-	t->sas_ss_flags = ss->ss_flags & SS_FLAG_BITS;
+	t->sas_ss_flags = ss->ss_flags;    /* as given: the frame keeps them so */
 	return 0;
 }
 

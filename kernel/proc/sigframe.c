@@ -100,7 +100,7 @@ long sigframe_build(struct trap_frame *tf, int sig, const struct ksiginfo *info,
 	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	f.uc.uc_stack.ss_sp = (void *)t->sas_ss_sp;
 	f.uc.uc_stack.ss_size = t->sas_ss_size;
-	f.uc.uc_stack.ss_flags = sas_ss_flags(t, tf->rsp) | (t->sas_ss_flags & SS_FLAG_BITS);
+	f.uc.uc_stack.ss_flags = t->sas_ss_flags;     /* as Linux: what sigaltstack was given */
 	save_regs(&f.uc.uc_mcontext, tf, info);
 	f.uc.uc_mcontext.fpstate = (struct _fpstate *)fpstate;
 	f.uc.uc_mcontext.oldmask = old_mask;
@@ -115,8 +115,8 @@ long sigframe_build(struct trap_frame *tf, int sig, const struct ksiginfo *info,
 	/* The handler starts with the SSE state of a new program. */
 	fpu_init_state(&fpu);
 	fpu_restore(&fpu);
-	if ((t->sas_ss_flags & SS_AUTODISARM) && on_sig_stack(t, addr))
-		t->sas_ss_sp = t->sas_ss_size = 0;     /* given back by rt_sigreturn */
+	if (t->sas_ss_flags & SS_AUTODISARM)
+		sas_ss_reset(t);        /* the frame's uc_stack sets it again at rt_sigreturn */
 
 	tf->rdi = sig;
 	tf->rsi = (uint64_t)&frame->info;

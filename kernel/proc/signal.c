@@ -99,8 +99,7 @@ void signals_reset_for_exec(struct task *t)
 		*a = (struct k_sigaction){ .handler = handler };     /* no flags, mask or restorer */
 	}
 	spin_unlock_irqrestore(&t->sighand->lock, flags);
-	t->sas_ss_sp = t->sas_ss_size = 0;     /* the alternate stack was in the old program */
-	t->sas_ss_flags = 0;
+	sas_ss_reset(t);            /* the alternate stack was in the old program */
 }
 
 void signal_reset_handler(int sig)

@@ -118,7 +118,10 @@ void signal_restore_mask_later(uint64_t old);
 /* SA_RESETHAND: sig's action back to SIG_DFL as its handler starts. */
 void signal_reset_handler(int sig);
 
-/* The alternate signal stack (proc/sigaltstack.c). */
+/* The alternate signal stack (proc/sigaltstack.c). t's sas_ss_flags
+ * are what sigaltstack was given (SS_AUTODISARM, SS_ONSTACK...). */
+/* None any more (SS_DISABLE). */
+void sas_ss_reset(struct task *t);
 /* Is sp on t's alternate stack? */
 bool on_sig_stack(struct task *t, uint64_t sp);
 /* sigaltstack's ss_flags for a thread whose stack pointer is sp. */

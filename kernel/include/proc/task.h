@@ -137,7 +137,7 @@ struct task {
 	uint64_t saved_sigmask;     /* rt_sigsuspend, ppoll, pselect6: the mask to put back... */
 	bool restore_sigmask;       /* ...after the next handler's frame saved it, or at return */
 	uint64_t sas_ss_sp, sas_ss_size;    /* sigaltstack: the alternate stack (size 0: none) */
-	unsigned sas_ss_flags;      /* SS_AUTODISARM */
+	unsigned sas_ss_flags;      /* as sigaltstack was given them (SS_AUTODISARM...) */
 	struct timer itimer_real;   /* SIGALRM: alarm, setitimer(ITIMER_REAL) */
 	uint64_t itimer_interval;   /* its reload in ns, 0 for a one-shot */
 
