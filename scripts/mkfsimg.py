@@ -30,7 +30,8 @@ import fsimg_tools  # noqa: E402
 CONTENT = os.path.join(ROOT, "fsimg", "root")   # the files kept in git
 BUSYBOX = "/bin/busybox"                         # Debian's busybox-static
 LOCALTIME = "/usr/share/zoneinfo/Etc/UTC"        # tzdata; UTC, so every build is the same
-DEFAULT_EXTRA = "/usr/bin/openssl"
+# Debian programs the tests run, each with the libraries it needs.
+DEFAULT_EXTRA = ["/usr/bin/openssl", "/usr/bin/stress"]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 
@@ -312,8 +313,9 @@ def main():
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
     # Debian's openssl, which Lab 4's tests run (a dynamically linked
-    # program with libssl and libcrypto); scripts/setup.sh installs it.
-    default_extras = [DEFAULT_EXTRA] if os.path.exists(DEFAULT_EXTRA) else []
+    # program with libssl and libcrypto), and stress (Lab 5);
+    # scripts/setup.sh installs them.
+    default_extras = [e for e in DEFAULT_EXTRA if os.path.exists(e)]
     scripts = stage_scripts(root)
     stage_test_data(root)
     extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])

@@ -13,6 +13,7 @@ PACKAGES=(
   e2fsprogs                # mke2fs -d for the root image, e2fsck to check it
   busybox-static           # the guest's shell and tools
   openssl                  # a dynamically linked Debian program the Lab 4 tests run
+  stress                   # Lab 5: a Debian program driven by alarm (SIGALRM's handler)
   tzdata                   # /etc/localtime in the root image (UTC)
   libcriterion-dev         # host unit tests (C test framework)
   mkdocs mkdocs-material   # the handout site

@@ -1,6 +1,7 @@
 /* Running a signal handler: the frame on the user stack, and
  * rt_sigreturn, which returns from it (proc/sigframe.h). */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <asm/signal.h>
@@ -48,7 +49,7 @@ struct rt_sigframe {
 
 /* Where the frame goes, and its FPU area below the red zone (or at the
  * top of the alternate stack); 0 if the alternate stack would overflow. */
-static uint64_t frame_address(const struct trap_frame *tf, const struct k_sigaction *ka,
+static __maybe_unused uint64_t frame_address(const struct trap_frame *tf, const struct k_sigaction *ka,
 			      uint64_t *fpstate)
 {
 	struct task *t = current;
@@ -66,7 +67,7 @@ static uint64_t frame_address(const struct trap_frame *tf, const struct k_sigact
 }
 
 /* The interrupted registers, as the frame keeps them. */
-static void save_regs(struct sigcontext *sc, const struct trap_frame *tf, const struct ksiginfo *info)
+static __maybe_unused void save_regs(struct sigcontext *sc, const struct trap_frame *tf, const struct ksiginfo *info)
 {
 	sc->r8 = tf->r8;   sc->r9 = tf->r9;   sc->r10 = tf->r10; sc->r11 = tf->r11;
 	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
@@ -134,7 +135,7 @@ long sigframe_build(struct trap_frame *tf, int sig, const struct ksiginfo *info,
 
 /* The SSE state the frame holds, checked: an MXCSR with reserved bits
  * set would make fxrstor fault in the kernel. NULL: a fresh state. */
-static long restore_fpu(uint64_t ufpstate)
+static __maybe_unused long restore_fpu(uint64_t ufpstate)
 {
 	struct fpu_state fpu, live;
 	fpu_save(&live);
@@ -152,7 +153,7 @@ static long restore_fpu(uint64_t ufpstate)
 
 /* The registers the frame holds, with what user space may not choose
  * forced: user code and stack segments, and only the flags it may set. */
-static void restore_regs(struct trap_frame *tf, const struct sigcontext *sc)
+static __maybe_unused void restore_regs(struct trap_frame *tf, const struct sigcontext *sc)
 {
 	tf->r8 = sc->r8;   tf->r9 = sc->r9;   tf->r10 = sc->r10; tf->r11 = sc->r11;
 	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
