@@ -67,7 +67,14 @@ static __maybe_unused uint64_t frame_address(const struct trap_frame *tf, const 
 }
 
 /* The interrupted registers, as the frame keeps them. */
-static __maybe_unused void save_regs(struct sigcontext *sc, const struct trap_frame *tf, const struct ksiginfo *info)
+/* The signals an exception raises (trap.c), which get its trap number. */
+static __maybe_unused bool sig_is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
+}
+
+static __maybe_unused void save_regs(struct sigcontext *sc, int sig, const struct trap_frame *tf,
+				     const struct ksiginfo *info)
 {
 	sc->r8 = tf->r8;   sc->r9 = tf->r9;   sc->r10 = tf->r10; sc->r11 = tf->r11;
 	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
@@ -77,7 +84,7 @@ static __maybe_unused void save_regs(struct sigcontext *sc, const struct trap_fr
 	sc->eflags = tf->rflags;
 	sc->cs = tf->cs;
 	sc->ss = tf->ss;
-	if (tf->vector < 32) {      /* an exception: what the CPU said */
+	if (tf->vector < 32 && info->code > 0 && sig_is_fault(sig)) {      /* what the CPU said */
 		sc->trapno = tf->vector;
 		sc->err = tf->error_code;
 		sc->cr2 = tf->vector == T_PAGE_FAULT ? info->addr : 0;
@@ -102,7 +109,7 @@ long sigframe_build(struct trap_frame *tf, int sig, const struct ksiginfo *info,
 	f.uc.uc_stack.ss_sp = (void *)t->sas_ss_sp;
 	f.uc.uc_stack.ss_size = t->sas_ss_size;
 	f.uc.uc_stack.ss_flags = t->sas_ss_flags;     /* as Linux: what sigaltstack was given */
-	save_regs(&f.uc.uc_mcontext, tf, info);
+	save_regs(&f.uc.uc_mcontext, sig, tf, info);
 	f.uc.uc_mcontext.fpstate = (struct _fpstate *)fpstate;
 	f.uc.uc_mcontext.oldmask = old_mask;
 	f.uc.uc_sigmask = old_mask;

@@ -133,7 +133,8 @@ static bool handle_signal(struct trap_frame *tf, int sig, const struct ksiginfo 
 		struct ksiginfo segv = { .code = SI_KERNEL };
 		struct k_sigaction dfl;
 		signal_force(SIGSEGV, &segv, true);
-		get_signal(&segv, &dfl);
+		while (get_signal(&segv, &dfl))
+			;               /* handlers of faults before it cannot run either */
 		return false;
 	}
 	uint64_t mask = t->blocked | ka->mask;
