@@ -100,7 +100,8 @@ def sig_console_jobs(t):
     """At the console shell: `sleep 10 &`, `fg`, ^Z stops it (status 148,
     "Stopped", listed by `jobs`), `fg` continues it (SIGCONT), ^C ends it
     (130); `wait` for a background job returns when its SIGCHLD's handler
-    has run (ash waits in rt_sigsuspend)."""
+    has run (ash waits in rt_sigsuspend); a background `cat` reading the
+    tty is stopped by SIGTTIN."""
     status = r"^st=\d+$"
     steps = [(PROMPT, b"sleep 10 &\n", 0.3),
              (PROMPT, b"fg\n", 0.5),
@@ -110,11 +111,15 @@ def sig_console_jobs(t):
              (r"^sleep 10$", b"\x03", 1.0),
              (PROMPT, b'echo "st=$?"\n', 0.3),
              (status, b'sleep 1 & wait; echo "WA""ITED"\n', 0.3),
-             (r"^WAITED$", b"poweroff\n", 0.3)]
+             (r"^WAITED$", b"cat &\n", 0.3),
+             (PROMPT, b"sleep 1; jobs\n", 0.3),
+             (r"^\[1\]\+ +Stopped", b'kill -9 %1; sleep 1; echo "KI""LLED"\n', 0.3),
+             (r"^KILLED$", b"poweroff\n", 0.3)]
     t.boot(append=f"init=/sbin/init token={t.token}", disk=True, console_input=steps)
     stopped = t.expect(r"^st=148$")
     if stopped:
         t.expect(r"^\[1\]\+ +Stopped +sleep 10", after=stopped)
         killed = t.expect(r"^st=130$", after=stopped)
-        if killed:
-            t.expect(r"^WAITED$", after=killed)
+        waited = killed and t.expect(r"^WAITED$", after=killed)
+        if waited:
+            t.expect(r"^\[1\]\+ +Stopped \(tty input\) +cat", after=waited)
