@@ -67,12 +67,6 @@ static __maybe_unused uint64_t frame_address(const struct trap_frame *tf, const 
 }
 
 /* The interrupted registers, as the frame keeps them. */
-/* The signals an exception raises (trap.c), which get its trap number. */
-static __maybe_unused bool sig_is_fault(int sig)
-{
-	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
-}
-
 static __maybe_unused void save_regs(struct sigcontext *sc, int sig, const struct trap_frame *tf,
 				     const struct ksiginfo *info)
 {
@@ -84,7 +78,8 @@ static __maybe_unused void save_regs(struct sigcontext *sc, int sig, const struc
 	sc->eflags = tf->rflags;
 	sc->cs = tf->cs;
 	sc->ss = tf->ss;
-	if (tf->vector < 32 && info->code > 0 && sig_is_fault(sig)) {      /* what the CPU said */
+	/* The fault that raised sig: what the CPU said about it. */
+	if (tf->vector < 32 && info->code > 0 && (SIGMASK(sig) & SYNCHRONOUS_SIGNALS)) {
 		sc->trapno = tf->vector;
 		sc->err = tf->error_code;
 		sc->cr2 = tf->vector == T_PAGE_FAULT ? info->addr : 0;

@@ -116,11 +116,10 @@ void signal_restore_mask_later(uint64_t old)
 	current->restore_sigmask = true;
 }
 
-/* Faults: the signals whose positive si_code says "the CPU refused". */
+/* Faults: the signals whose si_code below SI_KERNEL says "the CPU refused". */
 static bool is_fault(int sig, int code)
 {
-	return code > 0 && code < SI_KERNEL &&
-	       (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP);
+	return code > 0 && code < SI_KERNEL && (SIGMASK(sig) & SYNCHRONOUS_SIGNALS);
 }
 
 void signal_fill_siginfo(siginfo_t *si, int sig, const struct ksiginfo *info)

@@ -14,9 +14,6 @@
 #include <proc/task.h>
 #include <x86/trap.h>
 
-#define SYNCHRONOUS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
-		     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
-
 /* The default action of sig, taken now: nothing (ignored, or init
  * spared), a stop recorded for get_signal's next turn, or the end. */
 static void act_by_default(int sig, const struct ksiginfo *info)
@@ -27,7 +24,7 @@ static void act_by_default(int sig, const struct ksiginfo *info)
 	/* Like Linux, init is spared what it has no handler for, unless it
 	 * caused the signal itself (a fault: then it dies, and so does the
 	 * machine). */
-	bool forced = (SIGMASK(sig) & SYNCHRONOUS) && info->code > 0;
+	bool forced = (SIGMASK(sig) & SYNCHRONOUS_SIGNALS) && info->code > 0;
 	if (t->group_leader == init_task && !forced)
 		return;
 	if (sig_default_stops(sig)) {

@@ -16,10 +16,6 @@
 #include <proc/signal.h>
 #include <proc/task.h>
 
-/* Faults: Linux's dequeue takes these before any other. */
-#define SYNCHRONOUS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
-		     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
-
 enum fate { DISCARD, PEND, KILL, STOP };
 
 /* What sig does to proc given its action (proc's siglock held). */
@@ -172,8 +168,8 @@ int signal_dequeue(uint64_t set, struct ksiginfo *info)
 	struct task *proc = current->group_leader;
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	uint64_t ready = proc->pending.set & set;
-	if (ready & SYNCHRONOUS)
-		ready &= SYNCHRONOUS;
+	if (ready & SYNCHRONOUS_SIGNALS)
+		ready &= SYNCHRONOUS_SIGNALS;
 	int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
 	if (sig) {
 		proc->pending.set &= ~SIGMASK(sig);

@@ -16,6 +16,10 @@ struct ksiginfo;
 #define SIGMASK(sig) (1ull << ((sig) - 1))
 /* Signals no mask may hold back. */
 #define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
+/* The signals faults raise (Linux's SYNCHRONOUS_MASK): taken before any
+ * other, and with a positive si_code they carry a fault's address. */
+#define SYNCHRONOUS_SIGNALS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
+			     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
 
 /* The one way to generate a signal, as Linux's send_signal_locked: sig
  * (1.._NSIG) to process proc, from whoever info names. tasklist_lock
