@@ -154,7 +154,8 @@ static __maybe_unused long restore_fpu(uint64_t ufpstate)
 }
 
 /* The registers the frame holds, with what user space may not choose
- * forced: user code and stack segments, and only the flags it may set. */
+ * forced: user code and stack segments, only the flags it may set, and
+ * a %rip the CPU can return to. */
 static __maybe_unused void restore_regs(struct trap_frame *tf, const struct sigcontext *sc)
 {
 	tf->r8 = sc->r8;   tf->r9 = sc->r9;   tf->r10 = sc->r10; tf->r11 = sc->r11;
@@ -165,6 +166,12 @@ static __maybe_unused void restore_regs(struct trap_frame *tf, const struct sigc
 	tf->rflags = (tf->rflags & ~USER_FLAGS) | (sc->eflags & USER_FLAGS);
 	tf->cs = USER_CS;
 	tf->ss = USER_DS;
+	/* A non-canonical %rip makes Intel's iretq fault in kernel mode:
+	 * the program's SIGSEGV now, as Linux's bad_iret ends up giving it. */
+	if ((uint64_t)((int64_t)(tf->rip << 16) >> 16) != tf->rip) {
+		struct ksiginfo segv = { .code = SI_KERNEL };
+		signal_force(SIGSEGV, &segv, false);
+	}
 }
 
 /* The handler returned into its restorer, which made this call: %rsp is

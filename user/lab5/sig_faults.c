@@ -6,7 +6,8 @@
  * BUS_ADRERR), a division by zero (FPE_INTDIV: the handler sets %rax and
  * skips the instruction), ud2 (ILL_ILLOPN), int3 (SIGTRAP), a privileged
  * instruction (SIGSEGV, SI_KERNEL). rt_sigreturn is given flags and a
- * mask user space may not choose: they do not stick. A fault with
+ * mask user space may not choose: they do not stick, and a %rip no CPU
+ * can return to is the program's SIGSEGV. A fault with
  * SIGSEGV blocked or ignored kills.
  *
  * Runs in a child with a session of its own (kt_run_in_session). */
@@ -227,6 +228,30 @@ static void fatal(const char *what, int how)
 	CHECK(line, WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
 }
 
+/* A frame whose %rip no CPU can return to (non-canonical): Linux's iret
+ * faults, and the program gets SIGSEGV, not the kernel. */
+static void bad_rip(ucontext_t *uc)
+{
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)0x8000000000000000ull;
+}
+
+static void noncanonical_return(void)
+{
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		struct rlimit none = { 0, 0 };
+		setrlimit(RLIMIT_CORE, &none);
+		fixup = bad_rip;
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGTRAP);
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	CHECK("sigreturn to a non-canonical %rip: killed by SIGSEGV",
+	      WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
 static void run(void)
 {
 	catch_all();
@@ -236,6 +261,7 @@ static void run(void)
 	cpu_traps();
 	fatal("blocked", 0);
 	fatal("ignored", 1);
+	noncanonical_return();
 }
 
 int main(void)
