@@ -37,6 +37,7 @@ DEFAULT_EXTRAS = [
     "/bin/bash",            # Lab 5: bash's time builtin (time-bash); 1.2 MiB + libtinfo
     "/usr/bin/sqlite3",     # Lab 5: file locks on a real database (sqlite3)
     "/usr/bin/ls",          # Lab 5: GNU ls -la probes the xattr calls (gnu-ls)
+    "/usr/bin/stress",      # Lab 5: a Debian program driven by alarm (stress-cpu)
 ]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20

@@ -15,6 +15,7 @@ PACKAGES=(
   openssl                  # a dynamically linked Debian program the Lab 4 tests run
   sqlite3                  # Lab 5: a database on a file, which needs fcntl locks
   coreutils                # Lab 5: GNU ls -la, which probes xattrs (/usr/bin/ls)
+  stress                   # Lab 5: a Debian program driven by alarm (SIGALRM's handler)
   tzdata                   # /etc/localtime in the root image (UTC)
   libcriterion-dev         # host unit tests (C test framework)
   mkdocs mkdocs-material   # the handout site

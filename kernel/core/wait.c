@@ -122,16 +122,28 @@ bool wait_interrupted(enum wait_mode mode)
 static struct spinlock timer_lock = SPINLOCK_INIT("timers");
 static struct list_head timers = LIST_HEAD_INIT(timers);   /* by deadline */
 
-void timer_arm(struct timer *t, uint64_t deadline_ns)
+/* Into the list, in deadline order; timer_lock held. */
+static void insert_timer(struct timer *t, uint64_t deadline_ns)
 {
 	t->deadline_ns = deadline_ns;
-	uint64_t flags = spin_lock_irqsave(&timer_lock);
 	struct list_head *pos = timers.next;
 	while (pos != &timers && list_entry(pos, struct timer, link)->deadline_ns <= deadline_ns)
 		pos = pos->next;
 	list_insert(&t->link, pos->prev, pos);
 	t->armed = true;
+}
+
+void timer_arm(struct timer *t, uint64_t deadline_ns)
+{
+	uint64_t flags = spin_lock_irqsave(&timer_lock);
+	insert_timer(t, deadline_ns);
 	spin_unlock_irqrestore(&timer_lock, flags);
+}
+
+void timer_rearm_from_fn(struct timer *t, uint64_t deadline_ns)
+{
+	assert_held(&timer_lock);
+	insert_timer(t, deadline_ns);
 }
 
 void timer_cancel(struct timer *t)

@@ -84,7 +84,7 @@ static void leave_all(struct poll_table *pt)
 
 /* A signal to act on ends the wait with -ERESTARTNOHAND, Linux's code
  * for poll and select: made again if no handler runs (a stop), EINTR if
- * one does (signals lab). The check is wait.h's wait_interrupted, after
+ * one does (proc/signal_deliver.c). The check is wait.h's wait_interrupted, after
  * the scan, with the task marked asleep, as in wait_event. */
 long poll_until(poll_scan_fn scan, void *arg, uint64_t deadline)
 {

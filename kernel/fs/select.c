@@ -105,9 +105,15 @@ static long sigmask_replace(const uint64_t *umask, size_t size, struct saved_sig
 	return 0;
 }
 
-static void sigmask_restore(struct saved_sigmask *saved)
+/* Linux's restore_saved_sigmask_unless: cut short by a signal, the call
+ * keeps its mask until the handler's frame has saved the old one. */
+static void sigmask_restore(struct saved_sigmask *saved, long ret)
 {
-	if (saved->replaced)
+	if (!saved->replaced)
+		return;
+	if (ret == -ERESTARTNOHAND || ret == -EINTR)
+		signal_restore_mask_later(saved->old);
+	else
 		current->blocked = saved->old;
 }
 
@@ -200,7 +206,7 @@ long sys_ppoll(struct pollfd *ufds, unsigned nfds, struct __kernel_timespec *uti
 	if ((ret = sigmask_replace(usigmask, sigsetsize, &saved)))
 		return ret;
 	ret = do_poll(ufds, nfds, deadline);
-	sigmask_restore(&saved);
+	sigmask_restore(&saved, ret);
 	put_time_left(utimeout, AS_TIMESPEC, deadline);
 	return ret;
 }
@@ -350,7 +356,7 @@ long sys_pselect6(int n, __kernel_fd_set *in, __kernel_fd_set *out, __kernel_fd_
 	if ((ret = sigmask_replace(pack.mask, pack.size, &saved)))
 		return ret;
 	ret = do_select(n, (__kernel_fd_set *[NSETS]){ in, out, ex }, deadline);
-	sigmask_restore(&saved);
+	sigmask_restore(&saved, ret);
 	put_time_left(utimeout, AS_TIMESPEC, deadline);
 	return ret;
 }

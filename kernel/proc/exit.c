@@ -168,6 +168,7 @@ void do_exit(int status)
 	 * reference, and a CPU must never run on freed page tables. */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
 	pt_switch(kernel_pml4);
+	itimer_exit(t);             /* no SIGALRM for a process that is gone */
 	task_release_parts(t);
 	vfork_release(t);
 	bool unwaited = leave_unwaiting_parent(t, status);

@@ -128,6 +128,9 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	c->sighand = sighand;
 	fpu_save(c->fpu);           /* the parent's registers, live in the CPU */
 	c->blocked = p->blocked;
+	c->sas_ss_sp = p->sas_ss_sp;        /* the alternate signal stack: a copy of the memory has it */
+	c->sas_ss_size = p->sas_ss_size;
+	c->sas_ss_flags = p->sas_ss_flags;
 	memcpy(c->rlim, p->group_leader->rlim, sizeof(c->rlim));
 	c->fs_base = p->fs_base;
 	c->gs_base = p->gs_base;

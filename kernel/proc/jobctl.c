@@ -41,6 +41,14 @@ void jobctl_notify_parent(struct task *proc, int why, int sig)
 	wake_up_all(&parent->child_exit);
 }
 
+void jobctl_stop_by(struct task *proc, int sig)
+{
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	if (!proc->stop_signal && !proc->stopped)
+		proc->stop_signal = sig;
+	spin_unlock_irqrestore(&proc->siglock, flags);
+}
+
 bool jobctl_stop_due(struct task *t)
 {
 	struct task *proc = t->group_leader;

@@ -1,8 +1,10 @@
-/* What each signal is to do: rt_sigaction, the default actions, and the
- * reset at execve (proc/signal.h). */
+/* What each signal is to do: rt_sigaction, the default actions, the
+ * reset at execve, and the siginfo_t a taken signal shows (proc/signal.h). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/string.h>
 #include <asm/signal.h>
+#include <asm-generic/siginfo.h>
 #include <proc/exit.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -97,4 +99,42 @@ void signals_reset_for_exec(struct task *t)
 		*a = (struct k_sigaction){ .handler = handler };     /* no flags, mask or restorer */
 	}
 	spin_unlock_irqrestore(&t->sighand->lock, flags);
+	sas_ss_reset(t);            /* the alternate stack was in the old program */
+}
+
+void signal_reset_handler(int sig)
+{
+	struct sighand *sh = current->sighand;
+	uint64_t flags = spin_lock_irqsave(&sh->lock);
+	sh->action[sig - 1].handler = (uint64_t)SIG_DFL;
+	spin_unlock_irqrestore(&sh->lock, flags);
+}
+
+void signal_restore_mask_later(uint64_t old)
+{
+	current->saved_sigmask = old;
+	current->restore_sigmask = true;
+}
+
+/* Faults: the signals whose si_code below SI_KERNEL says "the CPU refused". */
+static bool is_fault(int sig, int code)
+{
+	return code > 0 && code < SI_KERNEL && (SIGMASK(sig) & SYNCHRONOUS_SIGNALS);
+}
+
+void signal_fill_siginfo(siginfo_t *si, int sig, const struct ksiginfo *info)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = info->code;
+	if (is_fault(sig, info->code)) {
+		si->si_addr = (void *)info->addr;
+		return;
+	}
+	si->si_pid = info->pid;
+	si->si_uid = info->uid;
+	if (info->code == SI_QUEUE)
+		si->si_value.sival_ptr = (void *)info->value;
+	else if (sig == SIGCHLD && info->code > 0 && info->code < SI_KERNEL)
+		si->si_status = info->status;   /* si_utime, si_stime: 0 */
 }

@@ -7,6 +7,7 @@
  * thread's blocked mask changes under its process's siglock too, so a
  * signal is never checked against a mask that is being unblocked. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
 #include <proc/exit.h>
@@ -14,10 +15,6 @@
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
-
-/* Faults: Linux's dequeue takes these before any other. */
-#define SYNCHRONOUS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
-		     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
 
 enum fate { DISCARD, PEND, KILL, STOP };
 
@@ -29,7 +26,7 @@ static enum fate fate_of(struct task *proc, int sig, uint64_t handler)
 	if (sig_handler_ignores(handler, sig))
 		return DISCARD;
 	if (handler != (uint64_t)SIG_DFL)
-		return PEND;            /* a handler: delivered by the signals lab */
+		return PEND;            /* a handler: run at the next return to user mode */
 	if (proc == init_task)
 		return DISCARD;         /* Linux's SIGNAL_UNKILLABLE */
 	if (sig_default_stops(sig))
@@ -108,6 +105,8 @@ void send_signal(struct task *proc, int sig, const struct ksiginfo *info)
 		jobctl_notify_parent(proc, CLD_CONTINUED, SIGCONT);
 	if (fate == PEND)
 		wake_up_all(&proc->signal_wait);
+	if (fate == PEND && !(proc->blocked & SIGMASK(sig)))
+		wake_threads(proc);     /* a handler to run: sleeps end (EINTR or a restart) */
 	if (fatal)
 		group_exit_locked(proc, signal_death_status(proc, fatal));
 	else if (fate == STOP || continued)
@@ -116,7 +115,10 @@ void send_signal(struct task *proc, int sig, const struct ksiginfo *info)
 
 bool signal_pending(struct task *t)
 {
-	return t->group_exiting || jobctl_stop_due(t);
+	/* What stays pending unblocked has a handler to run (the rest was
+	 * acted on or dropped when sent or unblocked). */
+	return t->group_exiting || jobctl_stop_due(t) ||
+	       (READ_ONCE(t->group_leader->pending.set) & ~READ_ONCE(t->blocked));
 }
 
 bool fatal_signal_pending(struct task *t)
@@ -166,8 +168,8 @@ int signal_dequeue(uint64_t set, struct ksiginfo *info)
 	struct task *proc = current->group_leader;
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	uint64_t ready = proc->pending.set & set;
-	if (ready & SYNCHRONOUS)
-		ready &= SYNCHRONOUS;
+	if (ready & SYNCHRONOUS_SIGNALS)
+		ready &= SYNCHRONOUS_SIGNALS;
 	int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
 	if (sig) {
 		proc->pending.set &= ~SIGMASK(sig);
@@ -175,4 +177,26 @@ int signal_dequeue(uint64_t set, struct ksiginfo *info)
 	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	return sig;
+}
+
+bool signal_force(int sig, const struct ksiginfo *info, bool to_default)
+{
+	struct task *t = current, *proc = t->group_leader;
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	struct sighand *sh = proc->sighand;
+	uint64_t inner = spin_lock_irqsave(&sh->lock);
+	struct k_sigaction *act = &sh->action[sig - 1];
+	bool blocked = t->blocked & SIGMASK(sig);
+	if (to_default || blocked || act->handler == (uint64_t)SIG_IGN) {
+		act->handler = (uint64_t)SIG_DFL;   /* as Linux's force_sig_info_to_task */
+		t->blocked &= ~SIGMASK(sig);
+	}
+	bool handled = act->handler != (uint64_t)SIG_DFL;
+	spin_unlock_irqrestore(&sh->lock, inner);
+	/* Pending even for the default action: signal_deliver() takes it,
+	 * the one place every signal is taken. */
+	proc->pending.set |= SIGMASK(sig);
+	proc->pending.info[sig - 1] = *info;
+	spin_unlock_irqrestore(&proc->siglock, flags);
+	return handled;
 }

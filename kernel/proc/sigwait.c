@@ -16,18 +16,6 @@
 
 #define NSEC_PER_SECOND 1000000000ull
 
-/* The user's siginfo_t for a signal taken from the pending set. */
-static void fill_siginfo(siginfo_t *si, int sig, const struct ksiginfo *info)
-{
-	memset(si, 0, sizeof(*si));
-	si->si_signo = sig;
-	si->si_code = info->code;
-	si->si_pid = info->pid;
-	si->si_uid = info->uid;
-	if (sig == SIGCHLD)
-		si->si_status = info->status;   /* si_utime, si_stime: 0 */
-}
-
 /* The timeout as a deadline on the monotonic clock; -EINVAL for a
  * negative or denormal one, as Linux's timespec64_valid. */
 static long timeout_deadline(const struct __kernel_timespec *uts, uint64_t *deadline)
@@ -86,7 +74,7 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const struct __
 		return -EAGAIN;
 	if (uinfo) {
 		siginfo_t si;
-		fill_siginfo(&si, sig, &info);
+		signal_fill_siginfo(&si, sig, &info);
 		if (copy_to_user(uinfo, &si, sizeof(si)))
 			return -EFAULT;
 	}
@@ -94,7 +82,7 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const struct __
 }
 
 /* The signals pending while blocked: the others would have been acted
- * on already (or, caught, delivered: signals lab). */
+ * on or delivered already. */
 long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
 {
 	if (sigsetsize > sizeof(uint64_t))
@@ -104,4 +92,26 @@ long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
 	uint64_t set = proc->pending.set & current->blocked;
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	return copy_to_user(uset, &set, sigsetsize) ? -EFAULT : 0;
+}
+
+/* rt_sigsuspend: waits with mask in place for a signal to act on. A
+ * handler runs with mask too; the old mask comes back as it returns
+ * (the frame's uc_sigmask), so nothing slips in between. */
+long sys_rt_sigsuspend(const uint64_t *umask, size_t sigsetsize)
+{
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t mask;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	signal_restore_mask_later(current->blocked);
+	signal_set_blocked(mask);
+	wait_event_interruptible(&current->group_leader->signal_wait, false, WAIT_FOREVER);
+	return -ERESTARTNOHAND;     /* EINTR once a handler ran; made again after a stop */
+}
+
+long sys_pause(void)
+{
+	wait_event_interruptible(&current->group_leader->signal_wait, false, WAIT_FOREVER);
+	return -ERESTARTNOHAND;
 }

@@ -88,32 +88,34 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return a + b < a ? WAIT_FOREVER - 1 : a + b;
 }
 
-/* Sleeps until deadline. A signal acted on ends the sleep; if no
+/* Sleeps until deadline. A signal acted on ends the sleep, and the time
+ * left goes to rem (if given) as Linux's do_nanosleep writes it; if no
  * handler runs (a stop, then SIGCONT), the sleep goes on to the same
- * deadline through restart_syscall. (The time left goes to rem only
- * when a handler runs: signals lab.) */
-static long sleep_interruptibly(uint64_t deadline)
+ * deadline through restart_syscall; a handler makes it EINTR. */
+static long sleep_interruptibly(uint64_t deadline, struct __kernel_timespec *rem)
 {
 	if (sleep_until(deadline) == 0)
 		return 0;
+	uint64_t now = clock_now_ns();
+	if (rem && put_timespec(rem, deadline > now ? deadline - now : 0))
+		return -EFAULT;
 	current->restart_deadline = deadline;
+	current->restart_rem = (uint64_t)rem;
 	return -ERESTART_RESTARTBLOCK;
 }
 
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)
 {
-	(void)rem;      /* written only when a signal cuts the sleep short */
 	uint64_t ns;
 	long err = timespec_from_user(req, &ns);
 	if (err)
 		return err;
-	return sleep_interruptibly(add_saturating(clock_now_ns(), ns));
+	return sleep_interruptibly(add_saturating(clock_now_ns(), ns), rem);
 }
 
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req,
 			 struct __kernel_timespec *rem)
 {
-	(void)rem;
 	/* Linux sleeps on these; the other clocks are EOPNOTSUPP (Kestrel's
 	 * CPU-time and alarm clocks too), ids that are no clock EINVAL. */
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME && clock != CLOCK_TAI)
@@ -127,12 +129,13 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	/* Sleeps are measured on the monotonic clock; an absolute realtime
 	 * deadline is converted at the start. */
 	uint64_t mono = clock_now_ns();
-	uint64_t deadline;
-	if (flags & TIMER_ABSTIME)
-		deadline = ns > now ? mono + (ns - now) : mono;
-	else
-		deadline = add_saturating(mono, ns);
-	return sleep_interruptibly(deadline);
+	if (flags & TIMER_ABSTIME) {
+		/* Nothing left to tell: made again as it was, unless a handler runs. */
+		if (sleep_until(ns > now ? mono + (ns - now) : mono) == 0)
+			return 0;
+		return -ERESTARTNOHAND;
+	}
+	return sleep_interruptibly(add_saturating(mono, ns), rem);
 }
 
 /* The call restart_interrupted_call makes in place of a sleep a stop cut
@@ -143,5 +146,5 @@ long sys_restart_syscall(void)
 	if (!deadline)
 		return -EINTR;          /* nothing to resume, as Linux's do_no_restart_syscall */
 	current->restart_deadline = 0;
-	return sleep_interruptibly(deadline);
+	return sleep_interruptibly(deadline, (struct __kernel_timespec *)current->restart_rem);
 }

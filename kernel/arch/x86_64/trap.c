@@ -1,6 +1,7 @@
 /* What happens after entry.S has saved the registers: hardware interrupts
- * go to their driver's handler; an exception in a user program kills it
- * with the matching signal (one line on the console says why); an
+ * go to their driver's handler; an exception in a user program becomes
+ * the matching signal (a handler may catch it; if none does, one line on
+ * the console says why the program ended); an
  * exception in the kernel is a bug, reported in full, ending in a panic —
  * unless it is a uaccess routine touching a bad user pointer, which
  * resumes at its fixup code and returns -EFAULT. */
@@ -24,6 +25,8 @@
 #include <proc/user_return.h>
 #include <x86/apic.h>
 #include <x86/uaccess.h>
+#include <asm/signal.h>
+#include <asm-generic/siginfo.h>
 
 static const char *const exception_names[32] = {
 	[0] = "#DE Divide Error",           [1] = "#DB Debug",
@@ -124,23 +127,6 @@ static void print_fault_address(uint64_t vector, uint64_t cr2)
 
 /* --- exceptions in user programs ------------------------------------------ */
 
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGBUS  7
-#define SIGFPE  8
-#define SIGSEGV 11
-
-static int signal_for(uint64_t vector)
-{
-	switch (vector) {
-	case 0: case 16: case 19: return SIGFPE;      /* #DE #MF #XM */
-	case 1: case 3:           return SIGTRAP;     /* #DB #BP */
-	case 6:                   return SIGILL;      /* #UD */
-	case 11: case 12: case 17: return SIGBUS;     /* #NP #SS #AC */
-	default:                  return SIGSEGV;     /* #GP #PF and the rest */
-	}
-}
-
 static const char *signal_name(int sig)
 {
 	switch (sig) {
@@ -179,17 +165,67 @@ static const char *fault_reason(uint64_t addr, uint64_t err)
 	return present ? "not allowed" : "allowed, but no page could be provided";
 }
 
-/* The program did something the CPU refused. Signal handlers do not exist
- * yet, so the signal's default action applies: the process ends, and its
- * parent's wait4 sees "killed by sig". */
-static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
+/* A page fault's signal, as Linux's bad_area and do_sigbus: SIGBUS
+ * (BUS_ADRERR) past the end of a mapped file, else SIGSEGV with
+ * SEGV_MAPERR where nothing is mapped and SEGV_ACCERR where the region
+ * forbids the access; si_addr is the address touched. */
+static int page_fault_signal(uint64_t cr2, uint64_t err, struct ksiginfo *info)
+{
+	info->addr = cr2;
+	if (vm_fault_past_eof(cr2, err)) {
+		info->code = BUS_ADRERR;
+		return SIGBUS;
+	}
+	struct mm *mm = current->mm;
+	bool mapped = false;
+	if (mm && cr2 < USER_TOP) {
+		uint64_t irq = spin_lock_irqsave(&mm->lock);
+		mapped = vm_find(mm, cr2) != NULL;
+		spin_unlock_irqrestore(&mm->lock, irq);
+	}
+	info->code = mapped ? SEGV_ACCERR : SEGV_MAPERR;
+	return SIGSEGV;
+}
+
+/* The signal for what the CPU refused, with Linux's si_code and si_addr
+ * (arch/x86/kernel/traps.c): the instruction's address for a divide
+ * error or an invalid opcode; SI_KERNEL and no address for int3, a
+ * general protection fault and the rest. */
+static int fault_signal(const struct trap_frame *tf, uint64_t cr2, struct ksiginfo *info)
+{
+	*info = (struct ksiginfo){ .code = SI_KERNEL };
+	switch (tf->vector) {
+	case T_PAGE_FAULT:
+		return page_fault_signal(cr2, tf->error_code, info);
+	case T_DIVIDE:
+		*info = (struct ksiginfo){ .code = FPE_INTDIV, .addr = tf->rip };
+		return SIGFPE;
+	case 6:                                 /* #UD */
+		*info = (struct ksiginfo){ .code = ILL_ILLOPN, .addr = tf->rip };
+		return SIGILL;
+	case 16: case 19:                       /* #MF #XM */
+		return SIGFPE;
+	case T_DEBUG: case T_BREAKPOINT:
+		return SIGTRAP;
+	case 11: case 12: case 17:              /* #NP #SS #AC */
+		return SIGBUS;
+	default:                                /* #GP and the rest */
+		return SIGSEGV;
+	}
+}
+
+/* The program did something the CPU refused: the signal is forced on it
+ * (proc/signal.h). A handler may catch it and fix things up; otherwise
+ * the default action ends the process, and one line on the console says
+ * why (the parent's wait4 sees "killed by sig"). */
+static void signal_user_fault(struct trap_frame *tf, uint64_t cr2)
 {
 	struct task *t = current;
-	int sig = signal_for(tf->vector);
+	struct ksiginfo info;
+	int sig = fault_signal(tf, cr2, &info);
+	if (signal_force(sig, &info, false))
+		return;                 /* the handler runs at the return to user mode */
 	char why[128];
-	/* Linux: SIGBUS (BUS_ADRERR) for a page past the end of a mapped file. */
-	if (tf->vector == T_PAGE_FAULT && vm_fault_past_eof(cr2, tf->error_code))
-		sig = SIGBUS;
 	if (tf->vector == T_PAGE_FAULT) {
 		uint64_t err = tf->error_code;
 		ksnprintf(why, sizeof(why), "%s %#lx (%s)",
@@ -199,18 +235,15 @@ static void __noreturn kill_user_program(struct trap_frame *tf, uint64_t cr2)
 		ksnprintf(why, sizeof(why), "%s, error code %#lx", trap_name(tf->vector), tf->error_code);
 	}
 	printk("kestrel: pid %d (%s) killed by %s: %s at ip %#lx\n", t->tgid, t->name, signal_name(sig), why, tf->rip);
-	do_exit_group(signal_death_status(t, sig));
 }
 
 static void user_exception(struct trap_frame *tf)
 {
 	uint64_t cr2 = read_cr2();
 	sti();          /* the program ran with interrupts on: so may we */
-	if (tf->vector == T_PAGE_FAULT && vm_handle_fault(cr2, tf->error_code, tf)) {
-		user_return_work(tf);
-		return;
-	}
-	kill_user_program(tf, cr2);
+	if (tf->vector != T_PAGE_FAULT || !vm_handle_fault(cr2, tf->error_code, tf))
+		signal_user_fault(tf, cr2);
+	user_return_work(tf);
 }
 
 /* A uaccess routine faulted on a bad user pointer: resume at its fixup. */

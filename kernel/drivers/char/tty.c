@@ -283,6 +283,39 @@ static void tty_interrupt(struct trap_frame *tf)
 	send_typed_signals(sigs, pgrp);
 }
 
+/* --- job control: reads and writes from a background process group --------- */
+
+/* Linux's __tty_check_change: a process of a background group of the
+ * tty's session that reads (sig SIGTTIN), or writes with TOSTOP set
+ * (SIGTTOU), stops its whole group: the signal goes to the group and the
+ * call returns -ERESTARTSYS, made again once the group is continued in
+ * the foreground. If the signal is ignored or blocked the read fails
+ * with EIO and the write goes ahead; an orphaned group, which nobody
+ * would continue, gets EIO. 0: go on. */
+static long background_check(struct tty *t, int sig)
+{
+	struct task *me = current->group_leader;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	bool background = t->session && t->session == me->sid && t->pgrp > 0 && t->pgrp != me->pgid;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!background)
+		return 0;
+	struct k_sigaction act;
+	bool ignored = (current->blocked & SIGMASK(sig)) ||
+		       (signal_action(me, sig, &act) && act.handler == (uint64_t)SIG_IGN);
+	if (ignored)
+		return sig == SIGTTIN ? -EIO : 0;
+	long ret = -ERESTARTSYS;
+	struct ksiginfo info = { .code = SI_KERNEL, .pid = 0, .uid = 0 };
+	flags = spin_lock_irqsave(&tasklist_lock);
+	if (pgrp_orphaned(me->pgid))
+		ret = -EIO;
+	else
+		signal_pgrp(me->pgid, sig, &info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
 /* --- reading --------------------------------------------------------------- */
 
 /* Moves up to max readable bytes to dst, lock held. In canonical mode it
@@ -348,7 +381,9 @@ static ssize_t tty_read(struct file *f, struct uio *u, uint64_t *pos)
 	struct tty *t = &console;
 	size_t asked = u->resid, done = 0;
 	bool line_end = false;
-	ssize_t ret;
+	ssize_t ret = background_check(t, SIGTTIN);
+	if (ret)
+		return ret;
 	mutex_lock(&t->read_lock);
 	for (;;) {
 		ret = copy_available(t, u, &line_end);
@@ -437,6 +472,12 @@ static unsigned tty_poll(struct file *f, struct poll_table *pt)
 static ssize_t tty_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	size_t done = 0;
+	uint64_t flags = spin_lock_irqsave(&console.lock);
+	bool tostop = L(&console, TOSTOP);
+	spin_unlock_irqrestore(&console.lock, flags);
+	long err = tostop ? background_check(&console, SIGTTOU) : 0;
+	if (err)
+		return err;
 	while (u->resid > 0) {
 		char chunk[CHUNK];
 		size_t n = u->resid < CHUNK ? u->resid : CHUNK;

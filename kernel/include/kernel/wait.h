@@ -58,7 +58,7 @@ long sleep_until(uint64_t deadline_ns);
  * sending of a signal that must be acted on wakes the process's threads
  * (proc/signal_send.c), so a sleeper woken for that finds this true.
  * interruptible: any signal acted on at the next return to user mode (a
- * fatal one, a stop; with the signals lab, one whose handler must run);
+ * fatal one, a stop, or one whose handler must run);
  * killable: only a fatal one (the process is ending). */
 enum wait_mode { WAIT_UNINTERRUPTIBLE, WAIT_INTERRUPTIBLE, WAIT_KILLABLE };
 bool wait_interrupted(enum wait_mode mode);
@@ -108,5 +108,8 @@ struct timer {
 };
 void timer_arm(struct timer *t, uint64_t deadline_ns);
 void timer_cancel(struct timer *t);
+/* From t's own function (which runs with the timers' lock held): arms
+ * t again, for a periodic timer. */
+void timer_rearm_from_fn(struct timer *t, uint64_t deadline_ns);
 /* Runs the timers that are due (called on every tick). */
 void timers_run(void);

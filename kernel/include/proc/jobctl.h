@@ -23,6 +23,10 @@ bool jobctl_continue_locked(struct task *proc);
  * and a wake-up for its wait4. tasklist_lock held. */
 void jobctl_notify_parent(struct task *proc, int why, int sig);
 
+/* A stop signal taken with its default action (one that had a handler
+ * when sent, reset since): records the stop, taken as send_signal's. */
+void jobctl_stop_by(struct task *proc, int sig);
+
 /* Has t's process a stop to take, or is it stopped? */
 bool jobctl_stop_due(struct task *t);
 

@@ -62,6 +62,8 @@ struct ksiginfo {
 	int code;                   /* SI_USER, SI_TKILL, CLD_EXITED... */
 	int pid, uid;               /* the sender (SIGCHLD: the child) */
 	int status;                 /* SIGCHLD: exit code or signal */
+	uint64_t addr;              /* faults (SIGSEGV, SIGBUS...): the address */
+	uint64_t value;             /* rt_sigqueueinfo (SI_QUEUE): the sigval */
 };
 /* Signals generated but not yet taken. A standard signal does not queue:
  * a second one while the first is pending is lost, and the siginfo kept
@@ -145,6 +147,16 @@ struct task {
 	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
+	uint64_t restart_rem;       /* ... and where it tells the time left (a user pointer, or 0) */
+
+	/* Signal delivery (proc/signal_deliver.c, sigframe.c, sigaltstack.c)
+	 * and the process's ITIMER_REAL (time/itimer.c, the leader's). */
+	uint64_t saved_sigmask;     /* rt_sigsuspend, ppoll, pselect6: the mask to put back... */
+	bool restore_sigmask;       /* ...after the next handler's frame saved it, or at return */
+	uint64_t sas_ss_sp, sas_ss_size;    /* sigaltstack: the alternate stack (size 0: none) */
+	unsigned sas_ss_flags;      /* as sigaltstack was given them (SS_AUTODISARM...) */
+	struct timer itimer_real;   /* SIGALRM: alarm, setitimer(ITIMER_REAL) */
+	uint64_t itimer_interval;   /* its reload in ns, 0 for a one-shot */
 
 	/* CPU time and scheduling parameters (proc/cputime.c, syscall/sched_calls.c). */
 	uint64_t mode_start_ns;     /* CLOCK_MONOTONIC when it last changed mode or was switched in */
