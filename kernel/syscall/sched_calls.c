@@ -5,13 +5,15 @@
  * Kestrel keeps and reports all of them, but its scheduler treats every
  * task alike (one round-robin queue, proc/sched.c): a SCHED_FIFO task
  * gets no precedence, a nice one no smaller share, and the affinity mask
- * does not pin a task to its CPUs. Who may raise a priority (root,
- * CAP_SYS_NICE) is the credentials part's check. */
+ * does not pin a task to its CPUs. Without CAP_SYS_NICE a user may only
+ * change their own processes, never raise a priority (RLIMIT_NICE and
+ * RLIMIT_RTPRIO are 0, Linux's defaults) nor choose a real-time policy. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/time_types.h>
+#include <proc/cred.h>
 #include <proc/sched.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
@@ -41,6 +43,14 @@ static bool valid_policy(int policy)
 static struct task *target(int pid)
 {
 	return pid == 0 ? current : process_by_pid(pid);
+}
+
+/* Linux's check_same_owner: the caller's euid is t's real or effective
+ * uid. tasklist_lock held. */
+static bool same_owner(const struct task *t)
+{
+	uint32_t euid = current_cred()->euid;
+	return euid == t->cred.euid || euid == t->cred.uid;
 }
 
 /* Without threads (Lab 6) every task is a process: the fork child gets
@@ -87,6 +97,14 @@ static long set_scheduler(int pid, int policy, const struct sched_param *uparam)
 	unsigned prio = (unsigned)param.sched_priority;
 	if (!valid_policy(policy) || prio >= MAX_RT_PRIO || rt_policy(policy) != (prio != 0)) {
 		err = -EINVAL;
+		goto out;
+	}
+	/* Linux's user checks: a real-time policy or priority needs
+	 * RLIMIT_RTPRIO (0) or the capability, as does leaving SCHED_IDLE. */
+	if (!capable(CAP_SYS_NICE) &&
+	    ((rt_policy(policy) && (policy != t->policy || prio > (unsigned)t->rt_priority)) ||
+	     (t->policy == SCHED_IDLE && policy != SCHED_IDLE) || !same_owner(t))) {
+		err = -EPERM;
 		goto out;
 	}
 	t->policy = policy;
@@ -199,6 +217,8 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t *umask)
 	struct task *t = target(pid);
 	if (!t)
 		err = -ESRCH;
+	else if (!same_owner(t) && !capable(CAP_SYS_NICE))
+		err = -EPERM;
 	else if (!mask)
 		err = -EINVAL;
 	else
@@ -210,8 +230,7 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t *umask)
 /* --- nice values ---------------------------------------------------------- */
 
 /* Does process t (a group leader) match (which, who)? who 0 is the
- * caller's own process, group or user. Every process runs as uid 0 until
- * credentials exist. */
+ * caller's own process, group or user (its real uid). */
 static bool prio_matches(struct task *t, int which, int who)
 {
 	struct task *me = current->group_leader;
@@ -221,7 +240,7 @@ static bool prio_matches(struct task *t, int which, int who)
 	case PRIO_PGRP:
 		return t->pgid == (who ? who : me->pgid);
 	default:
-		return who == 0;        /* PRIO_USER: uid 0, everyone's */
+		return t->cred.uid == (who ? (uint32_t)who : current_cred()->uid);   /* PRIO_USER */
 	}
 }
 
@@ -242,6 +261,19 @@ long sys_getpriority(int which, int who)
 	return ret;
 }
 
+/* Linux's set_one_prio: one matching process. err: the answer so far
+ * (-ESRCH until a process matched); a refusal sticks, as Linux's does. */
+static long set_one_nice(struct task *t, int niceval, long err)
+{
+	const struct cred *c = current_cred();
+	if (t->cred.uid != c->euid && t->cred.euid != c->euid && !capable(CAP_SYS_NICE))
+		return -EPERM;
+	if (niceval < t->nice && !capable(CAP_SYS_NICE))
+		return -EACCES;     /* RLIMIT_NICE is 0: only the capability lowers nice */
+	t->nice = niceval;
+	return err == -ESRCH ? 0 : err;
+}
+
 long sys_setpriority(int which, int who, int niceval)
 {
 	if (which < PRIO_PROCESS || which > PRIO_USER)
@@ -251,10 +283,8 @@ long sys_setpriority(int which, int who, int niceval)
 	struct task *t;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, all_link)
-		if (t == t->group_leader && t->mm && t->state != TASK_ZOMBIE && prio_matches(t, which, who)) {
-			t->nice = niceval;
-			err = 0;
-		}
+		if (t == t->group_leader && t->mm && t->state != TASK_ZOMBIE && prio_matches(t, which, who))
+			err = set_one_nice(t, niceval, err);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
 }

@@ -1,12 +1,13 @@
 /* The wall clock as the old calls read and set it: gettimeofday,
  * settimeofday, clock_settime. The time zone these calls carry is a
  * leftover Linux keeps (sys_tz) and the C libraries ignore: it reads as
- * zeros here and a new one is accepted and forgotten. Who may set the
- * clock (CAP_SYS_TIME) is the credentials part's check. */
+ * zeros here and a new one is accepted and forgotten. Setting the clock
+ * needs CAP_SYS_TIME, checked after the value as Linux does. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
+#include <proc/cred.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <x86/uaccess.h>
@@ -52,6 +53,10 @@ long sys_settimeofday(const struct __kernel_old_timeval *tv, const struct timezo
 	if (tv) {
 		if (!settable(v.tv_sec, v.tv_usec * NSEC_PER_USEC))
 			return -EINVAL;
+	}
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	if (tv) {
 		clock_set_realtime(v.tv_sec * NSEC_PER_SEC + v.tv_usec * NSEC_PER_USEC);
 	}
 	return 0;
@@ -73,6 +78,8 @@ long sys_clock_settime(int clock, const struct __kernel_timespec *tp)
 	}
 	if (!settable(ts.tv_sec, ts.tv_nsec))
 		return -EINVAL;
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
 	clock_set_realtime(ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec);
 	return 0;
 }

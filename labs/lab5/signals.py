@@ -44,8 +44,9 @@ NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def shape(text):
-    """A line with its numbers (counts, times, pids) as N."""
-    return NUMBER.sub("N", text)
+    """A line with its numbers (counts, times, pids) as N, and its runs of
+    blanks as one (columns are as wide as the numbers in them)."""
+    return NUMBER.sub("N", " ".join(text.split()))
 
 
 def debian_test(name, path, args, keep, points, timeout, doc, needs_times=False):

@@ -16,10 +16,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
+#include <time.h>
 #include <sys/auxv.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <kt.h>
 #include <kt_fs.h>
@@ -175,6 +178,23 @@ static void forbidden(pid_t root_sibling)
 	struct rlimit lim = { 64, 256 };
 	kt_expect_err("raise a hard limit", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
 	kt_expect_err("limits of root's process", prlimit(getppid(), RLIMIT_NOFILE, NULL, &lim), EPERM);
+	/* Setting the clock and raising priorities need CAP_SYS_TIME and
+	 * CAP_SYS_NICE (raw calls: musl's sched_setscheduler is a stub). */
+	struct timeval tv = { 1700000000, 0 };
+	kt_expect_err("settimeofday", settimeofday(&tv, NULL), EPERM);
+	struct timespec when = { 1700000000, 0 };
+	kt_expect_err("clock_settime", clock_settime(CLOCK_REALTIME, &when), EPERM);
+	kt_expect_err("lower my nice value", setpriority(PRIO_PROCESS, 0, -5), EACCES);
+	kt_expect_err("renice root's process", setpriority(PRIO_PROCESS, getppid(), 5), EPERM);
+	struct sched_param sp = { .sched_priority = 1 };
+	kt_expect_err("SCHED_FIFO for me", syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp), EPERM);
+	sp.sched_priority = 0;
+	kt_expect_err("SCHED_BATCH for root's process",
+		      syscall(SYS_sched_setscheduler, getppid(), SCHED_BATCH, &sp), EPERM);
+	cpu_set_t cpus;
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	kt_expect_err("affinity of root's process", sched_setaffinity(getppid(), sizeof(cpus), &cpus), EPERM);
 	kt_check_eq("setfsuid(0) changes nothing", syscall(SYS_setfsuid, 0), USER);
 	kt_check_eq("fsuid still", syscall(SYS_setfsuid, -1), USER);
 	try_exec("exec a 0644 file", "tmp/kt-cred/noexec", "hello");
@@ -221,6 +241,8 @@ static void allowed(pid_t root_sibling)
 	kt_res("lower a hard limit", setrlimit(RLIMIT_NOFILE, &lim));
 	lim.rlim_max = 128;
 	kt_expect_err("and raise it again", setrlimit(RLIMIT_NOFILE, &lim), EPERM);
+	kt_res("raise my nice value", setpriority(PRIO_PROCESS, 0, 3));
+	kt_check_eq("my priority (20 - nice)", syscall(SYS_getpriority, PRIO_PROCESS, 0), 17);
 	kt_res("kill myself, signal 0", kill(getpid(), 0));
 	kt_res("kill my group, signal 0 (some members are root's)", kill(0, 0));
 	/* A user's write or truncate takes set-user-ID (and set-group-ID
