@@ -108,6 +108,19 @@ def stage_programs(root, programs):
     return libs
 
 
+# Lab 5's tracer is a command students type: on the PATH too.
+COMMANDS = {"usr/bin/trace": "usr/lib/kestrel/lab5/trace"}
+
+
+def stage_commands(root):
+    """A relative symlink usr/bin/NAME for each staged program of COMMANDS."""
+    for link, target in COMMANDS.items():
+        if os.path.exists(os.path.join(root, target)) and not os.path.lexists(os.path.join(root, link)):
+            os.makedirs(os.path.dirname(os.path.join(root, link)), exist_ok=True)
+            os.symlink(os.path.relpath(os.path.join(root, target), os.path.dirname(os.path.join(root, link))),
+                       os.path.join(root, link))
+
+
 def stage_scripts(root):
     """user/labN/scripts/NAME.sh -> /usr/lib/kestrel/labN/NAME.sh: the
     shell scripts the grader runs with busybox sh, in the guest and on the host."""
@@ -311,6 +324,7 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
+    stage_commands(root)
     # Debian's openssl, which Lab 4's tests run (a dynamically linked
     # program with libssl and libcrypto); scripts/setup.sh installs it.
     default_extras = [DEFAULT_EXTRA] if os.path.exists(DEFAULT_EXTRA) else []

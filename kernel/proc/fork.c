@@ -14,6 +14,7 @@
 #include <proc/sched.h>
 #include <kernel/wait.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <syscall/syscalls.h>
 
 void task_start_in_user_mode(struct task *t)
@@ -124,6 +125,10 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 	c->pgid = p->group_leader->pgid;
 	c->sid = p->group_leader->sid;
 	c->no_new_privs = p->no_new_privs;
+	if (trace_fork(p, c)) {
+		task_free(c);
+		return -ENOMEM;
+	}
 	c->exit_signal = flags & CSIGNAL;
 	if (flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (uint64_t)child_tid;

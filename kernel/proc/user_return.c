@@ -7,6 +7,7 @@
 #include <proc/jobctl.h>
 #include <proc/sched.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <proc/user_return.h>
 #include <x86/cpu.h>
 #include <x86/memlayout.h>
@@ -48,6 +49,7 @@ int user_return_work(struct trap_frame *tf)
 			do_exit(t->exit_status);
 	}
 	restart_interrupted_call(tf);
+	trace_user_return(t);
 	sched_preempt_point();
 	/* sysret would fault in kernel mode on a non-canonical %rip (a CPU
 	 * erratum turned security hole); iretq faults in user mode instead. */

@@ -32,6 +32,7 @@ enum task_state {
 };
 
 struct mm;
+struct trace_task;
 
 /* Signals 1.._NSIG (Linux's in-kernel name; the UAPI's NSIG is the old 32). */
 #define _NSIG 64
@@ -128,6 +129,9 @@ struct task {
 	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
+
+	/* The system-call tracer (Lab 5, proc/trace.c): NULL when not traced. */
+	struct trace_task *trace;
 
 #ifdef CONFIG_LOCKDEP
 	struct held_locks held_mutexes; /* the mutexes it holds (kernel/lockdep.h) */
