@@ -40,7 +40,8 @@ CALLS = {
     ("clone", "flags"): "clone_flags", ("clone", "tls"): "hex",
     ("rseq", "len"): "hex", ("rseq", "sig"): "hex",
     ("arch_prctl", "code"): "arch_prctl_code",
-    ("prctl", "option"): "prctl_option",
+    ("prctl", "option"): "prctl_option", ("prctl", "arg2"): "prctl_arg_out", ("prctl", "arg3"): "prctl_arg_out",
+    ("prctl", "arg4"): "prctl_arg_out", ("prctl", "arg5"): "prctl_arg_out",
     ("prlimit64", "resource"): "rlimit_resource", ("getrlimit", "resource"): "rlimit_resource",
     ("setrlimit", "resource"): "rlimit_resource",
     ("prlimit64", "unew"): "rlimit_in", ("prlimit64", "uold"): "rlimit_out",
@@ -84,9 +85,11 @@ NAMES = {
 # *at calls' flags are AT_* flags unless CALLS says otherwise.
 AT_FLAG_CALLS = {"newfstatat", "fchownat", "unlinkat", "linkat", "faccessat2", "utimensat", "statx"}
 
+# By width: an int argument is the low half of its register (the upper
+# half is whatever the caller left there).
 TYPES = {
-    "uint64_t": "uint", "size_t": "uint", "unsigned": "uint", "uint32_t": "uint", "unsigned long": "uint",
-    "int": "int", "int64_t": "int", "long": "int",
+    "uint64_t": "uint", "size_t": "uint", "unsigned long": "uint", "unsigned": "uint32", "uint32_t": "uint32",
+    "int": "int", "int64_t": "long", "long": "long",
 }
 
 # Results printed in hex, as strace does (addresses).
@@ -112,7 +115,7 @@ def result(call):
 
 
 def all_kinds():
-    kinds = set(CALLS.values()) | set(NAMES.values()) | set(TYPES.values()) | {"hex", "ptr", "int", "uint", "at_flags"}
+    kinds = set(CALLS.values()) | set(NAMES.values()) | set(TYPES.values()) | {"hex", "ptr", "int", "long", "uint", "uint32", "at_flags"}
     return sorted(kinds)
 
 

@@ -18,6 +18,7 @@
 #include <linux/uio.h>
 #include <linux/poll.h>
 #include <linux/wait.h>
+#include <linux/prctl.h>
 #include <asm/unistd.h>
 #include <x86/uaccess.h>
 #include <proc/task.h>
@@ -544,10 +545,42 @@ bool trace_arg_is_output(enum trace_arg_kind k)
 	case TA_BUF_OUT: case TA_STR_OUT: case TA_RANDOM_OUT: case TA_STAT_OUT: case TA_PIPEFDS_OUT:
 	case TA_DIRENTS_OUT: case TA_IOVEC_OUT: case TA_RLIMIT_OUT: case TA_SIGSET_OUT:
 	case TA_SIGACTION_OUT: case TA_TIMESPEC_OUT: case TA_WSTATUS_OUT: case TA_UTSNAME_OUT:
-	case TA_SYSINFO_OUT:
+	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT:
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* prctl's arguments after the option, as strace shows them: only those
+ * the option uses; a name after the call (PR_GET_NAME fills it in). */
+static bool prctl_arg(struct tbuf *b, const uint64_t args[6], int i, long ret)
+{
+	switch ((int)args[0]) {
+	case PR_SET_NAME:
+	case PR_GET_NAME:
+		if (i != 1)
+			return false;
+		if ((int)args[0] == PR_GET_NAME && ret < 0)
+			ptr(b, args[1]);
+		else
+			trace_string(b, args[1], -1);
+		return true;
+	case PR_GET_DUMPABLE:
+	case PR_GET_NO_NEW_PRIVS:
+		return false;
+	case PR_SET_PDEATHSIG:
+	case PR_SET_DUMPABLE:
+		if (i != 1)
+			return false;
+		if ((int)args[0] == PR_SET_PDEATHSIG)
+			trace_signal_name(b, (int)args[1]);
+		else
+			tb_printf(b, "%lu", args[1]);
+		return true;
+	default:
+		tb_printf(b, "%#lx", args[i]);
+		return true;
 	}
 }
 
@@ -577,14 +610,18 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 {
 	uint64_t v = args[i];
 	enum trace_arg_kind k = e->args[i].decode;
+	if (k == TA_PRCTL_ARG_OUT)
+		return prctl_arg(b, args, i, ret);
 	/* A failed call wrote nothing: its output arguments are addresses. */
 	if (trace_arg_is_output(k) && ret < 0 && ret >= -4095) {
 		ptr(b, v);
 		return true;
 	}
 	switch (k) {
-	case TA_INT: tb_printf(b, "%ld", (long)v); break;
+	case TA_INT: tb_printf(b, "%d", (int)v); break;
+	case TA_LONG: tb_printf(b, "%ld", (long)v); break;
 	case TA_UINT: tb_printf(b, "%lu", v); break;
+	case TA_UINT32: tb_printf(b, "%u", (unsigned)v); break;
 	case TA_HEX: tb_printf(b, v ? "%#lx" : "0", v); break;
 	case TA_PTR: ptr(b, v); break;
 	case TA_DIRFD:
@@ -641,6 +678,7 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_IOCTL_CMD: trace_enum(b, trace_ioctl_cmds, v); break;
 	case TA_FCNTL_CMD: trace_enum(b, trace_fcntl_cmds, v); break;
 	case TA_FCNTL_ARG: return fcntl_arg(b, args[i - 1], v);
+	case TA_PRCTL_ARG_OUT: break;
 	case TA_GETRANDOM_FLAGS: trace_flags(b, trace_getrandom_flags, v); break;
 	case TA_FUTEX_OP: futex_op(b, v); break;
 	case TA_CLOCK_ID: trace_enum(b, trace_clock_ids, v); break;
