@@ -205,7 +205,7 @@ static void append_result(struct tbuf *b, uint64_t nr, long ret, bool returns)
 // LAB 5 STUB: {
 // LAB 5 STUB: 	(void)nr;
 // LAB 5 STUB: 	(void)returns;
-// LAB 5 STUB: 	tb_printf(b, " = %#lx", ret);       /* the raw register, as before Lab 5 */
+// LAB 5 STUB: 	tb_printf(b, " = %ld", ret);        /* the raw register: an error is -errno */
 // LAB 5 STUB: }
 // LAB 5 END
 
