@@ -168,6 +168,8 @@ def parse(text):
         r = RESUMED.match(line)
         if r and pid in open_calls:
             line = open_calls.pop(pid) + r[2]
+        elif line.startswith("+++ ") and pid in open_calls:
+            events.append((pid, open_calls.pop(pid) + UNFINISHED))
         events.append((pid, line))
     events += [(pid, line + " <unfinished ...>") for pid, line in open_calls.items()]
     return events

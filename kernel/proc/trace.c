@@ -251,8 +251,8 @@ void trace_syscall_enter(const struct trap_frame *tf)
 void trace_syscall_exit(long ret)
 {
 	struct trace_task *tt = current->trace;
-	if (!tt || !tt->in_call)
-		return;
+	if (!tt || !tt->in_call || current->group_exiting)
+		return;         /* exiting: the call never returns to the program (trace_exit) */
 	tt->in_call = false;
 	/* What comes after the entry, decoded before taking the lock: it
 	 * reads user memory, which may sleep on a fault. */
@@ -360,6 +360,34 @@ void trace_user_return(struct task *t)
 	show_signals(t);
 }
 
+/* A call the task dies in, as strace ends it: "kill(5, SIGKILL) = ?", or
+ * "read(3,  <unfinished ...>) = ?" when what it would print after the
+ * call will never come. */
+static void end_unreturned_call(struct trace_task *tt)
+{
+	if (!tt->in_call)
+		return;
+	tt->in_call = false;
+	const struct syscall_entry *e = syscall_lookup(tt->nr);
+	bool more = tt->resume_at < (e ? e->nargs : 6);
+	char line[TRACE_LINE];
+	struct tbuf b = { line, 0, sizeof(line) };
+	struct trace_config *c = tt->cfg;
+	mutex_lock(&c->lock);
+	if (c->pending == tt) {
+		c->pending = NULL;
+		tb_printf(&b, "%s", tt->entry);
+	} else {
+		flush_pending(c);
+		tb_printf(&b, "[pid %d] <... ", tt->tid);
+		call_name(&b, tt->nr);
+		tb_printf(&b, " resumed>");
+	}
+	tb_printf(&b, "%s) = ?\n", more ? " <unfinished ...>" : "");
+	emit(c, b.buf, b.len);
+	mutex_unlock(&c->lock);
+}
+
 void trace_exit(struct task *t, int status)
 {
 	struct trace_task *tt = t->trace;
@@ -375,12 +403,8 @@ void trace_exit(struct task *t, int status)
 		trace_signal_name(&b, status & 0x7f);
 		tb_printf(&b, status & 0x80 ? " (core dumped) +++" : " +++");
 	}
-	/* Killed inside a call: its line ends as unfinished (emit_event). */
+	end_unreturned_call(tt);
 	emit_event(tt, text);
-	mutex_lock(&tt->cfg->lock);
-	if (tt->cfg->pending == tt)
-		tt->cfg->pending = NULL;
-	mutex_unlock(&tt->cfg->lock);
 	trace_release(t);
 }
 
