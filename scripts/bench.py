@@ -35,7 +35,7 @@ import fsimg_tools  # noqa: E402
 # What to boot (the kernel command line), the CPUs to give QEMU, the host
 # program to compare with, and whether to attach a copy of the root image
 # (e.g. Bench("init=/usr/lib/kestrel/lab4/bench_fs", host="build/user/lab4/bench_fs",
-# disk=True)). Lab 2: pages; Lab 3: processes.
+# disk=True)). Lab 2: pages; Lab 3: processes; Lab 4: files; Lab 5: the tracer.
 Bench = collections.namedtuple("Bench", "cmdline cpus host disk", defaults=(None, None, False))
 GUEST_BENCHES = [
     Bench("test=bench-pages"),
@@ -43,6 +43,8 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab4/bench_files", cpus=1, host="build/user/lab4/bench_files", disk=True),
     Bench("init=/usr/lib/kestrel/lab4/bench_mm", cpus=1, host="build/user/lab4/bench_mm", disk=True),
     Bench("init=/usr/lib/kestrel/lab4/bench_ipc", cpus=1, host="build/user/lab4/bench_ipc", disk=True),
+    # Lab 5: the tracer (on the host: strace, for scale).
+    Bench("init=/usr/lib/kestrel/lab5/bench_trace", cpus=1, host="build/user/lab5/bench_trace", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 
