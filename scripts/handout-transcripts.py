@@ -61,6 +61,8 @@ NORMALISE = [
      "<n> frames managed, <n> free (<n> MiB)"),
     (r"\b\d+ sectors \(\d+ MiB\)", "<n> sectors (<n> MiB)"),  # the root image grows with its programs
     (r"PT  \[ *\d+\]", "PT  [<i>]"),           # which page of the image, which stack slot
+    (r'getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<random>"'),  # the tracer's line: random bytes
+    (r"time\(NULL\) = \d+", "time(NULL) = <now>"),    # the tracer's line: the wall clock
 ]
 
 

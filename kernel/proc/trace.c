@@ -24,6 +24,7 @@
 #include <asm-generic/siginfo.h>
 #include <fs/fdtable.h>
 #include <fs/file.h>
+#include <fs/fs.h>
 #include <mm/kmalloc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -432,11 +433,16 @@ long trace_prctl(long fd, uint64_t filter, uint64_t filter_bytes)
 		memset(c->filter, 0xff, sizeof(c->filter));
 	if (fd != TRACE_TO_CONSOLE) {
 		c->out = fd_get(fd);    /* our own reference: the caller may close fd */
-		if (!c->out || !file_writable(c->out)) {
+		long err = !c->out || !file_writable(c->out) ? -EBADF : 0;
+		/* A pipe could fill while its reader, traced too, waits for the
+		 * lock held by the writer: only files and devices. */
+		if (!err && !S_ISREG(c->out->inode->mode) && !S_ISCHR(c->out->inode->mode))
+			err = -EINVAL;
+		if (err) {
 			if (c->out)
 				file_put(c->out);
 			kfree(c);
-			return -EBADF;
+			return err;
 		}
 	}
 	struct trace_task *tt = task_trace_new(c, t->tid);

@@ -5,6 +5,7 @@
  * pointer) it prints as the address, as strace does. */
 #include <kernel/types.h>
 #include <kernel/compiler.h>
+#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/string.h>
 #include <linux/limits.h>
@@ -701,8 +702,24 @@ static void revents(struct tbuf *b, uint64_t uaddr, long nfds)
 	tb_printf(b, "])");
 }
 
+/* The kernel's own restart codes (kernel/errno.h), which a program never
+ * sees: the call is made again, or a handler's return gets EINTR. strace
+ * shows them with "?" for the result and these words of its own. */
+static const struct trace_name restart_codes[] = {
+	{ ERESTARTSYS, "ERESTARTSYS (To be restarted if SA_RESTART is set)" },
+	{ ERESTARTNOINTR, "ERESTARTNOINTR (To be restarted)" },
+	{ ERESTARTNOHAND, "ERESTARTNOHAND (To be restarted if no handler)" },
+	{ ERESTART_RESTARTBLOCK, "ERESTART_RESTARTBLOCK (Interrupted by signal)" },
+	{ 0, NULL }
+};
+
 bool trace_decode_result(struct tbuf *b, uint64_t nr, const uint64_t args[6], long ret)
 {
+	const char *restart = ret < 0 ? trace_lookup(restart_codes, -ret) : NULL;
+	if (restart) {
+		tb_printf(b, " = ? %s", restart);
+		return true;
+	}
 	if (ret < 0 && ret >= -4095)
 		return false;
 	switch (nr) {

@@ -41,7 +41,8 @@ int main(void)
 	report(pid);
 
 	/* The child says it is about to read, then blocks in read() for
-	 * good: the parent gives it time to get there, then kills it. */
+	 * good: the parent gives it a second to get there (the trace differs
+	 * if it has not: no read line), then kills it. */
 	int ready[2], never[2];
 	pipe(ready);
 	pipe(never);
@@ -54,7 +55,7 @@ int main(void)
 	}
 	char c;
 	read(ready[0], &c, 1);
-	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	struct timespec pause = { 1, 0 };
 	nanosleep(&pause, NULL);
 	kill(pid, SIGKILL);
 	report(pid);

@@ -7,7 +7,9 @@
  * traces the calling process from the next system call on, in strace -f
  * format, and every process it forks or clones from then on; execve keeps
  * it. fd is an open file the lines are written to (the kernel keeps its
- * own reference: the caller may close it), or TRACE_TO_CONSOLE. filter is
+ * own reference: the caller may close it), a regular file or a device
+ * (a pipe is EINVAL: its reader could be traced too, and wait for the
+ * writer that waits for it), or TRACE_TO_CONSOLE. filter is
  * NULL (every call) or a bitmap of system call numbers (bit nr % 64 of
  * 64-bit word nr / 64), filter_bytes long. fd TRACE_OFF stops tracing.
  * The number is 'Kest' in ASCII: Linux's options are small numbers (and
