@@ -21,6 +21,7 @@
 #include <linux/poll.h>
 #include <linux/wait.h>
 #include <linux/prctl.h>
+#include <linux/sched.h>
 #include <asm/unistd.h>
 #include <x86/uaccess.h>
 #include <proc/task.h>
@@ -307,6 +308,27 @@ static void clone_flags(struct tbuf *b, uint64_t v)
 	}
 	if (!v)
 		tb_putc(b, '0');
+}
+
+/* clone as strace shows it: named arguments, only those the flags use:
+ * clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|...|SIGCHLD,
+ * child_tidptr=0x7ffff7d8aa10). All of it comes with the first argument. */
+static bool clone_call(struct tbuf *b, const uint64_t args[6], int i)
+{
+	uint64_t flags = args[0];
+	if (i != 0)
+		return false;
+	tb_printf(b, "child_stack=");
+	ptr(b, args[1]);
+	tb_printf(b, ", flags=");
+	clone_flags(b, flags);
+	if (flags & CLONE_PARENT_SETTID)
+		tb_printf(b, ", parent_tid=%#lx", args[2]);
+	if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		tb_printf(b, ", child_tidptr=%#lx", args[3]);
+	if (flags & CLONE_SETTLS)
+		tb_printf(b, ", tls=%#lx", args[4]);
+	return true;
 }
 
 static void futex_op(struct tbuf *b, uint64_t v)
@@ -648,7 +670,7 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 			tb_printf(b, "PROT_NONE");
 		break;
 	case TA_MAP_FLAGS: map_flags(b, v); break;
-	case TA_CLONE_FLAGS: clone_flags(b, v); break;
+	case TA_CLONE_CALL: return clone_call(b, args, i);
 	case TA_SIGNAL: trace_signal_name(b, (int)v); break;
 	case TA_SIGSET_IN: case TA_SIGSET_OUT: sigset(b, v); break;
 	case TA_SIGPROCMASK_HOW: trace_enum(b, trace_sigprocmask_how, v); break;

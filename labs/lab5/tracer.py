@@ -75,3 +75,11 @@ def trace_busybox_ls(t):
     the host's own files (outside_tree)."""
     run_traced(t, "./bin/busybox ls -l etc", known=[NO_RSEQ, NO_PROCFS, HEAP_AFTER_PROCFS, readdir_order,
                                                          outside_tree("/etc/group", "/etc/passwd")], guest_only_calls=VDSO_CALLS)
+
+
+@lab.test(points=5, timeout=60.0, name="trace-glibc-fork")
+def trace_glibc_fork(t):
+    """glibc's fork, which is clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|
+    CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=...): the clone line with its
+    named arguments, the child's calls, wait4 and SIGCHLD."""
+    run_traced(t, f"{PROGRAMS}/lab5/trace_fork", known=[NO_RSEQ], guest_only_calls=VDSO_CALLS)
