@@ -99,6 +99,8 @@ static struct trace_task *tracing(void)
 	struct task *t = current;
 	if (t->trace)
 		return t->trace;
+	/* Decided at the first system call of all, init's: no other task
+	 * exists yet to race with it. */
 	if (log_everything < 0) {
 		log_everything = cmdline_get("syscall_log") != NULL;
 		if (log_everything) {

@@ -11,8 +11,6 @@
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
-#include <kernel/cmdline.h>
-#include <kernel/format.h>
 #include <kernel/spinlock.h>
 #include <asm/unistd.h>
 #include <proc/task.h>
