@@ -63,7 +63,8 @@ CALLS = {
     ("uname", "buf"): "utsname_out", ("sysinfo", "uinfo"): "sysinfo_out",
     ("clock_gettime", "tp"): "timespec_out", ("clock_getres", "tp"): "timespec_out",
     ("clock_nanosleep", "rem"): "timespec_out", ("nanosleep", "rem"): "timespec_out",
-    ("futex", "op"): "futex_op",
+    ("futex", "op"): "futex_op", ("futex", "val"): "futex_arg", ("futex", "uts"): "futex_arg",
+    ("futex", "uaddr2"): "futex_arg", ("futex", "val3"): "futex_arg",
     ("umask", "mask"): "mode",
 }
 

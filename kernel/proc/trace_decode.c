@@ -22,6 +22,7 @@
 #include <linux/wait.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/futex.h>
 #include <asm/unistd.h>
 #include <x86/uaccess.h>
 #include <proc/task.h>
@@ -341,6 +342,28 @@ static void futex_op(struct tbuf *b, uint64_t v)
 }
 
 /* R_OK|W_OK|X_OK: in unistd.h's order, as strace prints them. */
+static void timespec(struct tbuf *b, uint64_t uaddr);
+
+/* futex's arguments after the operation: only those it uses, as strace
+ * shows them (a wake takes a count; a wait a value and a timeout; the
+ * bitset forms a mask too). Other operations show all four. */
+static bool futex_arg(struct tbuf *b, const uint64_t args[6], int i)
+{
+	int cmd = args[1] & FUTEX_CMD_MASK;
+	int used = cmd == FUTEX_WAKE ? 3 : cmd == FUTEX_WAIT ? 4 : 6;
+	if (i >= used || (cmd == FUTEX_WAIT_BITSET && i == 4))
+		return false;
+	if (i == 3 && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET))
+		timespec(b, args[3]);
+	else if (i == 5 && (uint32_t)args[5] == FUTEX_BITSET_MATCH_ANY)
+		tb_printf(b, "FUTEX_BITSET_MATCH_ANY");
+	else if (i == 2 || i == 5)
+		tb_printf(b, "%u", (uint32_t)args[i]);
+	else
+		ptr(b, args[i]);
+	return true;
+}
+
 static void access_mode(struct tbuf *b, uint64_t v)
 {
 	bool first = true;
@@ -697,6 +720,7 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_PRCTL_ARG_OUT: break;
 	case TA_GETRANDOM_FLAGS: trace_flags(b, trace_getrandom_flags, v); break;
 	case TA_FUTEX_OP: futex_op(b, v); break;
+	case TA_FUTEX_ARG: return futex_arg(b, args, i);
 	case TA_CLOCK_ID: trace_enum(b, trace_clock_ids, v); break;
 	case TA_MADVISE_ADVICE: trace_enum(b, trace_madvise_advice, v); break;
 	case TA_ACCESS_MODE: access_mode(b, v); break;

@@ -21,6 +21,15 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+/* <linux/futex.h>'s, which musl's headers do not carry (strace on the
+ * host names them back: a wrong value would show). */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -104,6 +113,15 @@ int main(void)
 	nanosleep(&ts, NULL);
 	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);      /* not the vDSO's */
+
+	/* futex: only the arguments each operation uses. */
+	static int word = 1;
+	struct timespec tiny = { 0, 1000 };
+	syscall(SYS_futex, &word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+	syscall(SYS_futex, &word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &tiny, NULL, 0);     /* EAGAIN: word is 1 */
+	syscall(SYS_futex, &word, FUTEX_WAIT, 1, &tiny, NULL, 0);             /* ETIMEDOUT */
+	syscall(SYS_futex, &word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, 0, NULL, NULL,
+		FUTEX_BITSET_MATCH_ANY);
 
 	/* Cleaning up: AT_REMOVEDIR. */
 	unlink("tmp/trace_decode.d/link");
