@@ -32,6 +32,7 @@ CALLS = {
     ("writev", "iov"): "iovec_in", ("pwritev", "iov"): "iovec_in",
     ("readlink", "buf"): "str_out", ("readlinkat", "ubuf"): "str_out", ("getcwd", "ubuf"): "str_out",
     ("getdents64", "udirp"): "dirents_out",
+    ("statx", "flags"): "statx_flags", ("statx", "mask"): "statx_mask", ("statx", "ubuf"): "statx_out",
     ("newfstatat", "statbuf"): "stat_out", ("stat", "statbuf"): "stat_out",
     ("lstat", "statbuf"): "stat_out", ("fstat", "statbuf"): "stat_out",
     ("mmap", "prot"): "prot_flags", ("mprotect", "prot"): "prot_flags",

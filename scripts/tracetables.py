@@ -53,6 +53,9 @@ TABLES = {
     "si_codes": (["asm-generic/siginfo.h"], r"SI_(USER|KERNEL|QUEUE|TIMER|MESGQ|ASYNCIO|SIGIO|TKILL|DETHREAD|ASYNCNL)",
                  ""),
     "file_types": (["linux/stat.h"], r"S_IF(SOCK|LNK|REG|BLK|DIR|CHR|IFO)", ""),
+    "statx_masks": (["linux/stat.h"], r"STATX_\w+", r"STATX_ATTR_\w+|STATX__RESERVED"),
+    "statx_attributes": (["linux/stat.h"], r"STATX_ATTR_\w+", ""),
+    "statx_sync_types": (["linux/fcntl.h"], r"AT_STATX_(SYNC_AS_STAT|FORCE_SYNC|DONT_SYNC)", ""),
 }
 # strace's access() modes come from the C library's unistd.h (the UAPI has
 # none): read as numbers, since the kernel cannot include that header.

@@ -11,6 +11,7 @@
 #include <linux/limits.h>
 #include <mm/kmalloc.h>
 #include <asm/stat.h>
+#include <linux/stat.h>
 #include <asm/signal.h>
 #include <linux/fcntl.h>
 #include <linux/resource.h>
@@ -446,6 +447,33 @@ static void stat_struct(struct tbuf *b, uint64_t uaddr)
 	}
 }
 
+/* statx's flags: the sync type first, always (it is 0 by default), then
+ * the AT_ flags. */
+static void statx_flags(struct tbuf *b, uint64_t v)
+{
+	trace_enum(b, trace_statx_sync_types, v & AT_STATX_SYNC_TYPE);
+	if (v & ~(uint64_t)AT_STATX_SYNC_TYPE) {
+		tb_putc(b, '|');
+		trace_flags(b, trace_at_flags, v & ~(uint64_t)AT_STATX_SYNC_TYPE);
+	}
+}
+
+static void statx_struct(struct tbuf *b, uint64_t uaddr)
+{
+	struct statx st;
+	if (copy_from_user(&st, (const void *)uaddr, sizeof(st)))
+		return ptr(b, uaddr);
+	tb_printf(b, "{stx_mask=");
+	trace_flags(b, trace_statx_masks, st.stx_mask);
+	tb_printf(b, ", stx_attributes=");
+	trace_flags(b, trace_statx_attributes, st.stx_attributes);
+	tb_printf(b, ", stx_mode=");
+	trace_enum(b, trace_file_types, st.stx_mode & S_IFMT);
+	tb_putc(b, '|');
+	trace_octal(b, st.stx_mode & 07777);
+	tb_printf(b, ", stx_size=%llu, ...}", (unsigned long long)st.stx_size);
+}
+
 static void timespec(struct tbuf *b, uint64_t uaddr)
 {
 	struct __kernel_timespec ts;
@@ -584,7 +612,7 @@ bool trace_arg_is_output(enum trace_arg_kind k)
 	case TA_BUF_OUT: case TA_STR_OUT: case TA_RANDOM_OUT: case TA_STAT_OUT: case TA_PIPEFDS_OUT:
 	case TA_DIRENTS_OUT: case TA_IOVEC_OUT: case TA_RLIMIT_OUT: case TA_SIGSET_OUT:
 	case TA_SIGACTION_OUT: case TA_TIMESPEC_OUT: case TA_WSTATUS_OUT: case TA_UTSNAME_OUT:
-	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT:
+	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT: case TA_STATX_OUT:
 		return true;
 	default:
 		return false;
@@ -699,6 +727,9 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_SIGPROCMASK_HOW: trace_enum(b, trace_sigprocmask_how, v); break;
 	case TA_SIGACTION_IN: case TA_SIGACTION_OUT: sigaction(b, v); break;
 	case TA_STAT_OUT: stat_struct(b, v); break;
+	case TA_STATX_OUT: statx_struct(b, v); break;
+	case TA_STATX_FLAGS: statx_flags(b, v); break;
+	case TA_STATX_MASK: trace_flags(b, trace_statx_masks, (uint32_t)v); break;
 	case TA_TIMESPEC_IN: case TA_TIMESPEC_OUT: timespec(b, v); break;
 	case TA_RLIMIT_IN: case TA_RLIMIT_OUT: rlimit(b, v); break;
 	case TA_RLIMIT_RESOURCE: trace_enum(b, trace_rlimit_resources, v); break;

@@ -17,7 +17,8 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
 	trace_sigprocmask_how[], trace_seek_whence[], trace_arch_prctl_codes[], trace_rlimit_resources[],
 	trace_prctl_options[], trace_ioctl_cmds[], trace_fcntl_cmds[], trace_getrandom_flags[],
 	trace_futex_ops[], trace_clock_ids[], trace_madvise_advice[], trace_wait_options[],
-	trace_poll_events[], trace_cld_codes[], trace_si_codes[], trace_file_types[], trace_access_modes[];
+	trace_poll_events[], trace_cld_codes[], trace_si_codes[], trace_file_types[], trace_access_modes[],
+	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[];
 extern const char *const trace_errno_names[], *const trace_errno_texts[];
 extern const int trace_errno_count;
 

@@ -61,6 +61,10 @@ int main(void)
 	struct stat st;
 	fstat(fd, &st);
 	fstatat(AT_FDCWD, "tmp/trace_decode.d/file", &st, AT_SYMLINK_NOFOLLOW);
+	char stx[256];          /* struct statx, which musl's headers do not carry */
+	syscall(SYS_statx, AT_FDCWD, "tmp/trace_decode.d/file", AT_SYMLINK_NOFOLLOW, 0x7ffu /* STATX_BASIC_STATS */,
+		stx);
+	syscall(SYS_statx, AT_FDCWD, "tmp/trace_decode.d/missing", 0, 0xfffu /* STATX_ALL */, stx);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	fcntl(fd, F_GETFD);
 	close(fd);
