@@ -298,8 +298,13 @@ int trace_fork(struct task *parent, struct task *child)
 
 void trace_release(struct task *t)
 {
-	task_trace_free(t->trace);
+	/* Under t's siglock: trace_signal reads a process leader's tracing
+	 * under it, from another task. */
+	uint64_t flags = spin_lock_irqsave(&t->siglock);
+	struct trace_task *tt = t->trace;
 	t->trace = NULL;
+	spin_unlock_irqrestore(&t->siglock, flags);
+	task_trace_free(tt);
 }
 
 /* "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---" */
@@ -340,21 +345,27 @@ void trace_signal(struct task *proc, int sig, const struct ksiginfo *info)
 	tt->info[sig - 1] = *info;
 }
 
-/* Shows the signals t's process took since the last look. */
+/* Shows the signals t's process took since the last look. The process's
+ * record is its leader's, read under the leader's siglock (the leader may
+ * be exiting); the lines go out under t's own tracing. */
 static void show_signals(struct task *t)
 {
 	struct task *proc = t->group_leader;
-	struct trace_task *tt = proc->trace;
-	if (!tt || !__atomic_load_n(&tt->signals, __ATOMIC_RELAXED))
+	if (!t->trace)
 		return;
-	for (int sig = 1; sig <= _NSIG; sig++) {
+	for (;;) {
+		struct ksiginfo info;
 		uint64_t flags = spin_lock_irqsave(&proc->siglock);
-		bool taken = tt->signals & (1ull << (sig - 1));
-		struct ksiginfo info = tt->info[sig - 1];
-		tt->signals &= ~(1ull << (sig - 1));
+		struct trace_task *pt = proc->trace;
+		int sig = pt && pt->signals ? __builtin_ctzll(pt->signals) + 1 : 0;
+		if (sig) {
+			info = pt->info[sig - 1];
+			pt->signals &= ~(1ull << (sig - 1));
+		}
 		spin_unlock_irqrestore(&proc->siglock, flags);
-		if (taken)
-			show_signal(t->trace ? t->trace : tt, sig, &info);
+		if (!sig)
+			return;
+		show_signal(t->trace, sig, &info);
 	}
 }
 
@@ -452,6 +463,8 @@ long trace_prctl(long fd, uint64_t filter, uint64_t filter_bytes)
 	if (!tt)
 		return -ENOMEM;
 	trace_release(t);
+	uint64_t flags = spin_lock_irqsave(&t->siglock);
 	t->trace = tt;
+	spin_unlock_irqrestore(&t->siglock, flags);
 	return 0;
 }
