@@ -73,6 +73,11 @@ USER_SRCS := $(wildcard user/lab*/*.c)
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRCS))
 USER_CFLAGS := -static -O2 -g0 -s -Wall -Wextra -Werror -Iuser/include
 
+# trace (Lab 5) reads the kernel's generated list of system call names and
+# its prctl interface: nothing copied by hand.
+LDFLAGS_trace := -I$(GEN) -Ikernel/include
+$(BUILD)/user/lab5/trace: kernel/include/proc/trace_abi.h $(GEN)/syscall_names.h
+
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
 	$(say) MUSLCC $<

@@ -35,7 +35,8 @@ import fsimg_tools  # noqa: E402
 # What to boot (the kernel command line), the CPUs to give QEMU, the host
 # program to compare with, and whether to attach a copy of the root image
 # (e.g. Bench("init=/usr/lib/kestrel/lab4/bench_fs", host="build/user/lab4/bench_fs",
-# disk=True)). Lab 2: pages; Lab 3: processes; Lab 4: files, memory, pipes; Lab 5: signals.
+# disk=True)). Lab 2: pages; Lab 3: processes; Lab 4: files, memory, pipes;
+# Lab 5: signals and the tracer.
 Bench = collections.namedtuple("Bench", "cmdline cpus host disk", defaults=(None, None, False))
 GUEST_BENCHES = [
     Bench("test=bench-pages"),
@@ -44,6 +45,8 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab4/bench_mm", cpus=1, host="build/user/lab4/bench_mm", disk=True),
     Bench("init=/usr/lib/kestrel/lab4/bench_ipc", cpus=1, host="build/user/lab4/bench_ipc", disk=True),
     Bench("init=/usr/lib/kestrel/lab5/sig_bench", cpus=1, host="build/user/lab5/sig_bench", disk=True),
+    # Lab 5: the tracer (on the host: strace, for scale).
+    Bench("init=/usr/lib/kestrel/lab5/bench_trace", cpus=1, host="build/user/lab5/bench_trace", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 

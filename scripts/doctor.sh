@@ -38,6 +38,7 @@ check gdb-multiarch gdb-multiarch 10 "gdb-multiarch --version" gdb-multiarch "ma
 check musl-gcc musl-gcc "" "true" musl-tools "static Linux test programs (later labs)"
 check mke2fs mke2fs 1.45 "mke2fs -V 2>&1" e2fsprogs "the root file system image (later labs)"
 check busybox busybox "" "true" busybox-static "the guest's shell (later labs)"
+check strace strace "" "strace -V" strace "Linux's traces, which Lab 5's tracer is compared with"
 check mkdocs mkdocs 1.4 "mkdocs --version" "mkdocs mkdocs-material" "builds the handout"
 check git git 2.20 "git --version" git "the student repository"
 check addr2line addr2line "" "true" binutils "file:line in the grader's backtraces"

@@ -61,6 +61,8 @@ NORMALISE = [
      "<n> frames managed, <n> free (<n> MiB)"),
     (r"\b\d+ sectors \(\d+ MiB\)", "<n> sectors (<n> MiB)"),  # the root image grows with its programs
     (r"PT  \[ *\d+\]", "PT  [<i>]"),           # which page of the image, which stack slot
+    (r'getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<random>"'),  # the tracer's line: random bytes
+    (r"time\(NULL\) = \d+", "time(NULL) = <now>"),    # the tracer's line: the wall clock
 ]
 
 
@@ -101,25 +103,21 @@ def joined(*picks, gap="..."):
     return pick
 
 
-def fold_repeats(pick, first, second):
-    """`pick`, with a run of identical line pairs (matching first, then
-    second) after the first such pair folded into one note."""
+def fold_run(pick, pattern, keep):
+    """`pick`, with the first run of lines matching pattern cut after its
+    first `keep` lines, the rest folded into one note."""
     def fold(lines):
         lines = pick(lines)
-        out, i, folded = [], 0, False
-        while i < len(lines):
-            out.append(lines[i])
-            if not folded and re.search(first, lines[i]) and i + 1 < len(lines) and re.search(second, lines[i + 1]):
-                out.append(lines[i + 1])
-                pair, n, i = lines[i:i + 2], 0, i + 2
-                while lines[i:i + 2] == pair:
-                    n, i = n + 1, i + 2
-                if n:
-                    out.append(f"        ... the same pair {n} more times ...")
-                folded = True            # only the first run
-                continue
-            i += 1
-        return out
+        start = next((i for i, l in enumerate(lines) if re.search(pattern, l)), None)
+        if start is None:
+            return lines
+        end = start
+        while end < len(lines) and re.search(pattern, lines[end]):
+            end += 1
+        if end - start <= keep + 1:
+            return lines
+        note = f"        ... {end - start - keep} more like these: the loader's search of the library path ..."
+        return lines[:start + keep] + [note] + lines[end:]
     return fold
 
 
@@ -226,7 +224,7 @@ RECIPES = {
     "lab3-syscall-log": Recipe(cmdline="init=hello syscall_log", show_make=True,
                                pick=joined(matching(r"^\$ make qemu"),
                                            from_to(r"^kestrel: starting init", r"^argc:"),
-                                           from_to(r"^hello from write\(1\)", r"^\[pid 1\] write\(0x1"),
+                                           from_to(r"^hello from write\(1\)", r"^\[pid 1\] write\(1,"),
                                            from_to(r"^returning 3", r"exited with code"))),
     "lab3-init-exits": Recipe(cmdline="init=hello", disk=False,
                               pick=from_to(r"^kestrel: cpu0: ", r"exited with code")),
@@ -240,11 +238,11 @@ RECIPES = {
                                          pick=matching(r"^kestrel: pid \d+ .* killed by SIG(ILL|FPE)"))]),
     "lab4-glibc-hello": Recipe(cmdline="init=/usr/lib/kestrel/lab4/glibc_hello syscall_log",
                                # the loader's search of the library path folded into one line
-                               pick=fold_repeats(joined(
-                                   from_to(r"^kestrel: starting init", r"^\[pid 1\] mmap\(0, 0x801000"),
+                               pick=fold_run(joined(
+                                   from_to(r"^kestrel: starting init", r"^\[pid 1\] mmap\(NULL, 8392704"),
                                    from_to(r"^gmtime\(", r"exit_group"),
                                    matching(r"exited with code"), gap="   ..."),
-                                   r"\] openat\(.*= -1", r"\] newfstatat\(.*= -1")),
+                                   r"\] (openat|newfstatat)\(.*= -1 ENOENT", keep=3)),
     "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],
                            pick=matching(r"can't access tty")),
     # lab4.md: the disk in the boot log.

@@ -119,6 +119,19 @@ def stage_programs(root, programs):
     return libs
 
 
+# Lab 5's tracer is a command students type: on the PATH too.
+COMMANDS = {"usr/bin/trace": "usr/lib/kestrel/lab5/trace"}
+
+
+def stage_commands(root):
+    """A relative symlink usr/bin/NAME for each staged program of COMMANDS."""
+    for link, target in COMMANDS.items():
+        if os.path.exists(os.path.join(root, target)) and not os.path.lexists(os.path.join(root, link)):
+            os.makedirs(os.path.dirname(os.path.join(root, link)), exist_ok=True)
+            os.symlink(os.path.relpath(os.path.join(root, target), os.path.dirname(os.path.join(root, link))),
+                       os.path.join(root, link))
+
+
 def stage_scripts(root):
     """user/labN/scripts/NAME.sh -> /usr/lib/kestrel/labN/NAME.sh: the
     shell scripts the grader runs with busybox sh, in the guest and on the host."""
@@ -322,6 +335,7 @@ def main():
     stage_base(root)
     applets = stage_busybox(root)
     stage_programs(root, args.programs)
+    stage_commands(root)
     # scripts/setup.sh installs them; an image without one still builds.
     default_extras = [p for p in DEFAULT_EXTRAS if os.path.exists(p)]
     scripts = stage_scripts(root)

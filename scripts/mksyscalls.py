@@ -20,8 +20,12 @@ script writes, into the generated folder:
                         turns the six argument registers into the handler's
                         own parameter types (no call through a mismatched
                         function type), and the table entries: wrapper,
-                        argument count, and each argument's C type and name
-                        (what a tracer needs to decode them)
+                        argument count, and each argument's C type, name
+                        and decoder (how the tracer prints it: the rules in
+                        trace_decoders.py), and how it prints the result
+    trace_kinds.h       the decoders' names, as a C enum (TA_*)
+    trace_tables.h      the tracer's flag, signal and errno names, from the
+                        UAPI headers (tracetables.py)
 
     mksyscalls.py UNISTD_64_H OUT_DIR KERNEL_SOURCE...
 
@@ -31,6 +35,10 @@ does not rebuild the kernel.
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trace_decoders  # noqa: E402
+import tracetables  # noqa: E402
 
 DEFINITION = re.compile(r"^long\s+sys_(\w+)\s*\(([^)]*)\)\s*\{", re.M)
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
@@ -126,8 +134,10 @@ def table_header(handlers, numbers, unistd):
     out.append("\n#define SYSCALL_TABLE_ENTRIES \\")
     for name in sorted(handlers, key=lambda n: next(k for k, v in numbers.items() if v == n)):
         params = handlers[name]["params"]
-        meta = ", ".join(f'{{ "{c_type(t)}", "{a}" }}' for t, a in params)
-        out.append(f'\t[__NR_{name}] = {{ call_{name}, {len(params)}, {{ {meta} }} }}, \\')
+        meta = ", ".join(f'{{ "{c_type(t)}", "{a}", TA_{trace_decoders.decoder(name, c_type(t), a).upper()} }}'
+                         for t, a in params)
+        ret = f"TR_{trace_decoders.result(name).upper()}"
+        out.append(f'\t[__NR_{name}] = {{ call_{name}, {len(params)}, {{ {meta} }}, {ret} }}, \\')
     out.append("")
     return "\n".join(out) + "\n"
 
@@ -163,6 +173,8 @@ def main():
     write_if_changed(os.path.join(out_dir, "syscall_names.h"), names_header(numbers, unistd))
     write_if_changed(os.path.join(out_dir, "syscall_handlers.h"), handlers_header(handlers, unistd))
     write_if_changed(os.path.join(out_dir, "syscall_table.h"), table_header(handlers, numbers, unistd))
+    write_if_changed(os.path.join(out_dir, "trace_kinds.h"), trace_decoders.kinds_header())
+    write_if_changed(os.path.join(out_dir, "trace_tables.h"), tracetables.generate(unistd))
 
 
 if __name__ == "__main__":

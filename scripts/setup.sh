@@ -20,6 +20,7 @@ PACKAGES=(
   libcriterion-dev         # host unit tests (C test framework)
   mkdocs mkdocs-material   # the handout site
   git                      # make checkpoints builds a git repository
+  strace                   # Lab 5: Linux's traces, the oracle for the kernel's tracer
 )
 
 missing=()

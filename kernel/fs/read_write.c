@@ -95,6 +95,13 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 	return r;
 }
 
+ssize_t kernel_write(struct file *f, const void *buf, size_t count)
+{
+	struct uio u;
+	uio_init_single(&u, (void *)buf, count, false);
+	return do_rw(f, &u, NULL, true);
+}
+
 static ssize_t rw_single(int fd, void *buf, size_t count, int64_t *pos, bool write)
 {
 	struct file *f = fd_get(fd);

@@ -22,6 +22,7 @@
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <syscall/syscalls.h>
 #include <fs/fs.h>
 #include <x86/paging.h>
@@ -161,6 +162,7 @@ static __maybe_unused void reparent_children(struct task *t)
 void do_exit(int status)
 {
 	struct task *t = current;
+	trace_exit(t, status);
 	if (t == init_task)
 		init_exited(status);
 

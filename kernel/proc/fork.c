@@ -14,6 +14,7 @@
 #include <proc/sched.h>
 #include <kernel/wait.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <syscall/syscalls.h>
 
 void task_start_in_user_mode(struct task *t)
@@ -120,8 +121,8 @@ static long do_fork(uint64_t flags, int *parent_tid, int *child_tid)
 		goto bad_put_files;
 	if (!(sighand = sighand_copy(p->sighand)))
 		goto bad_put_fs;
-	if (task_alloc_fpu(c))
-		goto bad_put_sighand;
+	if (task_alloc_fpu(c) || trace_fork(p, c))
+		goto bad_put_sighand;       /* task_free takes the FPU area and the tracing */
 	c->mm = mm;
 	c->files = files;
 	c->fs = fs;

@@ -12,6 +12,7 @@
 #include <proc/sigframe.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <x86/trap.h>
 
 /* The default action of sig, taken now: nothing (ignored, or init
@@ -53,7 +54,7 @@ static int get_signal(struct ksiginfo *info, struct k_sigaction *ka)
 		int sig = signal_dequeue(~t->blocked, info);
 		if (!sig)
 			return 0;
-		/* Taken: the tracer's trace_signal() hook belongs here. */
+		trace_signal_taken(t, sig, info);
 		if (!signal_action(t, sig, ka) || ka->handler == (uint64_t)SIG_IGN)
 			continue;
 		if (ka->handler == (uint64_t)SIG_DFL) {

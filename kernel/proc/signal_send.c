@@ -15,6 +15,7 @@
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 
 enum fate { DISCARD, PEND, KILL, STOP };
 
@@ -94,6 +95,8 @@ void send_signal(struct task *proc, int sig, const struct ksiginfo *info)
 	}
 	if (fate == STOP && !proc->stop_signal)
 		proc->stop_signal = sig;
+	if (fate == DISCARD || fate == KILL)
+		trace_signal(proc, sig, info);  /* taken: ignored, or acted on by default */
 	int fatal = fate == KILL ? sig : 0;
 	if (continued && !fatal) {
 		uint64_t inner = spin_lock_irqsave(&sh->lock);
@@ -153,6 +156,8 @@ void signal_set_blocked(uint64_t set)
 		enum fate fate = fate_of(proc, sig, handler);
 		if (fate != PEND)
 			proc->pending.set &= ~SIGMASK(sig);
+		if (fate == DISCARD || fate == KILL)
+			trace_signal(proc, sig, &proc->pending.info[sig - 1]);
 		if (fate == STOP && !proc->stop_signal)
 			proc->stop_signal = sig;    /* taken on the way back to user mode */
 		if (fate == KILL && !fatal)

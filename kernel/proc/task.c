@@ -7,6 +7,7 @@
 #include <mm/kstack.h>
 #include <mm/vm.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 
 struct spinlock tasklist_lock = SPINLOCK_INIT("tasklist");
 struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
@@ -122,6 +123,7 @@ void task_free(struct task *t)
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 		__asm__ __volatile__("pause");
 	task_release_parts(t);
+	trace_release(t);
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_del(&t->all_link);
 	list_del(&t->thread_link);

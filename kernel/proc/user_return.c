@@ -5,6 +5,7 @@
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <proc/user_return.h>
 #include <x86/cpu.h>
 #include <x86/memlayout.h>
@@ -21,6 +22,7 @@ int user_return_work(struct trap_frame *tf)
 	bool frames = false;
 	while (signal_deliver(tf))
 		frames = true;
+	trace_user_return(current);   /* signals taken at their sending */
 	sched_preempt_point();
 	cputime_return_to_user();
 	/* sysret would fault in kernel mode on a non-canonical %rip (a CPU

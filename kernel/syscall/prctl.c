@@ -4,12 +4,16 @@
  *   PR_SET_NAME, PR_GET_NAME   the 16-byte task name (comm)
  *   PR_SET_PDEATHSIG, PR_GET_PDEATHSIG   recorded only: nothing sends it yet
  *   PR_SET_DUMPABLE, PR_GET_DUMPABLE     recorded (no core dumps here)
- *   PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS   recorded (one-way, as Linux) */
+ *   PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS   recorded (one-way, as Linux)
+ *   PR_KESTREL_TRACE   Kestrel's own: trace this process's system calls
+ *                      (proc/trace_abi.h; Linux answers EINVAL) */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <linux/prctl.h>
 #include <proc/task.h>
+#include <proc/trace.h>
+#include <proc/trace_abi.h>
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
 
@@ -56,6 +60,8 @@ long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t
 		if (arg2 || arg3 || arg4 || arg5)
 			return -EINVAL;
 		return t->no_new_privs;
+	case PR_KESTREL_TRACE:
+		return trace_prctl((int)arg2, arg3, arg4);      /* an int, passed through varargs */
 	default:
 		return -EINVAL;
 	}

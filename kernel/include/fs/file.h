@@ -97,6 +97,9 @@ struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_o
 int file_open_path(struct path *p, unsigned flags, struct file **result);
 void file_get(struct file *f);
 void file_put(struct file *f);
+/* Writes a kernel buffer at the file's offset, as write(2) would (the
+ * tracer's -o file): the count written, or an error. */
+ssize_t kernel_write(struct file *f, const void *buf, size_t count);
 static inline bool file_readable(const struct file *f)
 {
 	return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH);

@@ -33,6 +33,7 @@ enum task_state {
 };
 
 struct mm;
+struct trace_task;
 
 /* CPU time split into user and system time, in ns. */
 struct cputime {
@@ -170,6 +171,9 @@ struct task {
 	int nice;                   /* -20..19 */
 	bool reset_on_fork;         /* SCHED_RESET_ON_FORK */
 	uint64_t cpus_allowed;      /* sched_setaffinity's mask: kept and reported, not enforced */
+
+	/* The system-call tracer (Lab 5, proc/trace.c): NULL when not traced. */
+	struct trace_task *trace;
 
 #ifdef CONFIG_LOCKDEP
 	struct held_locks held_mutexes; /* the mutexes it holds (kernel/lockdep.h) */

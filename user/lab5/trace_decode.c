@@ -1,0 +1,136 @@
+/* trace_decode: system calls with known arguments, one of each kind the
+ * tracer decodes (flags, strings long and escaped, structs, errors, signal
+ * sets), so that its trace can be compared line by line with strace's on
+ * Linux. Works in tmp/ under the current directory (the image's /tmp in
+ * the kernel; a copy of the image's tree on the host). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+/* <linux/futex.h>'s, which musl's headers do not carry (strace on the
+ * host names them back: a wrong value would show). */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+int main(void)
+{
+	/* Flags, modes, an error, strings short, long and with escapes. */
+	umask(022);
+	mkdir("tmp/trace_decode.d", 0750);
+	int fd = open("tmp/trace_decode.d/file", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0640);
+	write(fd, "short\n", 6);
+	write(fd, "a line longer than thirty-two characters, cut by strace\n", 57);
+	write(fd, "\t\"quoted\"\\ \x01\x7f\0" "0\n", 16);
+	struct iovec iov[2] = { { "two ", 4 }, { "pieces\n", 7 } };
+	writev(fd, iov, 2);
+	close(fd);
+	open("tmp/trace_decode.d/missing", O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+	access("tmp/trace_decode.d/file", R_OK | W_OK);
+	access("tmp/trace_decode.d/missing", F_OK);
+
+	/* Output arguments, shown after the call: read's buffer, stat. */
+	char buf[128];
+	fd = open("tmp/trace_decode.d/file", O_RDONLY);
+	read(fd, buf, 5);
+	lseek(fd, 0, SEEK_SET);
+	read(fd, buf, sizeof(buf));
+	lseek(fd, -3, SEEK_END);
+	struct stat st;
+	fstat(fd, &st);
+	fstatat(AT_FDCWD, "tmp/trace_decode.d/file", &st, AT_SYMLINK_NOFOLLOW);
+	char stx[256];          /* struct statx, which musl's headers do not carry */
+	syscall(SYS_statx, AT_FDCWD, "tmp/trace_decode.d/file", AT_SYMLINK_NOFOLLOW, 0x7ffu /* STATX_BASIC_STATS */,
+		stx);
+	syscall(SYS_statx, AT_FDCWD, "tmp/trace_decode.d/missing", 0, 0xfffu /* STATX_ALL */, stx);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_GETFD);
+	close(fd);
+	symlink("file", "tmp/trace_decode.d/link");
+	readlink("tmp/trace_decode.d/link", buf, sizeof(buf));
+
+	/* Pipes, poll, dup3. */
+	int p[2];
+	pipe2(p, O_CLOEXEC | O_NONBLOCK);
+	write(p[1], "x", 1);
+	struct pollfd pfd = { .fd = p[0], .events = POLLIN | POLLPRI };
+	poll(&pfd, 1, 0);
+	dup3(p[0], 10, O_CLOEXEC);
+	close(10);
+	close(p[0]);
+	close(p[1]);
+
+	/* Memory: PROT_ and MAP_ flags. */
+	void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(m, 4096, PROT_READ);
+	mprotect(m, 4096, PROT_NONE);
+	munmap(m, 8192);
+
+	/* Signals: an action with a mask and flags, masks, a bad signal. */
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	kill(getpid(), 0);
+	kill(getpid(), 99);
+
+	/* Limits (lowered first: the grader's own may differ from the guest's). */
+	struct rlimit rl = { 1024, 8192 };
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+
+	/* Structures the kernel fills in, and times (the grader compares
+	 * their fields' names, not the values of this machine). */
+	struct utsname u;
+	uname(&u);
+	struct sysinfo si;
+	sysinfo(&si);
+	struct timespec ts = { 0, 1000 };
+	nanosleep(&ts, NULL);
+	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);      /* not the vDSO's */
+
+	/* futex: only the arguments each operation uses. */
+	static int word = 1;
+	struct timespec tiny = { 0, 1000 };
+	syscall(SYS_futex, &word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+	syscall(SYS_futex, &word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &tiny, NULL, 0);     /* EAGAIN: word is 1 */
+	syscall(SYS_futex, &word, FUTEX_WAIT, 1, &tiny, NULL, 0);             /* ETIMEDOUT */
+	syscall(SYS_futex, &word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, 0, NULL, NULL,
+		FUTEX_BITSET_MATCH_ANY);
+
+	/* Cleaning up: AT_REMOVEDIR. */
+	unlink("tmp/trace_decode.d/link");
+	unlink("tmp/trace_decode.d/file");
+	unlinkat(AT_FDCWD, "tmp/trace_decode.d", AT_REMOVEDIR);
+	printf("done\n");
+	return 0;
+}
