@@ -63,6 +63,7 @@ NORMALISE = [
     (r"PT  \[ *\d+\]", "PT  [<i>]"),           # which page of the image, which stack slot
     (r'getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<random>"'),  # the tracer's line: random bytes
     (r"time\(NULL\) = \d+", "time(NULL) = <now>"),    # the tracer's line: the wall clock
+    (r"(uptime|freeram|procs)=\d+", r"\1=<n>"),     # the tracer's sysinfo: the machine's state
 ]
 
 
@@ -243,6 +244,9 @@ RECIPES = {
                                    from_to(r"^gmtime\(", r"exit_group"),
                                    matching(r"exited with code"), gap="   ..."),
                                    r"\] (openat|newfstatat)\(.*= -1 ENOENT", keep=3)),
+    # lab5.md: the find-what-a-program-needs workflow, on busybox free.
+    "lab5-trace-free": Recipe(inputs=["trace free", "poweroff"],
+                              pick=from_to(r"# trace free$", r"\+\+\+ exited")),
     "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],
                            pick=matching(r"can't access tty")),
     # lab4.md: the disk in the boot log.

@@ -46,6 +46,7 @@ TABLES = {
     "futex_ops": (["linux/futex.h"], r"FUTEX_(WAIT|WAKE|FD|REQUEUE|CMP_REQUEUE|WAKE_OP|LOCK_PI|UNLOCK_PI|"
                                      r"TRYLOCK_PI|WAIT_BITSET|WAKE_BITSET|WAIT_REQUEUE_PI|CMP_REQUEUE_PI|LOCK_PI2)", ""),
     "clock_ids": (["linux/time.h"], r"CLOCK_\w+", r"CLOCK_SGI_CYCLE"),
+    "itimer_which": (["linux/time.h"], r"ITIMER_(REAL|VIRTUAL|PROF)", ""),
     "madvise_advice": (["asm-generic/mman-common.h"], r"MADV_\w+", ""),
     "wait_options": (["linux/wait.h"], r"W[A-Z]+|__W[A-Z]+", r"WSTOPPED"),
     "poll_events": (["asm-generic/poll.h"], r"POLL[A-Z]+", r"POLLFREE|POLL_BUSY_LOOP|POLLREMOVE"),

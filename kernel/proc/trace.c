@@ -231,6 +231,8 @@ void trace_syscall_enter(const struct trap_frame *tf)
 	call_name(&b, tt->nr);
 	tb_putc(&b, '(');
 	append_args(&b, tt, 0, tt->resume_at, 0);
+	if (tt->nr == __NR_rt_sigreturn)
+		trace_sigreturn_frame(&b, tf->rsp);
 	if (tt->resume_at > 0 && tt->resume_at < n)
 		tb_printf(&b, ", ");
 	tt->entry_len = b.len;
@@ -254,8 +256,11 @@ void trace_syscall_enter(const struct trap_frame *tf)
 void trace_syscall_exit(long ret)
 {
 	struct trace_task *tt = current->trace;
-	if (!tt || !tt->in_call || current->group_exiting)
-		return;         /* exiting: the call never returns to the program (trace_exit) */
+	/* A SIGKILL ends the task before its call returns ("= ?" at
+	 * trace_exit); any other fatal signal is taken on the way back to
+	 * user mode, after the call's result, as strace sees it. */
+	if (!tt || !tt->in_call || (current->group_exiting && (current->exit_status & 0x7f) == SIGKILL))
+		return;
 	tt->in_call = false;
 	/* What comes after the entry, decoded before taking the lock: it
 	 * reads user memory, which may sleep on a fault. */
@@ -323,7 +328,14 @@ static void show_signal(struct trace_task *tt, int sig, const struct ksiginfo *i
 		tb_printf(&b, "%s", code);
 	else
 		tb_printf(&b, "%d", info->code);
-	tb_printf(&b, ", si_pid=%d, si_uid=%d", info->pid, info->uid);
+	/* strace's fields: who sent it for a signal from a process (codes
+	 * <= 0), the address for a fault, the child for SIGCHLD. */
+	if (info->code <= 0)
+		tb_printf(&b, ", si_pid=%d, si_uid=%d", info->pid, info->uid);
+	else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
+		tb_printf(&b, info->addr ? ", si_addr=%#lx" : ", si_addr=NULL", info->addr);
+	else if (sig == SIGCHLD)
+		tb_printf(&b, ", si_pid=%d, si_uid=%d", info->pid, info->uid);
 	if (sig == SIGCHLD && info->code > 0) {
 		tb_printf(&b, ", si_status=");
 		if (info->code == CLD_EXITED)

@@ -25,6 +25,9 @@
 #include <linux/sched.h>
 #include <linux/futex.h>
 #include <asm/unistd.h>
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
+#include <linux/time.h>
 #include <x86/uaccess.h>
 #include <proc/task.h>
 #include "trace_internal.h"
@@ -482,6 +485,23 @@ static void timespec(struct tbuf *b, uint64_t uaddr)
 	tb_printf(b, "{tv_sec=%lld, tv_nsec=%lld}", ts.tv_sec, ts.tv_nsec);
 }
 
+static void itimerval(struct tbuf *b, uint64_t uaddr)
+{
+	struct __kernel_old_itimerval v;
+	if (!uaddr || copy_from_user(&v, (const void *)uaddr, sizeof(v)))
+		return ptr(b, uaddr);
+	tb_printf(b, "{it_interval={tv_sec=%ld, tv_usec=%ld}, it_value={tv_sec=%ld, tv_usec=%ld}}",
+		  (long)v.it_interval.tv_sec, (long)v.it_interval.tv_usec,
+		  (long)v.it_value.tv_sec, (long)v.it_value.tv_usec);
+}
+
+void trace_sigreturn_frame(struct tbuf *b, uint64_t rsp)
+{
+	tb_printf(b, "{mask=");
+	sigset(b, rsp + __builtin_offsetof(struct ucontext, uc_sigmask));
+	tb_printf(b, "}");
+}
+
 static void rlim_value(struct tbuf *b, uint64_t v)
 {
 	if (v == RLIM64_INFINITY)
@@ -612,7 +632,7 @@ bool trace_arg_is_output(enum trace_arg_kind k)
 	case TA_BUF_OUT: case TA_STR_OUT: case TA_RANDOM_OUT: case TA_STAT_OUT: case TA_PIPEFDS_OUT:
 	case TA_DIRENTS_OUT: case TA_IOVEC_OUT: case TA_RLIMIT_OUT: case TA_SIGSET_OUT:
 	case TA_SIGACTION_OUT: case TA_TIMESPEC_OUT: case TA_WSTATUS_OUT: case TA_UTSNAME_OUT:
-	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT: case TA_STATX_OUT:
+	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT: case TA_STATX_OUT: case TA_ITIMERVAL_OUT:
 		return true;
 	default:
 		return false;
@@ -733,6 +753,8 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_TIMESPEC_IN: case TA_TIMESPEC_OUT: timespec(b, v); break;
 	case TA_RLIMIT_IN: case TA_RLIMIT_OUT: rlimit(b, v); break;
 	case TA_RLIMIT_RESOURCE: trace_enum(b, trace_rlimit_resources, v); break;
+	case TA_ITIMER_WHICH: trace_enum(b, trace_itimer_which, v); break;
+	case TA_ITIMERVAL_IN: case TA_ITIMERVAL_OUT: itimerval(b, v); break;
 	case TA_WSTATUS_OUT: if (ret) wstatus(b, v); else ptr(b, v); break;
 	case TA_WAIT_OPTIONS: trace_flags(b, trace_wait_options, v); break;
 	case TA_PIPEFDS_OUT: pipefds(b, v); break;

@@ -18,7 +18,7 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
 	trace_prctl_options[], trace_ioctl_cmds[], trace_fcntl_cmds[], trace_getrandom_flags[],
 	trace_futex_ops[], trace_clock_ids[], trace_madvise_advice[], trace_wait_options[],
 	trace_poll_events[], trace_cld_codes[], trace_si_codes[], trace_file_types[], trace_access_modes[],
-	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[];
+	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[], trace_itimer_which[];
 extern const char *const trace_errno_names[], *const trace_errno_texts[];
 extern const int trace_errno_count;
 
@@ -55,4 +55,8 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 /* Appends " = ..." for results strace prints its own way (umask's in
  * octal, poll's revents, fcntl's flags) and returns true; false for the
  * others (append_result in proc/trace.c). */
+/* rt_sigreturn's argument as strace shows it, "{mask=[...]}": the mask the
+ * frame at the caller's stack pointer (the ucontext, the restorer's
+ * return address popped) is about to restore. */
+void trace_sigreturn_frame(struct tbuf *b, uint64_t rsp);
 bool trace_decode_result(struct tbuf *b, uint64_t nr, const uint64_t args[6], long ret);
