@@ -81,9 +81,12 @@ void ext2_free_inode(struct inode *inode);
 /* inode.c */
 int ext2_read_inode(struct inode *inode);
 int ext2_write_inode(struct inode *inode);
-/* Writes the inode, then its inode-table block and inode bitmap to the
- * disk now (before a directory entry may name it). */
+/* Writes the inode to the disk now, the bitmaps ahead of its block of
+ * the inode table (before a directory entry may name it). */
 int ext2_inode_to_disk(struct inode *inode);
+/* Writes the dirty block and inode bitmaps now (super.c): before any
+ * buffer that may point to what they mark in use. */
+int ext2_write_bitmaps(struct super_block *sb);
 void ext2_evict_inode(struct inode *inode);
 void ext2_destroy_inode(struct inode *inode);
 void ext2_set_ops(struct inode *inode);

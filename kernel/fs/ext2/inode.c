@@ -155,8 +155,16 @@ int ext2_write_inode(struct inode *inode)
 
 int ext2_inode_to_disk(struct inode *inode)
 {
-	struct ext2_sb *s = EXT2_SB(inode->sb);
 	int err = ext2_write_inode(inode);
+	if (err)
+		return err;
+	/* The bitmaps first, the inode's own bit with them. Its block of the
+	 * inode table holds its neighbours too, whose write-back may have
+	 * copied in pointers to blocks just allocated: those must not reach
+	 * the disk ahead of the bits that mark the blocks used (a crash
+	 * would leave two files free to claim them). Early bits cost a leak
+	 * at worst: frees wait for bsync (balloc.c's pending list). */
+	err = ext2_write_bitmaps(inode->sb);
 	if (err)
 		return err;
 	uint32_t off;
@@ -165,14 +173,7 @@ int ext2_inode_to_disk(struct inode *inode)
 		return PTR_ERR(b);
 	err = b->dirty ? bwrite(b) : 0;
 	brelse(b);
-	uint32_t g = (inode->ino - 1) / s->sb.s_inodes_per_group;
-	mutex_lock(&s->alloc_lock);
-	b = ext2_bread_bitmap(inode->sb, s->gd[g].bg_inode_bitmap);
-	int e = IS_ERR(b) ? PTR_ERR(b) : b->dirty ? bwrite(b) : 0;
-	if (!IS_ERR(b))
-		brelse(b);
-	mutex_unlock(&s->alloc_lock);
-	return err ? err : e;
+	return err;
 }
 
 void ext2_destroy_inode(struct inode *inode)

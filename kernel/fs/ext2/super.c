@@ -246,7 +246,7 @@ fail:
  * e2fsck checks those; the backups only matter for disaster recovery). */
 /* The bitmaps go to the disk ahead of the other buffers, so that no
  * pointer written with them names a block still free on the disk. */
-static int write_bitmaps(struct super_block *sb)
+int ext2_write_bitmaps(struct super_block *sb)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	int err = 0;
@@ -269,7 +269,7 @@ static int write_bitmaps(struct super_block *sb)
 static int ext2_sync_fs(struct super_block *sb)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
-	int err = write_bitmaps(sb);
+	int err = ext2_write_bitmaps(sb);
 	int e = ext2_release_pending(sb);
 	if (e && !err)
 		err = e;
