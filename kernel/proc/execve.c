@@ -185,13 +185,17 @@ static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
  * and cap_bprm_creds_from_file): a set-user-ID file's owner becomes the
  * effective uid, a set-group-ID file's group (if the group may execute
  * it: otherwise the bit means mandatory locking) the effective gid,
- * unless no_new_privs forbids. Saved and fs ids take the effective ones
- * at every execve. Kestrel has no nosuid mounts yet. */
+ * unless no_new_privs or the tracer forbids. Saved and fs ids take the
+ * effective ones at every execve. Kestrel has no nosuid mounts yet. */
 static void exec_creds(const struct inode *inode, struct cred *new)
 {
 	*new = *current_cred();
 	uint32_t mode = inode->mode;
-	if (!current->no_new_privs) {
+	/* A traced program gains nothing from set-id bits unless it is
+	 * privileged already (Linux's LSM_UNSAFE_PTRACE): the trace would
+	 * show a user what the program reads as root (su's /etc/shadow). */
+	bool unsafe = current->trace && !capable(CAP_SETUID);
+	if (!current->no_new_privs && !unsafe) {
 		if (mode & S_ISUID)
 			new->euid = inode->uid;
 		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
