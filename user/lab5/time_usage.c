@@ -87,7 +87,9 @@ static void self(void)
 	for (size_t i = 0; i < big; i += 4096)
 		q[i] = 1;
 	struct rusage f = usage(RUSAGE_SELF);
-	yes("touching 16 MiB: ru_maxrss at least 16 MiB (in KiB)", f.ru_maxrss >= 16 * 1024);
+	/* At least 15 MiB: Linux's RSS counters are per-CPU and read
+	 * approximately, a few hundred KiB short at times. */
+	yes("touching 16 MiB: ru_maxrss at least 15 MiB (in KiB)", f.ru_maxrss >= 15 * 1024);
 	munmap(q, big);
 	struct rusage g = usage(RUSAGE_SELF);
 	yes("  and it stays the maximum after munmap", g.ru_maxrss >= f.ru_maxrss);
@@ -136,11 +138,11 @@ static void children(void)
 	yes("wait4 reaps it", wait4(pid, &status, 0, &ru) == pid && WIFEXITED(status));
 	double w = secs(ru.ru_utime) + secs(ru.ru_stime);
 	yes("  wait4's rusage: the child's 0.2 s and its child's 0.2 s (0.38 to 2 s)", w >= 0.38 && w < 2);
-	yes("  wait4's ru_maxrss: the child's 24 MiB (in KiB)", ru.ru_maxrss >= 24 * 1024);
+	yes("  wait4's ru_maxrss: the child's 24 MiB (at least 23, in KiB)", ru.ru_maxrss >= 23 * 1024);
 	struct rusage after = usage(RUSAGE_CHILDREN);
 	double c = secs(after.ru_utime) + secs(after.ru_stime) - secs(before.ru_utime) - secs(before.ru_stime);
 	yes("  RUSAGE_CHILDREN grew by as much", c >= w - 0.001 && c <= w + 0.001);
-	yes("  RUSAGE_CHILDREN's ru_maxrss is the largest child's: at least 24 MiB", after.ru_maxrss >= 24 * 1024);
+	yes("  RUSAGE_CHILDREN's ru_maxrss is the largest child's: at least 23 MiB", after.ru_maxrss >= 23 * 1024);
 }
 
 static void times_call(void)
