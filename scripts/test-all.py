@@ -413,7 +413,7 @@ def build_tree(tree, what):
     return rc == 0
 
 
-def branch_job(pool, repo, tmp, n, lab_seconds, hinted):
+def branch_job(pool, repo, tmp, n, hinted):
     def branch(worker):
         tree = os.path.join(tmp, f"lab-{n}")
         t0 = time.monotonic()
@@ -424,7 +424,11 @@ def branch_job(pool, repo, tmp, n, lab_seconds, hinted):
         if not build_tree(tree, f"branch lab-{n} (incremental, {time.monotonic() - t0:.0f}s to seed)"):
             return
         for k in [k for k in cp.lab_numbers(ROOT) if k < n][-1:]:
-            pool.submit(lab_seconds.get(k, 10.0 * k), earlier_lab_job(tree, n, k))
+            # A long lab in groups side by side, as on the full tree.
+            parts = grading_plan([lab for lab in load_labs() if lab.number == k])
+            for i, (estimate, _, names) in enumerate(parts):
+                part = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
+                pool.submit(estimate, earlier_lab_job(tree, n, k, names, part))
         t0 = time.monotonic()
         # The tests the exercises map to fail first; the whole lab if not.
         ok, out = grade_tree(tree, n, first_failure=True, tests=hinted, reference=True)
@@ -441,12 +445,12 @@ def branch_job(pool, repo, tmp, n, lab_seconds, hinted):
 # region of labs > k), later branches blank a subset of those and the full
 # tree none, so grading lab k there and on the full tree covers it, and the
 # cost grows with the number of labs instead of its square.
-def earlier_lab_job(tree, n, k):
+def earlier_lab_job(tree, n, k, tests=(), part=""):
     def earlier(worker):
         t0 = time.monotonic()
-        ok, out = grade_tree(tree, k)
-        record(f"branch lab-{n}: lab {k} passes", ok, time.monotonic() - t0, out[-3000:])
-    earlier.__name__ = f"branch lab-{n} lab {k}"
+        ok, out = grade_tree(tree, k, tests=tests)
+        record(f"branch lab-{n}: lab {k} passes{part}", ok, time.monotonic() - t0, out[-3000:])
+    earlier.__name__ = f"branch lab-{n} lab {k}{part}"
     return earlier
 
 
@@ -495,16 +499,12 @@ def checkpoints():
             unknown = sorted({t for ts in mapping.values() for t in ts} - names)
             record(f"lab {n}: exercise_tests names only tests of the lab", not unknown, 0,
                    f"unknown tests: {', '.join(unknown)}")
-        lab_seconds = {}
-        for name, seconds in previous_test_seconds().items():
-            n = int(name[3:name.index("/")])
-            lab_seconds[n] = lab_seconds.get(n, 0) + seconds
         pool = Pool()
         with tempfile.TemporaryDirectory(prefix="kestrel-checkpoint-") as tmp:
             for n in cp.lab_numbers(ROOT):
                 estimate = 30       # the build; its gradings are jobs of their own
                 hinted = sorted({t for ts in hints.get(n, ({}, set()))[0].values() for t in ts})
-                pool.submit(estimate, branch_job(pool, repo, tmp, n, lab_seconds, hinted))
+                pool.submit(estimate, branch_job(pool, repo, tmp, n, hinted))
             for r in regions:
                 pool.submit(5, mutation_job(tmp, r, hints.get(r.lab, ({}, set()))[0].get(r.exercise)))
             pool.run()
