@@ -50,12 +50,18 @@ timed_subshell() { { time ( spin_cpu "$1" ); } 2> "$tmp"; read -r real user sys 
 timed_subshell 500
 r=$(ms "$real") u=$(ms "$user") s=$(ms "$sys")
 check "time ( spin 0.5 s of CPU ): real at least 0.49 s" "$r" 490 10000
-check "  user + sys within [0.49 s, real]" $((u + s)) 490 $((r + 20))
+# Up to twice real, not real: each $(...) child's exit (its address
+# space torn down) runs on the other CPU while the shell goes on, so with
+# two CPUs the CPU time can pass the real time; under a loaded host it
+# did, by 40%. A bound this loose still catches time lost or misscaled.
+check "  user + sys within [0.49 s, 2 x real]" $((u + s)) 490 $((2 * r + 20))
 check "  user at least 0.3 s" "$u" 300 10000
 
 timed spin_cpu 300
-check "time spin 0.3 s of CPU in the shell itself: user + sys within [0.29 s, 1 s]" \
-	$(( $(ms "$user") + $(ms "$sys") )) 290 1000
+# The loop checks its time once per round (3000 iterations and two forks),
+# and under a loaded host one round can take most of a second: 3 s.
+check "time spin 0.3 s of CPU in the shell itself: user + sys within [0.29 s, 3 s]" \
+	$(( $(ms "$user") + $(ms "$sys") )) 290 3000
 
 timed true
 [[ "$real $user $sys" =~ ^[0-9]+\.[0-9]{3}\ [0-9]+\.[0-9]{3}\ [0-9]+\.[0-9]{3}$ ]] &&
