@@ -23,6 +23,7 @@
 #include <proc/sched.h>
 #include <proc/futex.h>
 #include <proc/task.h>
+#include <proc/trace.h>
 #include <syscall/syscall.h>
 #include <time/clock.h>
 #include <x86/apic.h>
@@ -112,6 +113,7 @@ void kmain(uint64_t start_info_pa)
 	mem_devices_init();
 	sched_init();
 	futex_init();
+	trace_init();        /* "syscall_log": the tracer for every process */
 	syscall_init_cpu();
 	fpu_init_cpu();
 	umip_init_cpu();

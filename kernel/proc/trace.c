@@ -63,7 +63,15 @@ struct trace_task {
 
 /* "syscall_log": every process, on the console. */
 static struct trace_config console_log = { .refcount = 1 };
-static int log_everything = -1;
+static bool log_everything;
+
+void trace_init(void)
+{
+	mutex_init(&console_log.lock);
+	log_everything = cmdline_get("syscall_log") != NULL;
+	if (log_everything)
+		memset(console_log.filter, 0xff, sizeof(console_log.filter));
+}
 
 static void config_put(struct trace_config *c)
 {
@@ -99,15 +107,6 @@ static struct trace_task *tracing(void)
 	struct task *t = current;
 	if (t->trace)
 		return t->trace;
-	/* Decided at the first system call of all, init's: no other task
-	 * exists yet to race with it. */
-	if (log_everything < 0) {
-		log_everything = cmdline_get("syscall_log") != NULL;
-		if (log_everything) {
-			mutex_init(&console_log.lock);
-			memset(console_log.filter, 0xff, sizeof(console_log.filter));
-		}
-	}
 	if (log_everything)
 		t->trace = task_trace_new(&console_log, t->tid);
 	return t->trace;
@@ -253,6 +252,28 @@ void trace_syscall_enter(const struct trap_frame *tf)
 	mutex_unlock(&c->lock);
 }
 
+/* Ends tt's call line with rest: after its entry if that is still the
+ * last thing printed, else as strace's "<... name resumed>" line. */
+static void finish_call(struct trace_task *tt, const char *rest)
+{
+	char line[TRACE_LINE];
+	struct tbuf b = { line, 0, sizeof(line) };
+	struct trace_config *c = tt->cfg;
+	mutex_lock(&c->lock);
+	if (c->pending == tt) {
+		c->pending = NULL;
+		tb_printf(&b, "%s", tt->entry);
+	} else {
+		flush_pending(c);
+		tb_printf(&b, "[pid %d] <... ", tt->tid);
+		call_name(&b, tt->nr);
+		tb_printf(&b, " resumed>");
+	}
+	tb_printf(&b, "%s\n", rest);
+	emit(c, b.buf, b.len);
+	mutex_unlock(&c->lock);
+}
+
 void trace_syscall_exit(long ret)
 {
 	struct trace_task *tt = current->trace;
@@ -273,22 +294,7 @@ void trace_syscall_exit(long ret)
 	if (!trace_decode_result(&r, tt->nr, tt->args, ret))
 		append_result(&r, tt->nr, ret);
 
-	char line[TRACE_LINE];
-	struct tbuf b = { line, 0, sizeof(line) };
-	struct trace_config *c = tt->cfg;
-	mutex_lock(&c->lock);
-	if (c->pending == tt) {
-		c->pending = NULL;
-		tb_printf(&b, "%s", tt->entry);
-	} else {
-		flush_pending(c);
-		tb_printf(&b, "[pid %d] <... ", tt->tid);
-		call_name(&b, tt->nr);
-		tb_printf(&b, " resumed>");
-	}
-	tb_printf(&b, "%s\n", rest);
-	emit(c, b.buf, b.len);
-	mutex_unlock(&c->lock);
+	finish_call(tt, rest);
 }
 
 /* --- processes and signals ---------------------------------------------------------- */
@@ -407,22 +413,7 @@ static void end_unreturned_call(struct trace_task *tt)
 	tt->in_call = false;
 	const struct syscall_entry *e = syscall_lookup(tt->nr);
 	bool more = tt->resume_at < (e ? e->nargs : 6);
-	char line[TRACE_LINE];
-	struct tbuf b = { line, 0, sizeof(line) };
-	struct trace_config *c = tt->cfg;
-	mutex_lock(&c->lock);
-	if (c->pending == tt) {
-		c->pending = NULL;
-		tb_printf(&b, "%s", tt->entry);
-	} else {
-		flush_pending(c);
-		tb_printf(&b, "[pid %d] <... ", tt->tid);
-		call_name(&b, tt->nr);
-		tb_printf(&b, " resumed>");
-	}
-	tb_printf(&b, "%s) = ?\n", more ? " <unfinished ...>" : "");
-	emit(c, b.buf, b.len);
-	mutex_unlock(&c->lock);
+	finish_call(tt, more ? " <unfinished ...>) = ?" : ") = ?");
 }
 
 void trace_exit(struct task *t, int status)

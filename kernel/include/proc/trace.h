@@ -9,6 +9,9 @@
 struct task;
 struct ksiginfo;
 
+/* core/main.c, once the command line is read: "syscall_log" or not. */
+void trace_init(void);
+
 /* syscall/table.c, around the handler: the call's entry and its result. */
 void trace_syscall_enter(const struct trap_frame *tf);
 void trace_syscall_exit(long ret);
