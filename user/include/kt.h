@@ -90,6 +90,9 @@ static inline const char *kt_errname(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ETXTBSY:	return "ETXTBSY";
 	case ENODEV:	return "ENODEV";
+	case EDEADLK:	return "EDEADLK";
+	case ENOLCK:	return "ENOLCK";
+	case ENODATA:	return "ENODATA";
 	}
 	snprintf(buf, sizeof(buf), "E#%d", e);
 	return buf;

@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <kt.h>
 #include <kt_fs.h>
-#include <kt_files.h>
 
 static const char *base;
 
@@ -28,7 +27,7 @@ static void probe(const char *name, int op)
 {
 	if (kt_fork() == 0) {
 		int fd = open(P(name), O_RDONLY);
-		kt_r(op == LOCK_EX ? "  other open file: LOCK_EX|LOCK_NB" : "  other open file: LOCK_SH|LOCK_NB",
+		kt_res(op == LOCK_EX ? "  other open file: LOCK_EX|LOCK_NB" : "  other open file: LOCK_SH|LOCK_NB",
 		     flock(fd, op | LOCK_NB));
 		exit(0);
 	}
@@ -40,16 +39,16 @@ static void errors(void)
 	printf("errors\n");
 	int fd = open(P("e"), O_RDWR | O_CREAT, 0644);
 	int path = open(P("e"), O_PATH);
-	kt_r("flock(fd, 0)", flock(fd, 0));
-	kt_r("LOCK_SH|LOCK_EX", flock(fd, LOCK_SH | LOCK_EX));
-	kt_r("LOCK_NB alone", flock(fd, LOCK_NB));
-	kt_r("LOCK_UN|LOCK_EX", flock(fd, LOCK_UN | LOCK_EX));
-	kt_r("bad fd", flock(999, LOCK_EX));
-	kt_r("bad fd, bad op: EINVAL first", flock(999, 77));
-	kt_r("O_PATH fd", flock(path, LOCK_SH));
-	kt_r("LOCK_UN without a lock", flock(fd, LOCK_UN));
+	kt_res("flock(fd, 0)", flock(fd, 0));
+	kt_res("LOCK_SH|LOCK_EX", flock(fd, LOCK_SH | LOCK_EX));
+	kt_res("LOCK_NB alone", flock(fd, LOCK_NB));
+	kt_res("LOCK_UN|LOCK_EX", flock(fd, LOCK_UN | LOCK_EX));
+	kt_res("bad fd", flock(999, LOCK_EX));
+	kt_res("bad fd, bad op: EINVAL first", flock(999, 77));
+	kt_res("O_PATH fd", flock(path, LOCK_SH));
+	kt_res("LOCK_UN without a lock", flock(fd, LOCK_UN));
 	int dir = open(base, O_RDONLY | O_DIRECTORY);
-	kt_r("LOCK_EX on a directory", flock(dir, LOCK_EX));
+	kt_res("LOCK_EX on a directory", flock(dir, LOCK_EX));
 	close(dir);
 	close(path);
 	close(fd);
@@ -60,25 +59,25 @@ static void sharing(void)
 	printf("sharing\n");
 	int a = open(P("f"), O_RDWR | O_CREAT, 0644);
 	int b = open(P("f"), O_RDONLY);
-	kt_r("a: LOCK_EX", flock(a, LOCK_EX));
-	kt_r("a: LOCK_EX again", flock(a, LOCK_EX));
-	kt_r("b: LOCK_EX|LOCK_NB", flock(b, LOCK_EX | LOCK_NB));
-	kt_r("b: LOCK_SH|LOCK_NB", flock(b, LOCK_SH | LOCK_NB));
+	kt_res("a: LOCK_EX", flock(a, LOCK_EX));
+	kt_res("a: LOCK_EX again", flock(a, LOCK_EX));
+	kt_res("b: LOCK_EX|LOCK_NB", flock(b, LOCK_EX | LOCK_NB));
+	kt_res("b: LOCK_SH|LOCK_NB", flock(b, LOCK_SH | LOCK_NB));
 	int d = dup(a);
-	kt_r("dup of a: LOCK_EX|LOCK_NB (the same lock)", flock(d, LOCK_EX | LOCK_NB));
-	kt_r("close(dup): the lock stays", close(d));
+	kt_res("dup of a: LOCK_EX|LOCK_NB (the same lock)", flock(d, LOCK_EX | LOCK_NB));
+	kt_res("close(dup): the lock stays", close(d));
 	probe("f", LOCK_SH);
-	kt_r("b: fcntl F_RDLCK is independent of flock", fcntl(b, F_SETLK, &(struct flock){ .l_type = F_RDLCK }));
+	kt_res("b: fcntl F_RDLCK is independent of flock", fcntl(b, F_SETLK, &(struct flock){ .l_type = F_RDLCK }));
 	if (kt_fork() == 0) {
-		kt_r("  child: LOCK_SH on the shared a converts it", flock(a, LOCK_SH | LOCK_NB));
-		kt_r("  child: LOCK_UN on the shared a", flock(a, LOCK_UN));
+		kt_res("  child: LOCK_SH on the shared a converts it", flock(a, LOCK_SH | LOCK_NB));
+		kt_res("  child: LOCK_UN on the shared a", flock(a, LOCK_UN));
 		exit(0);
 	}
 	wait(NULL);
-	kt_r("b: LOCK_EX|LOCK_NB after the child's LOCK_UN", flock(b, LOCK_EX | LOCK_NB));
-	kt_r("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
-	kt_r("close(b): its lock goes", close(b));
-	kt_r("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	kt_res("b: LOCK_EX|LOCK_NB after the child's LOCK_UN", flock(b, LOCK_EX | LOCK_NB));
+	kt_res("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	kt_res("close(b): its lock goes", close(b));
+	kt_res("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
 	probe("f", LOCK_SH);
 	probe("f", LOCK_EX);
 	close(a);
@@ -92,13 +91,13 @@ static void conversions(void)
 	printf("conversions\n");
 	int a = open(P("c"), O_RDWR | O_CREAT, 0644);
 	int b = open(P("c"), O_RDWR);
-	kt_r("a: LOCK_SH", flock(a, LOCK_SH));
-	kt_r("b: LOCK_SH", flock(b, LOCK_SH));
-	kt_r("a: LOCK_EX|LOCK_NB", flock(a, LOCK_EX | LOCK_NB));
-	kt_r("b: LOCK_EX|LOCK_NB (a lost its lock)", flock(b, LOCK_EX | LOCK_NB));
-	kt_r("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
-	kt_r("b: LOCK_SH (downgrade)", flock(b, LOCK_SH));
-	kt_r("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	kt_res("a: LOCK_SH", flock(a, LOCK_SH));
+	kt_res("b: LOCK_SH", flock(b, LOCK_SH));
+	kt_res("a: LOCK_EX|LOCK_NB", flock(a, LOCK_EX | LOCK_NB));
+	kt_res("b: LOCK_EX|LOCK_NB (a lost its lock)", flock(b, LOCK_EX | LOCK_NB));
+	kt_res("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	kt_res("b: LOCK_SH (downgrade)", flock(b, LOCK_SH));
+	kt_res("a: LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
 	close(a);
 	close(b);
 }
@@ -111,7 +110,7 @@ static void blocking(void)
 	int ready[2], done[2];
 	if (pipe(ready) < 0 || pipe(done) < 0)
 		return;
-	kt_r("parent: LOCK_SH", flock(a, LOCK_SH));
+	kt_res("parent: LOCK_SH", flock(a, LOCK_SH));
 	if (kt_fork() == 0) {
 		int fd = open(P("b"), O_RDWR);
 		write(ready[1], "r", 1);
@@ -126,11 +125,11 @@ static void blocking(void)
 	kt_sleep_ms(300);
 	fcntl(done[0], F_SETFL, O_NONBLOCK);
 	kt_check(read(done[0], &c, 1) < 0 && errno == EAGAIN, "the child sleeps in LOCK_EX");
-	kt_r("parent: LOCK_UN", flock(a, LOCK_UN));
+	kt_res("parent: LOCK_UN", flock(a, LOCK_UN));
 	fcntl(done[0], F_SETFL, 0);
 	kt_check(read(done[0], &c, 1) == 1 && c == '0', "the child got LOCK_EX");
 	wait(NULL);
-	kt_r("parent: LOCK_EX|LOCK_NB once the child ended", flock(a, LOCK_EX | LOCK_NB));
+	kt_res("parent: LOCK_EX|LOCK_NB once the child ended", flock(a, LOCK_EX | LOCK_NB));
 	close(a);
 	close(ready[0]); close(done[0]);
 }
@@ -140,7 +139,7 @@ static void killed(void)
 {
 	printf("SIGKILL\n");
 	int a = open(P("k"), O_RDWR | O_CREAT, 0644);
-	kt_r("parent: LOCK_EX", flock(a, LOCK_EX));
+	kt_res("parent: LOCK_EX", flock(a, LOCK_EX));
 	pid_t pid = kt_fork();
 	if (pid == 0) {
 		int fd = open(P("k"), O_RDWR);
@@ -161,7 +160,7 @@ static void run(const char *dir)
 	base = dir;
 	printf("in %s\n", dir[0] == '/' ? "/tmp" : "the root fs");
 	if (kt_fresh_dir(base) < 0) {
-		printf("mkdir: %s\n", kt_ename(errno));
+		printf("mkdir: %s\n", kt_errname(errno));
 		return;
 	}
 	errors();

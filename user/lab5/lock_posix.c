@@ -21,7 +21,6 @@
 #include <sys/wait.h>
 #include <kt.h>
 #include <kt_fs.h>
-#include <kt_files.h>
 
 static const char *base;
 static pid_t parent;
@@ -43,7 +42,7 @@ static struct flock range(int type, int whence, long start, long len)
 static void show_getlk(const char *what, int fd, int cmd, struct flock fl)
 {
 	if (fcntl(fd, cmd, &fl) < 0) {
-		printf("%s: -1 %s\n", what, kt_ename(errno));
+		printf("%s: -1 %s\n", what, kt_errname(errno));
 		return;
 	}
 	if (fl.l_type == F_UNLCK) {
@@ -58,7 +57,7 @@ static void show_getlk(const char *what, int fd, int cmd, struct flock fl)
 
 static long set(const char *what, int fd, int cmd, struct flock fl)
 {
-	return kt_r(what, fcntl(fd, cmd, &fl));
+	return kt_res(what, fcntl(fd, cmd, &fl));
 }
 
 /* In a child (another process, so another lock owner): F_GETLK for type
@@ -92,7 +91,7 @@ static int make_file(const char *name, long size)
 {
 	int fd = open(P(name), O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (ftruncate(fd, size) < 0)
-		printf("ftruncate: %s\n", kt_ename(errno));
+		printf("ftruncate: %s\n", kt_errname(errno));
 	return fd;
 }
 
@@ -117,8 +116,8 @@ static void errors(void)
 	show_getlk("F_GETLK bad type", fd, F_GETLK, range(7, SEEK_SET, 0, 1));
 	set("O_PATH fd", path, F_SETLK, range(F_RDLCK, SEEK_SET, 0, 1));
 	set("bad fd", 999, F_SETLK, range(F_RDLCK, SEEK_SET, 0, 1));
-	kt_r("NULL struct flock", fcntl(fd, F_SETLK, NULL));
-	kt_r("F_GETLK NULL", fcntl(fd, F_GETLK, NULL));
+	kt_res("NULL struct flock", fcntl(fd, F_SETLK, NULL));
+	kt_res("F_GETLK NULL", fcntl(fd, F_GETLK, NULL));
 	struct flock ofd = range(F_RDLCK, SEEK_SET, 0, 1);
 	ofd.l_pid = 1;
 	set("F_OFD_SETLK with l_pid 1", fd, F_OFD_SETLK, ofd);
@@ -250,12 +249,12 @@ static void release_on_close(void)
 	int other = open(P("r"), O_RDONLY);
 	set("W 0+10 through fd", fd, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 10));
 	probe("r", F_RDLCK, 0, 0);
-	kt_r("close(another fd of the file)", close(other));
+	kt_res("close(another fd of the file)", close(other));
 	probe("r", F_RDLCK, 0, 0);
 
 	set("W 0+10 again", fd, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 10));
 	int d = dup(fd);
-	kt_r("close(dup)", close(d));
+	kt_res("close(dup)", close(d));
 	probe("r", F_RDLCK, 0, 0);
 
 	set("W 0+10 again", fd, F_SETLK, range(F_WRLCK, SEEK_SET, 0, 10));
@@ -268,7 +267,7 @@ static void release_on_close(void)
 
 	int fd2 = open(P("r"), O_RDWR);
 	set("W 20+10 through fd2", fd2, F_SETLK, range(F_WRLCK, SEEK_SET, 20, 10));
-	kt_r("close(fd2)", close(fd2));
+	kt_res("close(fd2)", close(fd2));
 	probe("r", F_RDLCK, 0, 0);      /* both went */
 
 	if (kt_fork() == 0) {
@@ -425,11 +424,11 @@ static void ofd(void)
 	set("OFD R 0+10 on a dup converts it", d, F_OFD_SETLK, range(F_RDLCK, SEEK_SET, 0, 10));
 	set("OFD R 0+10 on b now", b, F_OFD_SETLK, range(F_RDLCK, SEEK_SET, 0, 10));
 	set("OFD unlock on b", b, F_OFD_SETLK, range(F_UNLCK, SEEK_SET, 0, 0));
-	kt_r("close(b): OFD locks stay", close(b));
+	kt_res("close(b): OFD locks stay", close(b));
 	probe("o", F_WRLCK, 0, 0);
-	kt_r("close(a)", close(a));
+	kt_res("close(a)", close(a));
 	probe("o", F_WRLCK, 0, 0);
-	kt_r("close(the dup, last)", close(d));
+	kt_res("close(the dup, last)", close(d));
 	probe("o", F_WRLCK, 0, 0);
 
 	/* A forked child shares the open file, so it shares the lock. */
@@ -452,7 +451,7 @@ static void run(const char *dir)
 	base = dir;
 	printf("in %s\n", dir[0] == '/' ? "/tmp" : "the root fs");
 	if (kt_fresh_dir(base) < 0) {
-		printf("mkdir %s: %s\n", base, kt_ename(errno));
+		printf("mkdir %s: %s\n", base, kt_errname(errno));
 		return;
 	}
 	errors();

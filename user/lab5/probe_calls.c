@@ -22,7 +22,6 @@
 #include <sys/wait.h>
 #include <kt.h>
 #include <kt_fs.h>
-#include <kt_files.h>
 
 #define KT_MFD_NOEXEC_SEAL 0x0008U     /* Linux 6.3; musl 1.2.3 lacks it */
 #define KT_MFD_EXEC        0x0010U
@@ -56,48 +55,48 @@ static void copy_file_range_tests(void)
 	printf("copy_file_range\n");
 	kt_put(P("src"), "0123456789abcdefghij");
 	int in = open(P("src"), O_RDONLY), out = open(P("dst"), O_RDWR | O_CREAT | O_TRUNC, 0644);
-	kt_r("5 bytes, the files' offsets", cfr(in, NULL, out, NULL, 5, 0));
-	kt_r("  src offset", lseek(in, 0, SEEK_CUR));
-	kt_r("  dst offset", lseek(out, 0, SEEK_CUR));
+	kt_res("5 bytes, the files' offsets", cfr(in, NULL, out, NULL, 5, 0));
+	kt_res("  src offset", lseek(in, 0, SEEK_CUR));
+	kt_res("  dst offset", lseek(out, 0, SEEK_CUR));
 	printf("  dst: %s\n", contents("dst"));
 	long long oi = 10, oo = 2;
-	kt_r("4 bytes from 10 to 2", cfr(in, &oi, out, &oo, 4, 0));
+	kt_res("4 bytes from 10 to 2", cfr(in, &oi, out, &oo, 4, 0));
 	printf("  offsets now %lld %lld, the files' %ld %ld\n", oi, oo, (long)lseek(in, 0, SEEK_CUR),
 	       (long)lseek(out, 0, SEEK_CUR));
 	printf("  dst: %s\n", contents("dst"));
 	oi = 18;
-	kt_r("100 bytes from 18: up to the end", cfr(in, &oi, out, NULL, 100, 0));
-	kt_r("from the end", cfr(in, &oi, out, NULL, 100, 0));
-	kt_r("len 0", cfr(in, NULL, out, NULL, 0, 0));
+	kt_res("100 bytes from 18: up to the end", cfr(in, &oi, out, NULL, 100, 0));
+	kt_res("from the end", cfr(in, &oi, out, NULL, 100, 0));
+	kt_res("len 0", cfr(in, NULL, out, NULL, 0, 0));
 	printf("  dst: %s\n", contents("dst"));
-	kt_r("flags 1", cfr(in, NULL, out, NULL, 1, 1));
-	kt_r("bad in fd", cfr(99, NULL, out, NULL, 1, 0));
-	kt_r("bad out fd", cfr(in, NULL, 99, NULL, 1, 0));
+	kt_res("flags 1", cfr(in, NULL, out, NULL, 1, 1));
+	kt_res("bad in fd", cfr(99, NULL, out, NULL, 1, 0));
+	kt_res("bad out fd", cfr(in, NULL, 99, NULL, 1, 0));
 	int ro = open(P("dst"), O_RDONLY), app = open(P("dst"), O_WRONLY | O_APPEND);
 	int wo = open(P("src"), O_WRONLY);
-	kt_r("in is O_WRONLY", cfr(wo, NULL, out, NULL, 1, 0));
+	kt_res("in is O_WRONLY", cfr(wo, NULL, out, NULL, 1, 0));
 	close(wo);
-	kt_r("out is O_RDONLY", cfr(in, NULL, ro, NULL, 1, 0));
-	kt_r("out is O_APPEND", cfr(in, NULL, app, NULL, 1, 0));
+	kt_res("out is O_RDONLY", cfr(in, NULL, ro, NULL, 1, 0));
+	kt_res("out is O_APPEND", cfr(in, NULL, app, NULL, 1, 0));
 	int dir = open(base, O_RDONLY | O_DIRECTORY);
-	kt_r("in is a directory", cfr(dir, NULL, out, NULL, 1, 0));
+	kt_res("in is a directory", cfr(dir, NULL, out, NULL, 1, 0));
 	int p[2];
 	if (pipe(p) == 0) {
-		kt_r("out is a pipe", cfr(in, NULL, p[1], NULL, 1, 0));
+		kt_res("out is a pipe", cfr(in, NULL, p[1], NULL, 1, 0));
 		close(p[0]);
 		close(p[1]);
 	}
 	oi = 0, oo = 2;
 	int rw = open(P("src"), O_RDWR);
-	kt_r("same file, overlapping", cfr(rw, &oi, rw, &oo, 4, 0));
+	kt_res("same file, overlapping", cfr(rw, &oi, rw, &oo, 4, 0));
 	oi = 0, oo = 10;
-	kt_r("same file, apart", cfr(rw, &oi, rw, &oo, 4, 0));
+	kt_res("same file, apart", cfr(rw, &oi, rw, &oo, 4, 0));
 	printf("  src: %s\n", contents("src"));
 	oi = -1;
-	kt_r("offset -1: wraps with len 1", cfr(in, &oi, out, NULL, 1, 0));
+	kt_res("offset -1: wraps with len 1", cfr(in, &oi, out, NULL, 1, 0));
 	oi = -5;
-	kt_r("offset -5", cfr(in, &oi, out, NULL, 1, 0));
-	kt_r("bad offset pointer", cfr(in, (long long *)8, out, NULL, 1, 0));
+	kt_res("offset -5", cfr(in, &oi, out, NULL, 1, 0));
+	kt_res("bad offset pointer", cfr(in, (long long *)8, out, NULL, 1, 0));
 	/* /tmp may or may not be another filesystem: Linux copies only within one. */
 	struct stat a, b;
 	int tmp = open("/tmp/kt-probe_calls-x", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -121,8 +120,8 @@ static void fallocate_tests(int on_root)
 {
 	printf("fallocate\n");
 	int fd = open(P("fa"), O_RDWR | O_CREAT | O_TRUNC, 0644);
-	kt_r("1 MiB", fallocate(fd, 0, 0, 1 << 20));
-	kt_r("  size", size_of(fd));
+	kt_res("1 MiB", fallocate(fd, 0, 0, 1 << 20));
+	kt_res("  size", size_of(fd));
 	char buf[64];
 	memset(buf, 'x', sizeof(buf));
 	pread(fd, buf, sizeof(buf), 5000);
@@ -132,45 +131,45 @@ static void fallocate_tests(int on_root)
 	if (on_root)
 		kt_check(st.st_blocks >= (1 << 20) / 512, "  st_blocks covers the range");
 	pwrite(fd, "hello", 5, 0);
-	kt_r("inside, over data", fallocate(fd, 0, 0, 8192));
+	kt_res("inside, over data", fallocate(fd, 0, 0, 8192));
 	pread(fd, buf, 5, 0);
 	printf("  data kept: %.5s\n", buf);
-	kt_r("KEEP_SIZE past the end", fallocate(fd, FALLOC_FL_KEEP_SIZE, 1 << 20, 1 << 20));
-	kt_r("  size", size_of(fd));
-	kt_r("past the end: grows", fallocate(fd, 0, (1 << 20) + 100, 50));
-	kt_r("  size", size_of(fd));
+	kt_res("KEEP_SIZE past the end", fallocate(fd, FALLOC_FL_KEEP_SIZE, 1 << 20, 1 << 20));
+	kt_res("  size", size_of(fd));
+	kt_res("past the end: grows", fallocate(fd, 0, (1 << 20) + 100, 50));
+	kt_res("  size", size_of(fd));
 	if (on_root) {      /* Linux's tmpfs has no ZERO_RANGE */
-		kt_r("ZERO_RANGE 0+2", fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, 2));
+		kt_res("ZERO_RANGE 0+2", fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, 2));
 		pread(fd, buf, 5, 0);
 		printf("  data: %d %d %.3s\n", buf[0], buf[1], buf + 2);
-		kt_r("ZERO_RANGE|KEEP_SIZE past the end", fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+		kt_res("ZERO_RANGE|KEEP_SIZE past the end", fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
 								     2 << 20, 10));
-		kt_r("  size", size_of(fd));
+		kt_res("  size", size_of(fd));
 	}
-	kt_r("PUNCH_HOLE|KEEP_SIZE 2+1", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2, 1));
+	kt_res("PUNCH_HOLE|KEEP_SIZE 2+1", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2, 1));
 	pread(fd, buf, 5, 0);
 	printf("  data: %d %.2s\n", buf[2], buf + 3);
-	kt_r("PUNCH_HOLE without KEEP_SIZE", fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 1));
-	kt_r("PUNCH_HOLE|ZERO_RANGE", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, 0, 1));
-	kt_r("NO_HIDE_STALE", fallocate(fd, 4, 0, 1));
-	kt_r("mode 0x100", fallocate(fd, 0x100, 0, 1));
-	kt_r("COLLAPSE_RANGE|KEEP_SIZE", fallocate(fd, FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_KEEP_SIZE, 0, 4096));
-	kt_r("len 0", fallocate(fd, 0, 0, 0));
-	kt_r("len -1", fallocate(fd, 0, 0, -1));
-	kt_r("offset -1", fallocate(fd, 0, -1, 1));
-	kt_r("offset + len wraps", fallocate(fd, 0, 0x7fffffffffffff00LL, 0x1000));
+	kt_res("PUNCH_HOLE without KEEP_SIZE", fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 1));
+	kt_res("PUNCH_HOLE|ZERO_RANGE", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, 0, 1));
+	kt_res("NO_HIDE_STALE", fallocate(fd, 4, 0, 1));
+	kt_res("mode 0x100", fallocate(fd, 0x100, 0, 1));
+	kt_res("COLLAPSE_RANGE|KEEP_SIZE", fallocate(fd, FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_KEEP_SIZE, 0, 4096));
+	kt_res("len 0", fallocate(fd, 0, 0, 0));
+	kt_res("len -1", fallocate(fd, 0, 0, -1));
+	kt_res("offset -1", fallocate(fd, 0, -1, 1));
+	kt_res("offset + len wraps", fallocate(fd, 0, 0x7fffffffffffff00LL, 0x1000));
 	int ro = open(P("fa"), O_RDONLY);
-	kt_r("O_RDONLY", fallocate(ro, 0, 0, 1));
+	kt_res("O_RDONLY", fallocate(ro, 0, 0, 1));
 	int p[2];
 	if (pipe(p) == 0) {
-		kt_r("a pipe", fallocate(p[1], 0, 0, 1));
+		kt_res("a pipe", fallocate(p[1], 0, 0, 1));
 		close(p[0]);
 		close(p[1]);
 	}
 	int null = open("/dev/null", O_WRONLY);
-	kt_r("/dev/null", fallocate(null, 0, 0, 1));
-	kt_r("bad fd", fallocate(99, 0, 0, 1));
-	kt_r("bad fd, len 0: EBADF first", fallocate(99, 0, 0, 0));
+	kt_res("/dev/null", fallocate(null, 0, 0, 1));
+	kt_res("bad fd", fallocate(99, 0, 0, 1));
+	kt_res("bad fd, len 0: EBADF first", fallocate(99, 0, 0, 0));
 	close(null); close(ro); close(fd);
 	unlink(P("fa"));
 }
@@ -199,10 +198,10 @@ static void fallocate_enospc(void)
 	char path[64];
 	snprintf(path, sizeof(path), "%s/kt-probe_calls-big", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	kt_r("1.5 TiB", fallocate(fd, 0, 0, 3LL << 39));
-	kt_r("  size", size_of(fd));
-	kt_r("a write after it", pwrite(fd, "ok", 2, 10));
-	kt_r("1 MiB after it", fallocate(fd, 0, 0, 1 << 20));
+	kt_res("1.5 TiB", fallocate(fd, 0, 0, 3LL << 39));
+	kt_res("  size", size_of(fd));
+	kt_res("a write after it", pwrite(fd, "ok", 2, 10));
+	kt_res("1 MiB after it", fallocate(fd, 0, 0, 1 << 20));
 	close(fd);
 	unlink(path);
 }
@@ -222,15 +221,15 @@ static void close_range_tests(void)
 	printf("close_range\n");
 	for (int fd = 20; fd <= 27; fd++)
 		dup2(1, fd);
-	kt_r("close_range(21, 23, 0)", syscall(SYS_close_range, 21, 23, 0));
+	kt_res("close_range(21, 23, 0)", syscall(SYS_close_range, 21, 23, 0));
 	show_fds("  fds", 20, 27);
-	kt_r("close_range(25, 26, CLOEXEC)", syscall(SYS_close_range, 25, 26, KT_CLOSE_RANGE_CLOEXEC));
+	kt_res("close_range(25, 26, CLOEXEC)", syscall(SYS_close_range, 25, 26, KT_CLOSE_RANGE_CLOEXEC));
 	show_fds("  fds", 20, 27);
-	kt_r("close_range(24, 24, UNSHARE)", syscall(SYS_close_range, 24, 24, KT_CLOSE_RANGE_UNSHARE));
-	kt_r("bad flags", syscall(SYS_close_range, 20, 30, 1));
-	kt_r("first > last", syscall(SYS_close_range, 30, 20, 0));
-	kt_r("far past the table", syscall(SYS_close_range, 5000, ~0U, 0));
-	kt_r("close_range(20, ~0U, 0)", syscall(SYS_close_range, 20, ~0U, 0));
+	kt_res("close_range(24, 24, UNSHARE)", syscall(SYS_close_range, 24, 24, KT_CLOSE_RANGE_UNSHARE));
+	kt_res("bad flags", syscall(SYS_close_range, 20, 30, 1));
+	kt_res("first > last", syscall(SYS_close_range, 30, 20, 0));
+	kt_res("far past the table", syscall(SYS_close_range, 5000, ~0U, 0));
+	kt_res("close_range(20, ~0U, 0)", syscall(SYS_close_range, 20, ~0U, 0));
 	show_fds("  fds", 20, 27);
 }
 
@@ -240,16 +239,16 @@ static void memfd_tests(void)
 {
 	printf("memfd_create\n");
 	int fd = memfd_create("kt-memfd", 0);
-	kt_r("memfd_create(name, 0)", fd < 0 ? -1 : 0);
+	kt_res("memfd_create(name, 0)", fd < 0 ? -1 : 0);
 	struct stat st;
 	fstat(fd, &st);
 	printf("  mode %o, size %ld, regular %d\n", st.st_mode, (long)st.st_size, S_ISREG(st.st_mode));
 	printf("  F_GETFL %#x, F_GETFD %d\n", fcntl(fd, F_GETFL), fcntl(fd, F_GETFD));
-	kt_r("  write", write(fd, "hello memfd", 11));
+	kt_res("  write", write(fd, "hello memfd", 11));
 	char buf[32] = { 0 };
-	kt_r("  pread", pread(fd, buf, sizeof(buf) - 1, 0));
+	kt_res("  pread", pread(fd, buf, sizeof(buf) - 1, 0));
 	printf("  read back: %s\n", buf);
-	kt_r("  ftruncate(8192)", ftruncate(fd, 8192));
+	kt_res("  ftruncate(8192)", ftruncate(fd, 8192));
 	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (m != MAP_FAILED) {
 		memcpy(m + 4096, "mapped", 6);
@@ -264,73 +263,73 @@ static void memfd_tests(void)
 	wait(NULL);
 	pread(fd, buf, 5, 0);
 	printf("  the forked child's write: %.5s\n", buf);
-	kt_r("  F_GET_SEALS (no MFD_ALLOW_SEALING)", fcntl(fd, F_GET_SEALS));
-	kt_r("  F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	kt_res("  F_GET_SEALS (no MFD_ALLOW_SEALING)", fcntl(fd, F_GET_SEALS));
+	kt_res("  F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
 	close(fd);
 
 	fd = memfd_create("kt-sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
 	printf("  MFD_CLOEXEC: F_GETFD %d\n", fcntl(fd, F_GETFD));
-	kt_r("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
-	kt_r("  F_ADD_SEALS bad bits", fcntl(fd, F_ADD_SEALS, 0x1000));
-	kt_r("  F_ADD_SEALS GROW|SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK));
-	kt_r("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
-	kt_r("  F_ADD_SEALS SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL));
-	kt_r("  F_ADD_SEALS WRITE after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
-	kt_r("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
+	kt_res("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
+	kt_res("  F_ADD_SEALS bad bits", fcntl(fd, F_ADD_SEALS, 0x1000));
+	kt_res("  F_ADD_SEALS GROW|SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK));
+	kt_res("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
+	kt_res("  F_ADD_SEALS SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL));
+	kt_res("  F_ADD_SEALS WRITE after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	kt_res("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
 	close(fd);
 
 	/* Each seal, enforced. */
 	fd = memfd_create("kt-enforced", MFD_ALLOW_SEALING);
-	kt_r("  write 8192 bytes", write(fd, memset(big, 'b', sizeof(big)), sizeof(big)));
-	kt_r("  F_ADD_SEALS SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
-	kt_r("  ftruncate(4096): shrinks", ftruncate(fd, 4096));
-	kt_r("  ftruncate(16384): grows", ftruncate(fd, 16384));
-	kt_r("  F_ADD_SEALS GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
-	kt_r("  ftruncate(20000)", ftruncate(fd, 20000));
-	kt_r("  ftruncate(16384), the same size", ftruncate(fd, 16384));
-	kt_r("  pwrite inside", pwrite(fd, "in", 2, 100));
-	kt_r("  pwrite across the end", pwrite(fd, "out", 3, 16383));
-	kt_r("  fallocate past the end", fallocate(fd, 0, 0, 20000));
-	kt_r("  fallocate inside", fallocate(fd, 0, 0, 8192));
+	kt_res("  write 8192 bytes", write(fd, memset(big, 'b', sizeof(big)), sizeof(big)));
+	kt_res("  F_ADD_SEALS SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
+	kt_res("  ftruncate(4096): shrinks", ftruncate(fd, 4096));
+	kt_res("  ftruncate(16384): grows", ftruncate(fd, 16384));
+	kt_res("  F_ADD_SEALS GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	kt_res("  ftruncate(20000)", ftruncate(fd, 20000));
+	kt_res("  ftruncate(16384), the same size", ftruncate(fd, 16384));
+	kt_res("  pwrite inside", pwrite(fd, "in", 2, 100));
+	kt_res("  pwrite across the end", pwrite(fd, "out", 3, 16383));
+	kt_res("  fallocate past the end", fallocate(fd, 0, 0, 20000));
+	kt_res("  fallocate inside", fallocate(fd, 0, 0, 8192));
 	char *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	kt_r("  mmap shared writable, before F_SEAL_WRITE", w == MAP_FAILED ? -1 : 0);
+	kt_res("  mmap shared writable, before F_SEAL_WRITE", w == MAP_FAILED ? -1 : 0);
 	if (w != MAP_FAILED)
 		munmap(w, 4096);
-	kt_r("  F_ADD_SEALS WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
-	kt_r("  write", write(fd, "x", 1));
-	kt_r("  pwrite inside", pwrite(fd, "in", 2, 100));
+	kt_res("  F_ADD_SEALS WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	kt_res("  write", write(fd, "x", 1));
+	kt_res("  pwrite inside", pwrite(fd, "in", 2, 100));
 	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	kt_r("  mmap shared writable", w == MAP_FAILED ? -1 : 0);
+	kt_res("  mmap shared writable", w == MAP_FAILED ? -1 : 0);
 	w = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
-	kt_r("  mmap shared read-only", w == MAP_FAILED ? -1 : 0);
+	kt_res("  mmap shared read-only", w == MAP_FAILED ? -1 : 0);
 	if (w != MAP_FAILED)
 		printf("  reads %.2s\n", w + 100);
 	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	kt_r("  mmap private writable", w == MAP_FAILED ? -1 : 0);
-	kt_r("  pread", pread(fd, buf, 4, 100));
+	kt_res("  mmap private writable", w == MAP_FAILED ? -1 : 0);
+	kt_res("  pread", pread(fd, buf, 4, 100));
 	close(fd);
 
 	fd = memfd_create("kt-noexec", KT_MFD_NOEXEC_SEAL);
 	fstat(fd, &st);
 	printf("  MFD_NOEXEC_SEAL: mode %o\n", st.st_mode);
-	kt_r("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
+	kt_res("  F_GET_SEALS", fcntl(fd, F_GET_SEALS));
 	close(fd);
 
 	kt_put(P("plain"), "x");
 	int plain = open(P("plain"), O_RDWR);
-	kt_r("F_GET_SEALS on a plain file", fcntl(plain, F_GET_SEALS));
-	kt_r("F_ADD_SEALS on a plain file", fcntl(plain, F_ADD_SEALS, F_SEAL_SEAL));
+	kt_res("F_GET_SEALS on a plain file", fcntl(plain, F_GET_SEALS));
+	kt_res("F_ADD_SEALS on a plain file", fcntl(plain, F_ADD_SEALS, F_SEAL_SEAL));
 	close(plain);
-	kt_r("memfd_create, bad flags", memfd_create("x", 0x100));
-	kt_r("memfd_create, EXEC|NOEXEC_SEAL", memfd_create("x", KT_MFD_EXEC | KT_MFD_NOEXEC_SEAL));
-	kt_r("memfd_create, NULL name", memfd_create(NULL, 0));
+	kt_res("memfd_create, bad flags", memfd_create("x", 0x100));
+	kt_res("memfd_create, EXEC|NOEXEC_SEAL", memfd_create("x", KT_MFD_EXEC | KT_MFD_NOEXEC_SEAL));
+	kt_res("memfd_create, NULL name", memfd_create(NULL, 0));
 	char name[300];
 	memset(name, 'n', sizeof(name));
 	name[250] = 0;
-	kt_r("memfd_create, a 250-byte name", memfd_create(name, 0));
+	kt_res("memfd_create, a 250-byte name", memfd_create(name, 0));
 	name[249] = 0;
 	fd = memfd_create(name, 0);
-	kt_r("memfd_create, a 249-byte name", fd < 0 ? -1 : 0);
+	kt_res("memfd_create, a 249-byte name", fd < 0 ? -1 : 0);
 	close(fd);
 }
 
@@ -338,26 +337,26 @@ static void mlock_tests(void)
 {
 	printf("mlock\n");
 	char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	kt_r("mlock(3 pages)", mlock(m, 3 * 4096));
-	kt_r("mlock(unaligned)", mlock(m + 1, 10));
-	kt_r("munlock(3 pages)", munlock(m, 3 * 4096));
-	kt_r("mlock(len 0)", mlock(m, 0));
-	kt_r("mlock2(0)", syscall(SYS_mlock2, m, 4096, 0));
-	kt_r("mlock2(MLOCK_ONFAULT)", syscall(SYS_mlock2, m, 4096, MLOCK_ONFAULT));
-	kt_r("mlock2(bad flags)", syscall(SYS_mlock2, m, 4096, 2));
-	kt_r("mlock, a wrapping length", mlock(m, -8192UL));
+	kt_res("mlock(3 pages)", mlock(m, 3 * 4096));
+	kt_res("mlock(unaligned)", mlock(m + 1, 10));
+	kt_res("munlock(3 pages)", munlock(m, 3 * 4096));
+	kt_res("mlock(len 0)", mlock(m, 0));
+	kt_res("mlock2(0)", syscall(SYS_mlock2, m, 4096, 0));
+	kt_res("mlock2(MLOCK_ONFAULT)", syscall(SYS_mlock2, m, 4096, MLOCK_ONFAULT));
+	kt_res("mlock2(bad flags)", syscall(SYS_mlock2, m, 4096, 2));
+	kt_res("mlock, a wrapping length", mlock(m, -8192UL));
 	munmap(m + 4096, 4096);
-	kt_r("mlock over a hole", mlock(m, 3 * 4096));
-	kt_r("munlock over a hole", munlock(m, 3 * 4096));
-	kt_r("mlock(first page)", mlock(m, 4096));
-	kt_r("mlock, nothing mapped", mlock((void *)0x10000, 4096));
-	kt_r("mlockall(0)", mlockall(0));
-	kt_r("mlockall(MCL_ONFAULT)", mlockall(MCL_ONFAULT));
-	kt_r("mlockall(8)", mlockall(8));
-	kt_r("mlockall(MCL_CURRENT)", mlockall(MCL_CURRENT));
-	kt_r("munlockall", munlockall());
-	kt_r("mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT)", mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT));
-	kt_r("munlockall", munlockall());
+	kt_res("mlock over a hole", mlock(m, 3 * 4096));
+	kt_res("munlock over a hole", munlock(m, 3 * 4096));
+	kt_res("mlock(first page)", mlock(m, 4096));
+	kt_res("mlock, nothing mapped", mlock((void *)0x10000, 4096));
+	kt_res("mlockall(0)", mlockall(0));
+	kt_res("mlockall(MCL_ONFAULT)", mlockall(MCL_ONFAULT));
+	kt_res("mlockall(8)", mlockall(8));
+	kt_res("mlockall(MCL_CURRENT)", mlockall(MCL_CURRENT));
+	kt_res("munlockall", munlockall());
+	kt_res("mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT)", mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT));
+	kt_res("munlockall", munlockall());
 	munmap(m, 3 * 4096);
 }
 
@@ -366,19 +365,19 @@ static void rwv2_tests(void)
 	printf("preadv2, pwritev2\n");
 	int fd = open(P("v2"), O_RDWR | O_CREAT | O_TRUNC, 0644);
 	struct iovec iov = { .iov_base = "abcdef", .iov_len = 6 };
-	kt_r("pwritev2 at -1 (the file's offset)", syscall(SYS_pwritev2, fd, &iov, 1, -1L, 0L, 0));
-	kt_r("  offset", lseek(fd, 0, SEEK_CUR));
+	kt_res("pwritev2 at -1 (the file's offset)", syscall(SYS_pwritev2, fd, &iov, 1, -1L, 0L, 0));
+	kt_res("  offset", lseek(fd, 0, SEEK_CUR));
 	iov.iov_base = "XY";
 	iov.iov_len = 2;
-	kt_r("pwritev2 at 1, RWF_DSYNC", syscall(SYS_pwritev2, fd, &iov, 1, 1L, 0L, RWF_DSYNC));
-	kt_r("pwritev2 RWF_APPEND at 0", syscall(SYS_pwritev2, fd, &iov, 1, 0L, 0L, RWF_APPEND));
-	kt_r("  offset", lseek(fd, 0, SEEK_CUR));
+	kt_res("pwritev2 at 1, RWF_DSYNC", syscall(SYS_pwritev2, fd, &iov, 1, 1L, 0L, RWF_DSYNC));
+	kt_res("pwritev2 RWF_APPEND at 0", syscall(SYS_pwritev2, fd, &iov, 1, 0L, 0L, RWF_APPEND));
+	kt_res("  offset", lseek(fd, 0, SEEK_CUR));
 	char buf[16] = { 0 };
 	struct iovec rd = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
-	kt_r("preadv2 at 0, RWF_HIPRI", syscall(SYS_preadv2, fd, &rd, 1, 0L, 0L, RWF_HIPRI));
+	kt_res("preadv2 at 0, RWF_HIPRI", syscall(SYS_preadv2, fd, &rd, 1, 0L, 0L, RWF_HIPRI));
 	printf("  %s\n", buf);
-	kt_r("preadv2, flags 0x10000", syscall(SYS_preadv2, fd, &rd, 1, 0L, 0L, 0x10000));
-	kt_r("preadv2, bad fd", syscall(SYS_preadv2, 99, &rd, 1, 0L, 0L, 0));
+	kt_res("preadv2, flags 0x10000", syscall(SYS_preadv2, fd, &rd, 1, 0L, 0L, 0x10000));
+	kt_res("preadv2, bad fd", syscall(SYS_preadv2, 99, &rd, 1, 0L, 0L, 0));
 	close(fd);
 }
 
@@ -390,21 +389,21 @@ static void sync_tests(void)
 	int dir = open(base, O_RDONLY | O_DIRECTORY), wo = open(P("s"), O_WRONLY);
 	if (pipe(p) < 0)
 		return;
-	kt_r("syncfs", syscall(SYS_syncfs, fd));
-	kt_r("syncfs, bad fd", syscall(SYS_syncfs, 99));
-	kt_r("sync_file_range WRITE", sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
-	kt_r("sync_file_range all three", sync_file_range(fd, 0, 4, 7));
-	kt_r("sync_file_range bad flags", sync_file_range(fd, 0, 0, 8));
-	kt_r("sync_file_range offset -1", sync_file_range(fd, -1, 0, 0));
-	kt_r("sync_file_range wraps", sync_file_range(fd, 0x7fffffffffffff00LL, 0x1000, 0));
-	kt_r("sync_file_range on a pipe", sync_file_range(p[0], 0, 0, 0));
-	kt_r("sync_file_range on a directory", sync_file_range(dir, 0, 0, 0));
-	kt_r("sync_file_range bad fd", sync_file_range(99, 0, 0, 8));
-	kt_r("readahead", readahead(fd, 0, 4096));
-	kt_r("readahead O_WRONLY", readahead(wo, 0, 4096));
-	kt_r("readahead on a pipe", readahead(p[0], 0, 4096));
-	kt_r("readahead on a directory", readahead(dir, 0, 4096));
-	kt_r("readahead bad fd", readahead(99, 0, 4096));
+	kt_res("syncfs", syscall(SYS_syncfs, fd));
+	kt_res("syncfs, bad fd", syscall(SYS_syncfs, 99));
+	kt_res("sync_file_range WRITE", sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+	kt_res("sync_file_range all three", sync_file_range(fd, 0, 4, 7));
+	kt_res("sync_file_range bad flags", sync_file_range(fd, 0, 0, 8));
+	kt_res("sync_file_range offset -1", sync_file_range(fd, -1, 0, 0));
+	kt_res("sync_file_range wraps", sync_file_range(fd, 0x7fffffffffffff00LL, 0x1000, 0));
+	kt_res("sync_file_range on a pipe", sync_file_range(p[0], 0, 0, 0));
+	kt_res("sync_file_range on a directory", sync_file_range(dir, 0, 0, 0));
+	kt_res("sync_file_range bad fd", sync_file_range(99, 0, 0, 8));
+	kt_res("readahead", readahead(fd, 0, 4096));
+	kt_res("readahead O_WRONLY", readahead(wo, 0, 4096));
+	kt_res("readahead on a pipe", readahead(p[0], 0, 4096));
+	kt_res("readahead on a directory", readahead(dir, 0, 4096));
+	kt_res("readahead bad fd", readahead(99, 0, 4096));
 	close(p[0]); close(p[1]); close(dir); close(wo); close(fd);
 }
 
