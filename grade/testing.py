@@ -105,6 +105,17 @@ class Lab:
             mod.lab = self
             spec.loader.exec_module(mod)
 
+    def program_test(self, name, program, points, timeout, depends=(), doc="", cpus=None):
+        """Declares the most common test: user program `program` of the
+        root image runs as the kernel's first process and on the host
+        (Context.run_user with disk=True), outputs and exit statuses
+        compared. doc is the test's description."""
+        def run(t):
+            t.run_user(program, disk=True, cpus=cpus)
+        run.__doc__ = doc
+        run.__name__ = program
+        self.test(points=points, timeout=timeout, name=name, depends=list(depends or ()))(run)
+
     def test(self, points, depends=(), timeout=2.0, name=None):
         """Declares a test. timeout is in seconds on hardware-speed
         virtualization (KVM); the grader scales it for TCG."""

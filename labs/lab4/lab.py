@@ -14,6 +14,7 @@ touches: they must pass but earn no points, so a blank lab earns none.
 Blanks (exercises) of this lab, for the checkpoint tool: every region
 marked "LAB 4" in the tree; see handout/docs/labs/lab4.md.
 """
+import functools
 import os
 import re
 import struct
@@ -323,12 +324,9 @@ def bad_block_pointer(t):
 
 # --- the file syscalls, against Linux -------------------------------------------
 
-def user_test(name, program, points, timeout=20.0, depends=None, doc="", cpus=None):
-    def run(t):
-        t.run_user(program, disk=True, cpus=cpus)
-    run.__doc__ = doc
-    run.__name__ = program
-    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+# A program run in the kernel and on the host (Lab.program_test), with
+# this part's usual timeout.
+user_test = functools.partial(lab.program_test, timeout=20.0)
 
 
 user_test("fd-basic", "fd_basic", 15,

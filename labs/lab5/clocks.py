@@ -6,15 +6,13 @@ Each test runs a program from user/lab5/ (time_*.c, or glibc/time_*.c)
 in the kernel and on the host and compares outputs and exit statuses.
 Times differ from run to run, so the programs print relations ("elapsed
 within [0.19, 2] s: yes"), never the times themselves."""
+import functools
 import re
 
 
-def time_test(name, program, points, timeout=40.0, depends=None, doc=""):
-    def run(t):
-        t.run_user(program, disk=True)
-    run.__doc__ = doc
-    run.__name__ = program
-    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+# A program run in the kernel and on the host (Lab.program_test), with
+# this part's usual timeout.
+time_test = functools.partial(lab.program_test, timeout=40.0)
 
 
 time_test("time-clocks", "time_clocks", 10,

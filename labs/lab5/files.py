@@ -1,6 +1,7 @@
 """Lab 5, Part E: file locks, and the calls everyday programs probe and fall back from.
 
 Run by labs/lab5/lab.py, which provides `lab`."""
+import functools
 import os
 import shutil
 import subprocess
@@ -12,12 +13,9 @@ import fsimg_tools
 lab.exercise_tests[7] = ["lock-posix"]
 
 
-def user_test(name, program, points, timeout=30.0, depends=None, doc=""):
-    def run(t):
-        t.run_user(program, disk=True)
-    run.__doc__ = doc
-    run.__name__ = program
-    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+# A program run in the kernel and on the host (Lab.program_test), with
+# this part's usual timeout.
+user_test = functools.partial(lab.program_test, timeout=30.0)
 
 
 user_test("lock-posix", "lock_posix", 15, timeout=60.0,

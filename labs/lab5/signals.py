@@ -6,17 +6,15 @@ statuses compared (t.run_user, as Lab 4's tests). Two Debian programs
 that live on SIGALRM run too, compared with the host on what does not
 depend on the machine's speed; and the console shell's job control."""
 import dataclasses
+import functools
 import re
 
 from testing import GuestRun
 
 
-def sig_test(name, program, points, timeout=30.0, depends=None, doc=""):
-    def run(t):
-        t.run_user(program, disk=True)
-    run.__doc__ = doc
-    run.__name__ = program
-    lab.test(points=points, timeout=timeout, name=name, depends=depends or [])(run)
+# A program run in the kernel and on the host (Lab.program_test), with
+# this part's usual timeout.
+sig_test = functools.partial(lab.program_test, timeout=30.0)
 
 
 sig_test("sig-handler", "sig_handler", 20,
