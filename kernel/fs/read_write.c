@@ -284,6 +284,45 @@ long sys_fadvise64(int fd, int64_t offset, int64_t len, int advice)
  * input advances by what was written, not what was read. */
 #define SENDFILE_CHUNK (64 * 1024)
 
+/* Copies up to count bytes from in at *pos_in to out at *pos_out (NULL:
+ * out's own offset) through a kernel buffer, advancing the positions by
+ * what was written: sendfile's and copy_file_range's loop. Stops early
+ * when a write is short. Bytes copied, or the error if none were. */
+static long copy_through_buffer(struct file *in, int64_t *pos_in, struct file *out, int64_t *pos_out,
+				size_t count)
+{
+	uint8_t *buf = kmalloc(SENDFILE_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	size_t done = 0;
+	long err = 0;
+	while (done < count) {
+		size_t n = count - done < SENDFILE_CHUNK ? count - done : SENDFILE_CHUNK;
+		struct uio u;
+		uio_init_single(&u, buf, n, false);
+		int64_t rpos = *pos_in;
+		ssize_t got = do_rw(in, &u, &rpos, false);
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		uio_init_single(&u, buf, got, false);
+		ssize_t put = do_rw(out, &u, pos_out, true);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		*pos_in += put;
+		if (pos_out)
+			*pos_out += put;
+		done += put;
+		if (put < got)
+			break;
+	}
+	kfree(buf);
+	return done ? (long)done : err;
+}
+
 static long do_sendfile(struct file *in, struct file *out, int64_t *pos, size_t count)
 {
 	if (!file_readable(in) || !file_writable(out))
@@ -296,34 +335,7 @@ static long do_sendfile(struct file *in, struct file *out, int64_t *pos, size_t 
 		return -EINVAL;
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	uint8_t *buf = kmalloc(SENDFILE_CHUNK);
-	if (!buf)
-		return -ENOMEM;
-	size_t done = 0;
-	long err = 0;
-	while (done < count) {
-		size_t n = count - done < SENDFILE_CHUNK ? count - done : SENDFILE_CHUNK;
-		struct uio u;
-		uio_init_single(&u, buf, n, false);
-		int64_t rpos = *pos;
-		ssize_t got = do_rw(in, &u, &rpos, false);
-		if (got <= 0) {
-			err = got;
-			break;
-		}
-		uio_init_single(&u, buf, got, false);
-		ssize_t put = do_rw(out, &u, NULL, true);
-		if (put <= 0) {
-			err = put;
-			break;
-		}
-		*pos += put;
-		done += put;
-		if (put < got)
-			break;
-	}
-	kfree(buf);
-	return done ? (long)done : err;
+	return copy_through_buffer(in, pos, out, NULL, count);
 }
 
 long sys_sendfile(int out_fd, int in_fd, int64_t *uoffset, size_t count)
@@ -402,34 +414,7 @@ static long copy_range(struct file *in, int64_t *pos_in, struct file *out, int64
 		return r;
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
-	uint8_t *buf = kmalloc(SENDFILE_CHUNK);
-	if (!buf)
-		return -ENOMEM;
-	size_t done = 0;
-	while (done < len) {
-		size_t n = len - done < SENDFILE_CHUNK ? len - done : SENDFILE_CHUNK;
-		struct uio u;
-		uio_init_single(&u, buf, n, false);
-		int64_t rpos = *pos_in;
-		ssize_t got = do_rw(in, &u, &rpos, false);
-		if (got <= 0) {
-			r = got;
-			break;
-		}
-		uio_init_single(&u, buf, got, false);
-		ssize_t put = do_rw(out, &u, pos_out, true);
-		if (put <= 0) {
-			r = put;
-			break;
-		}
-		*pos_in += put;
-		*pos_out += put;
-		done += put;
-		if (put < got)
-			break;
-	}
-	kfree(buf);
-	return done ? (long)done : r;
+	return copy_through_buffer(in, pos_in, out, pos_out, len);
 }
 
 /* An offset from the caller (EFAULT) or the file's own. */
