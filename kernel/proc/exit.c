@@ -168,17 +168,16 @@ static __maybe_unused void reparent_children(struct task *t)
 
 void task_clear_child_tid(struct task *t)
 {
-	// LAB 6 BEGIN(exercise 2): CLONE_CHILD_CLEARTID: write 0 and wake a joiner
-	/* Only if someone else shares the memory to see it (Linux's
-	 * mm_release): a process ending alone has nobody to tell. */
 	uint32_t *tidptr = (uint32_t *)t->clear_child_tid;
 	t->clear_child_tid = 0;
+	// LAB 6 BEGIN(exercise 2): CLONE_CHILD_CLEARTID: write 0 to *tidptr and wake a joiner
+	/* Only if someone else shares the memory to see it (Linux's
+	 * mm_release): a process ending alone has nobody to tell. */
 	if (tidptr && t->mm && __atomic_load_n(&t->mm->refcount, __ATOMIC_RELAXED) > 1) {
 		uint32_t zero = 0;
 		if (!copy_to_user(tidptr, &zero, sizeof(zero)))
 			futex_wake_addr(tidptr, 1);
 	}
-	// LAB 6 STUB: t->clear_child_tid = 0;
 	// LAB 6 END
 }
 
