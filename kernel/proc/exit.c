@@ -232,7 +232,10 @@ void do_exit(int status)
 		schedule();
 		panic("do_exit: thread %d ran again", t->tid);
 	}
-	status = p->exit_status;    /* the leader's, or exit_group's for all */
+	/* The process's status: exit_group's (or a fatal signal's) for all,
+	 * else the last thread's, as Linux's synchronize_group_exit. */
+	if (p->group_exiting)
+		status = p->exit_status;
 	itimer_exit(p);             /* no SIGALRM for a process that is gone */
 	bool unwaited = leave_unwaiting_parent(p, status);
 

@@ -3,6 +3,10 @@
 Run by labs/lab6/lab.py, which provides `lab`.
 """
 
+lab.program_test("thr-flags", "thr_flags", 5, 10,
+                 doc="clone and clone3 refuse Linux's invalid flag combinations (EINVAL) and sizes (E2BIG), "
+                     "and take every published struct clone_args size")
+
 for cpus in (1, 4):
     lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
                      doc="glibc pthread_create/pthread_join: threads share memory, files and the pid")
@@ -12,3 +16,6 @@ for cpus in (1, 4):
     lab.program_test(f"thr-exec-{cpus}cpu", "thr_exec", 6, 15, cpus=cpus,
                      doc="execve with other threads running (de-thread): they end, the pid stays, "
                          "a non-leader takes the leader's place")
+    lab.program_test(f"thr-exit-{cpus}cpu", "thr_exit", 6, 15, cpus=cpus,
+                     doc="exit ends one thread, exit_group all; the process is reported after its last "
+                         "thread, with exit_group's or the last thread's status; wait4 never sees threads")
