@@ -24,3 +24,9 @@ for cpus in (1, 4):
     lab.program_test(f"thr-exit-{cpus}cpu", "thr_exit", 6, 15, cpus=cpus,
                      doc="exit ends one thread, exit_group all; the process is reported after its last "
                          "thread, with exit_group's or the last thread's status; wait4 never sees threads")
+
+# Exercise 1: clone's sharing (proc/fork.c); 2: CLONE_CHILD_CLEARTID at a
+# thread's end (proc/exit.c); 3: de-thread in execve (proc/dethread.c).
+lab.exercise_tests[1] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[2] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[3] = ["thr-exec-1cpu"]
