@@ -41,9 +41,9 @@ static void __attribute__((noreturn)) init_exited(int status)
 	int code, n;
 	wait_status_decode(status, &code, &n);
 	if (code == CLD_EXITED)
-		printk("kestrel: init (%s) exited with code %d\n", current->name, n);
+		printk("kestrel: init (%s) exited with code %d\n", init_task->name, n);
 	else
-		printk("kestrel: init (%s) killed by signal %d\n", current->name, n);
+		printk("kestrel: init (%s) killed by signal %d\n", init_task->name, n);
 	/* Close init's files first (a file unlinked while open is freed on the
 	 * disk only when closed), then write back what is still only in
 	 * memory before the power goes. */
@@ -53,6 +53,15 @@ static void __attribute__((noreturn)) init_exited(int status)
 	if (err)
 		printk("kestrel: writing the filesystems back failed: error %d\n", err);
 	poweroff(POWEROFF_OK);
+}
+
+/* Is the first process down to one thread (the caller)? */
+static bool init_alone(void)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	bool alone = init_task->group_live == 1;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return alone;
 }
 
 /* --- telling the parent ------------------------------------------------------ */
@@ -182,6 +191,17 @@ void task_clear_child_tid(struct task *t)
 	// LAB 6 END
 }
 
+/* A thread other than the leader is done: the reaper frees it once it
+ * is off this CPU. Nothing may sleep after this, on a stack that may be
+ * freed by then. */
+static void thread_gone(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	t->state = TASK_ZOMBIE;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	reap_later(t);
+}
+
 /* Takes thread t out of its group (tasklist_lock held); true if it was
  * the last one, so the process ends with it. A thread other than the
  * leader is then nobody's child: it leaves the leader's list and is
@@ -197,8 +217,7 @@ static bool leave_thread_group(struct task *t, int status)
 	if (t != leader) {
 		list_del(&t->thread_link);
 		t->group_leader = t;    /* the leader may be freed before t is */
-		t->detached = true;
-		t->state = TASK_ZOMBIE;
+		t->detached = true;     /* a zombie at its last schedule: thread_gone() */
 	} else if (!last) {
 		t->state = TASK_ZOMBIE; /* unreported until the last thread ends */
 	}
@@ -210,7 +229,7 @@ void do_exit(int status)
 {
 	struct task *t = current;
 	trace_exit(t, status);
-	if (t == init_task)
+	if (t == init_task && init_alone())
 		init_exited(status);
 
 	task_clear_child_tid(t);
@@ -227,9 +246,9 @@ void do_exit(int status)
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	bool last = leave_thread_group(t, status);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	if (t != p)
-		reap_later(t);          /* freed once it is off this CPU */
 	if (!last) {
+		if (t != p)
+			thread_gone(t);
 		schedule();
 		panic("do_exit: thread %d ran again", t->tid);
 	}
@@ -237,6 +256,8 @@ void do_exit(int status)
 	 * else the last thread's, as Linux's synchronize_group_exit. */
 	if (p->group_exiting)
 		status = p->exit_status;
+	if (p == init_task)
+		init_exited(status);        /* its last thread: the machine stops */
 	itimer_exit(p);             /* no SIGALRM for a process that is gone */
 	bool unwaited = leave_unwaiting_parent(p, status);
 
@@ -255,6 +276,8 @@ void do_exit(int status)
 		reap_later(p);
 	else
 		tell_parent(p, status);
+	if (t != p)
+		thread_gone(t);
 	schedule();
 	panic("do_exit: zombie %d ran again", t->tid);
 }

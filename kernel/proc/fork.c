@@ -190,17 +190,19 @@ long do_clone(const struct clone_request *req)
 		goto bad_free_task;     /* task_free drops the parts, the FPU area and the tracing */
 	clone_inherit(c, p, req);
 
+	/* The check and the joining under one lock: an exit_group or an
+	 * execve's de-thread marks the threads it finds in the list, so a
+	 * caller marked to end must not add one it would miss (Linux's
+	 * fatal_signal_pending check in copy_process). */
 	uint64_t irq = spin_lock_irqsave(&tasklist_lock);
-	if ((req->flags & CLONE_THREAD) && p->group_leader->group_exiting) {
-		/* The process is ending: no new thread may escape that
-		 * (Linux's fatal_signal_pending check in copy_process). */
+	if (p->group_exiting || p->group_leader->group_exiting) {
 		spin_unlock_irqrestore(&tasklist_lock, irq);
 		err = -EINTR;
 		goto bad_free_task;
 	}
 	clone_family(c, p, req);
+	task_add_locked(c);
 	spin_unlock_irqrestore(&tasklist_lock, irq);
-	task_add(c);
 
 	int tid = c->tid;
 	/* Into the parent's memory only: the child's copy was made before. */

@@ -11,6 +11,9 @@ lab.program_test("thr-family", "thr_family", 6, 15,
                      "(the parent is let go at execve), CLONE_CLEAR_SIGHAND, CLONE_CHILD_SETTID, __WCLONE")
 lab.program_test("thr-spawn", "thr_spawn", 6, 20,
                  doc="glibc's posix_spawn (clone3 CLONE_VM|CLONE_VFORK with a stack), popen, system, vfork")
+lab.program_test("thr-leader-exit", "thr_leader_exit", 4, 10,
+                 doc="the leader exits first: the process (here init) lives on in its thread, whose exit "
+                     "status becomes the process's")
 
 for cpus in (1, 4):
     lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
