@@ -19,6 +19,7 @@
 #include <proc/cputime.h>
 #include <proc/exit.h>
 #include <proc/futex.h>
+#include <proc/pidfd.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
@@ -272,6 +273,7 @@ void do_exit(int status)
 		wake_up_all(&parent->child_exit);
 	// LAB 3 STUB: p->state = TASK_ZOMBIE;
 	// LAB 3 END
+	pidfd_process_ended();
 	if (unwaited)
 		reap_later(p);
 	else

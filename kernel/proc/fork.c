@@ -15,6 +15,8 @@
 #include <x86/uaccess.h>
 #include <mm/vm.h>
 #include <proc/clone.h>
+#include <proc/pidfd.h>
+#include <fs/fdtable.h>
 #include <proc/sched.h>
 #include <kernel/wait.h>
 #include <proc/task.h>
@@ -190,6 +192,16 @@ long do_clone(const struct clone_request *req)
 		goto bad_free_task;     /* task_free drops the parts, the FPU area and the tracing */
 	clone_inherit(c, p, req);
 
+	int pidfd = -1;
+	if (req->flags & CLONE_PIDFD) {
+		/* Before the child is seen: its fd is in the caller's table
+		 * and written out, or there is no child. */
+		if ((pidfd = err = pidfd_create(c->tid, 0)) < 0)
+			goto bad_free_task;
+		err = -EFAULT;
+		if (copy_to_user(req->pidfd, &pidfd, sizeof(pidfd)))
+			goto bad_close_pidfd;
+	}
 	/* The check and the joining under one lock: an exit_group or an
 	 * execve's de-thread marks the threads it finds in the list, so a
 	 * caller marked to end must not add one it would miss (Linux's
@@ -198,7 +210,7 @@ long do_clone(const struct clone_request *req)
 	if (p->group_exiting || p->group_leader->group_exiting) {
 		spin_unlock_irqrestore(&tasklist_lock, irq);
 		err = -EINTR;
-		goto bad_free_task;
+		goto bad_close_pidfd;
 	}
 	clone_family(c, p, req);
 	task_add_locked(c);
@@ -218,6 +230,9 @@ long do_clone(const struct clone_request *req)
 		vfork_wait(c, &done);
 	return tid;
 
+bad_close_pidfd:
+	if (pidfd >= 0)
+		fd_close(pidfd);
 bad_free_task:
 	task_free(c);       /* the task: its parts, its pid and kernel stack */
 	return err;

@@ -14,6 +14,9 @@ lab.program_test("thr-spawn", "thr_spawn", 6, 20,
 lab.program_test("thr-leader-exit", "thr_leader_exit", 4, 10,
                  doc="the leader exits first: the process (here init) lives on in its thread, whose exit "
                      "status becomes the process's")
+lab.program_test("thr-pidfd", "thr_pidfd", 4, 10,
+                 doc="CLONE_PIDFD (clone and clone3) and pidfd_open: poll says POLLIN at the end and POLLHUP "
+                     "once reaped; waitid(P_PIDFD) collects the process")
 
 for cpus in (1, 4):
     lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
