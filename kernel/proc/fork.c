@@ -98,15 +98,13 @@ static int clone_parts(struct task *c, struct task *p, uint64_t flags)
 	if (!c->fs)
 		return -ENOMEM;
 	c->sighand = flags & CLONE_SIGHAND ? sighand_get(p->sighand) : sighand_copy(p->sighand);
-	if (!c->sighand)
-		return -ENOMEM;
 	// LAB 6 STUB: /* Copies only, as fork makes them: a thread gets its own. */
 	// LAB 6 STUB: c->files = files_copy(p->files);
 	// LAB 6 STUB: c->fs = c->files ? fs_copy(p->fs) : NULL;
 	// LAB 6 STUB: c->sighand = c->fs ? sighand_copy(p->sighand) : NULL;
-	// LAB 6 STUB: if (!c->sighand)
-	// LAB 6 STUB: 	return -ENOMEM;
 	// LAB 6 END
+	if (!c->sighand)
+		return -ENOMEM;
 	if (flags & CLONE_CLEAR_SIGHAND)
 		sighand_clear_handlers(c->sighand);
 	return 0;
