@@ -13,6 +13,7 @@
 #include <proc/exit.h>
 #include <proc/cputime.h>
 #include <proc/jobctl.h>
+#include <proc/pidfd.h>
 #include <proc/task.h>
 #include <kernel/wait.h>
 #include <syscall/syscalls.h>
@@ -23,6 +24,14 @@ struct selector {
 	int type;               /* P_ALL, P_PID, P_PGID */
 	int id;
 };
+
+/* A "clone" child (one that sends no SIGCHLD at its end) is waited for
+ * only with __WCLONE, the others only without it; __WALL: any (Linux's
+ * eligible_child). */
+static bool wait_kind_matches(struct task *c, int options)
+{
+	return (options & __WALL) || (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
+}
 
 static bool selects(const struct selector *sel, struct task *c)
 {
@@ -55,12 +64,12 @@ static bool find_waitable(struct task *me, const struct selector *sel, int optio
 	*any = false;
 	struct task *c;
 	list_for_each_entry(c, &me->children, sibling) {
-		if (!selects(sel, c))
+		if (!selects(sel, c) || !wait_kind_matches(c, options))
 			continue;
 		*any = true;
 		f->child = c;
 		f->tid = c->tid;
-		f->zombie = c->state == TASK_ZOMBIE;
+		f->zombie = process_ended(c);     /* not while its threads run on */
 		if (f->zombie) {
 			if (!(options & WEXITED))
 				continue;
@@ -193,8 +202,15 @@ long sys_waitid(int idtype, int id, siginfo_t *uinfo, int options, void *rusage)
 			return -EINVAL;
 		if (id == 0)
 			sel.id = current->group_leader->pgid;
+	} else if (idtype == P_PIDFD) {
+		if (id < 0)
+			return -EINVAL;
+		int pid = pidfd_to_pid(id);
+		if (pid < 0)
+			return pid;
+		sel = (struct selector){ P_PID, pid };
 	} else if (idtype != P_ALL && idtype != P_PID) {
-		return -EINVAL;         /* P_PIDFD: no pidfds yet */
+		return -EINVAL;
 	}
 	struct found f;
 	long ret = wait_for_child(&sel, options, &f);
