@@ -21,6 +21,7 @@
 #include <x86/cpu.h>
 #include <x86/paging.h>
 #include <x86/percpu.h>
+#include <x86/tlb.h>
 #include <x86/trap.h>
 
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
@@ -46,20 +47,19 @@ static void enqueue(struct task *t)
 		kick_idle_cpu();
 }
 
-/* The address space and kernel stack the CPU needs for next. A user task
- * gets its page tables loaded every time, even if they are the ones
- * already loaded: the reload flushes whatever this CPU's TLB kept of
- * them from when the task last ran here. */
+/* The address space and kernel stack the CPU needs for next. Page tables
+ * already loaded (another thread of the same process) stay: the mm's
+ * cpumask has kept this CPU in every shootdown meanwhile (x86/tlb.h). A
+ * kernel thread or the idle task loads the kernel's, so the CPU leaves
+ * the user mm's set and no longer needs to be interrupted for it. */
 static void switch_context_to(struct cpu *c, struct task *prev, struct task *next)
 {
 	if (prev->fpu)
 		fpu_save(prev->fpu);
 	if (next->fpu)
 		fpu_restore(next->fpu);
-	if (next->mm)
-		pt_switch(next->mm->pml4);
-	else if (paging_enabled() && pt_current() != kernel_pml4)
-		pt_switch(kernel_pml4);
+	if (next->mm || paging_enabled())
+		mm_activate(next->mm);
 	if (next->kstack_top)
 		percpu_set_kernel_stack((uint64_t)next->kstack_top);
 	if (next->mm) {
