@@ -45,6 +45,7 @@ struct mm {
 	 * cache their translations (bit i: cpus[i]); mm_activate keeps it,
 	 * tlb_flush_mm_range interrupts them (x86/tlb.h). */
 	uint64_t cpumask;
+	unsigned membarrier_registered;     /* MEMBARRIER_CMD_REGISTER_* done (syscall/membarrier.c) */
 };
 
 #define USER_STACK_TOP   0x00007ffffffff000ull
