@@ -60,7 +60,7 @@ static bool find_waitable(struct task *me, const struct selector *sel, int optio
 		*any = true;
 		f->child = c;
 		f->tid = c->tid;
-		f->zombie = c->state == TASK_ZOMBIE;
+		f->zombie = process_ended(c);     /* not while its threads run on */
 		if (f->zombie) {
 			if (!(options & WEXITED))
 				continue;

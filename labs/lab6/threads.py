@@ -2,3 +2,7 @@
 
 Run by labs/lab6/lab.py, which provides `lab`.
 """
+
+for cpus in (1, 4):
+    lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
+                     doc="glibc pthread_create/pthread_join: threads share memory, files and the pid")
