@@ -2,3 +2,11 @@
 
 Run by labs/lab6/lab.py, which provides `lab`.
 """
+
+for cpus in (1, 4):
+    lab.program_test(f"smp-tlb-{cpus}cpu", "smp_tlb", 10, 20, cpus=cpus,
+                     doc="a thread keeps using a page while another munmaps, remaps or mprotects it, "
+                         "breaks its copy-on-write sharing or forks: once the call returns the first "
+                         "thread sees the change (TLB shootdown to the CPUs running the address space)")
+
+lab.exercise_tests[6] = ["smp-tlb-4cpu"]
