@@ -10,3 +10,8 @@ for cpus in (1, 4):
                          "thread sees the change (TLB shootdown to the CPUs running the address space)")
 
 lab.exercise_tests[6] = ["smp-tlb-4cpu"]
+
+for cpus in (1, 4):
+    lab.program_test(f"smp-faults-{cpus}cpu", "smp_faults", 10, 30, cpus=cpus,
+                     doc="4 threads fault on the same pages at once (demand-zero, copy-on-write shared "
+                         "with a child, private and shared file pages): no write lost, no spurious SIGSEGV")
