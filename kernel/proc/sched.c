@@ -27,13 +27,22 @@
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct list_head run_queue = LIST_HEAD_INIT(run_queue);
 
-/* Asks an idle CPU to look at the run queue (with sched_lock held). */
-static void kick_idle_cpu(void)
+/* sched_setaffinity's mask (0: every CPU). */
+static bool may_run_on(const struct task *t, const struct cpu *c)
+{
+	return !t->cpus_allowed || (t->cpus_allowed >> c->id) & 1;
+}
+
+/* Asks an idle CPU that may run t to look at the run queue (with
+ * sched_lock held). */
+static void kick_idle_cpu(struct task *t)
 {
 	struct cpu *me = this_cpu();
+	if (!lapic_active())
+		return;
 	for (int i = 0; i < ncpus; i++) {
 		struct cpu *c = &cpus[i];
-		if (c != me && c->online && c->task == c->idle) {
+		if (c != me && c->online && c->task == c->idle && may_run_on(t, c)) {
 			lapic_send_ipi(c->apic_id, VEC_RESCHEDULE);
 			return;
 		}
@@ -43,8 +52,19 @@ static void kick_idle_cpu(void)
 static void enqueue(struct task *t)
 {
 	list_add_tail(&t->run_link, &run_queue);
-	if (lapic_active())
-		kick_idle_cpu();
+	kick_idle_cpu(t);
+}
+
+/* The first task in the queue that may run on c, taken out; or NULL. */
+static struct task *pick_next(struct cpu *c)
+{
+	struct task *t;
+	list_for_each_entry(t, &run_queue, run_link)
+		if (may_run_on(t, c)) {
+			list_del(&t->run_link);
+			return t;
+		}
+	return NULL;
 }
 
 /* The address space and kernel stack the CPU needs for next. Page tables
@@ -103,14 +123,14 @@ void schedule(void)
 		else
 			prev->on_rq = false;    /* asleep or dead: off until woken */
 	}
-	struct task *next = c->idle;
-	if (!list_empty(&run_queue)) {
-		next = list_first_entry(&run_queue, struct task, run_link);
-		list_del(&next->run_link);
-	}
+	struct task *next = pick_next(c);
+	if (!next)
+		next = c->idle;
 	// LAB 3 STUB: struct task *next = prev;
 	// LAB 3 END
 
+	if (prev != c->idle && prev->state == TASK_RUNNING && !may_run_on(prev, c))
+		kick_idle_cpu(prev);    /* its mask just moved it off this CPU */
 	if (next != prev) {
 		next->on_cpu = true;
 		switch_context_to(c, prev, next);
@@ -180,15 +200,38 @@ void sched_preempt_point(void)
 
 void idle_loop(void)
 {
+	struct cpu *c = this_cpu();
 	for (;;) {
 		cli();
-		if (!list_empty(&run_queue) || this_cpu()->need_resched) {
+		if (!list_empty(&run_queue) || c->need_resched) {
+			uint64_t switches = c->switches;
 			sti();
 			schedule();
-			continue;
+			cli();
+			/* Back from running something: look again. Found nothing
+			 * (the queue's tasks may not run here): wait. */
+			if (c->switches != switches || c->need_resched) {
+				sti();
+				continue;
+			}
 		}
 		sti_hlt();      /* until the next interrupt: a tick or a kick */
 	}
+}
+
+void sched_set_allowed(struct task *t, uint64_t mask)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	t->cpus_allowed = mask;
+	struct cpu *c = t->cpu;
+	if (t->on_cpu && c && !may_run_on(t, c)) {
+		/* Off that CPU at its next chance: schedule() moves it. */
+		if (c == this_cpu())
+			c->need_resched = true;
+		else
+			lapic_send_ipi(c->apic_id, VEC_RESCHEDULE);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
 /* --- creating the per-CPU tasks ------------------------------------------- */

@@ -15,3 +15,9 @@ for cpus in (1, 4):
     lab.program_test(f"smp-faults-{cpus}cpu", "smp_faults", 10, 30, cpus=cpus,
                      doc="4 threads fault on the same pages at once (demand-zero, copy-on-write shared "
                          "with a child, private and shared file pages): no write lost, no spurious SIGSEGV")
+
+for cpus in (1, 4):
+    lab.program_test(f"smp-calls-{cpus}cpu", "smp_calls", 5, 10, cpus=cpus,
+                     doc="sched_getaffinity reports the CPUs that exist, sched_setaffinity pins a thread "
+                         "(getcpu agrees at once; masks are per thread, inherited by new threads), "
+                         "membarrier as Linux 6.1 answers it, rseq registers or is ENOSYS")
