@@ -39,6 +39,7 @@ static void __attribute__((noreturn)) init_exited(int status)
 		if (cpus[i].online)
 			printk("kestrel: cpu%d: %lu switches, %lu ticks in user mode\n",
 			       i, cpus[i].switches, cpus[i].user_ticks);
+	sched_print_stats();
 	int code, n;
 	wait_status_decode(status, &code, &n);
 	if (code == CLD_EXITED)

@@ -21,3 +21,8 @@ for cpus in (1, 4):
                      doc="sched_getaffinity reports the CPUs that exist, sched_setaffinity pins a thread "
                          "(getcpu agrees at once; masks are per thread, inherited by new threads), "
                          "membarrier as Linux 6.1 answers it, rseq registers or is ENOSYS")
+
+for cpus in (1, 4):
+    lab.program_test(f"smp-busy-{cpus}cpu", "smp_busy", 5, 30, cpus=cpus,
+                     doc="4 CPU-bound threads of one process run on min(4, CPUs) different CPUs at once; "
+                         "pinned to one CPU, on that one only")
