@@ -48,7 +48,8 @@ static int most_cpus_at_once(void)
 		for (int k = 0; k < NT; k++) {
 			t[i][k].fn = worker;
 			t[i][k].index = k;
-			kt_thread_start(&t[i][k]);
+			if (kt_thread_start(&t[i][k]) != 0)
+				return 0;   /* no threads: nothing ran at once */
 		}
 		for (int k = 0; k < NT; k++)
 			while (!t[i][k].done)
