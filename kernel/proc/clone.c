@@ -40,7 +40,7 @@ long clone_flags_check(uint64_t flags)
 		 * handout, Lab 6 Part A) are not there. */
 		struct task *p = current;
 		printk("kestrel: clone flags %#lx are not supported: EINVAL to pid %d (%s)\n",
-		       flags & ~CLONE_SUPPORTED, p->tgid, p->name);
+		       (unsigned long)(flags & ~CLONE_SUPPORTED), p->tgid, p->name);
 		return -EINVAL;
 	}
 	return 0;

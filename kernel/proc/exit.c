@@ -170,17 +170,17 @@ static __maybe_unused void reparent_children(struct task *t)
 
 void task_clear_child_tid(struct task *t)
 {
-	// LAB 6 BEGIN(exercise 2): CLONE_CHILD_CLEARTID: write 0 and wake a joiner
-	/* Only if someone else shares the memory to see it (Linux's
-	 * mm_release): a process ending alone has nobody to tell. */
 	uint32_t *tidptr = (uint32_t *)t->clear_child_tid;
 	t->clear_child_tid = 0;
+	// LAB 6 BEGIN(exercise 2): CLONE_CHILD_CLEARTID: write 0 to *tidptr and wake a joiner
+	/* Only if someone else shares the memory to see it (Linux's
+	 * mm_release): a process ending alone has nobody to tell. */
 	if (tidptr && t->mm && __atomic_load_n(&t->mm->refcount, __ATOMIC_RELAXED) > 1) {
 		uint32_t zero = 0;
 		if (!copy_to_user(tidptr, &zero, sizeof(zero)))
 			futex_wake_addr(tidptr, 1);
 	}
-	// LAB 6 STUB: t->clear_child_tid = 0;
+	// LAB 6 STUB: (void)tidptr;
 	// LAB 6 END
 }
 
@@ -235,7 +235,10 @@ void do_exit(int status)
 		schedule();
 		panic("do_exit: thread %d ran again", t->tid);
 	}
-	status = p->exit_status;    /* the leader's, or exit_group's for all */
+	/* The process's status: exit_group's (or a fatal signal's) for all,
+	 * else the last thread's, as Linux's synchronize_group_exit. */
+	if (p->group_exiting)
+		status = p->exit_status;
 	itimer_exit(p);             /* no SIGALRM for a process that is gone */
 	bool unwaited = leave_unwaiting_parent(p, status);
 

@@ -1,8 +1,11 @@
-/* fork: a new process that is a copy of the caller. Its address space is
- * a copy-on-write copy (mm/vm.c), it gets copies of the descriptor table,
- * filesystem context and signal handlers, and it starts life returning
- * from the same system call — with 0 in %rax, while the parent gets the
- * child's pid. */
+/* fork, vfork and the work of clone: a new task. A process (fork) gets a
+ * copy-on-write copy of the address space (mm/vm.c) and copies of the
+ * descriptor table, filesystem context and signal handlers; clone's
+ * flags share each of these parts instead, and CLONE_THREAD puts the
+ * task in the caller's thread group (a thread: same pid, no parent of
+ * its own). The child starts life returning from the same system call —
+ * with 0 in %rax, on the stack it was given if any — while the parent
+ * gets the child's tid. The system calls' arguments: proc/clone.c. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -81,10 +84,11 @@ void fork_child_start(void)
  * (one more reference) or copied, as the flags say. */
 static int clone_parts(struct task *c, struct task *p, uint64_t flags)
 {
-	// LAB 6 BEGIN(exercise 1): share or copy each part as the flags say
+	/* The address space: vfork borrowed it long before threads shared it. */
 	c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
 	if (!c->mm)
 		return -ENOMEM;
+	// LAB 6 BEGIN(exercise 1): share or copy the descriptor table, fs context and signal handlers per flag
 	c->files = flags & CLONE_FILES ? files_get(p->files) : files_copy(p->files);
 	if (!c->files)
 		return -ENOMEM;
@@ -94,16 +98,16 @@ static int clone_parts(struct task *c, struct task *p, uint64_t flags)
 	c->sighand = flags & CLONE_SIGHAND ? sighand_get(p->sighand) : sighand_copy(p->sighand);
 	if (!c->sighand)
 		return -ENOMEM;
+	// LAB 6 STUB: /* Copies only, as fork makes them: a thread gets its own. */
+	// LAB 6 STUB: c->files = files_copy(p->files);
+	// LAB 6 STUB: c->fs = c->files ? fs_copy(p->fs) : NULL;
+	// LAB 6 STUB: c->sighand = c->fs ? sighand_copy(p->sighand) : NULL;
+	// LAB 6 STUB: if (!c->sighand)
+	// LAB 6 STUB: 	return -ENOMEM;
+	// LAB 6 END
 	if (flags & CLONE_CLEAR_SIGHAND)
 		sighand_clear_handlers(c->sighand);
 	return 0;
-	// LAB 6 STUB: /* Processes only: vfork borrows the memory, the rest is copied. */
-	// LAB 6 STUB: c->mm = flags & CLONE_VM ? mm_get(p->mm) : mm_copy(p->mm);
-	// LAB 6 STUB: c->files = c->mm ? files_copy(p->files) : NULL;
-	// LAB 6 STUB: c->fs = c->files ? fs_copy(p->fs) : NULL;
-	// LAB 6 STUB: c->sighand = c->fs ? sighand_copy(p->sighand) : NULL;
-	// LAB 6 STUB: return c->sighand ? 0 : -ENOMEM;
-	// LAB 6 END
 }
 
 /* Whose child the new task is, and what it sends at its end: a thread
