@@ -17,17 +17,18 @@
 #define PAGE 4096
 
 static volatile int *page;
-static volatile int ready, check, seen, faulted, stop;
+static volatile int ready, check, seen, faulted, stop, user_tid;
 
 static void reset(void)
 {
-	ready = check = seen = faulted = stop = 0;
+	ready = check = seen = faulted = stop = user_tid = 0;
 }
 
 /* Reads the page until told to look once more, then reports that value. */
 static int reader(struct kt_thread *t)
 {
 	(void)t;
+	user_tid = syscall(SYS_gettid);
 	for (;;) {
 		int v = *page;
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
@@ -45,6 +46,7 @@ static int reader(struct kt_thread *t)
 static int writer(struct kt_thread *t)
 {
 	(void)t;
+	user_tid = syscall(SYS_gettid);
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		(*page)++;
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
@@ -52,10 +54,14 @@ static int writer(struct kt_thread *t)
 	return 0;
 }
 
-/* A fault in the reader or writer ends that thread only. */
+/* A fault in the reader or writer ends that thread only. (Linux sends
+ * the fault's SIGSEGV to the faulting thread; a kernel that lets another
+ * thread take it gets it back here until the right one does.) */
 static void on_segv(int sig)
 {
 	(void)sig;
+	if (syscall(SYS_gettid) != user_tid)
+		return;
 	__atomic_store_n(&faulted, 1, __ATOMIC_RELEASE);
 	syscall(SYS_exit, 0);
 }
