@@ -219,6 +219,17 @@ unsigned sched_nr_active(void)
 	return n;
 }
 
+void sched_yield(void)
+{
+	/* Nobody waiting: nothing to give the CPU to, and no reason to take
+	 * the one queue's lock (a thread spinning on sched_yield would make
+	 * every other CPU wait for it). A task queued just after this look
+	 * gets an idle CPU or the next tick, as any wake-up does. */
+	if (list_empty(&run_queue))
+		return;
+	schedule();     /* still TASK_RUNNING: back in the queue, at its end */
+}
+
 void sched_preempt_point(void)
 {
 	if (this_cpu()->need_resched)

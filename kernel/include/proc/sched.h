@@ -23,6 +23,8 @@ void __attribute__((noreturn)) idle_loop(void);
 /* Gives up the CPU: to another runnable task if there is one. If the
  * current task is not TASK_RUNNING, it stays off the CPU until woken. */
 void schedule(void);
+/* sched_yield: to the next queued task, if any. */
+void sched_yield(void);
 /* Makes t runnable if it is asleep (wake-ups of running tasks do nothing). */
 void task_wake(struct task *t);
 /* Adds a new task to the run queue. */
