@@ -47,6 +47,8 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab5/sig_bench", cpus=1, host="build/user/lab5/sig_bench", disk=True),
     # Lab 5: the tracer (on the host: strace, for scale).
     Bench("init=/usr/lib/kestrel/lab5/bench_trace", cpus=1, host="build/user/lab5/bench_trace", disk=True),
+    # Lab 6: a CPU-bound 4-thread program pinned to 1 CPU, then on all 4: the speed-up.
+    Bench("init=/usr/lib/kestrel/lab6/smp_bench", cpus=4, host="build/user/lab6/smp_bench", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 

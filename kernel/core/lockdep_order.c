@@ -17,6 +17,7 @@
 #include <x86/memlayout.h>
 #include <x86/paging.h>
 #include <x86/percpu.h>
+#include <x86/tlb.h>
 #include "lockdep_internal.h"
 
 #define MAX_CLASSES 128         /* class 0 is "none yet" */
@@ -55,8 +56,11 @@ static uint64_t graph_lock(void)
 {
 	uint64_t flags = irq_save();
 	while (__atomic_exchange_n(&graph_locked, 1, __ATOMIC_ACQUIRE))
-		while (graph_locked)
+		while (graph_locked) {
+			if (smp_requests_live)      /* as spin_lock_irqsave: x86/tlb.h */
+				smp_answer_requests();
 			cpu_relax();
+		}
 	return flags;
 }
 

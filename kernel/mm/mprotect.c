@@ -14,6 +14,7 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 
 static unsigned prot_to_flags(unsigned long prot)
 {
@@ -21,9 +22,19 @@ static unsigned prot_to_flags(unsigned long prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-/* Rewrites the present pages of [start, end) for the region flags. */
-static void reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigned flags)
+/* Whether entry `to` allows less than `from` (a stale `from` in some TLB
+ * would then allow what is no longer allowed). */
+static bool loses_rights(pte_t from, pte_t to)
 {
+	return ((from & PTE_WRITE) && !(to & PTE_WRITE)) || ((from & PTE_USER) && !(to & PTE_USER)) ||
+	       (!(from & PTE_NX) && (to & PTE_NX));
+}
+
+/* Rewrites the present pages of [start, end) for the region flags;
+ * whether any of them lost a right. */
+static bool reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigned flags)
+{
+	bool lost = false;
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pt_walk(mm->pml4, va, false);
 		if (!pte || !(*pte & PTE_PRESENT))
@@ -44,8 +55,10 @@ static void reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigne
 			e |= PTE_COW;
 		if (!(flags & VM_EXEC))
 			e |= PTE_NX & pte_supported;
+		lost |= loses_rights(*pte, e);
 		*pte = e;
 	}
+	return lost;
 }
 
 long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
@@ -69,8 +82,11 @@ long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
 		for (struct vma *v = vm_find_next(mm, start); v && v->start < end; v = vm_next(mm, v))
 			if (v->start >= start && v->end <= end)
 				v->flags = flags;
-		reprotect_pages(mm, start, end, flags);
-		pt_switch(mm->pml4);    /* drop this CPU's stale translations */
+		/* Rights taken away: every CPU running mm must forget the old
+		 * entries. Rights added need nothing: a stale entry only
+		 * causes a fault that finds the page fine (fault.c). */
+		if (reprotect_pages(mm, start, end, flags))
+			tlb_flush_mm_range(mm, start, end);
 	}
 	spin_unlock_irqrestore(&mm->lock, irq);
 	return err;

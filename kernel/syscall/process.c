@@ -29,7 +29,7 @@ long sys_getppid(void)
 
 long sys_sched_yield(void)
 {
-	schedule();     /* still TASK_RUNNING: back in the queue, at its end */
+	sched_yield();
 	return 0;
 }
 
