@@ -38,6 +38,9 @@ DEFAULT_EXTRAS = [
     "/usr/bin/sqlite3",     # Lab 5: file locks on a real database (sqlite3)
     "/usr/bin/ls",          # Lab 5: GNU ls -la probes the xattr calls (gnu-ls)
     "/usr/bin/stress",      # Lab 5: a Debian program driven by alarm (stress-cpu)
+    "/usr/bin/make",        # Lab 6: GNU make -j2 runs recipes with posix_spawn (make-j2)
+    "/usr/bin/xz",          # Lab 6: xz -T2, two compressing threads (xz-sort-threads); replaces busybox's applet link
+    "/usr/bin/sort",        # Lab 6: GNU sort --parallel=2 (xz-sort-threads); replaces busybox's applet link
 ]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20

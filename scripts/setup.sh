@@ -21,6 +21,8 @@ PACKAGES=(
   mkdocs mkdocs-material   # the handout site
   git                      # make checkpoints builds a git repository
   strace                   # Lab 5: Linux's traces, the oracle for the kernel's tracer
+  make                     # Lab 6: GNU make -j2 in the guest (posix_spawn, the jobserver)
+  xz-utils                 # Lab 6: xz -T2 in the guest (threads compressing blocks)
 )
 
 missing=()
