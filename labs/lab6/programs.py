@@ -69,3 +69,6 @@ script_test("xz-sort-threads", "prog_xz_sort.sh", 9, 60.0, ["glibc-pthreads-1cpu
             "xz -T2 compresses a generated file in two threads and decompresses it in two (the same "
             "compressed bytes and checksums as on Linux); GNU sort --parallel=2 sorts generated numbers "
             "(the same output)")
+script_test("python3-threads", "prog_python.sh", 6, 60.0, ["glibc-pthreads-1cpu"],
+            "Debian's python3: threading (Lock, local, Condition, Event, Timer, Semaphore, Barrier), "
+            "queue.Queue and concurrent.futures.ThreadPoolExecutor, the same results as on Linux")
