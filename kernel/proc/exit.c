@@ -18,6 +18,7 @@
 #include <mm/vm.h>
 #include <proc/cputime.h>
 #include <proc/exit.h>
+#include <proc/futex.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
@@ -168,6 +169,7 @@ void do_exit(int status)
 
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
+	futex_exit_robust_list(t);  /* robust locks it holds: FUTEX_OWNER_DIED, while its memory is there */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
 	pt_switch(kernel_pml4);
 	itimer_exit(t);             /* no SIGALRM for a process that is gone */
