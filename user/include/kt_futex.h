@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -88,10 +89,10 @@ static inline long kt_futex_sleepers(volatile uint32_t *w, int private_flag)
 	return syscall(SYS_futex, w, FUTEX_CMP_REQUEUE | private_flag, 0, KT_VAL2(INT_MAX), w, *w);
 }
 
-/* Waits (up to 20 s) until n tasks sleep on w. */
+/* Waits (up to 10 s) until n tasks sleep on w. */
 static inline int kt_futex_wait_sleepers(volatile uint32_t *w, int private_flag, long n)
 {
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0; i < 10000; i++) {
 		long got = kt_futex_sleepers(w, private_flag);
 		if (got == n)
 			return 1;
@@ -100,6 +101,15 @@ static inline int kt_futex_wait_sleepers(volatile uint32_t *w, int private_flag,
 		kt_sleep_ms(1);
 	}
 	return 0;
+}
+
+/* The same, or the test ends here: nothing after would make sense. */
+static inline void kt_futex_need_sleepers(const char *what, volatile uint32_t *w, int private_flag, long n)
+{
+	if (kt_futex_wait_sleepers(w, private_flag, n))
+		return;
+	printf("%s: %ld sleeper(s) never queued: BAD\n", what, n);
+	exit(1);
 }
 
 #endif

@@ -59,8 +59,7 @@ static pid_t sleeper(enum how how, long timeout_ms)
 		S->took_ms = (kt_now_ns() - start) / 1000000;
 		_exit(0);
 	}
-	if (!kt_futex_wait_sleepers(&S->word, 0, 1))
-		printf("the sleeper never slept: BAD\n");
+	kt_futex_need_sleepers("the sleeper", &S->word, 0, 1);
 	return pid;
 }
 

@@ -82,8 +82,7 @@ static pid_t sleeper(volatile uint32_t *w)
 	pid_t pid = kt_fork();
 	if (pid == 0)
 		_exit(kt_futex(w, FUTEX_WAIT, *w, NULL, NULL, 0) == 0 ? 0 : 1);
-	if (!kt_futex_wait_sleepers(w, 0, 1))
-		printf("sleeper never slept: BAD\n");
+	kt_futex_need_sleepers("sleeper", w, 0, 1);
 	return pid;
 }
 
@@ -207,8 +206,7 @@ static void musl_mutex(void)
 	}
 	/* The waiter sleeps in the kernel on the mutex's lock word (musl's
 	 * _m_lock, its second int). */
-	if (!kt_futex_wait_sleepers((volatile uint32_t *)&S->mutex + 1, 0, 1))
-		printf("musl robust mutex: the waiter never slept: BAD\n");
+	kt_futex_need_sleepers("musl robust mutex: the waiter", (volatile uint32_t *)&S->mutex + 1, 0, 1);
 	let_die(pid);
 	printf("musl robust mutex, owner died: the waiter got EOWNERDEAD and made it consistent: %s\n",
 	       strcmp(woken(waiter), "woken") == 0 ? "ok" : "BAD");

@@ -50,12 +50,14 @@ static void meet(const char *what, int fd)
 	char *view = fd >= 0 ? mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : inherited;
 	volatile uint32_t *w = (uint32_t *)(view + WORD_OFFSET);
 	int ok = 0;
-	for (int i = 0; i < 20000 && !ok; i++) {
+	for (int i = 0; i < 10000 && !ok; i++) {
 		ok = *w == 1 && kt_futex_sleepers(w, 0) == 1;
 		if (!ok)
 			kt_sleep_ms(1);
 	}
 	printf("%s: the child sleeps on the word: %s\n", what, ok ? "ok" : "BAD");
+	if (!ok)
+		exit(1);
 	*w = 2;
 	kt_fres("  WAKE from the other mapping", kt_futex(w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0));
 	int status;
