@@ -150,6 +150,12 @@ struct task {
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
 	uint64_t restart_rem;       /* ... and where it tells the time left (a user pointer, or 0) */
 
+	/* Lab 6, futex (proc/futex_syscall.c): a FUTEX_WAIT with a timeout that
+	 * a stop cut short, resumed by restart_syscall up to restart_deadline. */
+	uint32_t *restart_futex;    /* the word, or NULL: the call was not a futex wait */
+	uint32_t restart_futex_val, restart_futex_bitset;
+	bool restart_futex_private;
+
 	/* Signal delivery (proc/signal_deliver.c, sigframe.c, sigaltstack.c)
 	 * and the process's ITIMER_REAL (time/itimer.c, the leader's). */
 	uint64_t saved_sigmask;     /* rt_sigsuspend, ppoll, pselect6: the mask to put back... */
