@@ -213,3 +213,15 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		return -ENOSYS;
 	}
 }
+
+int futex_wake_addr(uint32_t *uaddr, int n)
+{
+	if ((uint64_t)uaddr % sizeof(uint32_t))
+		return -EINVAL;
+	return futex_wake(uaddr, false, n, FUTEX_BITSET_MATCH_ANY);
+}
+
+void futex_exit_robust_list(struct task *t)
+{
+	(void)t;        /* robust lists: walked here once futex.c supports them */
+}
