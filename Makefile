@@ -77,6 +77,9 @@ USER_CFLAGS := -static -O2 -g0 -s -Wall -Wextra -Werror -Iuser/include
 # its prctl interface: nothing copied by hand.
 LDFLAGS_trace := -I$(GEN) -Ikernel/include
 $(BUILD)/user/lab5/trace: kernel/include/proc/trace_abi.h $(GEN)/syscall_names.h
+# smp_calls (Lab 6) takes membarrier's commands from the UAPI headers.
+LDFLAGS_smp_calls := -isystem $(UAPI)
+$(BUILD)/user/lab6/smp_calls: $(UAPI)/.stamp
 
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)

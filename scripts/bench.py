@@ -54,6 +54,8 @@ GUEST_BENCHES = [
     # uncontended and contended by 4 threads; on 1 CPU (switches) and on 4 (wake-ups across CPUs).
     Bench("init=/usr/lib/kestrel/lab6/prog_bench", cpus=1, host="build/user/lab6/prog_bench", disk=True),
     Bench("init=/usr/lib/kestrel/lab6/prog_bench", cpus=4, host="build/user/lab6/prog_bench", disk=True),
+    # Lab 6: a CPU-bound 4-thread program pinned to 1 CPU, then on all 4: the speed-up.
+    Bench("init=/usr/lib/kestrel/lab6/smp_bench", cpus=4, host="build/user/lab6/smp_bench", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 

@@ -5,6 +5,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/compiler.h>
 #include <x86/cpu.h>
+#include <x86/tlb.h>
 
 void __spin_lock_init(struct spinlock *lk, const char *name, struct lock_class_key *key)
 {
@@ -18,8 +19,13 @@ uint64_t spin_lock_irqsave(struct spinlock *lk)
 	uint64_t flags = irq_save();
 	lockdep_before(&lk->dep, LOCK_SPIN, LOCKDEP_CALLER);
 	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE))
-		while (lk->locked)
+		while (lk->locked) {
+			/* Interrupts are off: a shootdown the holder may be
+			 * waiting for is answered here (x86/tlb.h). */
+			if (smp_requests_live)
+				smp_answer_requests();
 			cpu_relax();
+		}
 	lockdep_acquired(&lk->dep, LOCK_SPIN, LOCKDEP_CALLER);
 	return flags;
 }

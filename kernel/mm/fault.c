@@ -24,10 +24,11 @@
 #include <fs/pagecache.h>
 #include <proc/task.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 #include <x86/uaccess.h>
 
 /* A write to a page shared copy-on-write. */
-static bool break_cow(pte_t *pte, uint64_t page)
+static bool break_cow(struct mm *mm, pte_t *pte, uint64_t page)
 {
 	// LAB 3 BEGIN(exercise 8): give the writer a page of its own
 	struct page *old = phys_to_page(*pte & PTE_ADDR);
@@ -40,6 +41,9 @@ static bool break_cow(pte_t *pte, uint64_t page)
 			return false;
 		memcpy(page_address(copy), page_address(old), PAGE_SIZE);
 		*pte = page_to_phys(copy) | ((*pte & ~PTE_ADDR & ~PTE_COW) | PTE_WRITE);
+		/* Another thread's CPU may still read the old frame: it must
+		 * see the copy from now on, before the old frame can go. */
+		tlb_flush_mm_range(mm, page, page + PAGE_SIZE);
 		page_put(old);
 	}
 	invlpg(page);
@@ -118,6 +122,17 @@ bool vm_fault_past_eof(uint64_t addr, uint64_t error_code)
 	return past;
 }
 
+/* Whether the entry itself allows the access (then the fault came from a
+ * stale translation in this CPU's TLB). */
+static bool pte_allows(pte_t e, uint64_t error_code)
+{
+	if ((error_code & PF_WRITE) && !(e & PTE_WRITE))
+		return false;
+	if ((error_code & PF_USER) && !(e & PTE_USER))
+		return false;
+	return !((error_code & PF_FETCH) && (e & PTE_NX));
+}
+
 /* Resolves a fault at page of mm (error_code as the CPU gives it). */
 static bool resolve(struct mm *mm, uint64_t page, uint64_t error_code)
 {
@@ -136,9 +151,16 @@ static bool resolve(struct mm *mm, uint64_t page, uint64_t error_code)
 	else if (!pte || !(*pte & PTE_PRESENT))
 		ok = vm_map_zero_page(mm, v, page, NULL) == 0;
 	else if ((error_code & PF_WRITE) && (*pte & PTE_COW))
-		ok = break_cow(pte, page);
+		ok = break_cow(mm, pte, page);
 	else if (!(error_code & PF_PRESENT))
 		ok = true;      /* another thread mapped it meanwhile: retry */
+	else if (pte_allows(*pte, error_code)) {
+		/* Another thread made it writable meanwhile (a copy-on-write
+		 * break that needed no copy): our TLB held the read-only
+		 * entry. Drop it and retry. */
+		invlpg(page);
+		ok = true;
+	}
 out:
 	spin_unlock_irqrestore(&mm->lock, irq);
 	return ok;

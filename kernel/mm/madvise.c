@@ -39,7 +39,6 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 				continue;
 			vm_unmap_pages(mm, v->start > addr ? v->start : addr, v->end < end ? v->end : end);
 		}
-		pt_switch(mm->pml4);
 	}
 	spin_unlock_irqrestore(&mm->lock, irq);
 	return ret;

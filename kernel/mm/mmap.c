@@ -164,7 +164,6 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 		v->pgoff = tmpl.pgoff;
 		tmpl.file = NULL;
 	}
-	pt_switch(mm->pml4);        /* MAP_FIXED may have replaced pages */
 	vm_unlock(mm, irq);
 	if (tmpl.file)
 		file_put(tmpl.file);
@@ -181,7 +180,6 @@ long sys_munmap(uint64_t addr, size_t len)
 	struct mm *mm = current->mm;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	long err = vm_remove_range(mm, addr, end);
-	pt_switch(mm->pml4);        /* drop this CPU's translations of the pages */
 	vm_unlock(mm, irq);
 	return err;
 }

@@ -14,6 +14,7 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 
 static unsigned prot_to_flags(unsigned long prot)
 {
@@ -70,7 +71,7 @@ long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
 			if (v->start >= start && v->end <= end)
 				v->flags = flags;
 		reprotect_pages(mm, start, end, flags);
-		pt_switch(mm->pml4);    /* drop this CPU's stale translations */
+		tlb_flush_mm_range(mm, start, end);     /* on every CPU running mm */
 	}
 	spin_unlock_irqrestore(&mm->lock, irq);
 	return err;

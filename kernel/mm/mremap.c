@@ -15,6 +15,7 @@
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 
 /* Carries the present pages of [from, from + len) over to [to, ...),
  * entries as they are (mm->lock held). */
@@ -26,11 +27,15 @@ static int move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
 		if (!src || !(*src & PTE_PRESENT))
 			continue;
 		pte_t *dst = pt_walk(mm->pml4, to + off, true);
-		if (!dst)
+		if (!dst) {
+			tlb_flush_mm_range(mm, from, from + off);
 			return -ENOMEM;
+		}
 		*dst = *src;
 		*src = 0;
 	}
+	/* Other threads' CPUs must stop using the old addresses. */
+	tlb_flush_mm_range(mm, from, from + len);
 	return 0;
 }
 
@@ -105,7 +110,6 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 				ret = to;
 		}
 	}
-	pt_switch(mm->pml4);    /* entries moved or dropped */
 	vm_unlock(mm, irq);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <mm/vm.h>
 #include <fs/file.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 
 static pte_t *table_at(pte_t e) { return phys_to_virt(e & PTE_ADDR); }
 
@@ -196,14 +197,36 @@ void vm_unlock(struct mm *mm, uint64_t irq)
 	}
 }
 
+/* Frames unmapped but not yet freed: another CPU may still reach them
+ * through its TLB until the shootdown is over (Linux's mmu_gather). */
+#define UNMAP_BATCH 32
+
+static void flush_and_put(struct mm *mm, uint64_t start, uint64_t end, struct page **pages, int n)
+{
+	if (n == 0)
+		return;     /* nothing was mapped: no CPU can cache it */
+	tlb_flush_mm_range(mm, start, end);
+	while (n > 0)
+		page_put(pages[--n]);
+}
+
 void vm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	assert_held(&mm->lock);
+	struct page *pages[UNMAP_BATCH];
+	int n = 0;
+	uint64_t from = start;
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa;
 		if (pt_unmap(mm->pml4, va, &pa) == 0)
-			page_put(phys_to_page(pa));
+			pages[n++] = phys_to_page(pa);
+		if (n == UNMAP_BATCH) {
+			flush_and_put(mm, from, va + PAGE_SIZE, pages, n);
+			n = 0;
+			from = va + PAGE_SIZE;
+		}
 	}
+	flush_and_put(mm, from, end, pages, n);
 }
 
 int vm_remove_range(struct mm *mm, uint64_t start, uint64_t end)
@@ -368,12 +391,10 @@ struct mm *mm_copy(struct mm *old)
 	}
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;
-	/* The parent's writable pages just became read-only: drop the
-	 * translations this CPU cached for them. (Threads of the parent on
-	 * other CPUs would need a shootdown too; there are none before
-	 * clone(CLONE_VM) makes threads.) */
-	if (pt_current() == old->pml4)
-		pt_switch(old->pml4);
+	/* The parent's writable pages just became read-only: every CPU
+	 * running one of its threads must drop the writable translations,
+	 * or a thread's writes would reach the frames the child now shares. */
+	tlb_flush_mm(old);
 	spin_unlock_irqrestore(&old->lock, irq);
 	if (err) {
 		mm_put(mm);

@@ -32,6 +32,7 @@
 #include <syscall/syscalls.h>
 #include <x86/cpu.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 #include <x86/uaccess.h>
 
 #define ARG_STRINGS_MAX (128 * 1024)    /* argv and envp strings together; more is E2BIG */
@@ -224,7 +225,7 @@ static void exec_commit(struct task *t, struct exec_image *img, const char *path
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);   /* see vm_unmap_file_past() */
 	t->mm = img->mm;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	pt_switch(img->mm->pml4);
+	mm_activate(img->mm);
 	mm_put(old);                /* a vfork parent keeps its own reference */
 	vfork_release(t);
 	/* Before the close-on-exec files: a parent waiting for their EOF

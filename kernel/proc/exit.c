@@ -27,6 +27,7 @@
 #include <syscall/syscalls.h>
 #include <fs/fs.h>
 #include <x86/paging.h>
+#include <x86/tlb.h>
 #include <x86/uaccess.h>
 
 /* The first process is special: when it ends there is nobody to adopt
@@ -38,6 +39,7 @@ static void __attribute__((noreturn)) init_exited(int status)
 		if (cpus[i].online)
 			printk("kestrel: cpu%d: %lu switches, %lu ticks in user mode\n",
 			       i, cpus[i].switches, cpus[i].user_ticks);
+	sched_print_stats();
 	int code, n;
 	wait_status_decode(status, &code, &n);
 	if (code == CLD_EXITED)
@@ -47,7 +49,7 @@ static void __attribute__((noreturn)) init_exited(int status)
 	/* Close init's files first (a file unlinked while open is freed on the
 	 * disk only when closed), then write back what is still only in
 	 * memory before the power goes. */
-	pt_switch(kernel_pml4);
+	mm_activate(NULL);
 	task_release_parts(current);
 	int err = sync_filesystems(NULL);
 	if (err)
@@ -218,7 +220,7 @@ void do_exit(int status)
 	 * reference, and a CPU must never run on freed page tables. */
 	futex_exit_robust_list(t);  /* robust locks it holds: FUTEX_OWNER_DIED, while its memory is there */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
-	pt_switch(kernel_pml4);
+	mm_activate(NULL);
 	task_release_parts(t);
 	vfork_release(t);
 

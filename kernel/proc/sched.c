@@ -10,6 +10,7 @@
 #include <kernel/panic.h>
 #include <kernel/string.h>
 #include <kernel/format.h>
+#include <kernel/timer.h>
 #include <mm/kstack.h>
 #include <mm/vm.h>
 #include <proc/cputime.h>
@@ -21,18 +22,54 @@
 #include <x86/cpu.h>
 #include <x86/paging.h>
 #include <x86/percpu.h>
+#include <x86/tlb.h>
 #include <x86/trap.h>
 
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct list_head run_queue = LIST_HEAD_INIT(run_queue);
 
-/* Asks an idle CPU to look at the run queue (with sched_lock held). */
-static void kick_idle_cpu(void)
+/* How contended the one queue's lock is (sched_print_stats): every
+ * acquisition, those that found it held, and the TSC cycles they spun. */
+static uint64_t lock_takes, lock_waits, lock_wait_cycles;
+
+static inline __attribute__((always_inline)) uint64_t sched_lock_irqsave(void)
+{
+	bool held = __atomic_load_n(&sched_lock.locked, __ATOMIC_RELAXED);
+	uint64_t t0 = held ? rdtsc() : 0;
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	lock_takes++;
+	if (held) {
+		lock_waits++;
+		lock_wait_cycles += rdtsc() - t0;
+	}
+	return flags;
+}
+
+void sched_print_stats(void)
+{
+	uint64_t us = lock_wait_cycles / tsc_per_us();
+	printk("kestrel: sched_lock: %lu acquisitions, %lu found it held, %lu.%03lu ms spent waiting\n",
+	       lock_takes, lock_waits, us / 1000, us % 1000);
+	printk("kestrel: TLB shootdowns: %lu interrupted other CPUs, %lu flushed this CPU only\n",
+	       tlb_remote_flushes, tlb_local_flushes);
+}
+
+/* sched_setaffinity's mask (0: every CPU). */
+static bool may_run_on(const struct task *t, const struct cpu *c)
+{
+	return !t->cpus_allowed || (t->cpus_allowed >> c->id) & 1;
+}
+
+/* Asks an idle CPU that may run t to look at the run queue (with
+ * sched_lock held). */
+static void kick_idle_cpu(struct task *t)
 {
 	struct cpu *me = this_cpu();
+	if (!lapic_active())
+		return;
 	for (int i = 0; i < ncpus; i++) {
 		struct cpu *c = &cpus[i];
-		if (c != me && c->online && c->task == c->idle) {
+		if (c != me && c->online && c->task == c->idle && may_run_on(t, c)) {
 			lapic_send_ipi(c->apic_id, VEC_RESCHEDULE);
 			return;
 		}
@@ -42,24 +79,34 @@ static void kick_idle_cpu(void)
 static void enqueue(struct task *t)
 {
 	list_add_tail(&t->run_link, &run_queue);
-	if (lapic_active())
-		kick_idle_cpu();
+	kick_idle_cpu(t);
 }
 
-/* The address space and kernel stack the CPU needs for next. A user task
- * gets its page tables loaded every time, even if they are the ones
- * already loaded: the reload flushes whatever this CPU's TLB kept of
- * them from when the task last ran here. */
+/* The first task in the queue that may run on c, taken out; or NULL. */
+static struct task *pick_next(struct cpu *c)
+{
+	struct task *t;
+	list_for_each_entry(t, &run_queue, run_link)
+		if (may_run_on(t, c)) {
+			list_del(&t->run_link);
+			return t;
+		}
+	return NULL;
+}
+
+/* The address space and kernel stack the CPU needs for next. Page tables
+ * already loaded (another thread of the same process) stay: the mm's
+ * cpumask has kept this CPU in every shootdown meanwhile (x86/tlb.h). A
+ * kernel thread or the idle task loads the kernel's, so the CPU leaves
+ * the user mm's set and no longer needs to be interrupted for it. */
 static void switch_context_to(struct cpu *c, struct task *prev, struct task *next)
 {
 	if (prev->fpu)
 		fpu_save(prev->fpu);
 	if (next->fpu)
 		fpu_restore(next->fpu);
-	if (next->mm)
-		pt_switch(next->mm->pml4);
-	else if (paging_enabled() && pt_current() != kernel_pml4)
-		pt_switch(kernel_pml4);
+	if (next->mm || paging_enabled())
+		mm_activate(next->mm);
 	if (next->kstack_top)
 		percpu_set_kernel_stack((uint64_t)next->kstack_top);
 	if (next->mm) {
@@ -93,7 +140,7 @@ void schedule(void)
 	/* No spinlock may be held across a switch but this one, which the
 	 * next task releases (schedule_tail or below). */
 	lockdep_schedule(prev->state == TASK_ZOMBIE, (uintptr_t)__builtin_return_address(0));
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	uint64_t flags = sched_lock_irqsave();
 	c->need_resched = false;
 
 	// LAB 3 BEGIN(exercise 5): put prev back (if still runnable), pick the next task
@@ -103,14 +150,14 @@ void schedule(void)
 		else
 			prev->on_rq = false;    /* asleep or dead: off until woken */
 	}
-	struct task *next = c->idle;
-	if (!list_empty(&run_queue)) {
-		next = list_first_entry(&run_queue, struct task, run_link);
-		list_del(&next->run_link);
-	}
+	struct task *next = pick_next(c);
+	if (!next)
+		next = c->idle;
 	// LAB 3 STUB: struct task *next = prev;
 	// LAB 3 END
 
+	if (prev != c->idle && prev->state == TASK_RUNNING && !may_run_on(prev, c))
+		kick_idle_cpu(prev);    /* its mask just moved it off this CPU */
 	if (next != prev) {
 		next->on_cpu = true;
 		switch_context_to(c, prev, next);
@@ -122,7 +169,7 @@ void schedule(void)
 
 void task_wake(struct task *t)
 {
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	uint64_t flags = sched_lock_irqsave();
 	if (t->state == TASK_SLEEPING) {
 		t->state = TASK_RUNNING;
 		if (!t->on_rq) {
@@ -135,7 +182,7 @@ void task_wake(struct task *t)
 
 void sched_add_new(struct task *t)
 {
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	uint64_t flags = sched_lock_irqsave();
 	t->state = TASK_RUNNING;
 	t->on_rq = true;
 	enqueue(t);
@@ -162,7 +209,7 @@ void sched_tick(struct trap_frame *tf)
 unsigned sched_nr_active(void)
 {
 	unsigned n = 0;
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	uint64_t flags = sched_lock_irqsave();
 	for (struct list_head *l = run_queue.next; l != &run_queue; l = l->next)
 		n++;
 	for (int i = 0; i < ncpus; i++)
@@ -180,15 +227,38 @@ void sched_preempt_point(void)
 
 void idle_loop(void)
 {
+	struct cpu *c = this_cpu();
 	for (;;) {
 		cli();
-		if (!list_empty(&run_queue) || this_cpu()->need_resched) {
+		if (!list_empty(&run_queue) || c->need_resched) {
+			uint64_t switches = c->switches;
 			sti();
 			schedule();
-			continue;
+			cli();
+			/* Back from running something: look again. Found nothing
+			 * (the queue's tasks may not run here): wait. */
+			if (c->switches != switches || c->need_resched) {
+				sti();
+				continue;
+			}
 		}
 		sti_hlt();      /* until the next interrupt: a tick or a kick */
 	}
+}
+
+void sched_set_allowed(struct task *t, uint64_t mask)
+{
+	uint64_t flags = sched_lock_irqsave();
+	t->cpus_allowed = mask;
+	struct cpu *c = t->cpu;
+	if (t->on_cpu && c && !may_run_on(t, c)) {
+		/* Off that CPU at its next chance: schedule() moves it. */
+		if (c == this_cpu())
+			c->need_resched = true;
+		else
+			lapic_send_ipi(c->apic_id, VEC_RESCHEDULE);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
 /* --- creating the per-CPU tasks ------------------------------------------- */

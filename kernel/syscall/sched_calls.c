@@ -4,8 +4,8 @@
  *
  * Kestrel keeps and reports all of them, but its scheduler treats every
  * task alike (one round-robin queue, proc/sched.c): a SCHED_FIFO task
- * gets no precedence, a nice one no smaller share, and the affinity mask
- * does not pin a task to its CPUs. Without CAP_SYS_NICE a user may only
+ * gets no precedence, a nice one no smaller share. The affinity mask is
+ * obeyed: a task runs only on the CPUs it allows (Lab 6). Without CAP_SYS_NICE a user may only
  * change their own processes, never raise a priority (RLIMIT_NICE and
  * RLIMIT_RTPRIO are 0, Linux's defaults) nor choose a real-time policy. */
 #include <kernel/types.h>
@@ -193,12 +193,25 @@ static uint64_t online_cpus_mask(void)
 	return mask;
 }
 
+/* The thread tid names (0: the caller), as Linux's affinity calls take
+ * any thread's id. tasklist_lock held. */
+static struct task *thread_target(int tid)
+{
+	if (tid == 0)
+		return current;
+	struct task *t;
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->tid == tid && t->state != TASK_ZOMBIE)
+			return t;
+	return NULL;
+}
+
 long sys_sched_getaffinity(int pid, unsigned len, uint64_t *umask)
 {
 	if (len * 8ull < (unsigned)ncpus || (len & (sizeof(uint64_t) - 1)))
 		return -EINVAL;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *t = target(pid);
+	struct task *t = thread_target(pid);
 	uint64_t mask = t && t->cpus_allowed ? t->cpus_allowed : online_cpus_mask();
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (!t)
@@ -214,7 +227,7 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t *umask)
 	mask &= online_cpus_mask();
 	long err = 0;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *t = target(pid);
+	struct task *t = thread_target(pid);
 	if (!t)
 		err = -ESRCH;
 	else if (!same_owner(t) && !capable(CAP_SYS_NICE))
@@ -222,7 +235,7 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t *umask)
 	else if (!mask)
 		err = -EINVAL;
 	else
-		t->cpus_allowed = mask;
+		sched_set_allowed(t, mask == online_cpus_mask() ? 0 : mask);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
 }

@@ -27,6 +27,7 @@
 #include <x86/percpu.h>
 #include <x86/pvh.h>
 #include <x86/smp.h>
+#include <x86/tlb.h>
 #include <x86/trap.h>
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
@@ -145,6 +146,7 @@ int smp_boot(void)
 	tp->efer = rdmsr(MSR_EFER);
 	tp->entry = (uint64_t)ap_entry;
 
+	smp_requests_live = true;   /* spinning CPUs answer shootdowns from now on */
 	for (int i = 1; i < wanted; i++)
 		if (!start_cpu(&cpus[i], tp))
 			printk("smp: CPU %d (APIC id %u) did not start\n", i, cpus[i].apic_id);
@@ -154,43 +156,20 @@ int smp_boot(void)
 	return cpus_online;
 }
 
-/* --- TLB shootdown ---------------------------------------------------------- */
+/* --- TLB shootdown of the kernel half ------------------------------------------ */
 
-static volatile uint32_t shootdown_busy;
-static volatile uint64_t shootdown_start, shootdown_end;
-static volatile int shootdown_pending;
-
-static void flush_range(uint64_t start, uint64_t end)
+/* Every online CPU shares the kernel half: ask them all (x86/tlb.h). */
+void tlb_shootdown(uint64_t start, uint64_t end)
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE)
 		invlpg(va);
-}
-
-static void tlb_flush_interrupt(struct trap_frame *tf)
-{
-	(void)tf;
-	flush_range(shootdown_start, shootdown_end);
-	__atomic_sub_fetch(&shootdown_pending, 1, __ATOMIC_RELEASE);
-	lapic_eoi();
-}
-
-void tlb_shootdown(uint64_t start, uint64_t end)
-{
-	might_sleep("tlb_shootdown");   /* it waits for the others: smp.h */
-	flush_range(start, end);
-	if (cpus_online == 1)
-		return;
-	/* Spin with interrupts on: another CPU's shootdown must still reach
-	 * us while we wait for ours. */
-	while (__atomic_exchange_n(&shootdown_busy, 1, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	shootdown_start = start;
-	shootdown_end = end;
-	shootdown_pending = cpus_online - 1;
-	lapic_send_ipi_others(VEC_TLB_FLUSH);
-	while (__atomic_load_n(&shootdown_pending, __ATOMIC_ACQUIRE) > 0)
-		cpu_relax();
-	__atomic_store_n(&shootdown_busy, 0, __ATOMIC_RELEASE);
+	uint64_t online = 0;
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].online)
+			online |= 1ull << i;
+	uint64_t irq = irq_save();  /* this CPU's number must not change */
+	smp_flush_cpus(online, start, end);
+	irq_restore(irq);
 }
 
 static void stop_interrupt(struct trap_frame *tf)
@@ -217,7 +196,7 @@ static void reschedule_interrupt(struct trap_frame *tf)
 
 static void smp_init_vectors(void)
 {
-	vector_register(VEC_TLB_FLUSH, tlb_flush_interrupt);
+	tlb_init_vectors();
 	vector_register(VEC_STOP, stop_interrupt);
 	vector_register(VEC_RESCHEDULE, reschedule_interrupt);
 }

@@ -41,6 +41,11 @@ struct mm {
 	struct list_head retired;   /* regions removed under the lock, freed after it */
 	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
 	uint64_t brk_start, brk;
+	/* Lab 6, SMP: the CPUs that have these page tables in CR3, so may
+	 * cache their translations (bit i: cpus[i]); mm_activate keeps it,
+	 * tlb_flush_mm_range interrupts them (x86/tlb.h). */
+	uint64_t cpumask;
+	unsigned membarrier_registered;     /* MEMBARRIER_CMD_REGISTER_* done (syscall/membarrier.c) */
 };
 
 #define USER_STACK_TOP   0x00007ffffffff000ull

@@ -30,8 +30,13 @@ void sched_add_new(struct task *t);
 
 /* The timer interrupt, on every CPU. */
 void sched_tick(struct trap_frame *tf);
+/* sched_setaffinity: t runs only on the CPUs in mask (bit i: cpus[i];
+ * 0: all) from now on, leaving its CPU soon if that is not one of them. */
+void sched_set_allowed(struct task *t, uint64_t mask);
 /* fork: the child's policy, nice value and CPU mask (syscall/sched_calls.c). */
 void sched_params_fork(struct task *child, const struct task *parent);
+/* Prints how often CPUs waited for the run queue's lock (at power-off). */
+void sched_print_stats(void);
 /* Tasks running or waiting in the run queue (the load average's count). */
 unsigned sched_nr_active(void);
 /* Called before returning to user mode: preempt if the slice is over. */

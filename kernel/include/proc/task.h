@@ -183,7 +183,7 @@ struct task {
 	int rt_priority;            /* sched_param's priority: 1..99 for SCHED_FIFO and SCHED_RR */
 	int nice;                   /* -20..19 */
 	bool reset_on_fork;         /* SCHED_RESET_ON_FORK */
-	uint64_t cpus_allowed;      /* sched_setaffinity's mask: kept and reported, not enforced */
+	uint64_t cpus_allowed;      /* sched_setaffinity's mask (0: all CPUs), obeyed by proc/sched.c */
 
 	/* Thread groups (Lab 6: proc/fork.c, exit.c, execve.c), the leader's,
 	 * under tasklist_lock: how many of its threads (itself included)

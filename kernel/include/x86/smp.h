@@ -19,8 +19,8 @@ struct trampoline_params {
 int smp_boot(void);
 
 /* Makes every CPU forget translations for [start, end) of the kernel half
- * (which they all share): local invlpg plus an IPI to the others. Call
- * with interrupts enabled and no spinlock held: it waits for them. */
+ * (which they all share): local invlpg plus an IPI to the others, waiting
+ * for them (the protocol of x86/tlb.h, which also serves user ranges). */
 void tlb_shootdown(uint64_t start, uint64_t end);
 
 /* Stops the other CPUs (panic). */
