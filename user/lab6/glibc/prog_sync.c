@@ -136,6 +136,21 @@ static void robust_thread(void)
 	kt_check_eq("robust: unlocked without consistent: lock is ENOTRECOVERABLE", pthread_mutex_lock(&m),
 		    ENOTRECOVERABLE);
 	pthread_mutex_destroy(&m);
+
+	/* Linux marks the dead owner's robust mutexes before it clears the
+	 * tid word that pthread_join waits on: once join returns, trylock
+	 * (which does not wait) must see EOWNERDEAD. On several CPUs a
+	 * kernel that wakes the joiner first loses this race now and then. */
+	int marked = 0;
+	for (int i = 0; i < 20; i++) {
+		mutex_init_kind(&m, PTHREAD_MUTEX_NORMAL, 1, 0);
+		run_and_join(lock_and_die, &m);
+		marked += pthread_mutex_trylock(&m) == EOWNERDEAD;
+		pthread_mutex_consistent(&m);
+		pthread_mutex_unlock(&m);
+		pthread_mutex_destroy(&m);
+	}
+	kt_check_eq("robust: 20 owners died in turn, trylock right after each join: EOWNERDEAD", marked, 20);
 }
 
 /* The owner is a whole process, the mutex in shared memory: only the
