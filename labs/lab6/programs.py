@@ -66,9 +66,9 @@ script_test("make-j2", "prog_make.sh", 6, 60.0, ["spawn-popen-system"],
             "GNU make runs the recipes of a Makefile of a few targets with -j2 (posix_spawn of /bin/sh, "
             "its jobserver pipe), rebuilds only what changed, and reports a failing recipe")
 script_test("xz-sort-threads", "prog_xz_sort.sh", 9, 60.0, ["glibc-pthreads-1cpu"],
-            "xz -T2 compresses a generated file in two threads and decompresses it in two (the same "
-            "compressed bytes and checksums as on Linux); GNU sort --parallel=2 sorts generated numbers "
-            "(the same output)")
+            "xz -T2 compresses 1.5 MiB of the image's files in two threads and decompresses them in two "
+            "(the same compressed bytes and checksums as on Linux); GNU sort --parallel=2 sorts the "
+            "81,000 lines strings finds in busybox and python3 (the same output)")
 script_test("python3-threads", "prog_python.sh", 6, 60.0, ["glibc-pthreads-1cpu"],
             "Debian's python3: threading (Lock, local, Condition, Event, Timer, Semaphore, Barrier), "
             "queue.Queue and concurrent.futures.ThreadPoolExecutor, the same results as on Linux")
