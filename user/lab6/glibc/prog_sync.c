@@ -120,6 +120,16 @@ static void *lock_and_die(void *arg)
 	return NULL;                        /* ends holding it */
 }
 
+#define MANY 64
+static pthread_mutex_t many[MANY];
+
+static void *lock_many_and_die(void *arg)
+{
+	for (int i = 0; i < MANY; i++)
+		pthread_mutex_lock(&many[i]);
+	return arg;
+}
+
 static void robust_thread(void)
 {
 	mutex_init_kind(&m, PTHREAD_MUTEX_NORMAL, 1, 0);
@@ -139,18 +149,26 @@ static void robust_thread(void)
 
 	/* Linux marks the dead owner's robust mutexes before it clears the
 	 * tid word that pthread_join waits on: once join returns, trylock
-	 * (which does not wait) must see EOWNERDEAD. On several CPUs a
-	 * kernel that wakes the joiner first loses this race now and then. */
+	 * (which does not wait) must see EOWNERDEAD. The owner holds 64, and
+	 * the first one it locked is the last on its list (glibc adds at the
+	 * head): a kernel that wakes the joiner before it walks the list
+	 * has a wide window to lose on several CPUs. */
 	int marked = 0;
-	for (int i = 0; i < 20; i++) {
-		mutex_init_kind(&m, PTHREAD_MUTEX_NORMAL, 1, 0);
-		run_and_join(lock_and_die, &m);
-		marked += pthread_mutex_trylock(&m) == EOWNERDEAD;
-		pthread_mutex_consistent(&m);
-		pthread_mutex_unlock(&m);
-		pthread_mutex_destroy(&m);
+	for (int round = 0; round < 10; round++) {
+		for (int i = 0; i < MANY; i++)
+			mutex_init_kind(&many[i], PTHREAD_MUTEX_NORMAL, 1, 0);
+		run_and_join(lock_many_and_die, NULL);
+		marked += pthread_mutex_trylock(&many[0]) == EOWNERDEAD;
+		for (int i = 1; i < MANY; i++)
+			marked += pthread_mutex_trylock(&many[i]) == EOWNERDEAD;
+		for (int i = 0; i < MANY; i++) {
+			pthread_mutex_consistent(&many[i]);
+			pthread_mutex_unlock(&many[i]);
+			pthread_mutex_destroy(&many[i]);
+		}
 	}
-	kt_check_eq("robust: 20 owners died in turn, trylock right after each join: EOWNERDEAD", marked, 20);
+	kt_check_eq("robust: 10 owners of 64 mutexes died, trylock right after each join: EOWNERDEAD", marked,
+		    10 * MANY);
 }
 
 /* The owner is a whole process, the mutex in shared memory: only the
