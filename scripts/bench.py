@@ -36,7 +36,7 @@ import fsimg_tools  # noqa: E402
 # program to compare with, and whether to attach a copy of the root image
 # (e.g. Bench("init=/usr/lib/kestrel/lab4/bench_fs", host="build/user/lab4/bench_fs",
 # disk=True)). Lab 2: pages; Lab 3: processes; Lab 4: files, memory, pipes;
-# Lab 5: signals and the tracer.
+# Lab 5: signals and the tracer; Lab 6: futexes and threads.
 Bench = collections.namedtuple("Bench", "cmdline cpus host disk", defaults=(None, None, False))
 GUEST_BENCHES = [
     Bench("test=bench-pages"),
@@ -47,6 +47,13 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab5/sig_bench", cpus=1, host="build/user/lab5/sig_bench", disk=True),
     # Lab 5: the tracer (on the host: strace, for scale).
     Bench("init=/usr/lib/kestrel/lab5/bench_trace", cpus=1, host="build/user/lab5/bench_trace", disk=True),
+    # Lab 6, Part C: futex ping-pong and futex mutexes between processes, on 1 and on 4 CPUs.
+    Bench("init=/usr/lib/kestrel/lab6/futex_bench", cpus=1, host="build/user/lab6/futex_bench", disk=True),
+    Bench("init=/usr/lib/kestrel/lab6/futex_bench", cpus=4, host="build/user/lab6/futex_bench", disk=True),
+    # Lab 6, Part E: thread create+join, futex ping-pong between two threads, a pthread mutex
+    # uncontended and contended by 4 threads; on 1 CPU (switches) and on 4 (wake-ups across CPUs).
+    Bench("init=/usr/lib/kestrel/lab6/prog_bench", cpus=1, host="build/user/lab6/prog_bench", disk=True),
+    Bench("init=/usr/lib/kestrel/lab6/prog_bench", cpus=4, host="build/user/lab6/prog_bench", disk=True),
     # Lab 6: a CPU-bound 4-thread program pinned to 1 CPU, then on all 4: the speed-up.
     Bench("init=/usr/lib/kestrel/lab6/smp_bench", cpus=4, host="build/user/lab6/smp_bench", disk=True),
 ]

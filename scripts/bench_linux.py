@@ -45,7 +45,8 @@ LINUX_DIR = os.path.join(ROOT, "build", "linux")
 LINUX_CMDLINE = "mitigations=off"
 META_PACKAGE = "linux-image-cloud-amd64"
 BUSYBOX = "/bin/busybox"
-PROGRAMS = ["lab3/bench_proc", "lab4/bench_files", "lab4/bench_mm", "lab4/bench_ipc", "lab5/sig_bench"]
+PROGRAMS = ["lab3/bench_proc", "lab4/bench_files", "lab4/bench_mm", "lab4/bench_ipc", "lab5/sig_bench",
+            "lab6/prog_bench"]
 WORKLOAD = "lab4/bench_workload.sh"
 
 # name: (Kestrel's command line, whether Kestrel needs the root image).
@@ -56,6 +57,7 @@ BENCHES = {
     "mm": ("init=/usr/lib/kestrel/lab4/bench_mm", True),
     "ipc": ("init=/usr/lib/kestrel/lab4/bench_ipc", True),
     "signals": ("init=/usr/lib/kestrel/lab5/sig_bench", True),
+    "threads": ("init=/usr/lib/kestrel/lab6/prog_bench", True),
     "workload": ("init=/bin/sh -- /usr/lib/kestrel/lab4/bench_workload.sh", True),
 }
 
@@ -72,6 +74,7 @@ files) cd /tmp && $P/lab4/bench_files ;;
 mm) $P/lab4/bench_mm ;;
 ipc) $P/lab4/bench_ipc ;;
 signals) $P/lab5/sig_bench ;;
+threads) $P/lab6/prog_bench ;;
 workload) cd / && sh $P/lab4/bench_workload.sh ;;
 *) echo "init: unknown kbench=$kbench" ;;
 esac
@@ -82,7 +85,8 @@ poweroff -f
 # The figures of the summary table, in the order: (what, where).
 TABLE = ["getpid round trip", "fork+exit+wait", "pipe ping-pong", "open+read+close of a small file",
          "page fault", "mmap+touch+munmap 16 MiB", "fork+exec+wait", "pipe bandwidth",
-         "signal delivery round trip", "200x /bin/true", "tar cf", "gzip", "boot to init"]
+         "signal delivery round trip", "thread create+join", "futex ping-pong between two threads",
+         "mutex lock+unlock, uncontended", "mutex lock+unlock, 4 threads contending", "200x /bin/true", "tar cf", "gzip", "boot to init"]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 CLOCK = re.compile(r"^bench-clock: (\d+) (\d+)$")
 STEP = re.compile(r"^bench-step: (.+)$")

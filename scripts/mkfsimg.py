@@ -38,7 +38,17 @@ DEFAULT_EXTRAS = [
     "/usr/bin/sqlite3",     # Lab 5: file locks on a real database (sqlite3)
     "/usr/bin/ls",          # Lab 5: GNU ls -la probes the xattr calls (gnu-ls)
     "/usr/bin/stress",      # Lab 5: a Debian program driven by alarm (stress-cpu)
+    "/usr/bin/make",        # Lab 6: GNU make -j2 runs recipes with posix_spawn (make-j2)
+    "/usr/bin/xz",          # Lab 6: xz -T2, two compressing threads (xz-sort-threads); replaces busybox's applet link
+    "/usr/bin/sort",        # Lab 6: GNU sort --parallel=2 (xz-sort-threads); replaces busybox's applet link
 ]
+# Lab 6: Debian's python3 with threading and concurrent.futures
+# (python3-threads). Not its whole standard library (54 MiB, which would
+# add 80 MiB to the image): the modules that importing PYTHON_MODULES
+# loads, as the host's python3 finds them (stage_python).
+PYTHON = "/usr/bin/python3.11"
+PYTHON_LINKS = ["/usr/bin/python3"]             # -> python3.11
+PYTHON_MODULES = ["site", "threading", "queue", "concurrent.futures.thread"]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 
@@ -260,6 +270,44 @@ def stage_extra(root, extras):
     return seen
 
 
+# --- python3, with part of its standard library ------------------------------------
+
+# Run by the host's python3.11: the files of every standard-library module
+# loaded (the rest, Debian's dist-packages, stays out), one a line.
+PYTHON_PROBE = """
+import importlib, sys, sysconfig
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+stdlib = sysconfig.get_paths()["stdlib"]
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f and f.startswith(stdlib + "/") and "-packages/" not in f:
+        print(f)
+"""
+
+
+def stage_python(root, seen):
+    """PYTHON (with its libraries, as an EXTRA), and the standard-library
+    modules PYTHON_MODULES need, compiled into unchecked-hash .pyc files:
+    mkfsimg's fixed times would make mtime-checked ones look stale, and
+    python would compile (and write) them again at every start in the
+    guest. Returns the number of module files, or 0 without PYTHON."""
+    if not os.path.exists(PYTHON):
+        return 0
+    stage_extra(root, [PYTHON] + [l for l in PYTHON_LINKS if os.path.lexists(l)])
+    out = subprocess.run([PYTHON, "-E", "-s", "-c", PYTHON_PROBE, *PYTHON_MODULES],
+                         capture_output=True, text=True, check=True).stdout.split()
+    stdlib = os.path.dirname(next(f for f in out if f.endswith("/os.py")))
+    for f in out:
+        copy_host_path(root, f, seen)
+        for lib in shared_libraries(f) if f.endswith(".so") else []:
+            copy_host_path(root, lib, seen)
+    staged = os.path.join(root, stdlib.lstrip("/"))
+    subprocess.run([PYTHON, "-E", "-s", "-m", "compileall", "-q", "-j", "1", "--invalidation-mode",
+                    "unchecked-hash", "-s", root, "-p", "/", staged], check=True)
+    return len(out)
+
+
 # --- the image ------------------------------------------------------------------
 
 def content_bytes(root):
@@ -341,6 +389,7 @@ def main():
     scripts = stage_scripts(root)
     stage_test_data(root)
     extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])
+    python = stage_python(root, extra)
     fix_times(root)
 
     content = content_bytes(root)
@@ -369,6 +418,7 @@ def main():
     print(f"  FSIMG   {os.path.relpath(args.out)}: {size // MiB} MiB, {content / MiB:.1f} MiB of content, "
           f"busybox with {applets} applets, {len(args.programs)} test programs, {len(scripts)} scripts"
           + (f", {len(extra)} extra files" if extra else "")
+          + (f", python3 with {python} modules" if python else "")
           + (f", {owners} owners changed" if owners > 1 else ""))
 
 

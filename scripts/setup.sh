@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential          # gcc, make, binutils: the kernel and host tests
-  python3                  # the grader and scripts (standard library only)
+  python3                  # the grader and scripts (standard library only); Lab 6: python3.11 in the guest
   qemu-system-x86          # the machine the kernel runs on
   gdb-multiarch            # debugging the kernel through QEMU's gdb stub
   musl-tools               # static Linux test programs (user/)
@@ -14,13 +14,15 @@ PACKAGES=(
   busybox-static           # the guest's shell and tools
   openssl                  # a dynamically linked Debian program the Lab 4 tests run
   sqlite3                  # Lab 5: a database on a file, which needs fcntl locks
-  coreutils                # Lab 5: GNU ls -la, which probes xattrs (/usr/bin/ls)
+  coreutils                # Lab 5: GNU ls -la, which probes xattrs (/usr/bin/ls); Lab 6: GNU sort --parallel
   stress                   # Lab 5: a Debian program driven by alarm (SIGALRM's handler)
   tzdata                   # /etc/localtime in the root image (UTC)
   libcriterion-dev         # host unit tests (C test framework)
   mkdocs mkdocs-material   # the handout site
   git                      # make checkpoints builds a git repository
   strace                   # Lab 5: Linux's traces, the oracle for the kernel's tracer
+  make                     # Lab 6: GNU make -j2 in the guest (posix_spawn, the jobserver)
+  xz-utils                 # Lab 6: xz -T2 in the guest (threads compressing blocks)
 )
 
 missing=()

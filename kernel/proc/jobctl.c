@@ -18,7 +18,7 @@
 
 bool jobctl_continue_locked(struct task *proc)
 {
-	proc->pending.set &= ~STOP_SIGNALS;
+	signal_discard_locked(proc, STOP_SIGNALS);
 	proc->stop_signal = 0;
 	if (!proc->stopped)
 		return false;

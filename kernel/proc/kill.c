@@ -2,8 +2,8 @@
  *
  * A process may signal its own, those of its user (proc/cred.h:
  * kill_ok_by_cred), and with SIGCONT any in its session; CAP_KILL
- * signals anyone. Threads do not exist yet: a signal for one thread goes
- * to its process. */
+ * signals anyone. kill's signals go to a process (any of its threads
+ * may take them); tgkill's and tkill's to one thread. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <asm/signal.h>
@@ -44,17 +44,24 @@ static long kill_permission(struct task *t, int sig)
 	return -EPERM;
 }
 
-/* Sends sig (0: none, only the checks) to the selected task t. Like
- * Linux, sig is checked only once there is a target: kill of nobody with
- * a bad signal is ESRCH. */
-static long deliver(struct task *t, int sig, const struct ksiginfo *info)
+/* Sends sig (0: none, only the checks) to the selected task t, to its
+ * process or (to_thread) to t alone. Like Linux, sig is checked only
+ * once there is a target: kill of nobody with a bad signal is ESRCH. */
+static long deliver_to(struct task *t, int sig, const struct ksiginfo *info, bool to_thread)
 {
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	long err = kill_permission(t, sig);
-	if (!err && sig)
+	if (!err && sig && to_thread)
+		send_signal_thread(t, sig, info);
+	else if (!err && sig)
 		send_signal(t, sig, info);
 	return err;
+}
+
+static long deliver(struct task *t, int sig, const struct ksiginfo *info)
+{
+	return deliver_to(t, sig, info, false);
 }
 
 /* kill to a process group: success if any member took it, otherwise
@@ -122,20 +129,25 @@ long sys_kill(int pid, int sig)
 	return ret;
 }
 
-/* tgkill and tkill: to one thread, tid, of thread group tgid (tkill: of
- * any group). SI_TKILL tells the receiver it came this way. */
-static long thread_kill(int tgid, int tid, int sig)
+long signal_thread_info(int tgid, int tid, int sig, const struct ksiginfo *info)
 {
 	if (tid <= 0)
 		return -EINVAL;
-	struct ksiginfo info = { .code = SI_TKILL, .pid = current->tgid, .uid = current_cred()->uid };
 	long ret = -ESRCH;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *t = task_by_tid(tid);
 	if (t && (tgid < 0 || t->tgid == tgid))
-		ret = deliver(t, sig, &info);
+		ret = deliver_to(t, sig, info, true);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
+}
+
+/* tgkill and tkill: to one thread, tid, of thread group tgid (tkill: of
+ * any group). SI_TKILL tells the receiver it came this way. */
+static long thread_kill(int tgid, int tid, int sig)
+{
+	struct ksiginfo info = { .code = SI_TKILL, .pid = current->tgid, .uid = current_cred()->uid };
+	return signal_thread_info(tgid, tid, sig, &info);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)

@@ -30,6 +30,7 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *uact, struct k_sigactio
 		return -EINVAL;
 	struct task *proc = current->group_leader;
 	struct sighand *sh = current->sighand;
+	uint64_t lflags = spin_lock_irqsave(&tasklist_lock);   /* the thread list */
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	uint64_t inner = spin_lock_irqsave(&sh->lock);
 	old = sh->action[sig - 1];
@@ -37,12 +38,14 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *uact, struct k_sigactio
 		act.flags &= KNOWN_SA_FLAGS;
 		act.mask &= ~UNBLOCKABLE;
 		sh->action[sig - 1] = act;
-		/* POSIX: ignoring a pending signal discards it, blocked or not. */
+		/* POSIX: ignoring a pending signal discards it, blocked or
+		 * not, in every thread. */
 		if (sig_handler_ignores(act.handler, sig))
-			proc->pending.set &= ~SIGMASK(sig);
+			signal_discard_locked(proc, SIGMASK(sig));
 	}
 	spin_unlock_irqrestore(&sh->lock, inner);
 	spin_unlock_irqrestore(&proc->siglock, flags);
+	spin_unlock_irqrestore(&tasklist_lock, lflags);
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -76,11 +79,12 @@ bool sig_handler_ignores(uint64_t handler, int sig)
 	return handler == (uint64_t)SIG_IGN || (handler == (uint64_t)SIG_DFL && sig_default_ignores(sig));
 }
 
-bool signal_action(struct task *proc, int sig, struct k_sigaction *act)
+bool signal_action(struct task *t, int sig, struct k_sigaction *act)
 {
-	proc = proc->group_leader;
+	/* t's own handlers (a thread's main thread may have ended). */
+	struct task *proc = t->group_leader;
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
-	struct sighand *sh = proc->sighand;
+	struct sighand *sh = t->sighand ? t->sighand : proc->sighand;
 	if (sh) {
 		uint64_t inner = spin_lock_irqsave(&sh->lock);
 		*act = sh->action[sig - 1];

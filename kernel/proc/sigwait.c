@@ -81,16 +81,13 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const struct __
 	return sig;
 }
 
-/* The signals pending while blocked: the others would have been acted
- * on or delivered already. */
+/* The signals pending while blocked, for this thread or its process:
+ * the others would have been acted on or delivered already. */
 long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
 {
 	if (sigsetsize > sizeof(uint64_t))
 		return -EINVAL;
-	struct task *proc = current->group_leader;
-	uint64_t flags = spin_lock_irqsave(&proc->siglock);
-	uint64_t set = proc->pending.set & current->blocked;
-	spin_unlock_irqrestore(&proc->siglock, flags);
+	uint64_t set = signal_pending_set() & current->blocked;
 	return copy_to_user(uset, &set, sigsetsize) ? -EFAULT : 0;
 }
 

@@ -8,6 +8,7 @@
 #include <kernel/wait.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
+#include <proc/futex.h>
 #include <x86/apic.h>
 #include <x86/uaccess.h>
 
@@ -101,6 +102,7 @@ static long sleep_interruptibly(uint64_t deadline, struct __kernel_timespec *rem
 		return -EFAULT;
 	current->restart_deadline = deadline;
 	current->restart_rem = (uint64_t)rem;
+	current->restart_futex = NULL;
 	return -ERESTART_RESTARTBLOCK;
 }
 
@@ -146,5 +148,7 @@ long sys_restart_syscall(void)
 	if (!deadline)
 		return -EINTR;          /* nothing to resume, as Linux's do_no_restart_syscall */
 	current->restart_deadline = 0;
+	if (current->restart_futex)
+		return futex_wait_restart(deadline);
 	return sleep_interruptibly(deadline, (struct __kernel_timespec *)current->restart_rem);
 }

@@ -7,6 +7,7 @@
 
 size_t __copy_user(void *dst, const void *src, size_t n);
 long __strncpy_user(char *dst, const char *src, size_t max);
+long __cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
 
 struct ex_entry {
 	uint64_t insn, fixup;
@@ -86,4 +87,14 @@ long strncpy_from_user(char *dst, const char *user_src, size_t max)
 	if ((size_t)len == max)
 		return -ENAMETOOLONG;
 	return len;
+}
+
+long cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+	if ((uint64_t)uaddr % sizeof(uint32_t) || !access_ok(uaddr, sizeof(uint32_t)))
+		return -EFAULT;
+	user_access_begin();
+	long err = __cmpxchg_user32(uaddr, old, new, cur);
+	user_access_end();
+	return err;
 }

@@ -16,3 +16,7 @@ int futex_wake_addr(uint32_t *uaddr, int n);
  * holds gets FUTEX_OWNER_DIED and one waiter is woken. t is the current
  * task, its mm still attached. */
 void futex_exit_robust_list(struct task *t);
+
+/* restart_syscall for a FUTEX_WAIT with a timeout that a stop cut short:
+ * the same wait, to the same deadline (CLOCK_MONOTONIC ns). */
+long futex_wait_restart(uint64_t deadline);

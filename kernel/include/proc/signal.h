@@ -5,8 +5,10 @@
  * user stack and left through rt_sigreturn (proc/sigframe.c), on the
  * alternate stack if asked (proc/sigaltstack.c).
  *
- * A process's pending set lives in its thread group leader (struct
- * sigpending in proc/task.h), guarded by the leader's siglock. */
+ * A signal sent to a process waits in the shared pending set (the
+ * leader's shared_pending), one sent to a thread in that thread's own
+ * (pending); both are guarded by the leader's siglock. A thread takes
+ * its own first, then the shared ones; the mask (blocked) is per thread. */
 #pragma once
 #include <kernel/types.h>
 
@@ -44,6 +46,27 @@ struct ksiginfo;
  * kernel thread takes nothing. */
 void send_signal(struct task *proc, int sig, const struct ksiginfo *info);
 
+/* The same for one thread, t (tgkill, tkill, rt_tgsigqueueinfo):
+ * pending in t's own set, taken by t only. A fatal one still ends the
+ * whole process, a stop stops it all. tasklist_lock held. */
+void send_signal_thread(struct task *t, int sig, const struct ksiginfo *info);
+
+/* Choosing the thread (proc/signal_target.c; tasklist_lock and the
+ * leader's siglock held). Can t take sig now: alive, not blocking it,
+ * and its process not stopped (SIGKILL: only alive)? */
+bool signal_wants(struct task *t, int sig);
+/* The thread that takes sig sent to t's process: t if it wants it,
+ * else the next that does round its thread list, or NULL (all block it;
+ * it waits in the shared set). Linux's complete_signal. */
+struct task *signal_pick_thread(struct task *t, int sig);
+/* Has thread t not yet exited? */
+bool signal_thread_alive(struct task *t);
+/* The handlers of process proc: its main thread's, or if that has
+ * ended any living thread's (all share one); NULL once all ended. */
+struct sighand *signal_group_sighand(struct task *proc);
+/* Removes the signals of mask from every pending set of proc. */
+void signal_discard_locked(struct task *proc, uint64_t mask);
+
 /* Sends sig to the current process, as Linux's send_sig(sig, current):
  * SIGPIPE for a write to a pipe nobody reads. A fatal signal ends the
  * process when it next returns to user mode. */
@@ -54,10 +77,15 @@ void signal_raise_self(int sig);
  * does so (at the next return to user mode), ignored ones are dropped. */
 void signal_set_blocked(uint64_t set);
 
-/* Removes and returns the lowest pending signal of the current process
- * in set (Linux's synchronous ones, SIGSEGV and the like, first), or 0;
+/* Removes and returns the lowest pending signal in set of the current
+ * thread's own set, or failing that of its process's shared set (in
+ * each, Linux's synchronous ones, SIGSEGV and the like, first), or 0;
  * its siginfo goes to *info. */
 int signal_dequeue(uint64_t set, struct ksiginfo *info);
+
+/* The signals pending for the current thread: its own and its
+ * process's (rt_sigpending shows those it blocks). */
+uint64_t signal_pending_set(void);
 
 /* Copies proc's action for sig to *act; false if proc has no handlers
  * any more (it is ending) or never had (a kernel thread). Takes proc's
@@ -87,6 +115,11 @@ bool fatal_signal_pending(struct task *t);
  * dump bit (0x80) for a signal whose default dumps core, as Linux sets
  * it when RLIMIT_CORE allows a dump (Kestrel writes no core file). */
 int signal_death_status(struct task *proc, int sig);
+
+/* tgkill's work with the sender's info (rt_tgsigqueueinfo too): sig to
+ * thread tid of thread group tgid (tgid < 0: of any group), after the
+ * permission check; 0 or -EINVAL, -ESRCH, -EPERM. */
+long signal_thread_info(int tgid, int tid, int sig, const struct ksiginfo *info);
 
 /* Sends sig to every process of group pgid (kill(-pgid), the tty's ^C);
  * false if the group has no process. tasklist_lock held. */

@@ -134,11 +134,18 @@ struct task {
 	bool detached;              /* ended with no parent to wait for it: the reaper frees it */
 
 	/* Signals sent to the process (the leader's fields: proc/signal.c).
-	 * siglock guards pending and, against exit dropping it, the sighand
-	 * pointer; lock order: tasklist_lock, siglock, sighand->lock. */
+	 * The leader's siglock guards the shared set, every thread's own
+	 * set (pending, below) and, against exit dropping it, each thread's
+	 * sighand pointer; lock order: tasklist_lock, siglock, sighand->lock. */
 	struct spinlock siglock;
-	struct sigpending pending;
+	struct sigpending shared_pending;   /* to the process: kill, SIGCHLD, SIGALRM, the tty */
 	struct wait_queue signal_wait;  /* sleepers in rt_sigtimedwait */
+	int signal_target_tid;          /* the round robin for process-directed signals starts at this thread (proc/signal_target.c) */
+
+	/* Signals to this one thread (Lab 6, proc/signal_send.c): tgkill,
+	 * tkill, its own faults and SIGPIPE; guarded by the leader's siglock.
+	 * The thread takes these before the shared set's. */
+	struct sigpending pending;
 
 	/* Job control (proc/jobctl.c): the leader's, under its siglock. */
 	int stop_signal;            /* a stop by default action, taken at the next return to user mode */
@@ -149,6 +156,12 @@ struct task {
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
 	uint64_t restart_rem;       /* ... and where it tells the time left (a user pointer, or 0) */
+
+	/* Lab 6, futex (proc/futex_syscall.c): a FUTEX_WAIT with a timeout that
+	 * a stop cut short, resumed by restart_syscall up to restart_deadline. */
+	uint32_t *restart_futex;    /* the word, or NULL: the call was not a futex wait */
+	uint32_t restart_futex_val, restart_futex_bitset;
+	bool restart_futex_private;
 
 	/* Signal delivery (proc/signal_deliver.c, sigframe.c, sigaltstack.c)
 	 * and the process's ITIMER_REAL (time/itimer.c, the leader's). */

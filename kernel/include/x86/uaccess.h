@@ -18,6 +18,12 @@ long copy_to_user(void *user_dst, const void *src, size_t n);
  * returns its length, -EFAULT, or -ENAMETOOLONG if there is no NUL. */
 long strncpy_from_user(char *dst, const char *user_src, size_t max);
 
+/* Atomically: if the user word at uaddr holds old, store new there.
+ * *cur gets the value found (old if the exchange happened). 0, or
+ * -EFAULT for an unaligned word, one outside the user half or one the
+ * fault handler cannot make present and writable. */
+long cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
+
 /* Set when CR4.SMAP is on (kmap.c). */
 extern bool smap_enabled;
 
