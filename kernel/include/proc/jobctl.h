@@ -6,7 +6,15 @@
  * send_signal records a stop in the process (stop_signal) and wakes its
  * threads; each thread, on its way back to user mode, stops there, so a
  * stop never happens in the middle of a system call: a sleep it cuts
- * short returns -ERESTARTSYS and the call is made again after SIGCONT. */
+ * short returns -ERESTARTSYS and the call is made again after SIGCONT.
+ *
+ * In a process of several threads (Lab 6) the stop is the group's: the
+ * first thread to take it marks the process stopped, every thread stops
+ * on its way back to user mode, and the last one in tells the parent
+ * (Linux's group stop), so wait4(WUNTRACED) sees a process whose threads
+ * have all stopped. A thread that exits while others are still on their
+ * way leaves the count short: the parent is then told only at the next
+ * stop (Linux settles this in exit; Kestrel does not yet). */
 #pragma once
 #include <kernel/types.h>
 
