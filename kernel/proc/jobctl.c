@@ -93,7 +93,7 @@ static bool park(struct task *t, struct task *proc)
 	bool tell = false;
 	if (proc->stopped) {
 		t->stop_parked = true;
-		tell = !proc->stop_told && all_parked(proc);
+		tell = !proc->stop_told && !proc->group_exiting && all_parked(proc);
 		if (tell) {
 			proc->stop_told = true;
 			proc->stop_unreported = true;
@@ -101,6 +101,19 @@ static bool park(struct task *t, struct task *proc)
 	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	return tell;
+}
+
+void jobctl_thread_gone(struct task *proc)
+{
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	bool tell = proc->stopped && !proc->stop_told && !proc->group_exiting && all_parked(proc);
+	if (tell) {
+		proc->stop_told = true;
+		proc->stop_unreported = true;
+	}
+	spin_unlock_irqrestore(&proc->siglock, flags);
+	if (tell)
+		jobctl_notify_parent(proc, CLD_STOPPED, proc->stop_code);
 }
 
 /* Asleep while stopped. The flags are read under the siglock, which the

@@ -12,9 +12,9 @@
  * first thread to take it marks the process stopped, every thread stops
  * on its way back to user mode, and the last one in tells the parent
  * (Linux's group stop), so wait4(WUNTRACED) sees a process whose threads
- * have all stopped. A thread that exits while others are still on their
- * way leaves the count short: the parent is then told only at the next
- * stop (Linux settles this in exit; Kestrel does not yet). */
+ * have all stopped. A thread that exits meanwhile counts as stopped: if
+ * it was the last one awaited, its exit tells the parent
+ * (jobctl_thread_gone), as Linux's exit does. */
 #pragma once
 #include <kernel/types.h>
 
@@ -37,6 +37,11 @@ void jobctl_stop_by(struct task *proc, int sig);
 
 /* Has t's process a stop to take, or is it stopped? */
 bool jobctl_stop_due(struct task *t);
+
+/* proc/exit.c: a thread of proc (not its last) has exited; if a group
+ * stop was waiting only for it, the parent is told now. tasklist_lock
+ * held. */
+void jobctl_thread_gone(struct task *proc);
 
 /* At the return to user mode: takes the stop (unless it is a terminal
  * stop for an orphaned process group, which POSIX discards) and sleeps
