@@ -17,7 +17,7 @@
 #define CLONE_IGNORED (CLONE_SYSVSEM | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_DETACHED)
 #define CLONE_SUPPORTED (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 			 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
-			 CLONE_PARENT | CLONE_VFORK | CLONE_CLEAR_SIGHAND | CLONE_IGNORED)
+			 CLONE_PARENT | CLONE_VFORK | CLONE_CLEAR_SIGHAND | CLONE_PIDFD | CLONE_IGNORED)
 
 long clone_flags_check(uint64_t flags)
 {
@@ -35,12 +35,13 @@ long clone_flags_check(uint64_t flags)
 		return -EINVAL;
 	if ((flags & CLONE_PIDFD) && (flags & CLONE_DETACHED))
 		return -EINVAL;
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_THREAD))
+		return -EINVAL;         /* a thread's pidfd (Linux 6.9's PIDFD_THREAD): not here */
 	if (flags & ~CLONE_SUPPORTED) {
-		/* Namespaces, cgroups and pidfds (CLONE_PIDFD: see the
-		 * handout, Lab 6 Part A) are not there. */
+		/* Namespaces and cgroups are not there. */
 		struct task *p = current;
 		printk("kestrel: clone flags %#lx are not supported: EINVAL to pid %d (%s)\n",
-		       flags & ~CLONE_SUPPORTED, p->tgid, p->name);
+		       (unsigned long)(flags & ~CLONE_SUPPORTED), p->tgid, p->name);
 		return -EINVAL;
 	}
 	return 0;
@@ -61,6 +62,7 @@ long sys_clone(uint64_t flags, uint64_t stack, int *parent_tid, int *child_tid, 
 		.tls = tls,
 		.parent_tid = parent_tid,
 		.child_tid = child_tid,
+		.pidfd = parent_tid,    /* CLONE_PIDFD's, on the x86_64 clone */
 	};
 	/* CLONE_PIDFD would return the pidfd through parent_tid. */
 	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID))
@@ -131,6 +133,7 @@ long sys_clone3(const struct clone_args *uargs, size_t size)
 		.tls = a.tls,
 		.parent_tid = (int *)a.parent_tid,
 		.child_tid = (int *)a.child_tid,
+		.pidfd = (int *)a.pidfd,
 	};
 	return do_clone(&req);
 }

@@ -6,6 +6,7 @@
  * and timer, all of which Kestrel keeps in the leader's task. The old
  * leader, already a zombie, goes to the reaper with the caller's old tid. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <proc/exec.h>
@@ -17,7 +18,7 @@
 #include <kernel/wait.h>
 
 /* Marks every thread of t's group but t to end at once (and wakes it). */
-static void kill_other_threads(struct task *t)
+static __maybe_unused void kill_other_threads(struct task *t)
 {
 	assert_held(&tasklist_lock);
 	struct task *th;
@@ -30,14 +31,14 @@ static void kill_other_threads(struct task *t)
 	}
 }
 
-static bool others_gone(struct task *leader)
+static __maybe_unused bool others_gone(struct task *leader)
 {
 	return __atomic_load_n(&leader->group_live, __ATOMIC_ACQUIRE) == 1;
 }
 
 /* The process's state moves from its old leader to t (tasklist_lock
  * held, every other thread gone). */
-static void take_leader_place(struct task *t, struct task *leader)
+static __maybe_unused void take_leader_place(struct task *t, struct task *leader)
 {
 	assert_held(&tasklist_lock);
 	int tid = t->tid;

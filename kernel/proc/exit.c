@@ -20,6 +20,7 @@
 #include <proc/exit.h>
 #include <proc/jobctl.h>
 #include <proc/futex.h>
+#include <proc/pidfd.h>
 #include <proc/reaper.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
@@ -42,9 +43,9 @@ static void __attribute__((noreturn)) init_exited(int status)
 	int code, n;
 	wait_status_decode(status, &code, &n);
 	if (code == CLD_EXITED)
-		printk("kestrel: init (%s) exited with code %d\n", current->name, n);
+		printk("kestrel: init (%s) exited with code %d\n", init_task->name, n);
 	else
-		printk("kestrel: init (%s) killed by signal %d\n", current->name, n);
+		printk("kestrel: init (%s) killed by signal %d\n", init_task->name, n);
 	/* Close init's files first (a file unlinked while open is freed on the
 	 * disk only when closed), then write back what is still only in
 	 * memory before the power goes. */
@@ -54,6 +55,15 @@ static void __attribute__((noreturn)) init_exited(int status)
 	if (err)
 		printk("kestrel: writing the filesystems back failed: error %d\n", err);
 	poweroff(POWEROFF_OK);
+}
+
+/* Is the first process down to one thread (the caller)? */
+static bool init_alone(void)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	bool alone = init_task->group_live == 1;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return alone;
 }
 
 /* --- telling the parent ------------------------------------------------------ */
@@ -179,7 +189,19 @@ void task_clear_child_tid(struct task *t)
 		if (!copy_to_user(tidptr, &zero, sizeof(zero)))
 			futex_wake_addr(tidptr, 1);
 	}
+	// LAB 6 STUB: (void)tidptr;
 	// LAB 6 END
+}
+
+/* A thread other than the leader is done: the reaper frees it once it
+ * is off this CPU. Nothing may sleep after this, on a stack that may be
+ * freed by then. */
+static void thread_gone(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	t->state = TASK_ZOMBIE;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	reap_later(t);
 }
 
 /* Takes thread t out of its group (tasklist_lock held); true if it was
@@ -197,8 +219,7 @@ static bool leave_thread_group(struct task *t, int status)
 	if (t != leader) {
 		list_del(&t->thread_link);
 		t->group_leader = t;    /* the leader may be freed before t is */
-		t->detached = true;
-		t->state = TASK_ZOMBIE;
+		t->detached = true;     /* a zombie at its last schedule: thread_gone() */
 	} else if (!last) {
 		t->state = TASK_ZOMBIE; /* unreported until the last thread ends */
 	}
@@ -210,7 +231,7 @@ void do_exit(int status)
 {
 	struct task *t = current;
 	trace_exit(t, status);
-	if (t == init_task)
+	if (t == init_task && init_alone())
 		init_exited(status);
 
 	task_clear_child_tid(t);
@@ -229,9 +250,9 @@ void do_exit(int status)
 	if (!last)
 		jobctl_thread_gone(p);  /* a group stop may have waited for t */
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	if (t != p)
-		reap_later(t);          /* freed once it is off this CPU */
 	if (!last) {
+		if (t != p)
+			thread_gone(t);
 		schedule();
 		panic("do_exit: thread %d ran again", t->tid);
 	}
@@ -239,6 +260,8 @@ void do_exit(int status)
 	 * else the last thread's, as Linux's synchronize_group_exit. */
 	if (p->group_exiting)
 		status = p->exit_status;
+	if (p == init_task)
+		init_exited(status);        /* its last thread: the machine stops */
 	itimer_exit(p);             /* no SIGALRM for a process that is gone */
 	bool unwaited = leave_unwaiting_parent(p, status);
 
@@ -253,10 +276,13 @@ void do_exit(int status)
 		wake_up_all(&parent->child_exit);
 	// LAB 3 STUB: p->state = TASK_ZOMBIE;
 	// LAB 3 END
+	pidfd_process_ended();
 	if (unwaited)
 		reap_later(p);
 	else
 		tell_parent(p, status);
+	if (t != p)
+		thread_gone(t);
 	schedule();
 	panic("do_exit: zombie %d ran again", t->tid);
 }

@@ -15,6 +15,8 @@
 #include <x86/uaccess.h>
 #include <mm/vm.h>
 #include <proc/clone.h>
+#include <proc/pidfd.h>
+#include <fs/fdtable.h>
 #include <proc/sched.h>
 #include <kernel/wait.h>
 #include <proc/task.h>
@@ -96,15 +98,13 @@ static int clone_parts(struct task *c, struct task *p, uint64_t flags)
 	if (!c->fs)
 		return -ENOMEM;
 	c->sighand = flags & CLONE_SIGHAND ? sighand_get(p->sighand) : sighand_copy(p->sighand);
-	if (!c->sighand)
-		return -ENOMEM;
 	// LAB 6 STUB: /* Copies only, as fork makes them: a thread gets its own. */
 	// LAB 6 STUB: c->files = files_copy(p->files);
 	// LAB 6 STUB: c->fs = c->files ? fs_copy(p->fs) : NULL;
 	// LAB 6 STUB: c->sighand = c->fs ? sighand_copy(p->sighand) : NULL;
-	// LAB 6 STUB: if (!c->sighand)
-	// LAB 6 STUB: 	return -ENOMEM;
 	// LAB 6 END
+	if (!c->sighand)
+		return -ENOMEM;
 	if (flags & CLONE_CLEAR_SIGHAND)
 		sighand_clear_handlers(c->sighand);
 	return 0;
@@ -190,17 +190,29 @@ long do_clone(const struct clone_request *req)
 		goto bad_free_task;     /* task_free drops the parts, the FPU area and the tracing */
 	clone_inherit(c, p, req);
 
+	int pidfd = -1;
+	if (req->flags & CLONE_PIDFD) {
+		/* Before the child is seen: its fd is in the caller's table
+		 * and written out, or there is no child. */
+		if ((pidfd = err = pidfd_create(c->tid, 0)) < 0)
+			goto bad_free_task;
+		err = -EFAULT;
+		if (copy_to_user(req->pidfd, &pidfd, sizeof(pidfd)))
+			goto bad_close_pidfd;
+	}
+	/* The check and the joining under one lock: an exit_group or an
+	 * execve's de-thread marks the threads it finds in the list, so a
+	 * caller marked to end must not add one it would miss (Linux's
+	 * fatal_signal_pending check in copy_process). */
 	uint64_t irq = spin_lock_irqsave(&tasklist_lock);
-	if ((req->flags & CLONE_THREAD) && p->group_leader->group_exiting) {
-		/* The process is ending: no new thread may escape that
-		 * (Linux's fatal_signal_pending check in copy_process). */
+	if (p->group_exiting || p->group_leader->group_exiting) {
 		spin_unlock_irqrestore(&tasklist_lock, irq);
 		err = -EINTR;
-		goto bad_free_task;
+		goto bad_close_pidfd;
 	}
 	clone_family(c, p, req);
+	task_add_locked(c);
 	spin_unlock_irqrestore(&tasklist_lock, irq);
-	task_add(c);
 
 	int tid = c->tid;
 	/* Into the parent's memory only: the child's copy was made before. */
@@ -216,6 +228,9 @@ long do_clone(const struct clone_request *req)
 		vfork_wait(c, &done);
 	return tid;
 
+bad_close_pidfd:
+	if (pidfd >= 0)
+		fd_close(pidfd);
 bad_free_task:
 	task_free(c);       /* the task: its parts, its pid and kernel stack */
 	return err;

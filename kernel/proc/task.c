@@ -84,12 +84,18 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	return t;
 }
 
-void task_add(struct task *t)
+void task_add_locked(struct task *t)
 {
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	assert_held(&tasklist_lock);
 	list_add_tail(&t->thread_link, &t->group_leader->threads);
 	t->group_leader->group_live++;
 	list_add_tail(&t->all_link, &all_tasks);
+}
+
+void task_add(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	task_add_locked(t);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 

@@ -13,6 +13,7 @@
 #include <proc/exit.h>
 #include <proc/cputime.h>
 #include <proc/jobctl.h>
+#include <proc/pidfd.h>
 #include <proc/task.h>
 #include <kernel/wait.h>
 #include <syscall/syscalls.h>
@@ -201,8 +202,15 @@ long sys_waitid(int idtype, int id, siginfo_t *uinfo, int options, void *rusage)
 			return -EINVAL;
 		if (id == 0)
 			sel.id = current->group_leader->pgid;
+	} else if (idtype == P_PIDFD) {
+		if (id < 0)
+			return -EINVAL;
+		int pid = pidfd_to_pid(id);
+		if (pid < 0)
+			return pid;
+		sel = (struct selector){ P_PID, pid };
 	} else if (idtype != P_ALL && idtype != P_PID) {
-		return -EINVAL;         /* P_PIDFD: no pidfds yet */
+		return -EINVAL;
 	}
 	struct found f;
 	long ret = wait_for_child(&sel, options, &f);

@@ -11,6 +11,12 @@ lab.program_test("thr-family", "thr_family", 6, 15,
                      "(the parent is let go at execve), CLONE_CLEAR_SIGHAND, CLONE_CHILD_SETTID, __WCLONE")
 lab.program_test("thr-spawn", "thr_spawn", 6, 20,
                  doc="glibc's posix_spawn (clone3 CLONE_VM|CLONE_VFORK with a stack), popen, system, vfork")
+lab.program_test("thr-leader-exit", "thr_leader_exit", 4, 10,
+                 doc="the leader exits first: the process (here init) lives on in its thread, whose exit "
+                     "status becomes the process's")
+lab.program_test("thr-pidfd", "thr_pidfd", 4, 10,
+                 doc="CLONE_PIDFD (clone and clone3) and pidfd_open: poll says POLLIN at the end and POLLHUP "
+                     "once reaped; waitid(P_PIDFD) collects the process")
 
 for cpus in (1, 4):
     lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
@@ -24,3 +30,9 @@ for cpus in (1, 4):
     lab.program_test(f"thr-exit-{cpus}cpu", "thr_exit", 6, 15, cpus=cpus,
                      doc="exit ends one thread, exit_group all; the process is reported after its last "
                          "thread, with exit_group's or the last thread's status; wait4 never sees threads")
+
+# Exercise 1: clone's sharing (proc/fork.c); 2: CLONE_CHILD_CLEARTID at a
+# thread's end (proc/exit.c); 3: de-thread in execve (proc/dethread.c).
+lab.exercise_tests[1] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[2] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[3] = ["thr-exec-1cpu"]

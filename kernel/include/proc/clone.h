@@ -10,6 +10,7 @@ struct clone_request {
 	uint64_t tls;               /* CLONE_SETTLS: the child's %fs base */
 	int *parent_tid;            /* CLONE_PARENT_SETTID: in the caller's memory */
 	int *child_tid;             /* CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID */
+	int *pidfd;                 /* CLONE_PIDFD: where the caller gets it */
 };
 
 /* Creates the task; the child's tid, or -errno. */

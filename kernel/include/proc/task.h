@@ -213,6 +213,7 @@ extern struct list_head all_tasks;
 struct task *task_alloc(const char *name, bool with_kstack);
 /* Makes t visible: in its thread group and the list of all tasks. */
 void task_add(struct task *t);
+void task_add_locked(struct task *t);   /* the same, tasklist_lock held */
 /* Drops t's mm, files, fs and sighand (exit does it early; task_free
  * does it for tasks that never ran). */
 void task_release_parts(struct task *t);
