@@ -62,7 +62,7 @@ static __maybe_unused void take_leader_place(struct task *t, struct task *leader
 	t->children_usage = leader->children_usage;
 
 	uint64_t flags = spin_lock_irqsave(&leader->siglock);
-	t->pending = leader->pending;
+	t->shared_pending = leader->shared_pending;     /* t->pending is t's own: it stays */
 	t->stop_signal = leader->stop_signal;
 	t->stop_unreported = leader->stop_unreported;
 	t->cont_unreported = leader->cont_unreported;

@@ -18,6 +18,7 @@
 #include <mm/vm.h>
 #include <proc/cputime.h>
 #include <proc/exit.h>
+#include <proc/jobctl.h>
 #include <proc/futex.h>
 #include <proc/pidfd.h>
 #include <proc/reaper.h>
@@ -249,6 +250,8 @@ void do_exit(int status)
 	struct task *p = t->group_leader;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	bool last = leave_thread_group(t, status);
+	if (!last)
+		jobctl_thread_gone(p);  /* a group stop may have waited for t */
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (!last) {
 		if (t != p)

@@ -55,12 +55,11 @@ bool jobctl_stop_due(struct task *t)
 	return READ_ONCE(proc->stop_signal) || READ_ONCE(proc->stopped);
 }
 
-/* Takes the stop recorded in proc, if any: true if proc has just
- * stopped (the parent is then to be told). tasklist_lock held: the
- * orphan check walks the processes. */
-static bool take_stop(struct task *proc)
+/* Takes the stop recorded in proc, if any: the first thread there
+ * starts the group stop. tasklist_lock held: the orphan check walks the
+ * processes; siglock too. */
+static void take_stop(struct task *proc)
 {
-	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	int sig = proc->stop_signal;
 	proc->stop_signal = 0;
 	bool stops = sig && !proc->stopped && !proc->group_exiting &&
@@ -68,11 +67,53 @@ static bool take_stop(struct task *proc)
 	if (stops) {
 		proc->stopped = true;
 		proc->stop_code = sig;
-		proc->stop_unreported = true;
+		proc->stop_told = false;
+		proc->stop_unreported = false;  /* once every thread has stopped */
 		proc->cont_unreported = false;
 	}
+}
+
+/* Has every thread of proc that can stop stopped (Linux's group stop
+ * count reaching zero)? tasklist_lock and siglock held. */
+static bool all_parked(struct task *proc)
+{
+	struct task *t;
+	list_for_each_entry(t, &proc->threads, thread_link)
+		if (signal_thread_alive(t) && !t->group_exiting && !t->stop_parked)
+			return false;
+	return true;
+}
+
+/* The current thread joins the group stop; true if it is the last one
+ * in, so the parent is to be told (once per stop). */
+static bool park(struct task *t, struct task *proc)
+{
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	take_stop(proc);
+	bool tell = false;
+	if (proc->stopped) {
+		t->stop_parked = true;
+		tell = !proc->stop_told && !proc->group_exiting && all_parked(proc);
+		if (tell) {
+			proc->stop_told = true;
+			proc->stop_unreported = true;
+		}
+	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
-	return stops;
+	return tell;
+}
+
+void jobctl_thread_gone(struct task *proc)
+{
+	uint64_t flags = spin_lock_irqsave(&proc->siglock);
+	bool tell = proc->stopped && !proc->stop_told && !proc->group_exiting && all_parked(proc);
+	if (tell) {
+		proc->stop_told = true;
+		proc->stop_unreported = true;
+	}
+	spin_unlock_irqrestore(&proc->siglock, flags);
+	if (tell)
+		jobctl_notify_parent(proc, CLD_STOPPED, proc->stop_code);
 }
 
 /* Asleep while stopped. The flags are read under the siglock, which the
@@ -82,6 +123,8 @@ static bool still_stopped(struct task *t)
 	struct task *proc = t->group_leader;
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	bool stopped = proc->stopped && !t->group_exiting;
+	if (!stopped)
+		t->stop_parked = false; /* under the siglock: a next stop counts it afresh */
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	return stopped;
 }
@@ -90,7 +133,7 @@ void jobctl_stop_at_return(void)
 {
 	struct task *t = current, *proc = t->group_leader;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	if (take_stop(proc))
+	if (park(t, proc))
 		jobctl_notify_parent(proc, CLD_STOPPED, proc->stop_code);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	for (;;) {

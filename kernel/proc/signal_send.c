@@ -152,10 +152,12 @@ static void generate(struct task *t, int sig, const struct ksiginfo *info, bool 
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	if (continued)
 		jobctl_notify_parent(proc, CLD_CONTINUED, SIGCONT);
-	if (fate == PEND)
-		wake_up_all(&proc->signal_wait);    /* sigwaiters look at every set */
+	/* A handler to run: the taker's sleep ends (EINTR or a restart).
+	 * With none, sigwaiters (which block what they wait for) look. */
 	if (fate == PEND && taker)
-		task_wake(taker);       /* a handler to run: its sleep ends (EINTR or a restart) */
+		task_wake(taker);
+	else if (fate == PEND)
+		wake_up_all(&proc->signal_wait);
 	if (fatal)
 		group_exit_locked(proc, signal_death_status(proc, fatal));
 	else if (fate == STOP || continued)

@@ -5,6 +5,7 @@
  * next one round the thread list. If every thread blocks it, it waits in
  * the shared set until one unblocks it or takes it with sigwait. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/list.h>
 #include <asm/signal.h>
 #include <proc/signal.h>
@@ -28,7 +29,7 @@ bool signal_wants(struct task *t, int sig)
 }
 
 /* The thread of proc with this tid, or NULL (it has gone). */
-static struct task *thread_by_tid(struct task *proc, int tid)
+static __maybe_unused struct task *thread_by_tid(struct task *proc, int tid)
 {
 	struct task *t;
 	list_for_each_entry(t, &proc->threads, thread_link)

@@ -103,12 +103,12 @@ long sys_rt_sigsuspend(const uint64_t *umask, size_t sigsetsize)
 		return -EFAULT;
 	signal_restore_mask_later(current->blocked);
 	signal_set_blocked(mask);
-	wait_event_interruptible(&current->group_leader->signal_wait, false, WAIT_FOREVER);
+	sleep_until(WAIT_FOREVER);  /* not on signal_wait: only the thread a signal picks wakes */
 	return -ERESTARTNOHAND;     /* EINTR once a handler ran; made again after a stop */
 }
 
 long sys_pause(void)
 {
-	wait_event_interruptible(&current->group_leader->signal_wait, false, WAIT_FOREVER);
+	sleep_until(WAIT_FOREVER);
 	return -ERESTARTNOHAND;
 }

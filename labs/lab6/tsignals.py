@@ -11,7 +11,8 @@ TSIG_TESTS = [
     ("tsig-target", "tsig_target", 8, 20,
      "exercise 4: a signal sent to the process wakes and runs in the one thread that does not block it "
      "(each in turn), the main thread is preferred, all blocking leaves it pending until sigwaitinfo; "
-     "SIGTERM blocked by the main thread only still ends the process"),
+     "SIGTERM blocked by the main thread only still ends the process; once the main thread has "
+     "exited, the thread left takes the process's signals"),
     ("tsig-masks", "tsig_masks", 6, 20,
      "per-thread masks and alternate stacks: inherited by a new thread, changed in one only; a signal all "
      "threads block waits, and the thread that unblocks it runs the handler"),

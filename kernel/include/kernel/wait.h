@@ -55,8 +55,9 @@ bool schedule_until(uint64_t deadline_ns);
 long sleep_until(uint64_t deadline_ns);
 
 /* Should a sleep of the current task end because of a signal? Every
- * sending of a signal that must be acted on wakes the process's threads
- * (proc/signal_send.c), so a sleeper woken for that finds this true.
+ * sending of a signal that must be acted on wakes the thread that is to
+ * act on it (all of them for an exit or a stop: proc/signal_send.c), so
+ * a sleeper woken for that finds this true.
  * interruptible: any signal acted on at the next return to user mode (a
  * fatal one, a stop, or one whose handler must run);
  * killable: only a fatal one (the process is ending). */

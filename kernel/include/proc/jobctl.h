@@ -6,7 +6,15 @@
  * send_signal records a stop in the process (stop_signal) and wakes its
  * threads; each thread, on its way back to user mode, stops there, so a
  * stop never happens in the middle of a system call: a sleep it cuts
- * short returns -ERESTARTSYS and the call is made again after SIGCONT. */
+ * short returns -ERESTARTSYS and the call is made again after SIGCONT.
+ *
+ * In a process of several threads (Lab 6) the stop is the group's: the
+ * first thread to take it marks the process stopped, every thread stops
+ * on its way back to user mode, and the last one in tells the parent
+ * (Linux's group stop), so wait4(WUNTRACED) sees a process whose threads
+ * have all stopped. A thread that exits meanwhile counts as stopped: if
+ * it was the last one awaited, its exit tells the parent
+ * (jobctl_thread_gone), as Linux's exit does. */
 #pragma once
 #include <kernel/types.h>
 
@@ -29,6 +37,11 @@ void jobctl_stop_by(struct task *proc, int sig);
 
 /* Has t's process a stop to take, or is it stopped? */
 bool jobctl_stop_due(struct task *t);
+
+/* proc/exit.c: a thread of proc (not its last) has exited; if a group
+ * stop was waiting only for it, the parent is told now. tasklist_lock
+ * held. */
+void jobctl_thread_gone(struct task *proc);
 
 /* At the return to user mode: takes the stop (unless it is a terminal
  * stop for an orphaned process group, which POSIX discards) and sleeps

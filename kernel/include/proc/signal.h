@@ -23,10 +23,14 @@ struct ksiginfo;
 #define SYNCHRONOUS_SIGNALS (SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
 			     SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
 
-/* The one way to generate a signal, as Linux's send_signal_locked: sig
- * (1.._NSIG) to process proc, from whoever info names. tasklist_lock
- * held (it keeps proc from being freed). Depending on the target:
- *   - blocked: made pending, and a sleeper in rt_sigtimedwait woken;
+/* The one way to generate a signal, as Linux's send_signal_locked and
+ * complete_signal: sig (1.._NSIG) to the process of task proc (any of
+ * its threads may take it), from whoever info names. tasklist_lock held
+ * (it keeps proc from being freed). The thread that takes it is proc if
+ * proc does not block it, else the next one that does not
+ * (signal_pick_thread). Depending on the target:
+ *   - blocked by every thread: pending in the shared set, and the
+ *     sleepers in rt_sigtimedwait woken;
  *   - ignored (SIG_IGN, or SIG_DFL for SIGCHLD, SIGCONT, SIGURG,
  *     SIGWINCH): discarded;
  *   - SIG_DFL whose default ends the process (SIGKILL always): the whole
@@ -39,11 +43,12 @@ struct ksiginfo;
  *     sleepers woken for it; SIGCONT, whatever its action, continues a
  *     stopped process and cancels stops not yet taken, and a stop
  *     signal cancels a pending SIGCONT;
- *   - a handler installed: pending, and delivered at the thread's next
- *     return to user mode (its sleeps end: EINTR or a restart).
+ *   - a handler installed: pending, and delivered at the chosen
+ *     thread's next return to user mode; that thread alone is woken
+ *     (its sleeps end: EINTR or a restart).
  * Like Linux, the first process (init) is spared signals it has no
- * handler for, SIGKILL included. A process already ending, a zombie or a
- * kernel thread takes nothing. */
+ * handler for, SIGKILL included. A process already ending, one whose
+ * threads have all exited, or a kernel thread takes nothing. */
 void send_signal(struct task *proc, int sig, const struct ksiginfo *info);
 
 /* The same for one thread, t (tgkill, tkill, rt_tgsigqueueinfo):
@@ -67,14 +72,16 @@ struct sighand *signal_group_sighand(struct task *proc);
 /* Removes the signals of mask from every pending set of proc. */
 void signal_discard_locked(struct task *proc, uint64_t mask);
 
-/* Sends sig to the current process, as Linux's send_sig(sig, current):
+/* Sends sig to the current thread, as Linux's send_sig(sig, current):
  * SIGPIPE for a write to a pipe nobody reads. A fatal signal ends the
  * process when it next returns to user mode. */
 void signal_raise_self(int sig);
 
 /* rt_sigprocmask's work: sets the calling thread's mask, then acts on
- * the pending signals it unblocks: one whose default ends the process
- * does so (at the next return to user mode), ignored ones are dropped. */
+ * the pending signals it unblocks (its own and its process's): one whose
+ * default ends the process does so (at the next return to user mode),
+ * ignored ones are dropped. Signals of the shared set it now blocks are
+ * passed to another thread that can take them. */
 void signal_set_blocked(uint64_t set);
 
 /* Removes and returns the lowest pending signal in set of the current

@@ -153,6 +153,8 @@ struct task {
 	int stop_code;              /* the signal that stopped it (wait4's status) */
 	bool stop_unreported;       /* WUNTRACED has not reported this stop yet */
 	bool cont_unreported;       /* WCONTINUED has not reported the continue yet */
+	bool stop_told;             /* Lab 6: every thread has stopped and the parent knows */
+	bool stop_parked;           /* Lab 6, each thread's: asleep in the group stop */
 
 	uint64_t restart_deadline;  /* restart_syscall: where an interrupted nanosleep ends, or 0 */
 	uint64_t restart_rem;       /* ... and where it tells the time left (a user pointer, or 0) */

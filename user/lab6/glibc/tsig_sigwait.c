@@ -80,6 +80,18 @@ static void run(void)
 	sigaddset(&set, SIGALRM);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* The other process that sends them, started before any thread
+	 * (no fork while threads write memory): it sends each signal it
+	 * reads from the pipe. */
+	struct kt_chan orders;
+	kt_chan_init(&orders);
+	pid_t sender = kt_fork();
+	if (sender == 0) {
+		char sig;
+		while ((sig = kt_recv(&orders)) != 0)
+			kill(getppid(), sig);
+		_exit(0);
+	}
 	kt_chan_init(&took);
 	kt_chan_init(&next_step);
 	pthread_t w, workers[NWORKERS + 1];
@@ -90,14 +102,11 @@ static void run(void)
 	/* Signals from another process, one at a time. */
 	int sigs[] = { SIGUSR1, SIGHUP, SIGUSR1 };
 	for (int i = 0; i < 3; i++) {
-		pid_t pid = kt_fork();
-		if (pid == 0) {
-			kill(getppid(), sigs[i]);
-			_exit(0);
-		}
-		waitpid(pid, NULL, 0);
+		kt_send(&orders, (char)sigs[i]);
 		kt_recv(&took);
 	}
+	kt_send(&orders, 0);
+	waitpid(sender, NULL, 0);
 	alarm(1);
 	kt_recv(&took);
 	kt_recv(&next_step);        /* worker 1 raised SIGUSR1: the waiter must not take it */

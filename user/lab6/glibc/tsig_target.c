@@ -6,7 +6,9 @@
  * block it, it stays pending for the process (every thread's sigpending
  * shows it) until one takes it with sigwaitinfo. A fatal signal blocked
  * by the main thread ends the process through a thread that does not
- * block it. The handler prints nothing: it records the thread's index. */
+ * block it, and once the main thread has ended, the process's signals
+ * go to the thread left. The handler prints nothing: it records the
+ * thread's index. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -142,9 +144,52 @@ static void fatal_through_a_thread(void)
 	       WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? "yes" : "no");
 }
 
+static volatile int orphan_took;
+
+static void on_usr1_then_exit(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)si, (void)uc;
+	orphan_took = 1;
+}
+
+static void *survivor(void *arg)
+{
+	struct kt_chan *ready = arg;
+	sigset_t none;
+	sigemptyset(&none);
+	kt_send(ready, 'r');
+	while (!orphan_took)
+		sigsuspend(&none);
+	exit(7);
+}
+
+/* The main thread has ended (pthread_exit): the process lives on in its
+ * other thread, which takes the signals sent to the process's pid. */
+static void main_thread_gone(void)
+{
+	struct kt_chan ready;
+	kt_chan_init(&ready);
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		kt_catch(SIGUSR1, on_usr1_then_exit);
+		kt_block(SIGUSR1, 1);   /* the thread unblocks it in sigsuspend */
+		pthread_t th;
+		pthread_create(&th, NULL, survivor, &ready);
+		pthread_exit(NULL);
+	}
+	kt_recv(&ready);
+	kt_sleep_ms(200);           /* the main thread has exited by now */
+	kill(pid, SIGUSR1);
+	int status;
+	waitpid(pid, &status, 0);
+	printf("main thread exited, SIGUSR1 to the pid: the other thread took it and exited %d\n",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 static void run(void)
 {
 	fatal_through_a_thread();
+	main_thread_gone();
 	kt_catch(SIGUSR1, on_usr1);
 	kt_catch(SIGUSR2, on_usr1);
 	kt_block(SIGUSR1, 1);

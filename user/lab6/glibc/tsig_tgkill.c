@@ -207,6 +207,16 @@ static void fatal_to_one_thread(void)
 static void run(void)
 {
 	fatal_to_one_thread();
+	/* Another process for the errors, forked before any thread. */
+	struct kt_chan ready;
+	kt_chan_init(&ready);
+	pid_t other = kt_fork();
+	if (other == 0) {
+		kt_send(&ready, 'r');
+		for (;;)
+			pause();
+	}
+	kt_recv(&ready);
 	kt_catch(SIGUSR1, on_sig);
 	kt_catch(SIGUSR2, on_sig);
 	kt_block(SIGUSR2, 1);
@@ -226,15 +236,6 @@ static void run(void)
 	pthread_create(&th, NULL, ends_at_once, &ended_tid);
 	pthread_join(th, NULL);
 	kt_sleep_ms(100);           /* join returns as the tid is cleared, a little before the end */
-	struct kt_chan ready;
-	kt_chan_init(&ready);
-	pid_t other = kt_fork();
-	if (other == 0) {
-		kt_send(&ready, 'r');
-		for (;;)
-			pause();
-	}
-	kt_recv(&ready);
 	errors(other, ended_tid);
 	kill(other, SIGKILL);
 	waitpid(other, NULL, 0);
