@@ -471,7 +471,7 @@ script_test("sh-tree", "tree.sh", 10,
 script_test("sh-manyfiles", "manyfiles.sh", 5,
             doc="hundreds of files in one directory: created, listed, renamed, removed")
 script_test("sh-bigfile", "bigfile.sh", 10, timeout=120.0,
-            doc="a 20 MiB file through dd, cat, cp, md5sum and sha256sum, compared with Linux's checksums")
+            doc="an 8 MiB file through dd, cat, cp, md5sum and sha256sum, compared with Linux's checksums")
 
 
 # --- the console shell and job control (busybox init, as `make qemu`) -----------
