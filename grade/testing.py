@@ -438,14 +438,14 @@ class Context:
                 self.marks.append(Mark("BAD", f"line {i + 1}: {got[i].text!r}, Linux printed {expected[i]!r}",
                                        got[i]))
 
-    def host_program(self, source):
+    def host_program(self, source, args=()):
         """Compiles a C program for the host (Linux is the oracle) and
-        returns what it prints."""
+        returns what it prints when run with arguments args."""
         exe = os.path.join(self.options.build, "host", os.path.splitext(os.path.basename(source))[0])
         os.makedirs(os.path.dirname(exe), exist_ok=True)
         if not os.path.exists(exe) or os.path.getmtime(exe) < _newest_mtime(os.path.dirname(source)):
             subprocess.run(["gcc", "-O1", "-w", "-o", exe, source], check=True)
-        return subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+        return subprocess.run([exe, *args], check=True, capture_output=True, text=True).stdout
 
     # --- checks -----------------------------------------------------------
 

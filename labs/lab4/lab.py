@@ -17,6 +17,7 @@ marked "LAB 4" in the tree; see handout/docs/labs/lab4.md.
 import functools
 import os
 import re
+import stat
 import struct
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from testing import Lab
 import fsimg_tools
 
 lab = Lab(4, "Files, ELF and dynamic linking")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The checkpoint proof grades these for each blank exercise (the quickest
 # to fail; see the handout's "Tests that need it" tables).
@@ -96,15 +98,10 @@ def ext2(t):
     t.expect(r"^ext2-test: ok \(0 failures\), token={token}$")
 
 
-def fnv(data, h=2166136261):
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xffffffff
-    return h
-
-
-def staged_listing(root):
-    """The lines test=ext2-walk must print for the tree the image was made from."""
-    lines = set()
+def staged_listing(root, file_hashes):
+    """The lines test=ext2-walk must print for the tree the image was made
+    from; file_hashes(paths) gives the FNV-1a hash of each file's contents."""
+    entries = []            # (shown path, lstat, hash or the path to hash)
     for dirpath, dirnames, filenames in os.walk(root):
         rel = os.path.relpath(dirpath, root)
         depth = 0 if rel == "." else rel.count("/") + 1
@@ -113,15 +110,24 @@ def staged_listing(root):
             st = os.lstat(path)
             shown = "/" + os.path.relpath(path, root)
             if os.path.islink(path):
-                h, size = fnv(os.readlink(path).encode()), st.st_size
+                h = fnv(os.readlink(path).encode())
             elif os.path.isdir(path):
-                h, size = 2166136261, 0
+                h = 2166136261
             else:
-                h, size = fnv(open(path, "rb").read()), st.st_size
+                h = path
             if depth < 9:      # the kernel's walk shows 9 levels
-                lines.add(f"walk: {shown} {st.st_mode:o} {size} {h:08x}")
+                entries.append((shown, st, h))
         dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
-    return lines
+    files = [h for _, _, h in entries if isinstance(h, str)]
+    hashes = dict(zip(files, file_hashes(files)))
+    return {f"walk: {shown} {st.st_mode:o} {0 if stat.S_ISDIR(st.st_mode) else st.st_size} "
+            f"{hashes[h] if isinstance(h, str) else h:08x}" for shown, st, h in entries}
+
+
+def fnv(data, h=2166136261):
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
 
 
 @lab.test(points=10, timeout=30.0, name="ext2-walk")
@@ -132,7 +138,8 @@ def ext2_walk(t):
     t.expect(r"^walk: done, token={token}$")
     seen = {l.text for l in t.result.lines if l.text.startswith("walk: /")}
     seen = {l for l in seen if not l.startswith("walk: /lost+found")}
-    want = staged_listing(t.staged_root)
+    want = staged_listing(t.staged_root, lambda paths: [
+        int(h, 16) for h in t.host_program(os.path.join(HERE, "fnv_files.c"), paths).split()])
     missing, extra = sorted(want - seen), sorted(seen - want)
     t.check(not missing and not extra,
             f"the walk matches the staged tree ({len(want)} entries)"
