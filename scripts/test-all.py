@@ -184,21 +184,31 @@ def previous_test_seconds():
     return {f"lab{t['lab']}/{t['test']}": t["seconds"] for t in tests}
 
 
+# A long lab is graded in groups of tests, about GROUPS_PER_CORE groups
+# per core's share of all the grading: the pool, longest first, then keeps
+# every core busy to the end even when the estimates are off (a fresh
+# clone has only the tests' timeouts to go on). Two groups per core left
+# one core idle for a minute and a half at the end of the full tree's
+# grading; each group costs a grader start (under a second).
+GROUPS_PER_CORE = 4
+
+
 def grading_plan(labs):
     """[(estimated seconds, lab, test names or [] for all)]: one job per
-    lab, but a lab longer than a core's fair share of all the grading is
-    split into JOBS groups of tests (balanced on last time's seconds, or
-    on the tests' timeouts the first time) that run side by side."""
+    lab, but a lab longer than a group (a core's fair share of all the
+    grading, over GROUPS_PER_CORE) is split into groups of tests balanced
+    on last time's seconds (or the tests' timeouts the first time)."""
     before = previous_test_seconds()
     weight = {t.full_name: before.get(t.full_name, t.timeout) for lab in labs for t in lab.tests}
-    total = sum(weight.values())
+    group = sum(weight.values()) / (JOBS * GROUPS_PER_CORE)
     plan = []
     for lab in labs:
         mine = sum(weight[t.full_name] for t in lab.tests)
-        if JOBS < 2 or mine <= total / JOBS or len(lab.tests) < 2 * JOBS:
+        count = min(round(mine / group), len(lab.tests) // 2) if JOBS > 1 else 1
+        if count < 2:
             plan.append((mine, lab.number, []))
             continue
-        groups = [[0.0, []] for _ in range(JOBS)]
+        groups = [[0.0, []] for _ in range(count)]
         for t in sorted(lab.tests, key=lambda t: -weight[t.full_name]):
             g = min(groups, key=lambda g: g[0])
             g[0] += weight[t.full_name]
