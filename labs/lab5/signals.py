@@ -55,10 +55,9 @@ def debian_test(name, path, args, keep, points, timeout, doc, needs_times=False)
     out while the kernel answers times with ENOSYS."""
     def run(t):
         quoted = " ".join(f'"{a}"' for a in args)
-        t.boot(append=f"init={path} token={t.token} -- {quoted}", disk=True)
+        host = t._boot_and_host(lambda: t.boot(append=f"init={path} token={t.token} -- {quoted}", disk=True),
+                                lambda root: path, path, copy_root=False, args=args)
         guest = GuestRun(t.result.lines)
-        host = t._on_host(path, path, args=args, timeout=t.host_timeout)
-        t.host_lines = host.lines
         pattern = keep
         if needs_times and any(re.search(r"syscall \d+ \(times\) is not implemented", line.text)
                                for line in t.result.lines):
