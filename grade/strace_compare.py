@@ -34,7 +34,7 @@ import re
 import shutil
 
 import fsimg_tools
-from testing import GuestRun, Mark, run_on_host
+from testing import GuestRun, Mark
 
 GUEST_TRACE = "/trace.out"
 
