@@ -78,7 +78,7 @@ debian_test("openssl-speed", "/usr/bin/openssl", ["speed", "-seconds", "1", "sha
             r"^(Doing sha256|type |sha256 )", 5, 120.0,
             "openssl speed: each measurement lasts until alarm's SIGALRM, whose handler ends the loop",
             needs_times=True)
-debian_test("stress-cpu", "/usr/bin/stress", ["--cpu", "1", "--timeout", "3"], r"^stress: ", 5, 60.0,
+debian_test("stress-cpu", "/usr/bin/stress", ["--cpu", "1", "--timeout", "1"], r"^stress: ", 5, 60.0,
             "stress: a worker spins until the parent's alarm; its SIGALRM handler kills the worker "
             "and the parent's wait goes on")
 
