@@ -88,7 +88,9 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
     console_input, a list of ConsoleInput steps, types at the console;
     initrd goes to QEMU's -initrd (for booting Linux); log_cpu=False leaves
     out QEMU's exception log, which slows every fault and interrupt (the
-    benchmarks). kill_on (a compiled regex): QEMU is killed kill_delay
+    benchmarks, and the grader's boots: testing.Context.boot asks for the
+    log only in a second boot of one that reset). kill_on (a compiled
+    regex): QEMU is killed kill_delay
     seconds after a line matches, as a power cut would stop the machine."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")

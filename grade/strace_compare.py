@@ -34,7 +34,7 @@ import re
 import shutil
 
 import fsimg_tools
-from testing import GuestRun, Mark, run_on_host
+from testing import GuestRun, Mark
 
 GUEST_TRACE = "/trace.out"
 
@@ -301,12 +301,11 @@ def run_traced(t, command, known=(), guest_only_calls=()):
         t.fail("strace is not installed on the host (scripts/setup.sh installs it)")
     # stdin from /dev/null, stdout a pipe, on both sides (as run_on_host's).
     guest_cmd = f"trace -o {GUEST_TRACE} {command} </dev/null | cat"
-    t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{guest_cmd}"', disk=True)
-    guest = GuestRun(t.result.lines)
-    t.host_root = fsimg_tools.copy_tree(t.staged_root, os.path.join(t.tmp, "host-root"))
     host_file = os.path.join(t.tmp, "linux.strace")
-    host = t._on_host(t.BUSYBOX, "/bin/sh", cwd=t.host_root, args=["-c", f"{strace} -f -o {host_file} {command} </dev/null | cat"],
-                      timeout=t.host_timeout)
+    host = t._boot_and_host(lambda: t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{guest_cmd}"', disk=True),
+                            lambda root: t.BUSYBOX, "/bin/sh", copy_root=True,
+                            args=["-c", f"{strace} -f -o {host_file} {command} </dev/null | cat"])
+    guest = GuestRun(t.result.lines)
     t.notes.append(f"ran {command} under strace -f on the host in {t.host_root}: exit status {host.returncode}")
     t._compare_runs(host, guest, "/bin/sh", "sh")
     try:

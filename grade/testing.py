@@ -39,10 +39,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 import boot as boot_mod
 import fsimg_tools
-from qemu import Disk
+from qemu import Disk, describe_exit
 
 
 # The grader's boots show every kernel message, KERN_DEBUG included: the
@@ -276,16 +277,40 @@ class Context:
         for i, d in enumerate(disks):
             self.notes.append(f"booted with disk vd{chr(ord('a') + i)}: {os.path.basename(d)} in {self.tmp}"
                               + ("" if fsck else " (not checked by e2fsck)"))
-        self.result = boot_mod.boot(o.kernel, append, self.boot_timeout(),
-                                    o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
-                                    disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
-                                           for i, d in enumerate(disks)],
-                                    console_input=console_input,
-                                    kill_on=self._pattern(kill_on) if kill_on else None,
-                                    kill_delay=kill_delay)
+        def run(disk_paths, log_cpu):
+            return boot_mod.boot(o.kernel, append, self.boot_timeout(),
+                                 o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
+                                 disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
+                                        for i, d in enumerate(disk_paths)],
+                                 console_input=console_input,
+                                 kill_on=self._pattern(kill_on) if kill_on else None,
+                                 kill_delay=kill_delay, log_cpu=log_cpu)
+        # QEMU's exception log (-d int) only serves to explain a triple
+        # fault, and it costs every run: a register dump for each page
+        # fault and interrupt (50 MB for mmap-many, 20-30% of QEMU's time).
+        # So a boot runs without it, and one that resets runs again with it.
+        self.result = run(disks, log_cpu=False)
         if fsck:
             self._check_disks(disks)
+        if self.result.reset and o.accel == "tcg":
+            self._log_reset(run, disk, disks)
         return self.result
+
+    def _log_reset(self, run, disk, disks):
+        """Boots again the way the boot that reset did, this time with
+        QEMU's exception log, and keeps that log in self.result.cpu_log.
+        A disk=True is a fresh copy again; other disks are copies of what
+        the first boot left."""
+        specs = disk if isinstance(disk, (list, tuple)) else [disk]
+        again = [self.fresh_image(f"again-{os.path.basename(p)}") if d is True
+                 else fsimg_tools.copy_image(p, p + ".again") for d, p in zip(specs, disks)]
+        rerun = run(again, log_cpu=True)
+        if rerun.reset:
+            self.result.cpu_log = rerun.cpu_log
+        else:
+            how = "it timed out" if rerun.timed_out else describe_exit(rerun.status)
+            self.notes.append(f"a second boot, with QEMU's exception log, did not reset ({how}): "
+                              "the triple fault depends on timing, so no exceptions can be shown")
 
     def boot_timeout(self):
         """Seconds a boot may take: the test's timeout times the grader's
@@ -312,22 +337,65 @@ class Context:
         as its current directory, so relative paths name the same files."""
         lab = self.test.lab.number
         exe = os.path.join(self.options.build, "user", f"lab{lab}", program)
-        cwd, init = None, program
         if disk:
             init = fsimg_tools.guest_program(lab, program)
             if not os.path.exists(os.path.join(self.staged_root, init.lstrip("/"))):
                 raise fsimg_tools.ImageError(f"{init} is not in the image ({os.path.relpath(exe)} missing?): "
                                              "run make fsimg")
-            self.boot(append=f"init={init} token={self.token} {args}".strip(), cpus=cpus, disk=disk, fsck=fsck)
-            self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
-            exe = os.path.join(self.host_root, init.lstrip("/"))
+            host = self._boot_and_host(
+                lambda: self.boot(append=f"init={init} token={self.token} {args}".strip(), cpus=cpus,
+                                  disk=disk, fsck=fsck),
+                lambda root: os.path.join(root, init.lstrip("/")), init, copy_root=True)
         else:
-            self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus)
+            init = program
+            host = self._boot_and_host(
+                lambda: self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus),
+                lambda root: exe, init, copy_root=False)
         guest = GuestRun(self.result.lines)
-        host = self._on_host(exe, init, cwd=cwd, timeout=self.host_timeout)
-        self.notes.append(f"ran {exe} on the host" + (f" in {cwd}" if cwd else "") +
+        self.notes.append(f"ran {host.exe} on the host" + (f" in {self.host_root}" if disk else "") +
                           f": exit status {host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, init, program)
+
+    def _boot_and_host(self, boot, host_exe, argv0, copy_root, args=(), env=None):
+        """Runs boot() and, side by side in a thread, the host's part: a
+        copy of the image's tree (t.host_root) if copy_root, then the
+        program host_exe(that copy) with argv[0] = argv0 and arguments args
+        (or args(that copy)) in it. The two are
+        independent, and the host's part (30 MiB to copy, programs that
+        sleep) would otherwise add to every test's time. Returns the
+        HostRun, its exe set; a host run that does not finish fails the
+        test as _on_host says."""
+        self.tmp                     # made here, not in both threads at once
+        done = {}
+
+        def host():
+            try:
+                cwd = None
+                if copy_root:
+                    cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+                exe = host_exe(cwd)
+                done["run"] = run_on_host(exe, argv0, cwd=cwd, args=list(args(cwd) if callable(args) else args), env=env,
+                                          timeout=self.host_timeout)
+                done["run"].exe, done["root"] = exe, cwd
+            except BaseException as e:          # raised again below, in the test's thread
+                done["error"] = e
+        thread = threading.Thread(target=host, name=f"host {argv0}")
+        thread.start()
+        try:
+            boot()
+        finally:
+            thread.join()
+        if copy_root:
+            self.host_root = done.get("root")
+        error = done.get("error")
+        if isinstance(error, subprocess.TimeoutExpired):
+            self.marks.append(Mark("BAD", f"{argv0} did not finish on the host (Linux) within {error.timeout:.0f}s: "
+                                          "on a slow machine, try TIMEOUT_SCALE=3"))
+            raise Abort()
+        if error is not None:
+            raise error
+        self.host_lines = done["run"].lines
+        return done["run"]
 
     def run_command(self, path, args=(), host_exe=None, host_env=None):
         """Runs program `path` of the image with arguments `args`: as the
@@ -337,12 +405,11 @@ class Context:
         The host runs host_exe (default: the same path on the host, which
         is where the image's copy of a host program came from)."""
         quoted = " ".join(f'"{a}"' for a in args)
-        self.boot(append=f"init={path} token={self.token} -- {quoted}".strip(), disk=True)
-        self.host_root = cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+        host = self._boot_and_host(
+            lambda: self.boot(append=f"init={path} token={self.token} -- {quoted}".strip(), disk=True),
+            lambda root: host_exe or path, path, copy_root=True, args=args, env=host_env)
         guest = GuestRun(self.result.lines)
-        host = self._on_host(host_exe or path, path, cwd=cwd, args=list(args), env=host_env,
-                             timeout=self.host_timeout)
-        self.notes.append(f"ran {host_exe or path} {' '.join(args)} on the host in {cwd}: exit status "
+        self.notes.append(f"ran {host_exe or path} {' '.join(args)} on the host in {self.host_root}: exit status "
                           f"{host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, path, os.path.basename(path))
 
@@ -414,14 +481,14 @@ class Context:
                 self.marks.append(Mark("BAD", f"line {i + 1}: {got[i].text!r}, Linux printed {expected[i]!r}",
                                        got[i]))
 
-    def host_program(self, source):
+    def host_program(self, source, args=()):
         """Compiles a C program for the host (Linux is the oracle) and
-        returns what it prints."""
+        returns what it prints when run with arguments args."""
         exe = os.path.join(self.options.build, "host", os.path.splitext(os.path.basename(source))[0])
         os.makedirs(os.path.dirname(exe), exist_ok=True)
         if not os.path.exists(exe) or os.path.getmtime(exe) < _newest_mtime(os.path.dirname(source)):
             subprocess.run(["gcc", "-O1", "-w", "-o", exe, source], check=True)
-        return subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+        return subprocess.run([exe, *args], check=True, capture_output=True, text=True).stdout
 
     # --- checks -----------------------------------------------------------
 

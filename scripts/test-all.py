@@ -184,21 +184,31 @@ def previous_test_seconds():
     return {f"lab{t['lab']}/{t['test']}": t["seconds"] for t in tests}
 
 
+# A long lab is graded in groups of tests, about GROUPS_PER_CORE groups
+# per core's share of all the grading: the pool, longest first, then keeps
+# every core busy to the end even when the estimates are off (a fresh
+# clone has only the tests' timeouts to go on). Two groups per core left
+# one core idle for a minute and a half at the end of the full tree's
+# grading; each group costs a grader start (under a second).
+GROUPS_PER_CORE = 4
+
+
 def grading_plan(labs):
     """[(estimated seconds, lab, test names or [] for all)]: one job per
-    lab, but a lab longer than a core's fair share of all the grading is
-    split into JOBS groups of tests (balanced on last time's seconds, or
-    on the tests' timeouts the first time) that run side by side."""
+    lab, but a lab longer than a group (a core's fair share of all the
+    grading, over GROUPS_PER_CORE) is split into groups of tests balanced
+    on last time's seconds (or the tests' timeouts the first time)."""
     before = previous_test_seconds()
     weight = {t.full_name: before.get(t.full_name, t.timeout) for lab in labs for t in lab.tests}
-    total = sum(weight.values())
+    group = sum(weight.values()) / (JOBS * GROUPS_PER_CORE)
     plan = []
     for lab in labs:
         mine = sum(weight[t.full_name] for t in lab.tests)
-        if JOBS < 2 or mine <= total / JOBS or len(lab.tests) < 2 * JOBS:
+        count = min(round(mine / group), len(lab.tests) // 2) if JOBS > 1 and group > 0 else 1
+        if count < 2:
             plan.append((mine, lab.number, []))
             continue
-        groups = [[0.0, []] for _ in range(JOBS)]
+        groups = [[0.0, []] for _ in range(count)]
         for t in sorted(lab.tests, key=lambda t: -weight[t.full_name]):
             g = min(groups, key=lambda g: g[0])
             g[0] += weight[t.full_name]
@@ -501,8 +511,15 @@ def checkpoints():
                    f"unknown tests: {', '.join(unknown)}")
         pool = Pool()
         with tempfile.TemporaryDirectory(prefix="kestrel-checkpoint-") as tmp:
+            before, labs = previous_test_seconds(), {lab.number: lab for lab in load_labs()}
             for n in cp.lab_numbers(ROOT):
-                estimate = 30       # the build; its gradings are jobs of their own
+                # The build (its gradings are jobs of their own, submitted
+                # once it is built): the branch whose earlier lab takes
+                # longest to grade starts first, as its gradings are the
+                # suite's longest pole.
+                earlier = [k for k in cp.lab_numbers(ROOT) if k < n][-1:]
+                estimate = 30 + sum(before.get(t.full_name, t.timeout) for k in earlier if k in labs
+                                    for t in labs[k].tests)
                 hinted = sorted({t for ts in hints.get(n, ({}, set()))[0].values() for t in ts})
                 pool.submit(estimate, branch_job(pool, repo, tmp, n, hinted))
             for r in regions:

@@ -8,7 +8,7 @@ errno with Linux's."""
 import os
 
 import fsimg_tools
-from testing import GuestRun, run_on_host
+from testing import GuestRun
 
 
 def require_root(t):
@@ -57,11 +57,11 @@ def cred_su(t):
     require_root(t)
     script = fsimg_tools.guest_program(5, "cred_su.sh")
     cmd = f"sh {script} 2>&1 | cat"
-    t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{cmd}"', disk=True)
+    host = t._boot_and_host(lambda: t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{cmd}"', disk=True),
+                            lambda root: "/usr/sbin/chroot", "chroot", copy_root=True,
+                            args=lambda root: [root, "/bin/sh", "-c", cmd])
     guest = GuestRun(t.result.lines)
-    root = fsimg_tools.copy_tree(t.staged_root, os.path.join(t.tmp, "host-root"))
-    host = run_on_host("/usr/sbin/chroot", "chroot", args=[root, "/bin/sh", "-c", cmd], timeout=t.host_timeout)
-    t.notes.append(f"ran the script on the host in chroot {root}: exit status {host.returncode}")
+    t.notes.append(f"ran the script on the host in chroot {t.host_root}: exit status {host.returncode}")
     if t.expect(r"^kestrel: starting init: /bin/sh "):
         t.compare_output(host.lines, guest.lines)
         t.check(guest.end == host.end, f"sh ended with {guest.end} in the kernel; on Linux, with {host.end}")
