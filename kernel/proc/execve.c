@@ -4,8 +4,10 @@
  * resolved, the arguments copied in, and the new address space built
  * completely (exec_build_mm) while the old program is still intact, so a
  * failed execve returns an error to a caller that is still there. Past
- * the "point of no return" the old address space is dropped (only a
- * reference: a vfork parent sharing it keeps its copy), close-on-exec
+ * the "point of no return" the other threads of the process end and the
+ * caller takes the leader's pid (proc/dethread.c), the old address space
+ * is dropped (only a reference: a vfork or CLONE_VM parent sharing it
+ * keeps it, and a vfork parent is let go), close-on-exec
  * descriptors are closed, caught signals go back to their defaults, and
  * the task returns to user mode at the new program's entry point.
  *
@@ -307,6 +309,8 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 	struct elf_source src = { .file = f, .size = f->inode->size, .cred = &cred };
 	struct exec_image img;
 	err = exec_build_mm(&src, args.vec, args.vec + args.argc + 1, path, &img);
+	if (!err && (err = de_thread(current)))
+		mm_put(img.mm);
 	if (!err) {
 		exec_commit(current, &img, path);
 		exec_commit_creds(current, &cred, readable);

@@ -57,6 +57,12 @@ static void __attribute__((noreturn)) init_exited(int status)
 
 /* --- telling the parent ------------------------------------------------------ */
 
+bool process_ended(const struct task *p)
+{
+	assert_held(&tasklist_lock);
+	return p->state == TASK_ZOMBIE && p->group_live == 0;
+}
+
 /* Sends t's exit signal (SIGCHLD, unless clone chose another or none) to
  * parent: Linux's do_notify_parent. tasklist_lock held. */
 static void send_exit_signal(struct task *t, struct task *parent, int status)
@@ -132,7 +138,7 @@ static void adopted_by_init(struct task *t, struct task *c)
 		struct ksiginfo info = { .code = SI_USER, .pid = t->tgid, .uid = t->cred.uid };
 		send_signal(c, c->pdeath_signal, &info);
 	}
-	if (c->state != TASK_ZOMBIE)
+	if (!process_ended(c))
 		return;
 	bool ignored, unwaited = parent_does_not_wait(c, init_task, &ignored);
 	if (!ignored)
@@ -153,11 +159,51 @@ static __maybe_unused void reparent_children(struct task *t)
 		list_del(&c->sibling);
 		c->parent = init_task;
 		list_add_tail(&c->sibling, &init_task->children);
-		zombies |= c->state == TASK_ZOMBIE;
+		zombies |= process_ended(c);
 		adopted_by_init(t, c);
 	}
 	if (zombies)
 		wake_up_all(&init_task->child_exit);
+}
+
+void task_clear_child_tid(struct task *t)
+{
+	uint32_t *tidptr = (uint32_t *)t->clear_child_tid;
+	t->clear_child_tid = 0;
+	// LAB 6 BEGIN(exercise 2): CLONE_CHILD_CLEARTID: write 0 to *tidptr and wake a joiner
+	/* Only if someone else shares the memory to see it (Linux's
+	 * mm_release): a process ending alone has nobody to tell. */
+	if (tidptr && t->mm && __atomic_load_n(&t->mm->refcount, __ATOMIC_RELAXED) > 1) {
+		uint32_t zero = 0;
+		if (!copy_to_user(tidptr, &zero, sizeof(zero)))
+			futex_wake_addr(tidptr, 1);
+	}
+	// LAB 6 STUB: (void)tidptr;
+	// LAB 6 END
+}
+
+/* Takes thread t out of its group (tasklist_lock held); true if it was
+ * the last one, so the process ends with it. A thread other than the
+ * leader is then nobody's child: it leaves the leader's list and is
+ * freed by the reaper once off its CPU. The leader stays, as the
+ * process's zombie that the parent collects after the last thread
+ * (Linux's delay_group_leader). */
+static bool leave_thread_group(struct task *t, int status)
+{
+	assert_held(&tasklist_lock);
+	struct task *leader = t->group_leader;
+	t->exit_status = status;
+	bool last = --leader->group_live == 0;
+	if (t != leader) {
+		list_del(&t->thread_link);
+		t->group_leader = t;    /* the leader may be freed before t is */
+		t->detached = true;
+		t->state = TASK_ZOMBIE;
+	} else if (!last) {
+		t->state = TASK_ZOMBIE; /* unreported until the last thread ends */
+	}
+	wake_up_all(&leader->group_wait);       /* an execve waiting for the others to go */
+	return last;
 }
 
 void do_exit(int status)
@@ -167,31 +213,49 @@ void do_exit(int status)
 	if (t == init_task)
 		init_exited(status);
 
+	task_clear_child_tid(t);
+	futex_exit_robust_list(t);
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
 	futex_exit_robust_list(t);  /* robust locks it holds: FUTEX_OWNER_DIED, while its memory is there */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
 	pt_switch(kernel_pml4);
-	itimer_exit(t);             /* no SIGALRM for a process that is gone */
 	task_release_parts(t);
 	vfork_release(t);
-	bool unwaited = leave_unwaiting_parent(t, status);
+
+	/* The thread ends; the process p ends with its last thread. */
+	struct task *p = t->group_leader;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	bool last = leave_thread_group(t, status);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (t != p)
+		reap_later(t);          /* freed once it is off this CPU */
+	if (!last) {
+		schedule();
+		panic("do_exit: thread %d ran again", t->tid);
+	}
+	/* The process's status: exit_group's (or a fatal signal's) for all,
+	 * else the last thread's, as Linux's synchronize_group_exit. */
+	if (p->group_exiting)
+		status = p->exit_status;
+	itimer_exit(p);             /* no SIGALRM for a process that is gone */
+	bool unwaited = leave_unwaiting_parent(p, status);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	reparent_children(t);
-	t->exit_status = status;
-	t->state = TASK_ZOMBIE;
-	struct task *parent = t->parent;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	reparent_children(p);
+	p->exit_status = status;
+	p->state = TASK_ZOMBIE;
+	struct task *parent = p->parent;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (parent)
 		wake_up_all(&parent->child_exit);
-	// LAB 3 STUB: t->state = TASK_ZOMBIE;
+	// LAB 3 STUB: p->state = TASK_ZOMBIE;
 	// LAB 3 END
 	if (unwaited)
-		reap_later(t);
+		reap_later(p);
 	else
-		tell_parent(t, status);
+		tell_parent(p, status);
 	schedule();
 	panic("do_exit: zombie %d ran again", t->tid);
 }

@@ -6,6 +6,7 @@
 #include <mm/kmalloc.h>
 #include <mm/kstack.h>
 #include <mm/vm.h>
+#include <asm/signal.h>
 #include <proc/task.h>
 #include <proc/trace.h>
 
@@ -77,6 +78,7 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	list_init(&t->all_link);
 	wait_queue_init(&t->child_exit);
 	wait_queue_init(&t->signal_wait);
+	wait_queue_init(&t->group_wait);
 	spin_lock_init(&t->siglock, "siglock");
 	t->group_leader = t;
 	return t;
@@ -86,6 +88,7 @@ void task_add(struct task *t)
 {
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_add_tail(&t->thread_link, &t->group_leader->threads);
+	t->group_leader->group_live++;
 	list_add_tail(&t->all_link, &all_tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
@@ -155,6 +158,22 @@ struct sighand *sighand_copy(struct sighand *old)
 	if (s)
 		memcpy(s->action, old->action, sizeof(s->action));
 	return s;
+}
+
+struct sighand *sighand_get(struct sighand *s)
+{
+	__atomic_add_fetch(&s->refcount, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+void sighand_clear_handlers(struct sighand *s)
+{
+	/* As Linux's flush_signal_handlers(p, 0): no flags or mask either. */
+	for (int i = 0; i < _NSIG; i++) {
+		struct k_sigaction *a = &s->action[i];
+		uint64_t handler = a->handler == (uint64_t)SIG_IGN ? (uint64_t)SIG_IGN : (uint64_t)SIG_DFL;
+		*a = (struct k_sigaction){ .handler = handler };
+	}
 }
 
 void sighand_put(struct sighand *s)

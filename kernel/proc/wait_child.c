@@ -24,6 +24,14 @@ struct selector {
 	int id;
 };
 
+/* A "clone" child (one that sends no SIGCHLD at its end) is waited for
+ * only with __WCLONE, the others only without it; __WALL: any (Linux's
+ * eligible_child). */
+static bool wait_kind_matches(struct task *c, int options)
+{
+	return (options & __WALL) || (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
+}
+
 static bool selects(const struct selector *sel, struct task *c)
 {
 	switch (sel->type) {
@@ -55,12 +63,12 @@ static bool find_waitable(struct task *me, const struct selector *sel, int optio
 	*any = false;
 	struct task *c;
 	list_for_each_entry(c, &me->children, sibling) {
-		if (!selects(sel, c))
+		if (!selects(sel, c) || !wait_kind_matches(c, options))
 			continue;
 		*any = true;
 		f->child = c;
 		f->tid = c->tid;
-		f->zombie = c->state == TASK_ZOMBIE;
+		f->zombie = process_ended(c);     /* not while its threads run on */
 		if (f->zombie) {
 			if (!(options & WEXITED))
 				continue;

@@ -123,6 +123,19 @@ long sys_alarm(unsigned seconds)
 	return left;
 }
 
+void itimer_take_over(struct task *to, struct task *from)
+{
+	struct timer *tm = &from->itimer_real;
+	bool armed = READ_ONCE(tm->armed);
+	uint64_t deadline = READ_ONCE(tm->deadline_ns);
+	timer_cancel(tm);
+	to->itimer_interval = from->itimer_interval;
+	if (armed) {
+		to->itimer_real.fn = itimer_fire;
+		timer_arm(&to->itimer_real, deadline);
+	}
+}
+
 void itimer_exit(struct task *proc)
 {
 	if (proc == proc->group_leader)

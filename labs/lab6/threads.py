@@ -2,3 +2,31 @@
 
 Run by labs/lab6/lab.py, which provides `lab`.
 """
+
+lab.program_test("thr-flags", "thr_flags", 5, 10,
+                 doc="clone and clone3 refuse Linux's invalid flag combinations (EINVAL) and sizes (E2BIG), "
+                     "and take every published struct clone_args size")
+lab.program_test("thr-family", "thr_family", 6, 15,
+                 doc="CLONE_PARENT, clone on a new stack as a fork, vfork on a stack, clone3 as posix_spawn "
+                     "(the parent is let go at execve), CLONE_CLEAR_SIGHAND, CLONE_CHILD_SETTID, __WCLONE")
+lab.program_test("thr-spawn", "thr_spawn", 6, 20,
+                 doc="glibc's posix_spawn (clone3 CLONE_VM|CLONE_VFORK with a stack), popen, system, vfork")
+
+for cpus in (1, 4):
+    lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
+                     doc="glibc pthread_create/pthread_join: threads share memory, files and the pid")
+    lab.program_test(f"thr-clone-{cpus}cpu", "thr_clone", 6, 10, cpus=cpus,
+                     doc="raw clone with glibc's thread flags (pid, tid, SETTLS, PARENT_SETTID, CHILD_CLEARTID), "
+                         "and each sharing flag shares exactly its part")
+    lab.program_test(f"thr-exec-{cpus}cpu", "thr_exec", 6, 15, cpus=cpus,
+                     doc="execve with other threads running (de-thread): they end, the pid stays, "
+                         "a non-leader takes the leader's place")
+    lab.program_test(f"thr-exit-{cpus}cpu", "thr_exit", 6, 15, cpus=cpus,
+                     doc="exit ends one thread, exit_group all; the process is reported after its last "
+                         "thread, with exit_group's or the last thread's status; wait4 never sees threads")
+
+# Exercise 1: clone's sharing (proc/fork.c); 2: CLONE_CHILD_CLEARTID at a
+# thread's end (proc/exit.c); 3: de-thread in execve (proc/dethread.c).
+lab.exercise_tests[1] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[2] = ["thr-clone-1cpu", "thr-pthread-1cpu"]
+lab.exercise_tests[3] = ["thr-exec-1cpu"]

@@ -24,6 +24,12 @@ struct files {
 struct files *files_alloc(void);
 struct files *files_copy(struct files *f);
 void files_put(struct files *f);
+/* CLONE_FILES: one more task shares f. */
+static inline struct files *files_get(struct files *f)
+{
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	return f;
+}
 
 /* Installs f in the lowest free slot >= min (takes the caller's reference
  * to f): the fd, or -EMFILE. */

@@ -14,6 +14,12 @@ struct fs {
 struct fs *fs_alloc(void);
 struct fs *fs_copy(struct fs *f);
 void fs_put(struct fs *f);
+/* CLONE_FS: one more task shares f. */
+static inline struct fs *fs_get(struct fs *f)
+{
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	return f;
+}
 /* The caller's cwd or root, referenced (path_put them). */
 void fs_get_cwd(struct path *p);
 void fs_get_root(struct path *p);

@@ -62,6 +62,12 @@ void exec_set_user_regs(struct task *t, const struct exec_image *img);
 struct file;
 int exec_open(int dirfd, const char *path, int lookup_flags, struct file **result);
 
+/* execve's first step past the point of no return in a process with
+ * several threads (proc/dethread.c): the others end, and t becomes the
+ * leader, with the process's pid. 0, or -EINTR if the process is being
+ * killed. */
+int de_thread(struct task *t);
+
 /* Creates the first user process (pid 1) running argv[0]: a path in the
  * file tree, or the name of a program built into the kernel. Returns 0
  * or -errno. */

@@ -28,6 +28,13 @@ static inline void wait_status_decode(int s, int *code, int *status)
 	}
 }
 
+/* Is process p (a leader) over, a zombie its parent may collect? Not
+ * while a thread of it runs on (tasklist_lock held). */
+struct task;
+bool process_ended(const struct task *p);
+/* CLONE_CHILD_CLEARTID (set_tid_address): at a thread's exit or exec,
+ * 0 goes to the word and one futex waiter on it is woken. */
+void task_clear_child_tid(struct task *t);
 /* Ends the current task with a wait status; never returns. */
 void __attribute__((noreturn)) do_exit(int status);
 /* Marks every thread of the current thread group (the caller too) to

@@ -136,3 +136,5 @@ long sigaltstack_set(const struct sigaltstack *ss, uint64_t sp);
 
 /* ITIMER_REAL dies with its process (time/itimer.c). */
 void itimer_exit(struct task *proc);
+/* De-threading: the process's ITIMER_REAL moves to its new leader. */
+void itimer_take_over(struct task *to, struct task *from);

@@ -178,6 +178,12 @@ struct task {
 	bool reset_on_fork;         /* SCHED_RESET_ON_FORK */
 	uint64_t cpus_allowed;      /* sched_setaffinity's mask: kept and reported, not enforced */
 
+	/* Thread groups (Lab 6: proc/fork.c, exit.c, execve.c), the leader's,
+	 * under tasklist_lock: how many of its threads (itself included)
+	 * have not exited, and where an execve waits for the others to go. */
+	int group_live;
+	struct wait_queue group_wait;
+
 	/* The system-call tracer (Lab 5, proc/trace.c): NULL when not traced. */
 	struct trace_task *trace;
 
@@ -226,6 +232,10 @@ void rlimits_init(struct rlimit64 *rlim);
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_copy(struct sighand *s);
 void sighand_put(struct sighand *s);
+/* CLONE_SIGHAND: one more task shares s. */
+struct sighand *sighand_get(struct sighand *s);
+/* CLONE_CLEAR_SIGHAND: caught signals back to SIG_DFL (ignored ones stay). */
+void sighand_clear_handlers(struct sighand *s);
 
 /* The task that adopts orphans: the first user process (pid 1). */
 extern struct task *init_task;
