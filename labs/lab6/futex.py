@@ -34,3 +34,14 @@ lab.program_test("futex-intr", "futex_intr", 10, timeout=60.0, depends=["futex-w
                  doc="signals and FUTEX_WAIT: EINTR after a handler, restarted with SA_RESTART unless "
                      "the wait has a timeout, resumed to the same deadline after SIGSTOP and SIGCONT "
                      "(restart_syscall), ignored and blocked signals change nothing, SIGKILL ends it")
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-threads-{cpus}cpu", "futex_threads", 10, timeout=60.0, cpus=cpus,
+                     depends=["futex-wake-1cpu"],
+                     doc="threads on private futex words: a ring of 8 threads passing a token 4000 "
+                         "times (own words, then one word with bitsets), a futex mutex of 8 threads "
+                         "counting exactly, a condition variable's broadcast by CMP_REQUEUE")
+
+# Exercise 5 (futex wait and wake): with it blank, sleepers are never
+# queued, so these stop at their first count of sleepers (about 10 s).
+lab.exercise_tests[5] = ["futex-wake-1cpu", "futex-shared-1cpu"]
