@@ -45,3 +45,11 @@ for cpus in (1, 4):
 # Exercise 5 (futex wait and wake): with it blank, sleepers are never
 # queued, so these stop at their first count of sleepers (about 10 s).
 lab.exercise_tests[5] = ["futex-wake-1cpu", "futex-shared-1cpu"]
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-pi-{cpus}cpu", "futex_pi", 10, timeout=60.0, cpus=cpus,
+                     depends=["futex-wake-1cpu"],
+                     doc="priority-inheritance futexes: LOCK_PI, TRYLOCK_PI and UNLOCK_PI on free, own, "
+                         "held and dead owners' words (EDEADLK, ESRCH, EPERM, EAGAIN, ETIMEDOUT), the "
+                         "lock handed to the sleeper at unlock and at its owner's death (FUTEX_OWNER_DIED), "
+                         "musl's PTHREAD_PRIO_INHERIT mutex under 4 threads")
