@@ -27,7 +27,7 @@ for cpus in (1, 4):
     lab.program_test(f"futex-robust-{cpus}cpu", "futex_robust", 10, timeout=60.0, cpus=cpus,
                      depends=["futex-ops"],
                      doc="robust lists at exit: FUTEX_OWNER_DIED and a sleeper woken, list_op_pending, "
-                         "loops, the 2048-entry limit, bad pointers; musl's process-shared robust "
+                         "loops, the 2048-entry limit, bad pointers, execve; musl's process-shared robust "
                          "mutex gives EOWNERDEAD to the process waiting when its owner dies")
 
 lab.program_test("futex-intr", "futex_intr", 10, timeout=60.0, depends=["futex-wake-1cpu"],
