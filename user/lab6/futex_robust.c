@@ -6,7 +6,8 @@
  * alone; list_op_pending (a lock being released as the owner died) has
  * a sleeper woken; a list that loops, one longer than ROBUST_LIST_LIMIT
  * (2048: only that many are handled) and one with a bad pointer end the
- * walk without harm. Then musl's process-shared robust mutex: its owner
+ * walk without harm; execve walks the list too (the old program's locks
+ * die with it). Then musl's process-shared robust mutex: its owner
  * dies holding it, a process sleeping in pthread_mutex_lock gets
  * EOWNERDEAD, makes it consistent, and it works again. */
 #define _GNU_SOURCE
