@@ -42,10 +42,6 @@ for cpus in (1, 4):
                          "times (own words, then one word with bitsets), a futex mutex of 8 threads "
                          "counting exactly, a condition variable's broadcast by CMP_REQUEUE")
 
-# Exercise 5 (futex wait and wake): with it blank, sleepers are never
-# queued, so these stop at their first count of sleepers (about 10 s).
-lab.exercise_tests[5] = ["futex-wake-1cpu", "futex-shared-1cpu"]
-
 for cpus in (1, 4):
     lab.program_test(f"futex-pi-{cpus}cpu", "futex_pi", 10, timeout=60.0, cpus=cpus,
                      depends=["futex-wake-1cpu"],
@@ -53,3 +49,14 @@ for cpus in (1, 4):
                          "held and dead owners' words (EDEADLK, ESRCH, EPERM, EAGAIN, ETIMEDOUT), the "
                          "lock handed to the sleeper at unlock and at its owner's death (FUTEX_OWNER_DIED), "
                          "musl's PTHREAD_PRIO_INHERIT mutex under 4 threads")
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-pi-glibc-{cpus}cpu", "futex_pi_glibc", 5, timeout=60.0, cpus=cpus,
+                     depends=["futex-pi-1cpu"],
+                     doc="glibc's PTHREAD_PRIO_INHERIT mutexes (LOCK_PI/UNLOCK_PI): 4 threads counting, "
+                         "trylock, timedlock and unlock on a held one, a robust PI mutex whose owner "
+                         "thread ends holding it, with and without a waiter: EOWNERDEAD")
+
+# Exercise 5 (futex wait and wake): with it blank, sleepers are never
+# queued, so these stop at their first count of sleepers (about 10 s).
+lab.exercise_tests[5] = ["futex-wake-1cpu", "futex-shared-1cpu"]
