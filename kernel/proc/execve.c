@@ -28,6 +28,7 @@
 #include <proc/cred.h>
 #include <proc/exec.h>
 #include <proc/signal.h>
+#include <proc/futex.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <x86/cpu.h>
@@ -313,6 +314,7 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 	if (!err && (err = de_thread(current)))
 		mm_put(img.mm);
 	if (!err) {
+		futex_exit_robust_list(current);    /* the old program's robust locks (Linux's exec_mm_release) */
 		exec_commit(current, &img, path);
 		exec_commit_creds(current, &cred, readable);
 	}

@@ -240,7 +240,6 @@ void do_exit(int status)
 	futex_exit_robust_list(t);
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
-	futex_exit_robust_list(t);  /* robust locks it holds: FUTEX_OWNER_DIED, while its memory is there */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
 	mm_activate(NULL);
 	task_release_parts(t);

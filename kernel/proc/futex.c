@@ -51,6 +51,11 @@ struct futex_bucket *futex_bucket_of(const struct futex_key *k)
 	return &buckets[h >> 56];       /* the top 8 bits: 256 buckets */
 }
 
+struct futex_bucket *futex_bucket_nr(unsigned i)
+{
+	return i < BUCKETS ? &buckets[i] : NULL;
+}
+
 long futex_key_of(uint32_t *uaddr, bool private, struct futex_key *key)
 {
 	uint64_t a = (uint64_t)uaddr;

@@ -33,9 +33,13 @@ struct futex_waiter {
 	struct list_head link;
 	struct futex_key key;
 	struct futex_bucket *bucket;
-	uint32_t bitset;
+	uint32_t bitset;        /* 0 for a PI waiter: no FUTEX_WAKE matches it */
 	bool woken;
 	struct wait_queue wq;
+	/* FUTEX_LOCK_PI (futex_pi.c): the lock is handed to the waiter. */
+	bool pi;
+	int tid;                /* the waiter's, written into the word at the handover */
+	int pi_owner;           /* the tid it waits for: handed over if that one dies */
 };
 
 static inline bool futex_key_eq(const struct futex_key *a, const struct futex_key *b)
@@ -47,6 +51,8 @@ static inline bool futex_key_eq(const struct futex_key *a, const struct futex_ke
  * outside the user half or (shared) not mapped. */
 long futex_key_of(uint32_t *uaddr, bool private, struct futex_key *key);
 struct futex_bucket *futex_bucket_of(const struct futex_key *key);
+/* Bucket i of all, or NULL past the last: for walks over every bucket. */
+struct futex_bucket *futex_bucket_nr(unsigned i);
 /* Reads the word with b->lock held (taken here): faults its page in
  * with the lock let go if needed. 0 and b locked, or -EFAULT unlocked. */
 long futex_lock_and_read(struct futex_bucket *b, uint32_t *uaddr, uint32_t *val);
@@ -68,3 +74,8 @@ long futex_requeue(uint32_t *uaddr, bool private, uint32_t *uaddr2, int nr_wake,
 		   const uint32_t *cmpval);
 long futex_wake_op(uint32_t *uaddr, bool private, uint32_t *uaddr2, int nr_wake, int nr_wake2,
 		   uint32_t encoded_op);
+long futex_lock_pi(uint32_t *uaddr, bool private, uint64_t deadline, bool trylock);
+long futex_unlock_pi(uint32_t *uaddr, bool private);
+/* At a thread's exit: the PI locks it holds that have waiters in the
+ * kernel go to their first waiter (futex_pi.c). */
+void futex_exit_pi(struct task *t);

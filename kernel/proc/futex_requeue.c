@@ -78,6 +78,10 @@ long futex_requeue(uint32_t *uaddr, bool private, uint32_t *uaddr2, int nr_wake,
 			break;
 		if (!futex_key_eq(&w->key, &k1))
 			continue;
+		if (w->pi) {
+			count = -EINVAL;        /* a PI lock's waiters are not this call's */
+			break;
+		}
 		if (++count <= nr_wake)
 			futex_wake_waiter(w);
 		else
@@ -159,6 +163,8 @@ static int wake_in(struct futex_bucket *b, const struct futex_key *key, int nr)
 	list_for_each_entry_safe(w, tmp, &b->waiters, link) {
 		if (!futex_key_eq(&w->key, key))
 			continue;
+		if (w->pi)
+			return -EINVAL;         /* a PI lock's waiters are not this call's */
 		futex_wake_waiter(w);
 		if (++woken >= nr)
 			break;
@@ -192,8 +198,10 @@ long futex_wake_op(uint32_t *uaddr, bool private, uint32_t *uaddr2, int nr_wake,
 		return passed;
 	}
 	int woken = wake_in(b1, &k1, nr_wake);
-	if (passed)
-		woken += wake_in(b2, &k2, nr_wake2);
+	if (passed && woken >= 0) {
+		int more = wake_in(b2, &k2, nr_wake2);
+		woken = more < 0 ? more : woken + more;
+	}
 	futex_unlock_pair(b1, b2);
 	return woken;
 }

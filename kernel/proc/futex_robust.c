@@ -17,10 +17,10 @@
 #include <proc/task.h>
 #include <proc/futex.h>
 #include <x86/uaccess.h>
+#include "futex_internal.h"
 
-/* A list pointer: bit 0 says the lock is a PI one (see the handout:
- * those are not supported, so nothing here differs for them but the
- * pending unlock case). */
+/* A list pointer: bit 0 says the lock is a PI one, which is not woken
+ * here but handed over (futex_exit_pi). */
 static bool fetch_entry(uint64_t uptr, uint64_t *entry, bool *pi)
 {
 	uint64_t v;
@@ -64,12 +64,9 @@ static bool owner_died(uint32_t *uaddr, struct task *t, bool pi, bool pending)
 	return false;
 }
 
-void futex_exit_robust_list(struct task *t)
+/* Walks the list at head (as Linux's exit_robust_list). */
+static void walk_robust_list(struct task *t, uint64_t head)
 {
-	uint64_t head = t->robust_list;
-	if (!head || t != current || !t->mm)
-		return;
-	t->robust_list = 0;
 	struct robust_list_head h;
 	if (copy_from_user(&h, (void *)head, sizeof(h)))
 		return;
@@ -93,4 +90,17 @@ void futex_exit_robust_list(struct task *t)
 	}
 	if (pending)
 		owner_died((uint32_t *)(pending + offset), t, pending_pi, true);
+}
+
+void futex_exit_robust_list(struct task *t)
+{
+	if (t != current || !t->mm)
+		return;
+	uint64_t head = t->robust_list;
+	t->robust_list = 0;
+	if (head)
+		walk_robust_list(t, head);
+	/* Then, as Linux's futex_cleanup, the PI locks still held with
+	 * waiters go to those (with FUTEX_OWNER_DIED if the walk set it). */
+	futex_exit_pi(t);
 }

@@ -27,8 +27,9 @@ static bool has_timeout(int cmd)
 
 /* The deadline of a wait on CLOCK_MONOTONIC: FUTEX_WAIT's timeout is
  * relative; the others' absolute, on CLOCK_MONOTONIC or (with
- * FUTEX_CLOCK_REALTIME, and always for LOCK_PI) CLOCK_REALTIME, which is
- * converted now (a later change of the clock does not move it). */
+ * FUTEX_CLOCK_REALTIME, and always for LOCK_PI, unlike LOCK_PI2)
+ * CLOCK_REALTIME, which is converted now (a later change of the clock
+ * does not move it). */
 static long deadline_of(const struct __kernel_timespec *uts, int cmd, bool realtime, uint64_t *deadline)
 {
 	uint64_t ns;
@@ -80,8 +81,9 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		if (err)
 			return err;
 	}
-	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
-	    cmd != FUTEX_LOCK_PI2)
+	/* Only these have an absolute timeout a clock can be chosen for
+	 * (Linux 4.5 to 5.x took FUTEX_WAIT too; Linux 6 does not). */
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	/* For these the "timeout" is a second count. */
 	int val2 = (int)(uint32_t)(uint64_t)uts;
@@ -106,9 +108,17 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		return futex_requeue(uaddr, private, uaddr2, (int)val, val2, &val3);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(uaddr, private, uaddr2, (int)val, val2, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		return futex_lock_pi(uaddr, private, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, private, WAIT_FOREVER, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr, private);
 	default:
-		/* FUTEX_FD (gone from Linux), unknown operations, and for now
-		 * the priority-inheritance ones: see the handout, Part C. */
+		/* FUTEX_FD (gone from Linux), unknown operations, and the
+		 * requeueing of PI waiters (WAIT_REQUEUE_PI, CMP_REQUEUE_PI),
+		 * which only PI condition variables use: see the handout. */
 		return -ENOSYS;
 	}
 }

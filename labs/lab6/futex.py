@@ -27,10 +27,36 @@ for cpus in (1, 4):
     lab.program_test(f"futex-robust-{cpus}cpu", "futex_robust", 10, timeout=60.0, cpus=cpus,
                      depends=["futex-ops"],
                      doc="robust lists at exit: FUTEX_OWNER_DIED and a sleeper woken, list_op_pending, "
-                         "loops, the 2048-entry limit, bad pointers; musl's process-shared robust "
+                         "loops, the 2048-entry limit, bad pointers, execve; musl's process-shared robust "
                          "mutex gives EOWNERDEAD to the process waiting when its owner dies")
 
 lab.program_test("futex-intr", "futex_intr", 10, timeout=60.0, depends=["futex-wake-1cpu"],
                  doc="signals and FUTEX_WAIT: EINTR after a handler, restarted with SA_RESTART unless "
                      "the wait has a timeout, resumed to the same deadline after SIGSTOP and SIGCONT "
                      "(restart_syscall), ignored and blocked signals change nothing, SIGKILL ends it")
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-threads-{cpus}cpu", "futex_threads", 10, timeout=60.0, cpus=cpus,
+                     depends=["futex-wake-1cpu"],
+                     doc="threads on private futex words: a ring of 8 threads passing a token 4000 "
+                         "times (own words, then one word with bitsets), a futex mutex of 8 threads "
+                         "counting exactly, a condition variable's broadcast by CMP_REQUEUE")
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-pi-{cpus}cpu", "futex_pi", 10, timeout=60.0, cpus=cpus,
+                     depends=["futex-wake-1cpu"],
+                     doc="priority-inheritance futexes: LOCK_PI, TRYLOCK_PI and UNLOCK_PI on free, own, "
+                         "held and dead owners' words (EDEADLK, ESRCH, EPERM, EAGAIN, ETIMEDOUT), the "
+                         "lock handed to the sleeper at unlock and at its owner's death (FUTEX_OWNER_DIED), "
+                         "musl's PTHREAD_PRIO_INHERIT mutex under 4 threads")
+
+for cpus in (1, 4):
+    lab.program_test(f"futex-pi-glibc-{cpus}cpu", "futex_pi_glibc", 5, timeout=60.0, cpus=cpus,
+                     depends=["futex-pi-1cpu"],
+                     doc="glibc's PTHREAD_PRIO_INHERIT mutexes (LOCK_PI/UNLOCK_PI): 4 threads counting, "
+                         "trylock, timedlock and unlock on a held one, a robust PI mutex whose owner "
+                         "thread ends holding it, with and without a waiter: EOWNERDEAD")
+
+# Exercise 5 (futex wait and wake): with it blank, sleepers are never
+# queued, so these stop at their first count of sleepers (about 10 s).
+lab.exercise_tests[5] = ["futex-wake-1cpu", "futex-shared-1cpu"]

@@ -92,14 +92,15 @@ static inline long kt_futex_sleepers(volatile uint32_t *w, int private_flag)
 /* Waits (up to 10 s) until n tasks sleep on w. */
 static inline int kt_futex_wait_sleepers(volatile uint32_t *w, int private_flag, long n)
 {
-	for (int i = 0; i < 10000; i++) {
+	long long give_up = kt_now_ns() + 10000000000LL;
+	do {
 		long got = kt_futex_sleepers(w, private_flag);
 		if (got == n)
 			return 1;
 		if (got < 0 && errno != EAGAIN)
 			return 0;
 		kt_sleep_ms(1);
-	}
+	} while (kt_now_ns() < give_up);
 	return 0;
 }
 

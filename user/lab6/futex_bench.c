@@ -5,6 +5,9 @@
  *     trip is two wakes and two sleeps;
  *   - the same with two pairs at once on unrelated words: with one lock
  *     for all futexes they would queue behind each other in the kernel;
+ *   - FUTEX_WAKE calls with nobody to wake, by 1, 2 and 4 processes at
+ *     once on words of their own: the kernel path alone, and whether
+ *     unrelated calls queue behind each other on a lock;
  *   - a futex mutex (Drepper's) locked and unlocked without contention
  *     (no system call at all), and by 1, 2 and 4 processes at once. */
 #define _GNU_SOURCE
@@ -98,6 +101,24 @@ static double contended(volatile uint32_t *m, int procs, int n)
 	return (bench_now_ns() - start) / ((double)procs * n);
 }
 
+/* procs processes each make n FUTEX_WAKE calls on a word of their own
+ * that nobody waits on: only the kernel's futex path, and its lock;
+ * nanoseconds per call, per process. */
+static double wakes_alone(volatile uint32_t *mem, int procs, int n)
+{
+	double start = bench_now_ns();
+	for (int p = 0; p < procs; p++)
+		if (fork() == 0) {
+			volatile uint32_t *w = mem + 64 * p;
+			for (int i = 0; i < n; i++)
+				futex(w, FUTEX_WAKE, 1);
+			_exit(0);
+		}
+	while (wait(NULL) > 0)
+		;
+	return (bench_now_ns() - start) / n;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -108,6 +129,9 @@ int main(void)
 	       pingpong(mem, 1, 2000));
 	printf("bench: futex ping-pong, two pairs at once on unrelated words: %.1f us per round trip\n",
 	       pingpong(mem, 2, 2000));
+	for (int procs = 1; procs <= 4; procs *= 2)
+		printf("bench: FUTEX_WAKE of nobody, %d process(es) at once on their own words: %.0f ns per call\n",
+		       procs, wakes_alone(mem, procs, 20000));
 	volatile uint32_t *m = mem + 512;
 	double start = bench_now_ns();
 	for (int i = 0; i < 1000000; i++) {

@@ -79,6 +79,8 @@ static void wakes(void)
 	kt_fres("WAKE_PRIVATE, NULL word", kt_futex(NULL, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0));
 	kt_fres("WAKE, kernel address", kt_futex((uint32_t *)0xffffffff80000000ul, FUTEX_WAKE, 1, NULL, NULL, 0));
 	kt_fres("WAKE|CLOCK_REALTIME", kt_futex(&word, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0));
+	struct timespec t20 = ms(20);
+	kt_fres("WAIT|CLOCK_REALTIME, 20 ms", kt_futex(&word, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 5, &t20, NULL, 0));
 	kt_fres("operation 2 (FUTEX_FD)", kt_futex(&word, FUTEX_FD, 1, NULL, NULL, 0));
 	kt_fres("operation 14", kt_futex(&word, 14, 1, NULL, NULL, 0));
 	kt_fres("operation 99", kt_futex(&word, 99, 1, NULL, NULL, 0));

@@ -6,10 +6,12 @@
  * alone; list_op_pending (a lock being released as the owner died) has
  * a sleeper woken; a list that loops, one longer than ROBUST_LIST_LIMIT
  * (2048: only that many are handled) and one with a bad pointer end the
- * walk without harm. Then musl's process-shared robust mutex: its owner
+ * walk without harm; execve walks the list too (the old program's locks
+ * die with it). Then musl's process-shared robust mutex: its owner
  * dies holding it, a process sleeping in pthread_mutex_lock gets
  * EOWNERDEAD, makes it consistent, and it works again. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <string.h>
@@ -178,6 +180,42 @@ static void raw_lists(void)
 	word("list_op_pending", S->locks[1].word, tid);
 }
 
+/* A robust list walked at execve too: the child holds a lock, execs
+ * cat (which waits on a pipe, so it is still there), and the lock is
+ * marked before the child ends. */
+static void at_exec(void)
+{
+	int in[2], exec_seen[2];
+	if (pipe(in) || pipe2(exec_seen, O_CLOEXEC))
+		printf("pipe: BAD\n");
+	memset(S->locks, 0, sizeof S->locks);
+	S->go = 0;
+	pid_t pid = kt_fork();
+	if (pid == 0) {
+		uint32_t tid = syscall(SYS_gettid);
+		S->head.list.next = &S->locks[0].link;
+		S->head.futex_offset = offsetof(struct lock, word);
+		S->head.list_op_pending = NULL;
+		hold(&S->locks[0], tid, 0, &S->head.list);
+		syscall(SYS_set_robust_list, &S->head, sizeof S->head);
+		dup2(in[0], 0);
+		close(in[1]);
+		close(exec_seen[0]);
+		execl("/bin/cat", "cat", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(exec_seen[1]);
+	char c;
+	read(exec_seen[0], &c, 1);      /* EOF: the exec happened */
+	printf("execve with a robust lock held:\n");
+	word("the lock, the new program running", S->locks[0].word, pid);
+	close(in[1]);
+	int status;
+	waitpid(pid, &status, 0);
+	close(exec_seen[0]);
+}
+
 static void musl_mutex(void)
 {
 	pthread_mutexattr_t a;
@@ -220,6 +258,7 @@ int main(void)
 	S = mmap(NULL, sizeof *S, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	memset(S, 0, sizeof *S);        /* pages there before any fork */
 	raw_lists();
+	at_exec();
 	musl_mutex();
 	return 0;
 }

@@ -50,7 +50,8 @@ static void meet(const char *what, int fd)
 	char *view = fd >= 0 ? mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : inherited;
 	volatile uint32_t *w = (uint32_t *)(view + WORD_OFFSET);
 	int ok = 0;
-	for (int i = 0; i < 10000 && !ok; i++) {
+	long long give_up = kt_now_ns() + 10000000000LL;
+	while (!ok && kt_now_ns() < give_up) {
 		ok = *w == 1 && kt_futex_sleepers(w, 0) == 1;
 		if (!ok)
 			kt_sleep_ms(1);
