@@ -236,8 +236,11 @@ void do_exit(int status)
 	if (t == init_task && init_alone())
 		init_exited(status);
 
-	task_clear_child_tid(t);
+	/* The robust mutexes first, then the tid word (Linux's mm_release):
+	 * a pthread_join woken by the tid word may at once try a mutex this
+	 * thread held, and must find it marked FUTEX_OWNER_DIED. */
 	futex_exit_robust_list(t);
+	task_clear_child_tid(t);
 	/* Leave the address space before dropping it: it may be the last
 	 * reference, and a CPU must never run on freed page tables. */
 	cputime_sample_rss(t);      /* getrusage's ru_maxrss, before the memory goes */
