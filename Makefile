@@ -335,7 +335,7 @@ lab-%:
 # Benchmarks measure the kernel without lock checking.
 bench: $(FSIMG)
 	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
-	$(PYTHON) scripts/bench.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL)
+	$(PYTHON) scripts/bench.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL) $(if $(ONLY),--only $(ONLY))
 
 # Not part of `make test`: a benchmark is not a test. The first run fetches
 # Debian's kernel package into build/linux/ (apt-get download, dpkg -x).
