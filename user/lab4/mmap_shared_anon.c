@@ -8,8 +8,9 @@
  * seen by the other. Every page here is untouched before the fork that
  * shares it: the child writes and the parent reads after wait, the parent
  * writes and a waiting child reads, a second child sees what the first
- * wrote, /dev/zero's shared mapping the same, and MADV_DONTNEED keeps a
- * shared page's data (it is the file's). */
+ * wrote, /dev/zero's shared mapping the same, MADV_DONTNEED keeps a
+ * shared page's data (it is the file's), and mremap keeps the sharing
+ * (the part it adds is past the end of the file: SIGBUS, as on Linux). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,6 +84,12 @@ static int child_writes_page6(volatile int *m)
 	return 0;
 }
 
+static int child_writes_page1(volatile int *m)
+{
+	m[word(1)] = 401;
+	return 0;
+}
+
 int main(void)
 {
 	size_t len = NPAGES * PAGE;
@@ -108,6 +115,27 @@ int main(void)
 	/* MADV_DONTNEED drops the mapping's pages, not the shared data. */
 	madvise((void *)anon, len, MADV_DONTNEED);
 	printf("after MADV_DONTNEED: page 0 = %d, page 4 = %d\n", anon[word(0)], anon[word(4)]);
+
+	/* mremap keeps the sharing; the part it adds lies past the end of
+	 * the file behind the region, as on Linux: SIGBUS there. */
+	volatile int *grown = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	grown = mremap((void *)grown, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE);
+	if (grown == MAP_FAILED) {
+		perror("mremap");
+		return 1;
+	}
+	st = in_child(child_writes_page1, grown);
+	printf("after mremap: child exit %d, parent sees page 1 = %d\n", st, grown[word(1)]);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		grown[word(3)] = 1;
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	printf("after mremap: a write to the added part: %s %d\n",
+	       WIFSIGNALED(status) ? "killed by signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 
 	/* A private anonymous mapping is copied at fork, never shared. */
 	volatile int *priv = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
