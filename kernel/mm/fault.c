@@ -157,7 +157,18 @@ static bool resolve(struct mm *mm, uint64_t page, uint64_t error_code)
 	else if (pte_allows(*pte, error_code)) {
 		/* Another thread made it writable meanwhile (a copy-on-write
 		 * break that needed no copy): our TLB held the read-only
-		 * entry. Drop it and retry. */
+		 * entry. Drop it and retry.
+		 * fork in a threaded process makes this common: mm_copy
+		 * write-protects every writable page and shoots down all CPUs,
+		 * so the other threads' CPUs reload the read-only entries as
+		 * they read. The child exits at once, the frames go back to one
+		 * user, and the first thread to write a page takes it over by
+		 * making the entry writable, an added right, so no shootdown.
+		 * A thread on another CPU that still holds the read-only entry
+		 * then write-faults on a present, writable entry without
+		 * PTE_COW. Without this case that fault was taken for a real
+		 * protection error: SIGSEGV, "writing ... (not allowed)", which
+		 * killed the process (test smp-fork-race-4cpu). */
 		invlpg(page);
 		ok = true;
 	}

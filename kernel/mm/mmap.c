@@ -4,7 +4,9 @@
  * arrive on first touch (fault.c), zeroed for anonymous memory, from the
  * page cache for a file. MAP_SHARED regions share their pages: with the
  * file (what the program writes is the file's data, seen by read()) and
- * with the children of fork. MAP_PRIVATE file pages are the file's until
+ * with the children of fork. Shared anonymous memory is a file's too, an
+ * unnamed tmpfs one (shmem_zero.c), or fork would not share the pages
+ * nobody had touched yet. MAP_PRIVATE file pages are the file's until
  * the program writes one, which then becomes a private copy.
  *
  * Where a mapping goes: at MAP_FIXED's address (replacing what was
@@ -129,18 +131,23 @@ long sys_mmap(uint64_t addr, size_t len, unsigned long prot, unsigned long flags
 			return PTR_ERR(f);
 	}
 	struct vma tmpl = {
+		.start = 0, .end = size,        /* the length, for the file's mmap */
 		.flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 			 (prot & PROT_EXEC ? VM_EXEC : 0) | (type != MAP_PRIVATE ? VM_SHARED : 0),
 		.name = f ? "[file]" : "[anon]",
 		.file = f,
 		.pgoff = off / PAGE_SIZE,
 	};
-	/* The file says what its mapping is (/dev/zero: anonymous memory). */
-	long err = f ? f->fop->mmap(f, &tmpl) : 0;
+	/* The file says what its mapping is (/dev/zero: anonymous memory).
+	 * Shared anonymous memory is a tmpfs file's (shmem_zero.c). */
+	long err = f ? f->fop->mmap(f, &tmpl) : type != MAP_PRIVATE ? shmem_zero_setup(&tmpl, size) : 0;
 	if (f && tmpl.file != f)
 		file_put(f);            /* it chose not to keep the file */
-	if (err)
+	if (err) {
+		if (tmpl.file)
+			file_put(tmpl.file);
 		return err;
+	}
 
 	struct mm *mm = current->mm;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);

@@ -412,6 +412,9 @@ user_test("mmap-copy", "mmap_copy", 5, depends=["mmap"],
 user_test("mmap-cross", "mmap_cross", 5, depends=["mmap"], cpus=4,
           doc="on 4 CPUs, processes reading file X into a mapping of Y while others read Y into "
               "a mapping of X: no deadlock between the two files' locks")
+user_test("mmap-shared-anon", "mmap_shared_anon", 0, depends=["mmap"],
+          doc="MAP_SHARED|MAP_ANONYMOUS and MAP_SHARED /dev/zero pages nobody touched before fork "
+              "are shared all the same (a tmpfs file behind them, as Linux's shmem_zero_setup)")
 user_test("mmap-many", "mmap_many", 5, timeout=60.0, depends=["mmap"],
           doc="20,000 mappings placed by the kernel and 10,000 fixed ones with holes: lookups on "
               "faults, free-range search, mprotect, munmap across 1000 regions, mremap (the region index)")

@@ -26,3 +26,9 @@ for cpus in (1, 4):
     lab.program_test(f"smp-busy-{cpus}cpu", "smp_busy", 5, 30, cpus=cpus,
                      doc="4 CPU-bound threads of one process run on min(4, CPUs) different CPUs at once; "
                          "pinned to one CPU, on that one only")
+
+for cpus in (1, 4):
+    lab.program_test(f"smp-fork-race-{cpus}cpu", "smp_fork_race", 0, 30, cpus=cpus,
+                     doc="3 threads keep writing the heap, their stacks and a big anonymous mapping "
+                         "while the main thread forks 200 times: no writer killed by a stale read-only TLB entry "
+                         "(a regression test, no points), no write lost")

@@ -93,10 +93,13 @@ static int64_t mem_llseek(struct file *f, int64_t offset, int whence)
 static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .llseek = mem_llseek,
 };
-/* Mapping /dev/zero gives anonymous memory (shared between the
- * processes of a fork with MAP_SHARED), as on Linux. */
+/* Mapping /dev/zero gives anonymous memory, as on Linux: private, or
+ * shared (between the processes of a fork) through a tmpfs file. */
 static int zero_mmap(struct file *f, struct vma *v)
 {
+	(void)f;
+	if (v->flags & VM_SHARED)
+		return shmem_zero_setup(v, v->end - v->start);
 	v->file = NULL;
 	return 0;
 }

@@ -142,6 +142,11 @@ int vm_map_page(struct mm *mm, struct vma *v, uint64_t va, struct page *p, bool 
 /* Whether a region with flags vflags allows the access a page fault's
  * error code describes (mm/fault.c). */
 bool vm_access_allowed(unsigned vflags, uint64_t error_code);
+/* Makes v, a shared mapping of anonymous memory size bytes long, a
+ * mapping of a new unnamed tmpfs file of that size (mm/shmem_zero.c), so
+ * that processes sharing it through fork share its untouched pages too.
+ * A file v->file held is left to the caller. 0 or -ENOMEM. */
+int shmem_zero_setup(struct vma *v, uint64_t size);
 /* Gives page (in region v) a zeroed frame; its physical address in *pa. */
 int vm_map_zero_page(struct mm *mm, struct vma *v, uint64_t page, uint64_t *pa);
 
