@@ -279,7 +279,7 @@ void do_exit(int status)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (parent)
 		wake_up_all(&parent->child_exit);
-	// LAB 3 STUB: p->state = TASK_ZOMBIE;
+	// LAB 3 STUB: p->state = TASK_ZOMBIE;     /* nobody told, nothing reparented */
 	// LAB 3 END
 	pidfd_process_ended();
 	if (unwaited)

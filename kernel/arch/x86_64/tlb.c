@@ -97,19 +97,21 @@ void tlb_flush_mm_range(struct mm *mm, uint64_t start, uint64_t end)
 	struct cpu *c = this_cpu();
 	if (loaded_mm[c->id] == mm)
 		flush_local(start, end);
+	bool remote = false;
 	// LAB 6 BEGIN(exercise 6): shoot down the other CPUs that run mm
 	/* The page-table writes must be visible before we read the set: a
 	 * CPU that joins after this read loads CR3 after them, and so walks
 	 * the new entries (mm_activate sets its bit before loading CR3). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	uint64_t others = __atomic_load_n(&mm->cpumask, __ATOMIC_RELAXED) & ~(1ull << c->id);
-	if (others)
+	if (others) {
 		smp_flush_cpus(others, start, end);
-	else
-		__atomic_add_fetch(&tlb_local_flushes, 1, __ATOMIC_RELAXED);
+		remote = true;
+	}
 	// LAB 6 STUB: /* Only this CPU's TLB: right while mm runs on one CPU at a time. */
-	// LAB 6 STUB: __atomic_add_fetch(&tlb_local_flushes, 1, __ATOMIC_RELAXED);
 	// LAB 6 END
+	if (!remote)
+		__atomic_add_fetch(&tlb_local_flushes, 1, __ATOMIC_RELAXED);
 	irq_restore(irq);
 }
 
