@@ -54,6 +54,8 @@ NORMALISE = [
     (r"\+0x[0-9a-f]+\b", "+0x<off>"),           # offsets into functions
     (r"\b\d+ ticks\b", "<n> ticks"),            # ticks: how fast the host ran
     (r"\b\d+ switches\b", "<n> switches"),      # which CPU ran the process
+    (r"sched_lock: \d+ acquisitions, \d+ found it held, \d+(\.\d+)? ms",   # contention: timing
+     "sched_lock: <n> acquisitions, <n> found it held, <n> ms"),
     (r"\b\d+ counts per tick\b", "<n> counts per tick"),   # timer calibration
     (r"TSC at \d+(\.\d+)? MHz", "TSC at <n> MHz"),
     (r"says \d+ s since", "says <n> s since"),  # the wall clock

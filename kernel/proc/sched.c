@@ -6,6 +6,7 @@
  * for the first time, in schedule_tail) releases it. So no other CPU can
  * pick the old task from the run queue before its registers are saved. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
@@ -83,7 +84,7 @@ static void enqueue(struct task *t)
 }
 
 /* The first task in the queue that may run on c, taken out; or NULL. */
-static struct task *pick_next(struct cpu *c)
+static __maybe_unused struct task *pick_next(struct cpu *c)
 {
 	struct task *t;
 	list_for_each_entry(t, &run_queue, run_link)
