@@ -281,8 +281,10 @@ static void condvars(void)
 	pthread_cond_t mono;
 	pthread_cond_init(&mono, &ca);
 	struct timespec dl;
-	clock_gettime(CLOCK_MONOTONIC, &dl);
+	/* start first: the deadline counts from a later instant, so a wait
+	 * that ends exactly at it has lasted the whole interval since start. */
 	long long start = kt_now_ns();
+	clock_gettime(CLOCK_MONOTONIC, &dl);
 	dl.tv_nsec += 50 * 1000000;
 	if (dl.tv_nsec >= 1000000000) {
 		dl.tv_sec++;
@@ -435,8 +437,10 @@ static void semaphores(void)
 	int r = sem_trywait(&sem);
 	kt_expect_err("sem_trywait on 0", r, EAGAIN);
 	struct timespec dl;
-	clock_gettime(CLOCK_REALTIME, &dl);
+	/* start first: the deadline counts from a later instant, so a wait
+	 * that ends exactly at it has lasted the whole interval since start. */
 	long long start = kt_now_ns();
+	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_nsec += 40 * 1000000;
 	if (dl.tv_nsec >= 1000000000) {
 		dl.tv_sec++;
