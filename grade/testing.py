@@ -117,6 +117,18 @@ class Lab:
         run.__name__ = program
         self.test(points=points, timeout=timeout, name=name, depends=list(depends or ()))(run)
 
+    def program_test_per_cpus(self, name, program, points, timeout, depends=(), doc="", cpus=(1, 4)):
+        """program_test once per CPU count, named NAME-1cpu, NAME-4cpu...:
+        one CPU finds lost wake-ups and missing preemption, several find
+        races and missed TLB shootdowns. Each count after the first
+        depends on the first, so a kernel that cannot run the program at
+        all (no threads yet) pays for one boot, not one per count."""
+        first = f"{name}-{cpus[0]}cpu"
+        for n in cpus:
+            after = [first] if n != cpus[0] else []
+            self.program_test(f"{name}-{n}cpu", program, points, timeout, depends=list(depends) + after,
+                              doc=f"{doc} ({n} CPU{'s' if n > 1 else ''})", cpus=n)
+
     def test(self, points, depends=(), timeout=2.0, name=None):
         """Declares a test. timeout is in seconds on hardware-speed
         virtualization (KVM); the grader scales it for TCG."""

@@ -41,13 +41,12 @@ THREAD_PROGRAMS = [
 ]
 
 for name, program, points, timeout, doc in THREAD_PROGRAMS:
-    lab.program_test(f"{name}-1cpu", program, points, timeout, doc=doc + " (1 CPU)", cpus=1)
-    lab.program_test(f"{name}-4cpu", program, points, timeout, depends=[f"{name}-1cpu"],
-                     doc=doc + " (4 CPUs)", cpus=4)
+    lab.program_test_per_cpus(name, program, points, timeout, doc=doc)
 
-lab.program_test("spawn-popen-system", "prog_spawn", 8, 30.0,
+lab.program_test("spawn-popen-system", "prog_spawn", 14, 30.0,
                  doc="glibc's popen(\"which ls\"), system() and posix_spawn/posix_spawnp with file actions "
-                     "(clone3 with CLONE_VM|CLONE_VFORK), waitpid, ENOENT from posix_spawn itself")
+                     "(clone3 with CLONE_VM|CLONE_VFORK), waitpid, ENOENT from posix_spawn itself, vfork + "
+                     "execl (Part A's vfork on a stack, through glibc)")
 
 
 # --- Debian programs that make threads or spawn processes ------------------------

@@ -9,8 +9,6 @@ lab.program_test("thr-flags", "thr_flags", 5, 10,
 lab.program_test("thr-family", "thr_family", 6, 15,
                  doc="CLONE_PARENT, clone on a new stack as a fork, vfork on a stack, clone3 as posix_spawn "
                      "(the parent is let go at execve), CLONE_CLEAR_SIGHAND, CLONE_CHILD_SETTID, __WCLONE")
-lab.program_test("thr-spawn", "thr_spawn", 6, 20,
-                 doc="glibc's posix_spawn (clone3 CLONE_VM|CLONE_VFORK with a stack), popen, system, vfork")
 lab.program_test("thr-leader-exit", "thr_leader_exit", 4, 10,
                  doc="the leader exits first: the process (here init) lives on in its thread, whose exit "
                      "status becomes the process's")
@@ -18,18 +16,17 @@ lab.program_test("thr-pidfd", "thr_pidfd", 4, 10,
                  doc="CLONE_PIDFD (clone and clone3) and pidfd_open: poll says POLLIN at the end and POLLHUP "
                      "once reaped; waitid(P_PIDFD) collects the process")
 
-for cpus in (1, 4):
-    lab.program_test(f"thr-pthread-{cpus}cpu", "thr_pthread", 6, 10, cpus=cpus,
-                     doc="glibc pthread_create/pthread_join: threads share memory, files and the pid")
-    lab.program_test(f"thr-clone-{cpus}cpu", "thr_clone", 6, 10, cpus=cpus,
-                     doc="raw clone with glibc's thread flags (pid, tid, SETTLS, PARENT_SETTID, CHILD_CLEARTID), "
-                         "and each sharing flag shares exactly its part")
-    lab.program_test(f"thr-exec-{cpus}cpu", "thr_exec", 6, 15, cpus=cpus,
-                     doc="execve with other threads running (de-thread): they end, the pid stays, "
-                         "a non-leader takes the leader's place")
-    lab.program_test(f"thr-exit-{cpus}cpu", "thr_exit", 6, 15, cpus=cpus,
-                     doc="exit ends one thread, exit_group all; the process is reported after its last "
-                         "thread, with exit_group's or the last thread's status; wait4 never sees threads")
+lab.program_test_per_cpus("thr-pthread", "thr_pthread", 6, 10,
+                          doc="glibc pthread_create/pthread_join: threads share memory, files and the pid")
+lab.program_test_per_cpus("thr-clone", "thr_clone", 6, 10,
+                          doc="raw clone with glibc's thread flags (pid, tid, SETTLS, PARENT_SETTID, CHILD_CLEARTID), "
+                              "and each sharing flag shares exactly its part")
+lab.program_test_per_cpus("thr-exec", "thr_exec", 6, 15,
+                          doc="execve with other threads running (de-thread): they end, the pid stays, "
+                              "a non-leader takes the leader's place")
+lab.program_test_per_cpus("thr-exit", "thr_exit", 6, 15,
+                          doc="exit ends one thread, exit_group all; the process is reported after its last "
+                              "thread, with exit_group's or the last thread's status; wait4 never sees threads")
 
 # Exercise 1: clone's sharing (proc/fork.c); 2: CLONE_CHILD_CLEARTID at a
 # thread's end (proc/exit.c); 3: de-thread in execve (proc/dethread.c).

@@ -31,9 +31,8 @@ TSIG_TESTS = [
      "makes them all run again (WCONTINUED once); SIGKILL while stopped"),
 ]
 
-for cpus in (1, 4):
-    for name, program, points, timeout, doc in TSIG_TESTS:
-        lab.program_test(f"{name}-{cpus}cpu", program, points, timeout, cpus=cpus, doc=doc)
+for name, program, points, timeout, doc in TSIG_TESTS:
+    lab.program_test_per_cpus(name, program, points, timeout, doc=doc)
 
 # Exercise 4 (proc/signal_target.c, the thread a process-directed signal
 # goes to): with the blank, only the task the signal was sent to is

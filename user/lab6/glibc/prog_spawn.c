@@ -8,7 +8,8 @@
  *   - posix_spawn of this program with file actions (stdout to a pipe,
  *     a file opened for it) and waitpid; posix_spawnp's PATH search;
  *     a program that does not exist: ENOENT from posix_spawn itself
- *     (the child tells the parent through the shared memory).
+ *     (the child tells the parent through the shared memory);
+ *   - vfork + execl: the child borrows the caller's memory until execve.
  *
  * PATH is set to /bin:/usr/bin on both sides: the grader's host run has
  * no PATH, and each shell has its own default. */
@@ -94,6 +95,22 @@ static void spawn(void)
 	kt_check(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD, "and no child left to wait for");
 }
 
+static void run_vfork(void)
+{
+	static volatile int touched;
+	fflush(stdout);
+	pid_t pid = vfork();
+	if (pid == 0) {
+		touched = 1;            /* the caller's memory: it is borrowed */
+		execl("/bin/sh", "sh", "-c", "exit 6", (char *)NULL);
+		_exit(127);
+	}
+	int status = -1;
+	kt_check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 6,
+		 "vfork + execl(sh -c \"exit 6\"): exited with 6");
+	kt_check(touched, "the vfork child wrote the caller's memory");
+}
+
 /* The spawned copy: its stdout is the pipe, fd 5 the file opened for it. */
 static int child(const char *ppid)
 {
@@ -113,5 +130,6 @@ int main(int argc, char **argv)
 	popen_which();
 	run_system();
 	spawn();
+	run_vfork();
 	return kt_status();
 }
