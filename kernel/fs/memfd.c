@@ -39,21 +39,6 @@
 
 static struct super_block *memfd_sb;
 
-static struct super_block *memfd_super(void)
-{
-	struct super_block *sb = __atomic_load_n(&memfd_sb, __ATOMIC_ACQUIRE);
-	if (sb)
-		return sb;
-	struct fs_type *tmpfs = fs_type_find("tmpfs");
-	if (!tmpfs || super_create(tmpfs, NULL, NULL, &sb))
-		return NULL;
-	struct super_block *expected = NULL;
-	if (!__atomic_compare_exchange_n(&memfd_sb, &expected, sb, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return expected;        /* another task made one first; ours stays unused */
-	return sb;
-}
-
 static bool is_memfd(struct file *f)
 {
 	return f->inode && memfd_sb && f->inode->sb == memfd_sb;
@@ -142,7 +127,7 @@ long sys_memfd_create(const char *uname, unsigned flags)
 		return -EINVAL;
 	if (len < 0)
 		return len;
-	struct super_block *sb = memfd_super();
+	struct super_block *sb = tmpfs_internal_super(&memfd_sb);
 	uint32_t mode = flags & MFD_NOEXEC_SEAL ? 0666 : 0777;
 	struct inode *inode = sb ? tmpfs_new_unlinked_file(sb, mode) : NULL;
 	if (!inode)

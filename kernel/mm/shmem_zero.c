@@ -19,25 +19,9 @@
 
 static struct super_block *shm_sb;
 
-/* The internal tmpfs (Linux's shm_mnt), made at the first use. */
-static struct super_block *shm_super(void)
-{
-	struct super_block *sb = __atomic_load_n(&shm_sb, __ATOMIC_ACQUIRE);
-	if (sb)
-		return sb;
-	struct fs_type *tmpfs = fs_type_find("tmpfs");
-	if (!tmpfs || super_create(tmpfs, NULL, NULL, &sb))
-		return NULL;
-	struct super_block *expected = NULL;
-	if (!__atomic_compare_exchange_n(&shm_sb, &expected, sb, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return expected;        /* another task made one first; ours stays unused */
-	return sb;
-}
-
 int shmem_zero_setup(struct vma *v, uint64_t size)
 {
-	struct super_block *sb = shm_super();
+	struct super_block *sb = tmpfs_internal_super(&shm_sb);
 	struct inode *inode = sb ? tmpfs_new_unlinked_file(sb, 0600) : NULL;
 	if (!inode)
 		return -ENOMEM;

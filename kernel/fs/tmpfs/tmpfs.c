@@ -358,6 +358,20 @@ void tmpfs_init(void)
 	fs_type_register(&tmpfs_type);
 }
 
+struct super_block *tmpfs_internal_super(struct super_block **slot)
+{
+	struct super_block *sb = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (sb)
+		return sb;
+	struct fs_type *tmpfs = fs_type_find("tmpfs");
+	if (!tmpfs || super_create(tmpfs, NULL, NULL, &sb))
+		return NULL;
+	struct super_block *expected = NULL;
+	if (!__atomic_compare_exchange_n(slot, &expected, sb, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return expected;        /* another task made one first; ours stays unused */
+	return sb;
+}
+
 struct inode *tmpfs_new_unlinked_file(struct super_block *sb, uint32_t mode)
 {
 	struct inode *inode = tmpfs_new_inode(sb, NULL, S_IFREG | mode, 0);
