@@ -35,6 +35,7 @@ static bool break_cow(struct mm *mm, pte_t *pte, uint64_t page)
 	if (__atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) == 1) {
 		/* The other sharers are gone: the page is ours already. */
 		*pte = (*pte & ~PTE_COW) | PTE_WRITE;
+		invlpg(page);   /* our read-only entry; others retry (pte_allows) */
 	} else {
 		struct page *copy = alloc_page(0);
 		if (!copy)
@@ -43,10 +44,9 @@ static bool break_cow(struct mm *mm, pte_t *pte, uint64_t page)
 		*pte = page_to_phys(copy) | ((*pte & ~PTE_ADDR & ~PTE_COW) | PTE_WRITE);
 		/* Another thread's CPU may still read the old frame: it must
 		 * see the copy from now on, before the old frame can go. */
-		tlb_flush_mm_range(mm, page, page + PAGE_SIZE);
+		tlb_flush_mm_range(mm, page, page + PAGE_SIZE);     /* this CPU's too */
 		page_put(old);
 	}
-	invlpg(page);
 	return true;
 	// LAB 3 STUB: return false;
 	// LAB 3 END
