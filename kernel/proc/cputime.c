@@ -14,6 +14,8 @@
  * measuring at the mode changes does not depend on them. */
 #include <kernel/types.h>
 #include <mm/vm.h>
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
 #include <proc/cputime.h>
 #include <time/clock.h>
 
@@ -63,6 +65,33 @@ uint64_t task_runtime(struct task *t)
 {
 	struct cputime c = task_cputime(t);
 	return c.utime + c.stime;
+}
+
+struct usage process_usage_locked(struct task *leader)
+{
+	assert_held(&tasklist_lock);
+	struct usage u = leader->exited_threads_usage;
+	struct task *t;
+	list_for_each_entry(t, &leader->threads, thread_link) {
+		struct usage mine = task_usage(t);
+		usage_add(&u, &mine);
+	}
+	return u;
+}
+
+struct usage process_usage(struct task *leader)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct usage u = process_usage_locked(leader);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return u;
+}
+
+void cputime_thread_ended(struct task *t, struct task *leader)
+{
+	assert_held(&tasklist_lock);
+	struct usage mine = task_usage(t);
+	usage_add(&leader->exited_threads_usage, &mine);
 }
 
 void cputime_sample_rss(struct task *t)

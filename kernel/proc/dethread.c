@@ -14,6 +14,7 @@
 #include <proc/sched.h>
 #include <proc/reaper.h>
 #include <proc/signal.h>
+#include <proc/cputime.h>
 #include <proc/task.h>
 #include <kernel/wait.h>
 
@@ -60,6 +61,8 @@ static __maybe_unused void take_leader_place(struct task *t, struct task *leader
 	t->sid = leader->sid;
 	memcpy(t->rlim, leader->rlim, sizeof(t->rlim));
 	t->children_usage = leader->children_usage;
+	t->exited_threads_usage = leader->exited_threads_usage;
+	cputime_thread_ended(leader, t);        /* the old leader is an ended thread now */
 
 	uint64_t flags = spin_lock_irqsave(&leader->siglock);
 	t->shared_pending = leader->shared_pending;     /* t->pending is t's own: it stays */

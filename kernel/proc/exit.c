@@ -219,6 +219,7 @@ static bool leave_thread_group(struct task *t, int status)
 	t->exit_status = status;
 	bool last = --leader->group_live == 0;
 	if (t != leader) {
+		cputime_thread_ended(t, leader);
 		list_del(&t->thread_link);
 		t->group_leader = t;    /* the leader may be freed before t is */
 		t->detached = true;     /* a zombie at its last schedule: thread_gone() */

@@ -17,7 +17,7 @@ struct task *process_by_pid(int pid)
 	assert_held(&tasklist_lock);
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
-		if (t->tid == pid && t == t->group_leader && t->state != TASK_ZOMBIE)
+		if (t->tid == pid && t == t->group_leader && (t->state != TASK_ZOMBIE || t->group_live))
 			return t;
 	return NULL;
 }

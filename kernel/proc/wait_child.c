@@ -130,7 +130,7 @@ static void reap(struct task *z)
 /* What the child used, with its own reaped children (Linux's RUSAGE_BOTH). */
 static struct usage child_usage(struct task *c)
 {
-	struct usage u = task_usage(c);
+	struct usage u = process_usage(c);
 	usage_add(&u, &c->children_usage);
 	return u;
 }

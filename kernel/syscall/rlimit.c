@@ -37,18 +37,12 @@ void rlimits_init(struct rlimit64 *rlim)
 	rlim[RLIMIT_NPROC] = rlim[RLIMIT_SIGPENDING] = (struct rlimit64){ 3870, 3870 };
 }
 
-/* The process pid names (0: the caller), or NULL. */
+/* The process pid names (0: the caller), or NULL. tasklist_lock held. */
 static struct task *find_process(int pid)
 {
 	if (pid == 0 || pid == current->tgid)
 		return current->group_leader;
-	struct task *t, *found = NULL;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_for_each_entry(t, &all_tasks, all_link)
-		if (t->tid == pid && t == t->group_leader && t->state != TASK_ZOMBIE)
-			found = t;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return found;
+	return process_by_pid(pid);
 }
 
 /* Another process's limits: only if all its ids are the caller's real
@@ -74,12 +68,10 @@ static long do_prlimit(int pid, unsigned resource, const struct rlimit64 *new, s
 		return -EPERM;
 	if (pid < 0)
 		return -EINVAL;
-	struct task *t = find_process(pid);
-	if (!t)
-		return -ESRCH;
 	/* The task list lock keeps t and its limits still meanwhile. */
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	long err = prlimit_permission(t);
+	struct task *t = find_process(pid);
+	long err = t ? prlimit_permission(t) : -ESRCH;
 	/* Raising a hard limit takes CAP_SYS_RESOURCE. */
 	if (!err && new && new->rlim_max > t->rlim[resource].rlim_max && !capable(CAP_SYS_RESOURCE))
 		err = -EPERM;

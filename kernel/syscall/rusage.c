@@ -35,11 +35,11 @@ long put_rusage(void *urusage, const struct usage *u)
 	return urusage && copy_to_user(urusage, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
-/* A process is its leader until there are threads (Lab 6). */
-static struct usage process_usage(void)
+/* The caller's process: all its threads. */
+static struct usage own_process_usage(void)
 {
-	cputime_sample_rss(current->group_leader);
-	return task_usage(current->group_leader);
+	cputime_sample_rss(current);
+	return process_usage(current->group_leader);
 }
 
 long sys_getrusage(int who, struct rusage *ru)
@@ -47,7 +47,7 @@ long sys_getrusage(int who, struct rusage *ru)
 	struct usage u;
 	switch (who) {
 	case RUSAGE_SELF:
-		u = process_usage();
+		u = own_process_usage();
 		break;
 	case RUSAGE_THREAD:
 		cputime_sample_rss(current);
@@ -73,7 +73,7 @@ static __kernel_clock_t to_clock_t(uint64_t ns)
 long sys_times(struct tms *ubuf)
 {
 	if (ubuf) {
-		struct usage self = process_usage();
+		struct usage self = own_process_usage();
 		struct usage *kids = &current->group_leader->children_usage;
 		struct tms t = {
 			.tms_utime = to_clock_t(self.time.utime), .tms_stime = to_clock_t(self.time.stime),

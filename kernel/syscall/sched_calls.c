@@ -194,14 +194,15 @@ static uint64_t online_cpus_mask(void)
 }
 
 /* The thread tid names (0: the caller), as Linux's affinity calls take
- * any thread's id. tasklist_lock held. */
+ * any thread's id; an ended main thread still names its process while
+ * other threads run. tasklist_lock held. */
 static struct task *thread_target(int tid)
 {
 	if (tid == 0)
 		return current;
 	struct task *t;
 	list_for_each_entry(t, &all_tasks, all_link)
-		if (t->tid == tid && t->state != TASK_ZOMBIE)
+		if (t->tid == tid && (t->state != TASK_ZOMBIE || (t == t->group_leader && t->group_live)))
 			return t;
 	return NULL;
 }

@@ -28,39 +28,43 @@ bool cpu_clock_valid(int clock)
 	return clock < 0 && (clock & CPUCLOCK_WHICH_MASK) < CPUCLOCK_MAX;
 }
 
-/* The task whose time the clock measures, or NULL (tasklist_lock held).
- * Without threads (Lab 6) a process is its leader. */
+/* The task whose time the clock measures, or NULL (tasklist_lock held):
+ * a thread, or a process's leader (then the whole process counts). */
 static struct task *clock_task(int clock)
 {
 	int pid = clock_pid(clock);
 	struct task *me = current;
-	if (pid == 0 || pid == me->tid)
-		return me;
-	if (clock & CPUCLOCK_PERTHREAD_MASK)
-		return NULL;            /* another process's thread: not the caller's business */
-	return process_by_pid(pid);
+	bool thread = clock & CPUCLOCK_PERTHREAD_MASK;
+	if (pid == 0)
+		return thread ? me : me->group_leader;
+	if (thread)                 /* another thread: of the caller's process only */
+		return pid == me->tid ? me : NULL;
+	return pid == me->tgid ? me->group_leader : process_by_pid(pid);
 }
 
-static uint64_t measure(struct task *t, int which)
+/* The time of thread t, or of all the threads of process t. */
+static uint64_t measure(struct task *t, bool process, int which)
 {
+	struct cputime c = process ? process_usage_locked(t).time : task_cputime(t);
 	if (which == CPUCLOCK_VIRT)
-		return task_cputime(t).utime;
-	return task_runtime(t);      /* PROF's utime + stime is the runtime too */
+		return c.utime;
+	return c.utime + c.stime;   /* PROF's utime + stime is the runtime too */
 }
 
 long cpu_clock_read(int clock, uint64_t *ns)
 {
 	if (!cpu_clock_valid(clock))
 		return -EINVAL;
-	if (clock >= 0) {
-		*ns = task_runtime(current);
-		return 0;
-	}
+	/* The fixed ids are the caller's runtime clocks (pid 0). */
+	if (clock == CLOCK_PROCESS_CPUTIME_ID)
+		clock = (int)(~0u << 3) | CPUCLOCK_SCHED;
+	else if (clock == CLOCK_THREAD_CPUTIME_ID)
+		clock = (int)(~0u << 3) | CPUCLOCK_PERTHREAD_MASK | CPUCLOCK_SCHED;
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *t = clock_task(clock);
 	long err = t ? 0 : -EINVAL;
 	if (t)
-		*ns = measure(t, clock & CPUCLOCK_WHICH_MASK);
+		*ns = measure(t, !(clock & CPUCLOCK_PERTHREAD_MASK), clock & CPUCLOCK_WHICH_MASK);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
 }

@@ -28,6 +28,11 @@ lab.program_test_per_cpus("thr-exit", "thr_exit", 6, 15,
                           doc="exit ends one thread, exit_group all; the process is reported after its last "
                               "thread, with exit_group's or the last thread's status; wait4 never sees threads")
 
+lab.program_test_per_cpus("thr-cputime", "thr_cputime", 4, 20,
+                          doc="a process's CPU time is all its threads', running or ended: the process clock, "
+                              "getrusage(RUSAGE_SELF), times() and the parent's wait4 count them; "
+                              "RUSAGE_THREAD and the thread clock only the caller")
+
 # Exercise 1: clone's sharing (proc/fork.c); 2: CLONE_CHILD_CLEARTID at a
 # thread's end (proc/exit.c); 3: de-thread in execve (proc/dethread.c).
 lab.exercise_tests[1] = ["thr-clone-1cpu", "thr-pthread-1cpu"]

@@ -29,6 +29,9 @@ TSIG_TESTS = [
     ("tsig-stop", "tsig_stop", 8, 30,
      "SIGSTOP, SIGTSTP and a tgkill'd SIGSTOP stop every thread, reported once by wait4(WUNTRACED); SIGCONT "
      "makes them all run again (WCONTINUED once); SIGKILL while stopped"),
+    ("tsig-leader-gone", "tsig_leader_gone", 4, 20,
+     "a process whose main thread ended with pthread_exit is still found by its pid: kill, sigqueue, "
+     "getpgid, getsid, sched_getaffinity, prlimit, pidfd_open, its CPU clock, capget; SIGTERM ends it"),
 ]
 
 for name, program, points, timeout, doc in TSIG_TESTS:

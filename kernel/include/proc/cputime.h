@@ -18,6 +18,14 @@ uint64_t task_runtime(struct task *t);
 struct cputime task_cputime(struct task *t);
 /* t's own usage: its times, switches and faults. */
 struct usage task_usage(struct task *t);
+/* A process's usage: every thread's, live or ended, summed (the
+ * largest resident set among them: they share it). The _locked form
+ * with tasklist_lock held. */
+struct usage process_usage(struct task *leader);
+struct usage process_usage_locked(struct task *leader);
+/* Thread t of a process is ending: its usage joins the process's
+ * ended threads' (tasklist_lock held). */
+void cputime_thread_ended(struct task *t, struct task *leader);
 /* Notes t's resident set, if larger than before: at getrusage, and at
  * exit before the address space goes. Not at every fault: counting walks
  * the page tables. */

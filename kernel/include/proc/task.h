@@ -192,6 +192,11 @@ struct task {
 	 * have not exited, and where an execve waits for the others to go. */
 	int group_live;
 	struct wait_queue group_wait;
+	/* What its threads that have ended used (Linux keeps these sums in
+	 * the signal_struct): with the live threads', the process's usage
+	 * (proc/cputime.h process_usage), which getrusage, times, the
+	 * process CPU clocks, wait4 and /proc report. */
+	struct usage exited_threads_usage;
 
 	/* The system-call tracer (Lab 5, proc/trace.c): NULL when not traced. */
 	struct trace_task *trace;
@@ -233,7 +238,8 @@ bool pgrp_in_session(int pgid, int sid);
 /* Is group pgid orphaned: no member has a parent in another group of the
  * same session (POSIX; Linux's is_orphaned_pgrp)? tasklist_lock held. */
 bool pgrp_orphaned(int pgid);
-/* A living process by pid (its leader), or NULL. tasklist_lock held. */
+/* A living process by pid (its leader, which may have ended while other
+ * threads run on, as in Linux), or NULL. tasklist_lock held. */
 struct task *process_by_pid(int pid);
 /* A vfork child lets its parent go on: at execve or exit (proc/fork.c). */
 void vfork_release(struct task *t);
