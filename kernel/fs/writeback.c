@@ -14,9 +14,15 @@
  * (Linux's defaults and names: 5 s and 30 s, and both can be set on the
  * kernel command line), or everything once the dirty pages pass half the
  * limit. A machine that loses power after a quiet half minute loses
- * nothing. */
+ * nothing.
+ *
+ * Before the power goes off the flusher stops (writeback_final_sync): an
+ * inode it holds while writing may have lost its last name meanwhile, and
+ * then the flusher's iput is what frees the file's blocks. After the
+ * final sync that would leave them marked used on the disk for ever. */
 #include <kernel/types.h>
 #include <kernel/cmdline.h>
+#include <kernel/mutex.h>
 #include <kernel/printk.h>
 #include <mm/page_alloc.h>
 #include <proc/sched.h>
@@ -41,6 +47,8 @@ static uint64_t dirty_limit_pages(void)
 static uint64_t expire_ns = 3000 * CENTISEC, interval_ns = 500 * CENTISEC;
 static struct wait_queue flusher_wait;
 static bool flusher_running, flush_all;
+/* Held by the flusher through each pass; by the power-off for good. */
+static struct mutex flusher_pass;
 
 static bool over_background_limit(void)
 {
@@ -66,11 +74,20 @@ static int flusher(void *arg)
 		bool all = flush_all || over_background_limit();
 		flush_all = false;
 		uint64_t before = all ? now : now > expire_ns ? now - expire_ns : 0;
+		mutex_lock(&flusher_pass);
 		int err = sync_filesystems_dirtied_before(before);
+		mutex_unlock(&flusher_pass);
 		if (err)
 			printk("writeback: writing back failed: error %d\n", err);
 	}
 	return 0;
+}
+
+int writeback_final_sync(void)
+{
+	if (flusher_running)
+		mutex_lock(&flusher_pass);  /* its pass is over; it never starts another */
+	return sync_filesystems(NULL);
 }
 
 /* "key=centiseconds" from the command line, at least 1. */
@@ -92,6 +109,7 @@ void writeback_init(void)
 	dirty_limit = st.total_pages / DIRTY_RATIO;
 	page_alloc_set_reclaimer(pagecache_reclaim);
 	wait_queue_init(&flusher_wait);
+	mutex_init(&flusher_pass);
 	tunable("dirty_expire_centisecs", &expire_ns);
 	tunable("dirty_writeback_centisecs", &interval_ns);
 }

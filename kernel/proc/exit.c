@@ -28,6 +28,7 @@
 #include <proc/trace.h>
 #include <syscall/syscalls.h>
 #include <fs/fs.h>
+#include <fs/writeback.h>
 #include <x86/paging.h>
 #include <x86/tlb.h>
 #include <x86/uaccess.h>
@@ -53,7 +54,7 @@ static void __attribute__((noreturn)) init_exited(int status)
 	 * memory before the power goes. */
 	mm_activate(NULL);
 	task_release_parts(current);
-	int err = sync_filesystems(NULL);
+	int err = writeback_final_sync();
 	if (err)
 		printk("kestrel: writing the filesystems back failed: error %d\n", err);
 	poweroff(POWEROFF_OK);

@@ -10,6 +10,7 @@
 #include <syscall/syscalls.h>
 #include <proc/cred.h>
 #include <fs/fs.h>
+#include <fs/writeback.h>
 
 long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg)
 {
@@ -27,7 +28,7 @@ long sys_reboot(unsigned magic1, unsigned magic2, unsigned cmd, void *arg)
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_RESTART:
 		/* QEMU runs with -no-reboot: a restart ends the run as well. */
-		sync_filesystems(NULL);
+		writeback_final_sync();
 		printk("kestrel: reboot(2): powering off\n");
 		poweroff(POWEROFF_OK);
 	default:

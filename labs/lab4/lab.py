@@ -224,12 +224,12 @@ def check_big_file(t, mib):
                f"{bad // 4096 if bad is not None else len(want) // 4096})"))
 
 
-BIG_WRITE_MEM, BIG_WRITE_MIB = "128M", 200
+BIG_WRITE_MEM, BIG_WRITE_MIB = "64M", 100
 
 
 @lab.test(points=5, timeout=180.0, name="fs-bigger-than-ram")
 def fs_bigger_than_ram(t):
-    """A file bigger than memory: with 128 MiB of RAM, 200 MiB written
+    """A file bigger than memory: with 64 MiB of RAM, 100 MiB written
     without fsync. Dirty pages are written back as they pile up and clean
     ones reclaimed, so every write succeeds, files can still be made
     afterwards, and the whole file is on the disk at the end."""

@@ -10,6 +10,9 @@
 void writeback_init(void);
 /* Starts the background writeback thread (after init has pid 1). */
 void writeback_start(void);
+/* Just before the power goes off: stops the background writeback (after
+ * its current pass) and writes everything back. Returns sync's error. */
+int writeback_final_sync(void);
 /* A writer has dirtied pages of inode (it holds inode->lock): past the
  * dirty limit it writes the file back itself before going on. */
 void balance_dirty_pages(struct inode *inode);
