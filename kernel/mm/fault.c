@@ -193,6 +193,18 @@ bool vm_handle_fault(uint64_t addr, uint64_t error_code, struct trap_frame *tf)
 	return ok;
 }
 
+int vm_zero_private(struct mm *mm, uint64_t va, uint64_t len)
+{
+	uint64_t page = ALIGN_DOWN(va, PAGE_SIZE), pa;
+	if (len == 0)
+		return 0;
+	if (va + len > page + PAGE_SIZE || !resolve(mm, page, PF_USER | PF_WRITE) ||
+	    !pt_translate(mm->pml4, page, &pa, NULL))
+		return -EFAULT;
+	memset((uint8_t *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + (va - page), 0, len);
+	return 0;
+}
+
 bool vm_fault_in(uint64_t addr, bool write)
 {
 	if (addr >= USER_TOP || !current->mm)

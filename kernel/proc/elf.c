@@ -139,39 +139,47 @@ static int map_from_file(struct mm *mm, const struct elf_source *src, uint64_t s
 	// LAB 4 END
 }
 
-/* One PT_LOAD segment at [start, start + p_memsz). From a file, its whole
- * file pages are mapped from the file; the rest (the last, partial file
- * page and .bss, or everything for a program built into the kernel) is an
- * anonymous region, its file bytes copied in and the rest zero. */
+/* One PT_LOAD segment at [start, start + p_memsz). From a file, every
+ * page its file bytes reach is mapped from the file, as Linux maps them
+ * (so /proc/PID/maps names the file for each); where .bss begins inside
+ * the last of them, the rest of that page is zeroed in the process's own
+ * copy.
+ * The rest (.bss past the file pages, or everything for a program built
+ * into the kernel, or a file that cannot be mapped) is an anonymous
+ * region, its file bytes copied in; its pages arrive zeroed. */
 static int load_segment(struct mm *mm, const struct elf_source *src, const Elf64_Phdr *ph, uint64_t start)
 {
 	uint64_t lo = ALIGN_DOWN(start, PAGE_SIZE), hi = ALIGN_UP(start + ph->p_memsz, PAGE_SIZE);
-	uint64_t file_end = start + ph->p_filesz;
+	uint64_t file_end = start + ph->p_filesz, bss_end = start + ph->p_memsz;
 	unsigned flags = region_flags(ph->p_flags);
+	uint64_t file_pages_end = ALIGN_UP(file_end, PAGE_SIZE);
+	/* Zeroing .bss in the last file page writes it: a segment that may
+	 * not be written (an odd one) gets that page copied instead. */
+	if (bss_end > file_end && file_pages_end > file_end && !(ph->p_flags & PF_W))
+		file_pages_end = ALIGN_DOWN(file_end, PAGE_SIZE);
 	uint64_t mapped_end = lo;          /* [lo, mapped_end) from the file */
-	if (src->file && ALIGN_DOWN(file_end, PAGE_SIZE) > lo) {
+	if (src->file && file_pages_end > lo) {
 		/* segment_ok: p_offset and p_vaddr agree modulo the page size. */
-		int err = map_from_file(mm, src, lo, ALIGN_DOWN(file_end, PAGE_SIZE), flags,
+		int err = map_from_file(mm, src, lo, file_pages_end, flags,
 					(ph->p_offset - (start - lo)) / PAGE_SIZE);
 		if (err < 0)
 			return err;
 		if (err == 0)
-			mapped_end = ALIGN_DOWN(file_end, PAGE_SIZE);
+			mapped_end = file_pages_end;
 	}
 	if (hi > mapped_end) {
 		int err = vm_add_region(mm, mapped_end, hi, flags, "[program]", NULL);
 		if (err)
 			return err;
 	}
-	/* File bytes, then zeroes to the end of the segment (its pages
-	 * arrive zeroed from vm_write). */
 	uint64_t copy_from = start > mapped_end ? start : mapped_end;
-	int err = 0;
 	if (file_end > copy_from)
-		err = copy_segment(mm, src, ph->p_offset + (copy_from - start), copy_from, file_end - copy_from);
-	if (!err)
-		err = vm_write(mm, file_end, NULL, ph->p_memsz - ph->p_filesz);
-	return err;
+		return copy_segment(mm, src, ph->p_offset + (copy_from - start), copy_from, file_end - copy_from);
+	/* To the end of the page, as Linux's padzero: what follows .bss
+	 * there is memory too (ld.so's first allocations, the heap). */
+	if (bss_end > file_end && mapped_end > file_end)
+		return vm_zero_private(mm, file_end, mapped_end - file_end);
+	return 0;
 }
 
 /* Maps the PT_LOAD segments of one image (the program or its

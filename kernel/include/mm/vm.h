@@ -109,6 +109,11 @@ bool vm_check_mapped(struct mm *mm, uint64_t start, uint64_t end);
  * into two at addr, so that a change can apply to whole regions
  * (mm->lock held). -ENOMEM if there is no memory for the new half. */
 int vm_split_at(struct mm *mm, uint64_t addr);
+/* For exec, filling an address space that does not run yet: zeroes
+ * [va, va + len), within one page of a writable private file mapping of
+ * mm, which makes that page mm's own copy as a user write would (the
+ * .bss that starts in a segment's last file page: Linux's padzero). */
+int vm_zero_private(struct mm *mm, uint64_t va, uint64_t len);
 /* Copies len bytes from the kernel to va in mm (mm need not be the live
  * address space), allocating zeroed pages as needed (loading programs). */
 int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
