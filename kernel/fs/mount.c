@@ -107,11 +107,19 @@ static int attach(struct mount *m, const struct path *mp)
 
 void mount_detach(struct mount *m)
 {
+	struct dentry *mp = m->mountpoint;
 	uint64_t flags = spin_lock_irqsave(&mount_lock);
-	m->mountpoint->mounted = NULL;
+	mp->mounted = NULL;
+	/* Its own top now: ".." at its root stays there, as in Linux. */
+	m->mountpoint = m->root;
+	m->parent = m;
 	list_del(&m->link);
 	m->detached = true;
 	spin_unlock_irqrestore(&mount_lock, flags);
+	/* The tree's references: a removed directory can be freed on the
+	 * disk now. Users inside hold their own. */
+	dput(mp);
+	dput(m->root);
 }
 
 int mount_add(struct super_block *sb, const char *source, const struct path *mp,
@@ -172,23 +180,24 @@ static const char *source_copy(const char *source, bool device)
 	return src;
 }
 
-/* The block device a disk filesystem's source names: "vda" or a path to
- * a block device node ("/dev/vda"). */
+/* The block device a disk filesystem's source names: a path to a block
+ * device node ("/dev/vda"), or at boot the disk's name ("vda", root=). */
 static int source_device(const char *source, struct block_device **result)
 {
-	if (!source || !*source)
-		return source ? -ENOENT : -EINVAL;
-	const char *name = source;
-	if (strchr(source, '/')) {
-		struct path p;
-		int err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &p);
-		if (err)
-			return err;
+	if (!source)
+		return -EINVAL;         /* Linux: "No source specified" */
+	struct path p;
+	int err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &p);
+	const char *name = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
+	if (err == -ENOENT && !strchr(source, '/') && block_find(source))
+		err = 0, p.dentry = NULL;
+	if (err)
+		return err;
+	if (p.dentry) {
 		bool blk = S_ISBLK(p.dentry->inode->mode);
 		path_put(&p);
 		if (!blk)
 			return -ENOTBLK;
-		name = strrchr(source, '/') + 1;
 	}
 	*result = block_find(name);
 	return *result ? 0 : -ENXIO;

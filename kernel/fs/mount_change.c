@@ -45,6 +45,8 @@ int do_umount(const struct path *mp, int flags)
 		return -EINVAL;         /* not a mount point */
 	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
 		return -EINVAL;
+	if (m->detached)
+		return -EINVAL;         /* out of the tree already (MNT_DETACH) */
 	if (m->parent == m)
 		return -EBUSY;          /* "/" itself: Linux remounts it read-only instead */
 	mount_table_lock();

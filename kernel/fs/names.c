@@ -14,6 +14,7 @@
 #include <fs/namei.h>
 #include <fs/vfs.h>
 #include <fs/permission.h>
+#include <proc/cred.h>
 
 static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
 
@@ -306,6 +307,55 @@ long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *n
 long sys_rename(const char *oldpath, const char *newpath)
 {
 	return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+/* mknod: a regular file or a device node (what mounting nodev is about).
+ * Named pipes and sockets are not made this way in Kestrel yet. */
+struct mknod_args {
+	unsigned mode;
+	dev_t rdev;
+};
+
+static int make_node(struct inode *dir, const char *name, void *arg, struct inode **result)
+{
+	struct mknod_args *a = arg;
+	if (!dir->iop->create)
+		return -EPERM;
+	unsigned perm = a->mode & 07777 & ~current_umask();
+	return dir->iop->create(dir, name, (a->mode & S_IFMT) | perm, a->rdev, result);
+}
+
+long sys_mknodat(int dirfd, const char *upath, unsigned mode, unsigned dev)
+{
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		if (!capable(CAP_MKNOD))
+			return -EPERM;
+		break;
+	case S_IFIFO:
+	case S_IFSOCK:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+	struct nameidata_parent nd;
+	int err = parent_from_user(dirfd, upath, &nd);
+	if (err)
+		return err;
+	struct mknod_args a = { .mode = mode, .rdev = dev_decode(dev) };
+	err = create_name(&nd, false, make_node, &a);
+	path_put(&nd.parent);
+	return err;
+}
+
+long sys_mknod(const char *path, unsigned mode, unsigned dev)
+{
+	return sys_mknodat(AT_FDCWD, path, mode, dev);
 }
 
 static int make_link(struct inode *dir, const char *name, void *target, struct inode **result)

@@ -115,8 +115,8 @@ void mount_pin(struct mount *m);
 void mount_unpin(struct mount *m);
 
 /* Takes m out of the tree (its mount point shows the directory below
- * again); mount_table_lock() held. The mount point keeps its dentry
- * reference: a walk still inside m climbs out through it. */
+ * again); mount_table_lock() held. A walk still inside m (a cwd there
+ * after MNT_DETACH) stops at its root on "..". */
 void mount_detach(struct mount *m);
 
 /* umount2's flags (Linux's include/linux/fs.h, not in its UAPI;
