@@ -11,3 +11,12 @@ lab.program_test("mnt-syscalls", "mnt_syscalls", 10, 30.0,
                      "bind mounts made read-only alone")
 
 lab.exercise_tests[1] = ["mnt-syscalls"]
+
+
+@lab.test(points=6, timeout=30.0, name="mnt-busybox", depends=["mnt-syscalls"])
+def mnt_busybox(t):
+    """busybox mount, umount and df on a tmpfs of their own, against Linux:
+    /proc/mounts and /proc/self/mountinfo lines (ids and device numbers
+    aside), df -k's figures as a file fills it to ENOSPC, remount ro/rw with
+    nosuid/noexec, a bind mount, umount of the cwd's mount (busy) and -l."""
+    t.run_script("mnt_busybox.sh")
