@@ -54,12 +54,14 @@ int do_umount(const struct path *mp, int flags)
 	if (m->detached) {
 		err = -EINVAL;
 	} else if (flags & MNT_DETACH) {
-		/* Children first, then m: each keeps its place for its users. */
+		/* Everything below m goes too: found first, since a detached
+		 * mount no longer has a parent to be found by. */
 		struct mount *c, *tmp;
+		list_for_each_entry(c, &mount_table, link)
+			c->unmounting = mount_is_below(c, m);
 		list_for_each_entry_safe(c, tmp, &mount_table, link)
-			if (c != m && mount_is_below(c, m))
+			if (c->unmounting)
 				mount_detach(c);
-		mount_detach(m);
 	} else if (mount_busy(m)) {
 		err = -EBUSY;
 	} else if ((flags & MNT_EXPIRE) && !m->expiring) {
@@ -69,7 +71,7 @@ int do_umount(const struct path *mp, int flags)
 		mount_detach(m);
 	}
 	mount_table_unlock();
-	if (!err && !(m->sb->read_only))
+	if (!err && m->sb->bdev && !m->sb->read_only)
 		sync_filesystems(m->sb);    /* a disk's data goes out now, as at Linux's umount */
 	return err;
 }
@@ -79,7 +81,7 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 	struct mount *m = mp->mnt;
 	if (mp->dentry != m->root)
 		return -EINVAL;
-	unsigned mnt_flags = flags & MNT_USER_FLAGS;
+	unsigned mnt_flags = mount_flags_from(flags);
 	/* No atime option given: the mount keeps its own (Linux's path_mount). */
 	if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)))
 		mnt_flags = (mnt_flags & ~(MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME)) |

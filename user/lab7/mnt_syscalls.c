@@ -7,7 +7,8 @@
  *               ENOTDIR) and of a non-root caller (EPERM)
  *   tmpfs       size=, nr_inodes=, mode=: statfs's figures, ENOSPC past them
  *   busy        umount refuses a mount with an open file, a cwd or a mount
- *               below it (EBUSY); MNT_DETACH takes it anyway; MNT_EXPIRE
+ *               below it (EBUSY); MNT_DETACH takes it anyway, with the
+ *               mount below it; MNT_EXPIRE
  *   flags       ro (EROFS, remount rw and back), noexec (execve EACCES,
  *               mmap PROT_EXEC EPERM, mprotect EACCES), nodev (open
  *               EACCES), nosuid (a set-user-ID program runs as its caller)
@@ -182,6 +183,7 @@ static void busy(void)
 	tmpfs(sub, 0, NULL);
 	err_is("umount with a mount below", umount2(m, 0), EBUSY);
 	err_is("umount the one below", umount2(sub, 0), 0);
+	tmpfs(sub, 0, NULL);
 	fd = open(f, O_RDONLY);
 	struct stat before, after;
 	stat(m, &before);
@@ -192,6 +194,7 @@ static void busy(void)
 	close(fd);
 	stat(m, &after);
 	kt_check(before.st_dev != after.st_dev, "the directory below shows again");
+	err_is("the mount below went too", access(sub, F_OK), ENOENT);
 	err_is("umount again", umount2(m, 0), EINVAL);
 }
 
