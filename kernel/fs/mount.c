@@ -72,6 +72,18 @@ void mount_unpin(struct mount *m)
 		__atomic_sub_fetch(&m->users, 1, __ATOMIC_RELAXED);
 }
 
+void mount_pin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_add_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
+void mount_unpin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_sub_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
 /* Hangs m on mp (or makes it "/"); m's sb, root, source, flags are set. */
 static int attach(struct mount *m, const struct path *mp)
 {

@@ -76,6 +76,22 @@ int do_umount(const struct path *mp, int flags)
 	return err;
 }
 
+/* Files open for writing through m, or (whole_fs) through any mount of
+ * its filesystem. */
+static bool writers_on(const struct mount *m, bool whole_fs)
+{
+	if (!whole_fs)
+		return __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+	bool found = false;
+	mount_table_lock();
+	struct mount *c;
+	list_for_each_entry(c, &mount_table, link)
+		if (c->sb == m->sb && __atomic_load_n(&c->writers, __ATOMIC_RELAXED))
+			found = true;
+	mount_table_unlock();
+	return found || __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+}
+
 int do_remount(const struct path *mp, unsigned flags, const char *options)
 {
 	struct mount *m = mp->mnt;
@@ -86,6 +102,9 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 	if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)))
 		mnt_flags = (mnt_flags & ~(MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME)) |
 			    (m->flags & (MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME));
+	bool ro = flags & MS_RDONLY;
+	if (ro && writers_on(m, !(flags & MS_BIND)))
+		return -EBUSY;          /* a file open for writing would lose its writes */
 	if (!(flags & MS_BIND)) {
 		/* The filesystem itself: read-only or not for every mount of it. */
 		struct super_block *sb = m->sb;
@@ -94,7 +113,6 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 			if (err)
 				return err;
 		}
-		bool ro = flags & MS_RDONLY;
 		if (ro && !sb->read_only)
 			sync_filesystems(sb);   /* what is dirty goes out before writes stop */
 		if (!ro && sb->bdev && sb->bdev->read_only)

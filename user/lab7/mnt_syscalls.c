@@ -9,7 +9,8 @@
  *   busy        umount refuses a mount with an open file, a cwd or a mount
  *               below it (EBUSY); MNT_DETACH takes it anyway, with the
  *               mount below it; MNT_EXPIRE
- *   flags       ro (EROFS, remount rw and back), noexec (execve EACCES,
+ *   flags       ro (EROFS, remount rw and back, EBUSY while a file is
+ *               open for writing), noexec (execve EACCES,
  *               mmap PROT_EXEC EPERM, mprotect EACCES), nodev (open
  *               EACCES), nosuid (a set-user-ID program runs as its caller)
  *   bind        the same directory in a second place, made read-only there
@@ -238,6 +239,7 @@ static void flags(void)
 	err_is("remount rw", mount(NULL, m, NULL, MS_REMOUNT, NULL), 0);
 	int fd = open(f, O_CREAT | O_WRONLY, 0644);
 	err_is("create after remount rw", fd, 0);
+	err_is("remount ro with a file open for writing", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), EBUSY);
 	close(fd);
 	err_is("remount ro", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
 	err_is("write open on ro", open(f, O_WRONLY), EROFS);

@@ -58,6 +58,8 @@ struct mount {
 	unsigned flags;             /* MNT_* below: this mount's own options */
 	int users;                  /* files opened through it, cwds and roots in
 				     * it (atomic): umount's EBUSY */
+	int writers;                /* files opened through it for writing (atomic):
+				     * remount read-only's EBUSY */
 	bool expiring;              /* umount2(MNT_EXPIRE) marked it once */
 	bool unmounting;            /* below a mount umount -l takes (mount_change.c) */
 	bool detached;              /* unmounted: no longer in the tree (kept,
@@ -129,6 +131,10 @@ void mount_table_unlock(void);
  * (umount: EBUSY) until unpinned; m may be NULL (anonymous files). */
 void mount_pin(struct mount *m);
 void mount_unpin(struct mount *m);
+/* The same for a file open for writing, which also keeps m (and its
+ * filesystem) from being remounted read-only. */
+void mount_pin_writer(struct mount *m);
+void mount_unpin_writer(struct mount *m);
 
 /* Takes m out of the tree (its mount point shows the directory below
  * again); mount_table_lock() held. A walk still inside m (a cwd there
