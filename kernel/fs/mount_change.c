@@ -8,11 +8,8 @@
  * at once, and those users keep working on what they have. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
-#include <mm/kmalloc.h>
 #include <fs/dentry.h>
-#include <fs/namei.h>
 #include <block/block.h>
-#include <proc/cred.h>
 
 /* Is m below top in the mount tree (or top itself)? mount_mutex held. */
 static bool mount_is_below(const struct mount *m, const struct mount *top)
@@ -108,6 +105,8 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 	if (!(flags & MS_BIND)) {
 		/* The filesystem itself: read-only or not for every mount of it. */
 		struct super_block *sb = m->sb;
+		if (!ro && sb->bdev && sb->bdev->read_only)
+			return -EACCES;         /* Linux: a read-only disk stays read-only */
 		if (sb->ops->remount) {
 			int err = sb->ops->remount(sb, options);
 			if (err)
@@ -115,8 +114,6 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 		}
 		if (ro && !sb->read_only)
 			sync_filesystems(sb);   /* what is dirty goes out before writes stop */
-		if (!ro && sb->bdev && sb->bdev->read_only)
-			return -EACCES;         /* Linux: a read-only disk stays read-only */
 		sb->read_only = ro;
 	}
 	mount_table_lock();
