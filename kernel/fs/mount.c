@@ -147,7 +147,7 @@ int mount_add(struct super_block *sb, const char *source, const struct path *mp,
 	iref(sb->root);             /* the dentry's own reference */
 	m->sb = sb;
 	m->root = root;
-	m->source = source ? source : sb->type->name;
+	m->source = source ? source : "none";    /* Linux's name for no source */
 	m->flags = MNT_RELATIME;
 	int err = attach(m, mp);
 	if (err) {
