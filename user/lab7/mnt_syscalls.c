@@ -109,6 +109,9 @@ static void errors(void)
 	err_is("umount bad flags", umount2(m, 0x100), EINVAL);
 	err_is("remount not a mount", mount(NULL, m, NULL, MS_REMOUNT, NULL), EINVAL);
 	err_is("private not a mount", mount(NULL, m, NULL, MS_PRIVATE, NULL), EINVAL);
+	err_is("bad source pointer", mount((char *)8, m, "tmpfs", 0, NULL), EFAULT);
+	err_is("bad options pointer", mount("tmpfs", m, "tmpfs", 0, (void *)8), EFAULT);
+	err_is("bad target pointer", umount2((char *)8, 0), EFAULT);
 	unlink("kt-mnt-file");
 
 	if (tmpfs(m, 0, NULL) < 0)
