@@ -178,6 +178,47 @@ int do_bind_mount(const struct path *from, const struct path *mp)
 	return err;
 }
 
+/* Is m below top (or top itself)? mount_mutex held. */
+static bool below(const struct mount *m, const struct mount *top)
+{
+	for (;; m = m->parent) {
+		if (m == top)
+			return true;
+		if (m->parent == m)
+			return false;
+	}
+}
+
+int do_move_mount(const struct path *from, const struct path *to)
+{
+	struct mount *m = from->mnt;
+	if (from->dentry != m->root || m->parent == m)
+		return -EINVAL;         /* not a mount point, or "/" */
+	if (S_ISDIR(to->dentry->inode->mode) != S_ISDIR(m->root->inode->mode))
+		return -ENOTDIR;
+	mount_table_lock();
+	int err = 0;
+	if (m->detached || to->mnt->detached)
+		err = -EINVAL;
+	else if (below(to->mnt, m))
+		err = -ELOOP;           /* into itself */
+	else if (to->dentry->mounted)
+		err = -EBUSY;
+	if (!err) {
+		struct dentry *old = m->mountpoint;
+		uint64_t flags = spin_lock_irqsave(&mount_lock);
+		old->mounted = NULL;
+		m->mountpoint = to->dentry;
+		m->parent = to->mnt;
+		to->dentry->mounted = m;
+		spin_unlock_irqrestore(&mount_lock, flags);
+		dget(to->dentry);
+		dput(old);
+	}
+	mount_table_unlock();
+	return err;
+}
+
 /* A copy of source for the mount table ("/dev/" before a disk's name). */
 static const char *source_copy(const char *source, bool device)
 {

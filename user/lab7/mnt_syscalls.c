@@ -13,6 +13,7 @@
  *               open for writing), noexec (execve EACCES,
  *               mmap PROT_EXEC EPERM, mprotect EACCES), nodev (open
  *               EACCES), nosuid (a set-user-ID program runs as its caller)
+ *   move        MS_MOVE, the mount below going along
  *   bind        the same directory in a second place, made read-only there
  *               alone; statfs's f_flags follow each mount
  * With an argument it is the program the flag checks run: "euid" prints
@@ -287,6 +288,29 @@ static void flags(void)
 	umount2(m, 0);
 }
 
+/* MS_MOVE: a mount and the one below it, to another place. */
+static void move(void)
+{
+	if (tmpfs(m, 0, NULL) < 0)
+		return;
+	char f[128], g[128];
+	mkdir(b, 0755);
+	mkdir(sub, 0755);
+	tmpfs(sub, 0, NULL);
+	snprintf(f, sizeof(f), "%s/f", sub);
+	close(open(f, O_CREAT | O_WRONLY, 0644));
+	snprintf(g, sizeof(g), "%s/sub", b);
+	err_is("move into itself", mount(m, sub, NULL, MS_MOVE, NULL), ELOOP);
+	err_is("move not a mount", mount(dir, b, NULL, MS_MOVE, NULL), EINVAL);
+	err_is("move", mount(m, b, NULL, MS_MOVE, NULL), 0);
+	snprintf(g, sizeof(g), "%s/sub/f", b);
+	kt_check(access(g, F_OK) == 0, "the moved mount takes the one below along");
+	err_is("the old place is empty", access(f, F_OK), ENOENT);
+	snprintf(g, sizeof(g), "%s/sub", b);
+	err_is("umount below the moved one", umount2(g, 0), 0);
+	err_is("umount the moved one", umount2(b, 0), 0);
+}
+
 static void bind(void)
 {
 	if (tmpfs(m, 0, NULL) < 0)
@@ -342,6 +366,8 @@ int main(int argc, char **argv)
 	busy();
 	printf("-- flags\n");
 	flags();
+	printf("-- move\n");
+	move();
 	printf("-- bind\n");
 	bind();
 	return kt_status();

@@ -153,5 +153,6 @@ void mount_detach(struct mount *m);
 int do_new_mount(const char *type, const char *source, const char *options,
 		 unsigned flags, const struct path *mp);
 int do_bind_mount(const struct path *from, const struct path *mp);
+int do_move_mount(const struct path *from, const struct path *to);
 int do_remount(const struct path *mp, unsigned flags, const char *options);
 int do_umount(const struct path *mp, int flags);
