@@ -35,6 +35,36 @@ static bool mount_busy(const struct mount *m)
 	return false;
 }
 
+/* Files open for writing through m, or (whole_fs) through any mount of
+ * its filesystem. */
+static bool writers_on(const struct mount *m, bool whole_fs)
+{
+	if (!whole_fs)
+		return __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+	bool found = false;
+	mount_table_lock();
+	struct mount *c;
+	list_for_each_entry(c, &mount_table, link)
+		if (c->sb == m->sb && __atomic_load_n(&c->writers, __ATOMIC_RELAXED))
+			found = true;
+	mount_table_unlock();
+	return found || __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+}
+
+/* "/" cannot leave the tree: umount makes its filesystem read-only
+ * instead, as Linux's do_umount_root (EBUSY while a file is open for
+ * writing there), so that a shutdown's umount -a leaves a clean disk. */
+static int umount_root(struct mount *m)
+{
+	if (m->sb->read_only)
+		return 0;
+	if (writers_on(m, true))
+		return -EBUSY;
+	sync_filesystems(m->sb);
+	m->sb->read_only = true;
+	return 0;
+}
+
 int do_umount(const struct path *mp, int flags)
 {
 	struct mount *m = mp->mnt;
@@ -45,7 +75,7 @@ int do_umount(const struct path *mp, int flags)
 	if (m->detached)
 		return -EINVAL;         /* out of the tree already (MNT_DETACH) */
 	if (m->parent == m)
-		return -EBUSY;          /* "/" itself: Linux remounts it read-only instead */
+		return flags & MNT_DETACH ? -EINVAL : umount_root(m);
 	mount_table_lock();
 	int err = 0;
 	if (m->detached) {
@@ -71,22 +101,6 @@ int do_umount(const struct path *mp, int flags)
 	if (!err && m->sb->bdev && !m->sb->read_only)
 		sync_filesystems(m->sb);    /* a disk's data goes out now, as at Linux's umount */
 	return err;
-}
-
-/* Files open for writing through m, or (whole_fs) through any mount of
- * its filesystem. */
-static bool writers_on(const struct mount *m, bool whole_fs)
-{
-	if (!whole_fs)
-		return __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
-	bool found = false;
-	mount_table_lock();
-	struct mount *c;
-	list_for_each_entry(c, &mount_table, link)
-		if (c->sb == m->sb && __atomic_load_n(&c->writers, __ATOMIC_RELAXED))
-			found = true;
-	mount_table_unlock();
-	return found || __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
 }
 
 int do_remount(const struct path *mp, unsigned flags, const char *options)
