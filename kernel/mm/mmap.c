@@ -19,6 +19,7 @@
 #include <asm/mman.h>
 #include <fs/file.h>
 #include <fs/fdtable.h>
+#include <fs/mount_flags.h>
 #include <mm/vm.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
@@ -89,6 +90,8 @@ static struct file *mappable_file(int fd, unsigned long prot, unsigned long flag
 		err = -EACCES;
 	else if (shared && (prot & PROT_WRITE) && !file_writable(f))
 		err = -EACCES;
+	else if ((prot & PROT_EXEC) && mount_may_exec(f))
+		err = -EPERM;           /* a noexec mount (Linux's do_mmap) */
 	if (err) {
 		file_put(f);
 		return ERR_PTR(err);

@@ -10,6 +10,7 @@
 #include <proc/task.h>
 #include <fs/vfs.h>
 #include <fs/permission.h>
+#include <fs/mount_flags.h>
 #include <proc/cred.h>
 #include <x86/cpu.h>
 
@@ -70,6 +71,8 @@ int exec_open(int dirfd, const char *path, int lookup_flags, struct file **resul
 	/* Only a regular file the caller may execute runs (root needs one
 	 * x bit, anyone's: Linux's rule for the superuser). */
 	int err = S_ISREG(f->inode->mode) ? inode_permission(f->inode, MAY_EXEC) : -EACCES;
+	if (!err)
+		err = mount_may_exec(f);
 	if (err) {
 		file_put(f);
 		return err;
