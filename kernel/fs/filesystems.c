@@ -4,10 +4,12 @@
 #include <fs/devfs.h>
 #include <fs/ext2.h>
 #include <fs/pipe.h>
+#include <fs/procfs.h>
 
 void filesystems_init(void)
 {
 	devfs_init();
 	ext2_init();
 	pipefs_init();
+	proc_init();
 }

@@ -9,6 +9,7 @@
 #include <asm/signal.h>
 #include <proc/task.h>
 #include <proc/trace.h>
+#include <time/clock.h>
 
 struct spinlock tasklist_lock = SPINLOCK_INIT("tasklist");
 struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
@@ -97,6 +98,8 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	wait_queue_init(&t->group_wait);
 	spin_lock_init(&t->siglock, "siglock");
 	t->group_leader = t;
+	t->usage = 1;
+	t->start_ns = clock_now_ns();
 	return t;
 }
 
@@ -126,9 +129,9 @@ void task_release_parts(struct task *t)
 	/* Under tasklist_lock: vm_unmap_file_past() visits every t->mm. */
 	uint64_t lflags = spin_lock_irqsave(&tasklist_lock);
 	t->mm = NULL;
-	spin_unlock_irqrestore(&tasklist_lock, lflags);
-	t->files = NULL;
+	t->files = NULL;            /* /proc reads them under this lock too */
 	t->fs = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, lflags);
 	/* Under siglock: a sender may be reading the actions (proc/signal.c). */
 	uint64_t flags = spin_lock_irqsave(&t->group_leader->siglock);
 	struct sighand *sighand = t->sighand;
@@ -154,10 +157,62 @@ void task_free(struct task *t)
 	list_del(&t->thread_link);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	pid_free(t->tid);
+	task_put(t);
+}
+
+void task_get(struct task *t)
+{
+	__atomic_add_fetch(&t->usage, 1, __ATOMIC_RELAXED);
+}
+
+/* The kernel stack goes with the last reference too: nobody reads it,
+ * but the task may have been switched away from it only just now. */
+void task_put(struct task *t)
+{
+	if (!t || __atomic_sub_fetch(&t->usage, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	if (t->kstack_top)
 		kstack_free(t->kstack_top);
 	kfree(t->fpu);
 	kfree(t);
+}
+
+struct task *task_get_by_tid(int tid)
+{
+	struct task *t, *found = NULL;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->tid == tid && tid > 0) {
+			found = t;
+			task_get(t);
+			break;
+		}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
+struct mm *task_get_mm(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct mm *mm = t->mm ? mm_get(t->mm) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return mm;
+}
+
+struct files *task_get_files(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct files *f = t->files ? files_get(t->files) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return f;
+}
+
+struct fs *task_get_fs(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct fs *f = t->fs ? fs_get(t->fs) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return f;
 }
 
 /* --- the shared parts ------------------------------------------------------ */

@@ -36,6 +36,9 @@ struct dentry *dentry_add_child(struct dentry *parent, const char *name, struct 
 /* The name is gone (unlink, rmdir, rename's target): drop it from the
  * cache. Open files keep their dentry and inode alive. */
 void dentry_unlink(struct dentry *d);
+/* The same for d and every cached name below it (a /proc/PID whose
+ * process ended: nothing below it exists any more either). */
+void dentry_unlink_tree(struct dentry *d);
 /* rename: d now lives under new_parent as new_name. */
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name);
 /* True if d is anc or below it. */

@@ -62,6 +62,7 @@ struct file;
 struct uio;
 struct dir_context;
 struct kstatfs;
+struct path;
 
 typedef uint32_t dev_t;     /* the kernel's form: major << 20 | minor */
 #define MINORBITS 20
@@ -119,6 +120,15 @@ struct inode_operations {
 	/* Symlinks: copies up to size bytes of the target into buf (kernel
 	 * memory, no NUL added); returns the length copied. */
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* Optional, symlinks: a "magic" link (/proc/PID/fd/N, exe, cwd)
+	 * leads to the object itself, not to its text: the path it stands
+	 * for, referenced (a pipe's is a nameless one). */
+	int (*get_link)(struct inode *inode, struct path *result);
+
+	/* Optional, any inode whose name is made up on the spot (/proc):
+	 * is the cached name still good? -ENOENT (its process or fd is
+	 * gone) makes the VFS drop the name and ask lookup again. */
+	int (*revalidate)(struct inode *inode);
 
 	/* Regular files: sets the size, freeing blocks past it or zero-filling
 	 * up to it (holes). Called with inode->lock held. */
