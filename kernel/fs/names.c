@@ -17,21 +17,22 @@
 
 static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
 
-/* Common checks before changing a directory. */
-static int may_change(struct dentry *dir)
+/* Common checks before changing a directory (reached through mnt). */
+static int may_change(struct dentry *dir, struct mount *mnt)
 {
-	if (dir->sb->read_only)
+	if (mnt_readonly(mnt, dir->sb))
 		return -EROFS;
 	if (dir->unlinked)
 		return -ENOENT;
 	return 0;
 }
 
-int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
+int vfs_create(const struct path *parent, const char *name, uint32_t mode, dev_t rdev,
 	       struct dentry **result)
 {
+	struct dentry *dir = parent->dentry;
 	assert_held(&dir->inode->sb->lock);
-	int err = may_change(dir);
+	int err = may_change(dir, parent->mnt);
 	if (err)
 		return err;
 	struct inode *di = dir->inode;
@@ -80,7 +81,7 @@ static int create_name(struct nameidata_parent *nd, bool dir_only_slash, make_fn
 		struct inode *inode;
 		if (nd->trailing_slash && !dir_only_slash)
 			err = -ENOENT;
-		else if (!(err = may_change(dir)) && !(err = may_create(dir->inode)))
+		else if (!(err = may_change(dir, nd->parent.mnt)) && !(err = may_create(dir->inode)))
 			err = make(dir->inode, nd->last, arg, &inode);
 		if (!err) {
 			d = dentry_add_child(dir, nd->last, inode);
@@ -131,7 +132,7 @@ static int remove_checks(struct dentry *parent, struct dentry *d, struct nameida
 		return -EISDIR;
 	if (!dir && nd->trailing_slash)
 		return -ENOTDIR;
-	return may_change(parent);
+	return may_change(parent, nd->parent.mnt);
 }
 
 /* Takes nd->last out of its directory (rmdir when dir, unlink otherwise)
@@ -229,8 +230,8 @@ static int rename_checks(struct dentry *old_dir, struct dentry *src, struct name
 	}
 	if (src->mounted || is_mount_root(src))
 		return -EBUSY;
-	err = may_change(old_dir);
-	return err ? err : may_change(new_dir);
+	err = may_change(old_dir, old->parent.mnt);
+	return err ? err : may_change(new_dir, new->parent.mnt);
 }
 
 /* rename's checks of the two paths, before any lookup. */

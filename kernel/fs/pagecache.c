@@ -77,6 +77,11 @@ static struct cached_page *find(struct inode *inode, uint64_t index)
 	return found;
 }
 
+bool pagecache_has(struct inode *inode, uint64_t index)
+{
+	return find(inode, index) != NULL;
+}
+
 /* Takes cp out of the cache; the caller holds hash_lock and the inode's
  * mutex, and frees cp (free_dropped) once it lets go of hash_lock. */
 static void unlink_locked(struct cached_page *cp)
@@ -87,6 +92,7 @@ static void unlink_locked(struct cached_page *cp)
 	list_del(&cp->inode_link);
 	cp->inode->npages--;
 	count_page(cp->inode, -1);
+	__atomic_sub_fetch(&cp->inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 }
 
 static void free_dropped(struct cached_page *cp)
@@ -171,6 +177,7 @@ static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 	list_add_tail(&cp->inode_link, &inode->pages);
 	inode->npages++;
 	count_page(inode, 1);
+	__atomic_add_fetch(&inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&hash_lock);
 	list_add_tail(&cp->hash_link, bucket(inode, index));
 	list_add_tail(&cp->lru_link, &all_pages);
