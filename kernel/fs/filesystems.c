@@ -5,6 +5,7 @@
 #include <fs/ext2.h>
 #include <fs/pipe.h>
 #include <fs/procfs.h>
+#include <fs/sysfs.h>
 
 void filesystems_init(void)
 {
@@ -12,4 +13,5 @@ void filesystems_init(void)
 	ext2_init();
 	pipefs_init();
 	proc_init();
+	sysfs_init();
 }

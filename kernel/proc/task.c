@@ -18,9 +18,10 @@ struct task *init_task;
 /* Pids: 1 is the first user process's; the rest are handed out in
  * increasing order and wrap around, as Linux does, so a pid is not reused
  * soon after its process is gone. */
-#define PID_MAX 32768
 static uint64_t pid_used[PID_MAX / 64];
 static int pid_next = 2;
+static int pid_last = 1;                /* the latest pid handed out (1: the first process's, set apart) */
+static uint64_t pids_handed_out;        /* forks and clones since boot */
 static struct spinlock pid_lock = SPINLOCK_INIT("pid");
 
 int pid_alloc(void)
@@ -32,13 +33,28 @@ int pid_alloc(void)
 		pid_next = pid_next + 1 >= PID_MAX ? 2 : pid_next + 1;
 		if (!(pid_used[p / 64] & (1ull << (p % 64)))) {
 			pid_used[p / 64] |= 1ull << (p % 64);
-			pid = p;
+			pid = pid_last = p;
+			pids_handed_out++;
 			break;
 		}
 	}
 	spin_unlock_irqrestore(&pid_lock, flags);
 	return pid;
 }
+
+unsigned nr_tasks(void)
+{
+	unsigned n = 0;
+	struct task *t;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		n++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
+int pid_latest(void) { return __atomic_load_n(&pid_last, __ATOMIC_RELAXED); }
+uint64_t pid_total_forks(void) { return __atomic_load_n(&pids_handed_out, __ATOMIC_RELAXED); }
 
 static void pid_free(int pid)
 {

@@ -8,6 +8,7 @@
 #include <proc/task.h>
 #include <fs/procfs.h>
 #include "proc.h"
+#include "system.h"
 
 /* /proc/self: the caller's process directory, "PID". */
 static int self_link(struct pbuf *b, const struct pseudo_ctx *ctx)
@@ -26,6 +27,7 @@ static int thread_self_link(struct pbuf *b, const struct pseudo_ctx *ctx)
 static const struct pseudo_entry root_entries[] = {
 	{ "self", S_IFLNK | 0777, .link = self_link },
 	{ "thread-self", S_IFLNK | 0777, .link = thread_self_link },
+	PROC_SYSTEM_ENTRIES,
 	{ "mounts", S_IFLNK | 0777, .link = proc_mounts_link },
 	{ 0 }
 };

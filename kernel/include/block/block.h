@@ -29,6 +29,7 @@ struct block_device {
 	void *driver_data;
 	struct list_head link;      /* in the list of all block devices */
 	uint64_t reads, writes;     /* requests completed, for statistics */
+	uint64_t sectors_read, sectors_written;     /* by those requests */
 };
 
 /* One request: count sectors from sector, into or out of buf (kernel
@@ -59,6 +60,13 @@ struct block_device *block_find(const char *name);
 struct block_device *block_first(void);
 struct block_device *block_next(struct block_device *dev);
 
+/* The disk's place among the registered ones: vda 0, vdb 1... */
+unsigned block_index(struct block_device *dev);
+/* Its device number (a dev_t, fs/fs.h), in Linux's virtio-blk range:
+ * major 254 ("virtblk" on most systems), 16 minors per disk, so vda is
+ * 254:0 and vdb 254:16. */
+uint32_t block_devt(struct block_device *dev);
+
 /* Called by drivers when a request ends. */
 void bio_complete(struct bio *bio, int status);
 
@@ -66,6 +74,8 @@ void bio_complete(struct bio *bio, int status);
 int bio_submit(struct bio *bio);
 /* Sleeps until bio is done; returns its status. */
 int bio_wait(struct bio *bio);
+/* Tasks asleep in bio_wait now: /proc/stat's procs_blocked. */
+unsigned block_nr_waiting(void);
 
 /* Synchronous read or write of count sectors: 0 or -EIO / -EINVAL / -EROFS. */
 int block_rw(struct block_device *dev, uint64_t sector, uint32_t count, void *buf, bool write);

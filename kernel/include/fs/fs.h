@@ -255,6 +255,9 @@ struct fs_type {
 
 void fs_type_register(struct fs_type *type);
 struct fs_type *fs_type_find(const char *name);
+/* The registered types in order (/proc/filesystems): the first after
+ * prev, the first of all if prev is NULL; NULL at the end. */
+const struct fs_type *fs_type_next(const struct fs_type *prev);
 /* A new superblock of type from source; the caller mounts its root. */
 int super_create(struct fs_type *type, struct block_device *source, const char *options,
 		 struct super_block **result);

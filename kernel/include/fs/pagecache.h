@@ -54,6 +54,10 @@ void pagecache_drop_all(struct inode *inode);
 
 /* Pages dirty (not yet handed to the filesystem), all inodes. */
 uint64_t pagecache_nr_dirty(void);
+/* Pages in the cache, and those of them that are tmpfs's (memory-only
+ * files, memfds, shared anonymous memory): /proc/meminfo's Cached, Shmem. */
+uint64_t pagecache_nr_pages(void);
+uint64_t pagecache_nr_shmem(void);
 /* Frees up to want clean pages nobody maps (the frame allocator's
  * reclaimer: never sleeps); returns how many. */
 uint64_t pagecache_reclaim(uint64_t want);

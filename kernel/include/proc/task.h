@@ -246,7 +246,15 @@ struct files *task_get_files(struct task *t);
 struct fs *task_get_fs(struct task *t);
 /* User tasks get room for their SSE registers. */
 int task_alloc_fpu(struct task *t);
+/* Pids are 2..PID_MAX-1 (1 is the first process's), as Linux's pid_max. */
+#define PID_MAX 32768
 int pid_alloc(void);
+/* The pid handed out last, and how many were (every fork, clone and
+ * kernel thread since boot: /proc/loadavg and /proc/stat's processes). */
+int pid_latest(void);
+/* Tasks (threads included) that exist now: sysinfo's procs, /proc/loadavg. */
+unsigned nr_tasks(void);
+uint64_t pid_total_forks(void);
 
 /* Whether process group pgid has a member in session sid (proc/pgrp.c). */
 bool pgrp_in_session(int pgid, int sid);
