@@ -1,0 +1,75 @@
+# prog_shells.sh: programs that need /proc without saying so. bash's
+# process substitution <(...) names a pipe as /dev/fd/63, which is
+# /proc/self/fd/63 (devfs's /dev/fd is a symbolic link to /proc/self/fd);
+# python3's multiprocessing.Pool forks workers that talk through pipes
+# and lock with POSIX semaphores (sem_open: files in the tmpfs on
+# /dev/shm). Compared with Linux. Run as: sh prog_shells.sh
+name=shells
+. "${PWD%/}/usr/lib/kestrel/lab7/prog_lib.sh"
+
+echo "-- bash process substitution"
+/bin/bash -c '
+echo "names: " <(true) >(true)
+diff <(echo a) <(echo a) && echo "diff <(echo a) <(echo a): the same"
+diff -q <(echo a) <(echo b)
+echo "diff -q of two different ones: status $?"
+cat <(seq 3) <(seq 4 6) | wc -l | sed "s/^/lines of cat <(seq 3) <(seq 4 6): /"
+while read -r line; do n=$((n + 1)); done < <(seq 100)
+echo "lines read from < <(seq 100): $n"
+{ echo "through >(...)" > >(tr a-z A-Z); } | cat    # cat ends when tr has written
+echo "/dev/fd -> $(readlink /dev/fd)"
+exec 5< <(echo from fd 5)
+read -r x < /proc/self/fd/5
+echo "read through /proc/self/fd/5: $x"
+'
+echo "bash: status $?"
+
+echo "-- python3 multiprocessing"
+python3 - "$dir" <<'PY'
+import multiprocessing, os, sys
+
+def square(x):
+    return x * x
+
+def parent(_):
+    return os.getppid()
+
+def stat_fields(pid):
+    """(state, ppid, comm) from /proc/PID/stat, which ps reads."""
+    with open(f"/proc/{pid}/stat") as f:
+        text = f.read()
+    comm = text[text.index("(") + 1:text.rindex(")")]
+    rest = text[text.rindex(")") + 2:].split()
+    return rest[0], int(rest[1]), comm
+
+def add(counter, lock, n):
+    for _ in range(n):
+        with lock:
+            counter.value += 1
+
+if __name__ == "__main__":
+    with multiprocessing.Pool(2) as pool:
+        print("Pool(2).map:", pool.map(square, range(10)))
+        print("workers' parent is this process:", set(pool.map(parent, range(8))) == {os.getpid()})
+        workers = multiprocessing.active_children()
+        print("workers:", len(workers))
+        seen = [stat_fields(w.pid) for w in workers]
+        print("their /proc/PID/stat: state S or R, parent this process, comm as ours:",
+              all(s in "SR" and pp == os.getpid() and c == stat_fields(os.getpid())[2] for s, pp, c in seen))
+    counter, lock = multiprocessing.Value("i", 0), multiprocessing.Lock()
+    ps = [multiprocessing.Process(target=add, args=(counter, lock, 200)) for _ in range(3)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+    print("3 processes x 200 increments under a multiprocessing.Lock:", counter.value,
+          "exit codes:", [p.exitcode for p in ps])
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=q.put, args=("through a Queue",))
+    p.start()
+    print(q.get(timeout=30))
+    p.join()
+    print("children left:", len(multiprocessing.active_children()))
+PY
+echo "python3: status $?"
+rm -rf "$dir"
