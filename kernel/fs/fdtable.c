@@ -275,7 +275,9 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
 		struct files *copy = files_copy(t);
 		if (!copy)
 			return -ENOMEM;
+		uint64_t lflags = spin_lock_irqsave(&tasklist_lock);   /* /proc reads it */
 		current->files = copy;
+		spin_unlock_irqrestore(&tasklist_lock, lflags);
 		files_put(t);
 		t = copy;
 	}

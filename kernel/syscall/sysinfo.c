@@ -17,17 +17,6 @@
 #include <time/clock.h>
 #include <x86/uaccess.h>
 
-static unsigned count_tasks(void)
-{
-	unsigned n = 0;
-	struct task *t;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_for_each_entry(t, &all_tasks, all_link)
-		n++;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return n;
-}
-
 long sys_sysinfo(struct sysinfo *uinfo)
 {
 	struct sysinfo info;
@@ -46,7 +35,7 @@ long sys_sysinfo(struct sysinfo *uinfo)
 	mem_stats(&m);
 	info.totalram = m.total_pages * PAGE_SIZE;
 	info.freeram = m.free_pages * PAGE_SIZE;
-	info.procs = count_tasks();
+	info.procs = nr_tasks();
 	info.mem_unit = 1;
 	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }

@@ -1,0 +1,63 @@
+/* /proc's own declarations: the tables the files of fs/proc/ fill in and
+ * the helpers the per-process files share (fs/proc/pid_common.c). */
+#pragma once
+#include <kernel/types.h>
+#include <fs/pseudofs.h>
+#include <linux/stat.h>
+
+struct task;
+
+/* /proc/PID/ and /proc/PID/task/TID/ (pid.c). */
+extern const struct pseudo_entry proc_pid_dir, proc_tid_dir;
+/* /proc's list of processes, and /proc/PID/task's of threads (pid.c). */
+extern const struct pseudo_list proc_pid_list, proc_task_list;
+
+/* The files, one show (or store, link) function each. */
+int proc_pid_stat(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_statm(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_status(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_comm(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_comm_store(const struct pseudo_ctx *ctx, const char *data, size_t len);
+int proc_pid_cmdline(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_environ(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_auxv(struct pbuf *b, const struct pseudo_ctx *ctx);
+
+/* --- pid_common.c ----------------------------------------------------------- */
+
+/* The state letter ps shows (R, S, Z, T) and its name in status. */
+char proc_state_letter(struct task *t);
+const char *proc_state_name(char letter);
+/* What a process's (tid 0) or a thread's files report about it, read
+ * under tasklist_lock in one go so the fields agree. */
+struct proc_task_info {
+	char comm[16];
+	char state;
+	int pid, tid, ppid, pgid, sid, tty_nr, tpgid;
+	int threads;
+	uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
+	int ngroups;
+	uint32_t groups[32];
+	uint64_t utime, stime, cutime, cstime;      /* ns */
+	uint64_t minflt, nvcsw, nivcsw;
+	int nice, policy, rt_priority, exit_signal, processor;
+	uint64_t start_ns;
+	uint64_t blocked, pending, shared_pending, ignored, caught;
+	unsigned umask;
+	uint64_t cpus_allowed;
+	bool no_new_privs;
+};
+/* Fills *info about the task of ctx: -ESRCH if it is gone. */
+int proc_task_info(const struct pseudo_ctx *ctx, struct proc_task_info *info);
+/* Linux's clock ticks (USER_HZ 100) from ns. */
+static inline uint64_t proc_ticks(uint64_t ns) { return ns / 10000000ull; }
+
+/* --- pid_mm.c ----------------------------------------------------------------- */
+
+/* A process's memory in bytes (resident: pages), all 0 without an mm. */
+struct proc_mm_info {
+	bool has_mm;
+	uint64_t vsize, data, stack, exec, resident;
+	uint64_t start_code, end_code, start_data, end_data, start_stack;
+	uint64_t start_brk, brk, arg_start, arg_end, env_start, env_end;
+};
+int proc_mm_info(const struct pseudo_ctx *ctx, struct proc_mm_info *m);
