@@ -16,7 +16,7 @@ exec 0</dev/null            # the console in the guest, /dev/null on the host
 
 [ -e /proc/self/stat ] || mount -t proc proc /proc
 [ -e /sys/devices/system/cpu ] || mount -t sysfs sysfs /sys
-grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+grep -q ' /dev/shm ' /proc/mounts 2>/dev/null || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 
 root=$PWD                   # "/" in the guest, the image's copy on the host
 [ "$root" = / ] && root=
