@@ -48,6 +48,8 @@ def add(counter, lock, n):
             counter.value += 1
 
 if __name__ == "__main__":
+    # glibc's sysconf(_SC_NPROCESSORS_ONLN) reads /sys/devices/system/cpu/online
+    print("os.cpu_count() is the number of CPUs we may run on:", os.cpu_count() == len(os.sched_getaffinity(0)))
     with multiprocessing.Pool(2) as pool:
         print("Pool(2).map:", pool.map(square, range(10)))
         print("workers' parent is this process:", set(pool.map(parent, range(8))) == {os.getpid()})
