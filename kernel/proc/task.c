@@ -20,7 +20,7 @@ struct task *init_task;
  * soon after its process is gone. */
 static uint64_t pid_used[PID_MAX / 64];
 static int pid_next = 2;
-static int pid_last;                    /* the latest pid handed out */
+static int pid_last = 1;                /* the latest pid handed out (1: the first process's, set apart) */
 static uint64_t pids_handed_out;        /* forks and clones since boot */
 static struct spinlock pid_lock = SPINLOCK_INIT("pid");
 

@@ -28,6 +28,8 @@ const struct pseudo_entry proc_tid_dir = DIR("", 0555, .children = tid_entries);
 static const struct pseudo_entry pid_entries[] = {
 	FILE("cmdline", 0444, .show = proc_pid_cmdline),
 	FILE("comm", 0644, .show = proc_pid_comm, .store = proc_pid_comm_store),
+	FILE("mountinfo", 0444, .show = proc_pid_mountinfo),
+	FILE("mounts", 0444, .show = proc_pid_mounts),
 	FILE("stat", 0444, .show = proc_pid_stat),
 	FILE("statm", 0444, .show = proc_pid_statm),
 	FILE("status", 0444, .show = proc_pid_status),

@@ -21,6 +21,10 @@ int proc_pid_comm_store(const struct pseudo_ctx *ctx, const char *data, size_t l
 int proc_pid_cmdline(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_environ(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_auxv(struct pbuf *b, const struct pseudo_ctx *ctx);
+/* The mount table (mounts.c). */
+int proc_pid_mounts(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_mountinfo(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_mounts_link(struct pbuf *b, const struct pseudo_ctx *ctx);
 
 /* --- pid_common.c ----------------------------------------------------------- */
 

@@ -28,6 +28,7 @@ static const struct pseudo_entry root_entries[] = {
 	{ "self", S_IFLNK | 0777, .link = self_link },
 	{ "thread-self", S_IFLNK | 0777, .link = thread_self_link },
 	PROC_SYSTEM_ENTRIES,
+	{ "mounts", S_IFLNK | 0777, .link = proc_mounts_link },
 	{ 0 }
 };
 
