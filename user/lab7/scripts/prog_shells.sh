@@ -42,10 +42,14 @@ def stat_fields(pid):
     rest = text[text.rindex(")") + 2:].split()
     return rest[0], int(rest[1]), comm
 
-def add(counter, lock, n):
-    for _ in range(n):
-        with lock:
-            counter.value += 1
+def release_under_lock(sem, lock):
+    with lock:
+        sem.release()
+
+def hold(lock, held, done):
+    with lock:
+        held.set()
+        done.wait(30)
 
 if __name__ == "__main__":
     # glibc's sysconf(_SC_NPROCESSORS_ONLN) reads /sys/devices/system/cpu/online
@@ -58,14 +62,23 @@ if __name__ == "__main__":
         seen = [stat_fields(w.pid) for w in workers]
         print("their /proc/PID/stat: state S or R, parent this process, comm as ours:",
               all(s in "SR" and pp == os.getpid() and c == stat_fields(os.getpid())[2] for s, pp, c in seen))
-    counter, lock = multiprocessing.Value("i", 0), multiprocessing.Lock()
-    ps = [multiprocessing.Process(target=add, args=(counter, lock, 200)) for _ in range(3)]
+    # Semaphore, Lock and Event are POSIX semaphores (sem_open: /dev/shm) shared by fork.
+    sem, lock = multiprocessing.Semaphore(0), multiprocessing.Lock()
+    ps = [multiprocessing.Process(target=release_under_lock, args=(sem, lock)) for _ in range(3)]
     for p in ps:
         p.start()
+    print("a Semaphore released by 3 processes, acquired:", sum(sem.acquire(timeout=30) for _ in range(3)))
     for p in ps:
         p.join()
-    print("3 processes x 200 increments under a multiprocessing.Lock:", counter.value,
-          "exit codes:", [p.exitcode for p in ps])
+    print("their exit codes:", [p.exitcode for p in ps])
+    held, done = multiprocessing.Event(), multiprocessing.Event()
+    p = multiprocessing.Process(target=hold, args=(lock, held, done))
+    p.start()
+    held.wait(30)
+    print("the Lock, held by another process: acquire(timeout=0.1) ->", lock.acquire(timeout=0.1))
+    done.set()
+    p.join()
+    print("once it let go ->", lock.acquire(timeout=30))
     q = multiprocessing.Queue()
     p = multiprocessing.Process(target=q.put, args=("through a Queue",))
     p.start()
