@@ -66,6 +66,11 @@ static struct cached_page *find(struct inode *inode, uint64_t index)
 	return found;
 }
 
+bool pagecache_has(struct inode *inode, uint64_t index)
+{
+	return find(inode, index) != NULL;
+}
+
 /* Takes cp out of the cache; the caller holds hash_lock and the inode's
  * mutex, and frees cp (free_dropped) once it lets go of hash_lock. */
 static void unlink_locked(struct cached_page *cp)
@@ -75,6 +80,7 @@ static void unlink_locked(struct cached_page *cp)
 	set_clean(cp);
 	list_del(&cp->inode_link);
 	cp->inode->npages--;
+	__atomic_sub_fetch(&cp->inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 }
 
 static void free_dropped(struct cached_page *cp)
@@ -158,6 +164,7 @@ static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 	cp->page = pg;
 	list_add_tail(&cp->inode_link, &inode->pages);
 	inode->npages++;
+	__atomic_add_fetch(&inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&hash_lock);
 	list_add_tail(&cp->hash_link, bucket(inode, index));
 	list_add_tail(&cp->lru_link, &all_pages);

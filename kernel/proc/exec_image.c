@@ -2,6 +2,7 @@
  * (ELF segments, the initial stack, an empty heap), the registers it
  * starts with, and the checks on the file it comes from. execve
  * (proc/execve.c) and the first process (proc/first_process.c) use it. */
+#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/string.h>
 #include <mm/vm.h>
@@ -95,6 +96,8 @@ int exec_open(int dirfd, const char *path, int lookup_flags, struct file **resul
 	/* Only a regular file the caller may execute runs (root needs one
 	 * x bit, anyone's: Linux's rule for the superuser). */
 	int err = S_ISREG(f->inode->mode) ? inode_permission(f->inode, MAY_EXEC) : -EACCES;
+	if (!err)
+		err = mount_may_exec(f);
 	if (err) {
 		file_put(f);
 		return err;

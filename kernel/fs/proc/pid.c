@@ -28,6 +28,8 @@
 	LINK("cwd", .link = proc_cwd_link, .follow = proc_cwd_follow, .access = proc_may_access), \
 	LINK("root", .link = proc_root_link, .follow = proc_root_follow, .access = proc_may_access), \
 	LINK("exe", .link = proc_exe_link, .follow = proc_exe_follow, .access = proc_may_access), \
+	FILE("mounts", 0444, .show = proc_pid_mounts), \
+	FILE("mountinfo", 0444, .show = proc_pid_mountinfo), \
 	FILE("oom_score_adj", 0644, .show = proc_pid_oom_score_adj, .store = proc_pid_oom_score_adj_store)
 
 static const struct pseudo_entry tid_entries[] = {

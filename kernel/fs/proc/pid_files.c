@@ -186,9 +186,7 @@ int proc_fd_follow(const struct pseudo_ctx *ctx, struct path *result)
 	return err;
 }
 
-/* Mount ids are Part A's (fs/dentry.h); until then every mount says 0. */
 int proc_mnt_id(const struct mount *m)
 {
-	(void)m;
-	return 0;
+	return m ? m->id : 0;
 }

@@ -52,6 +52,10 @@ int proc_file_target(struct file *f, struct path *result);
 struct file *proc_fd_file(const struct pseudo_ctx *ctx, long fd, bool *cloexec);
 /* A mount's id as /proc/PID/mountinfo and fdinfo show it. */
 int proc_mnt_id(const struct mount *m);
+/* The mount table (mounts.c). */
+int proc_pid_mounts(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_mountinfo(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_mounts_link(struct pbuf *b, const struct pseudo_ctx *ctx);
 
 /* --- pid_common.c ----------------------------------------------------------- */
 

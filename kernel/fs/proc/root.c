@@ -26,6 +26,7 @@ static int thread_self_link(struct pbuf *b, const struct pseudo_ctx *ctx)
 static const struct pseudo_entry root_entries[] = {
 	{ "self", S_IFLNK | 0777, .link = self_link },
 	{ "thread-self", S_IFLNK | 0777, .link = thread_self_link },
+	{ "mounts", S_IFLNK | 0777, .link = proc_mounts_link },
 	{ 0 }
 };
 

@@ -206,6 +206,12 @@ struct super_operations {
 	/* Writes the filesystem's own metadata (superblock, bitmaps). */
 	int (*sync_fs)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* Optional. mount -o remount: the filesystem's own options again
+	 * (NULL: none given); -EINVAL for one it does not know. */
+	int (*remount)(struct super_block *sb, const char *options);
+	/* Optional. /proc/mounts: ",size=1024k,mode=755": the filesystem's
+	 * options, each after a comma, into buf (snprintf's contract). */
+	void (*show_options)(struct super_block *sb, char *buf, size_t size);
 };
 
 /* statfs's fields in the kernel's form. */
@@ -223,6 +229,8 @@ struct super_block {
 				     * truncate fail with EFBIG (Linux's s_maxbytes) */
 	uint64_t magic;             /* statfs's f_type (EXT2_SUPER_MAGIC...) */
 	bool read_only;
+	uint64_t cached_pages;      /* its files' pages in the page cache (atomic):
+				     * all of a tmpfs's data (statfs, size=) */
 	struct inode *root;         /* the root directory's inode (referenced) */
 	void *fs_private;
 
