@@ -78,7 +78,7 @@ int pseudo_revalidate(struct inode *inode)
 {
 	struct pseudo_node *n = pseudo_node(inode);
 	if (!pseudo_node_alive(n))
-		return -ENOENT;
+		return n->ctx.pid ? -ESRCH : -ENOENT;
 	if (n->ctx.pid)
 		pseudo_owner(&n->ctx, &inode->uid, &inode->gid);
 	return 0;
