@@ -34,9 +34,11 @@ check() {
 }
 
 # structure: every number becomes N and runs of blanks one blank, so that
-# two machines' lines compare (top's "ni,100.0 id" is "ni, 99.0 id" elsewhere).
+# two machines' lines compare (a full field touches its label: top's
+# "ni,100.0 id" and "%Cpu(s):100.0 us" are "ni, 99.0 id", "%Cpu(s): 99.0 us"
+# elsewhere).
 structure() {
-	sed -E 's/[0-9]+([.,:][0-9]+)*/N/g; s/,N/, N/g; s/[[:space:]]+/ /g; s/ $//'
+	sed -E 's/[0-9]+([.,:][0-9]+)*/N/g; s/([,:])N/\1 N/g; s/[[:space:]]+/ /g; s/ $//'
 }
 
 # field PID N < FILE: field N of FILE's line whose first field is PID.
