@@ -36,6 +36,8 @@ int file_open_path(struct path *p, unsigned flags, struct file **result)
 	f->dentry = p->dentry;
 	f->mnt = p->mnt;
 	mount_pin(f->mnt);          /* umount: EBUSY while the file is open */
+	if (file_writable(f))
+		mount_pin_writer(f->mnt);   /* and remount read-only */
 	if (!(flags & O_PATH) && f->fop && f->fop->open) {
 		int err = f->fop->open(inode, f);
 		if (err) {
@@ -63,6 +65,8 @@ void file_put(struct file *f)
 	if (f->dentry)
 		dput(f->dentry);
 	mount_unpin(f->mnt);
+	if (file_writable(f))
+		mount_unpin_writer(f->mnt);
 	iput(f->inode);
 	kfree(f);
 }

@@ -72,6 +72,18 @@ void mount_unpin(struct mount *m)
 		__atomic_sub_fetch(&m->users, 1, __ATOMIC_RELAXED);
 }
 
+void mount_pin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_add_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
+void mount_unpin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_sub_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
 /* Hangs m on mp (or makes it "/"); m's sb, root, source, flags are set. */
 static int attach(struct mount *m, const struct path *mp)
 {
@@ -224,7 +236,7 @@ int do_new_mount(const char *type_name, const char *source, const char *options,
 	struct mount *m;
 	err = mount_add(sb, source_copy(source, bdev), mp, &m);
 	if (!err)
-		m->flags = flags & MNT_USER_FLAGS;
+		m->flags = mount_flags_from(flags);
 	return err;
 }
 
@@ -237,7 +249,7 @@ int mount_fs(const char *type_name, const char *source, const char *options, con
 		if (err)
 			return err;
 	}
-	int err = do_new_mount(type_name, source, options, MNT_RELATIME, is_root ? NULL : &mp);
+	int err = do_new_mount(type_name, source, options, 0, is_root ? NULL : &mp);
 	if (!is_root)
 		path_put(&mp);
 	return err;

@@ -81,9 +81,6 @@ static int path_mount(const char *source, const struct path *mp, const char *typ
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	/* A new or changed mount is relatime unless told otherwise. */
-	if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_STRICTATIME)))
-		flags |= MS_RELATIME;
 	if ((flags & (MS_REMOUNT | MS_BIND)) == (MS_REMOUNT | MS_BIND))
 		return do_remount(mp, flags, NULL);
 	if (flags & MS_REMOUNT)

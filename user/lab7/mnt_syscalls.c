@@ -7,8 +7,10 @@
  *               ENOTDIR) and of a non-root caller (EPERM)
  *   tmpfs       size=, nr_inodes=, mode=: statfs's figures, ENOSPC past them
  *   busy        umount refuses a mount with an open file, a cwd or a mount
- *               below it (EBUSY); MNT_DETACH takes it anyway; MNT_EXPIRE
- *   flags       ro (EROFS, remount rw and back), noexec (execve EACCES,
+ *               below it (EBUSY); MNT_DETACH takes it anyway, with the
+ *               mount below it; MNT_EXPIRE
+ *   flags       ro (EROFS, remount rw and back, EBUSY while a file is
+ *               open for writing), noexec (execve EACCES,
  *               mmap PROT_EXEC EPERM, mprotect EACCES), nodev (open
  *               EACCES), nosuid (a set-user-ID program runs as its caller)
  *   bind        the same directory in a second place, made read-only there
@@ -182,6 +184,7 @@ static void busy(void)
 	tmpfs(sub, 0, NULL);
 	err_is("umount with a mount below", umount2(m, 0), EBUSY);
 	err_is("umount the one below", umount2(sub, 0), 0);
+	tmpfs(sub, 0, NULL);
 	fd = open(f, O_RDONLY);
 	struct stat before, after;
 	stat(m, &before);
@@ -192,6 +195,7 @@ static void busy(void)
 	close(fd);
 	stat(m, &after);
 	kt_check(before.st_dev != after.st_dev, "the directory below shows again");
+	err_is("the mount below went too", access(sub, F_OK), ENOENT);
 	err_is("umount again", umount2(m, 0), EINVAL);
 }
 
@@ -235,6 +239,7 @@ static void flags(void)
 	err_is("remount rw", mount(NULL, m, NULL, MS_REMOUNT, NULL), 0);
 	int fd = open(f, O_CREAT | O_WRONLY, 0644);
 	err_is("create after remount rw", fd, 0);
+	err_is("remount ro with a file open for writing", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), EBUSY);
 	close(fd);
 	err_is("remount ro", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
 	err_is("write open on ro", open(f, O_WRONLY), EROFS);

@@ -195,6 +195,8 @@ static void fds(void)
 	char buf[PATH_MAX], want[64];
 	link_text(20, buf, sizeof(buf));
 	kt_check(!strcmp(buf, "/dev/null"), "fd/20 -> /dev/null");
+	struct stat ls;
+	kt_check(lstat("/proc/self/fd/20", &ls) == 0 && (ls.st_mode & 0777) == 0500, "fd/20: lr-x------");
 
 	int p[2];
 	pipe(p);
@@ -205,6 +207,8 @@ static void fds(void)
 	kt_check(!strcmp(buf, want), "a pipe's read end: pipe:[its inode]");
 	link_text(p[1], buf, sizeof(buf));
 	kt_check(!strcmp(buf, want), "its write end: the same");
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", p[1]);
+	kt_check(lstat(buf, &ls) == 0 && (ls.st_mode & 0777) == 0300, "its link: l-wx------");
 	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", p[1]);
 	int w2 = open(buf, O_WRONLY);
 	snprintf(buf, sizeof(buf), "/dev/fd/%d", p[0]);

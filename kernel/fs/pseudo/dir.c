@@ -73,7 +73,7 @@ static int pseudo_lookup(struct inode *dir, const char *name, struct inode **res
 	if (!l)
 		return -ENOENT;
 	long item = l->parse ? l->parse(name) : parse_decimal(name);
-	if (item < 0 || l->next(&n->ctx, item) != item)
+	if (item < 0 || !pseudo_list_has(l, &n->ctx, item))
 		return -ENOENT;
 	struct pseudo_ctx ctx;
 	child_ctx(l, &n->ctx, item, &ctx);

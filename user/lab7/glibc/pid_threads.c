@@ -109,6 +109,19 @@ int main(void)
 	}
 	for (int i = 0; i < THREADS; i++)
 		per_thread(i);
+	/* /proc/TID of a thread: not listed, yet there (the thread's view). */
+	char tpath[64];
+	snprintf(tpath, sizeof(tpath), "/proc/%d/status", tids[1]);
+	kt_read_file(tpath, text, sizeof(text));
+	kt_field(text, "Pid", v, sizeof(v));
+	kt_check(atoi(v) == tids[1], "/proc/TID of a thread resolves: status Pid: the tid");
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int listed_tid = 0;
+	while (d && (e = readdir(d)))
+		listed_tid |= atoi(e->d_name) == tids[1];
+	closedir(d);
+	kt_check(!listed_tid, "  but /proc does not list it");
 	char main_name[16] = "";
 	pthread_getname_np(pthread_self(), main_name, sizeof(main_name));
 	kt_check(!strcmp(main_name, "pid_threads"), "the main thread keeps its name");
