@@ -36,7 +36,7 @@ import fsimg_tools  # noqa: E402
 # program to compare with, and whether to attach a copy of the root image
 # (e.g. Bench("init=/usr/lib/kestrel/lab4/bench_fs", host="build/user/lab4/bench_fs",
 # disk=True)). Lab 2: pages; Lab 3: processes; Lab 4: files, memory, pipes;
-# Lab 5: signals and the tracer; Lab 6: futexes and threads.
+# Lab 5: signals and the tracer; Lab 6: futexes and threads; Lab 7: /proc and ps.
 Bench = collections.namedtuple("Bench", "cmdline cpus host disk", defaults=(None, None, False))
 GUEST_BENCHES = [
     Bench("test=bench-pages"),
@@ -56,6 +56,8 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab6/prog_bench", cpus=4, host="build/user/lab6/prog_bench", disk=True),
     # Lab 6: a CPU-bound 4-thread program pinned to 1 CPU, then on all 4: the speed-up.
     Bench("init=/usr/lib/kestrel/lab6/smp_bench", cpus=4, host="build/user/lab6/smp_bench", disk=True),
+    # Lab 7: Debian's ps aux with 50 more processes, a /proc listing, one /proc/self/stat read.
+    Bench("init=/usr/lib/kestrel/lab7/prog_ps_bench", cpus=1, host="build/user/lab7/prog_ps_bench", disk=True),
 ]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 

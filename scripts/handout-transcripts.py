@@ -246,9 +246,10 @@ RECIPES = {
                                    from_to(r"^gmtime\(", r"exit_group"),
                                    matching(r"exited with code"), gap="   ..."),
                                    r"\] (openat|newfstatat)\(.*= -1 ENOENT", keep=3)),
-    # lab5.md: the find-what-a-program-needs workflow, on busybox free.
-    "lab5-trace-free": Recipe(inputs=["trace free", "poweroff"],
-                              pick=from_to(r"# trace free$", r"\+\+\+ exited")),
+    # lab5.md: the find-what-a-program-needs workflow, on busybox free (Debian's
+    # free is /usr/bin/free from Lab 7 on), without Lab 7's /proc, as in Lab 5.
+    "lab5-trace-free": Recipe(inputs=["umount /proc", "trace busybox free", "poweroff"],
+                              pick=from_to(r"# trace busybox free$", r"\+\+\+ exited")),
     "lab4-init-sh": Recipe(cmdline="init=/bin/sh", inputs=["exit"],
                            pick=matching(r"can't access tty")),
     # lab4.md: the disk in the boot log.

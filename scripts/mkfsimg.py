@@ -41,6 +41,14 @@ DEFAULT_EXTRAS = [
     "/usr/bin/make",        # Lab 6: GNU make -j2 runs recipes with posix_spawn (make-j2)
     "/usr/bin/xz",          # Lab 6: xz -T2, two compressing threads (xz-sort-threads); replaces busybox's applet link
     "/usr/bin/sort",        # Lab 6: GNU sort --parallel=2 (xz-sort-threads); replaces busybox's applet link
+    # Lab 7: Debian's procps, which reads /proc through libproc2 (ps, top
+    # and pgrep also load libsystemd, for their session columns). ps and
+    # pgrep/pmap are new paths (busybox's ps stays /bin/ps); free and top
+    # replace busybox's applet links (`busybox free` still runs its own).
+    "/usr/bin/ps", "/usr/bin/free", "/usr/bin/top", "/usr/bin/pgrep", "/usr/bin/pmap",
+    # top's terminal descriptions (ncurses-base): -b uses "dumb"; the
+    # console's TERM is linux (/etc/profile); vt100 and xterm for the rest.
+    "/lib/terminfo/d/dumb", "/lib/terminfo/l/linux", "/lib/terminfo/v/vt100", "/lib/terminfo/x/xterm",
 ]
 # Lab 6: Debian's python3 with threading and concurrent.futures
 # (python3-threads). Not its whole standard library (54 MiB, which would
@@ -48,7 +56,10 @@ DEFAULT_EXTRAS = [
 # loads, as the host's python3 finds them (stage_python).
 PYTHON = "/usr/bin/python3.11"
 PYTHON_LINKS = ["/usr/bin/python3"]             # -> python3.11
-PYTHON_MODULES = ["site", "threading", "queue", "concurrent.futures.thread"]
+PYTHON_MODULES = ["site", "threading", "queue", "concurrent.futures.thread",
+                  # Lab 7: multiprocessing.Pool (fork, and POSIX semaphores in /dev/shm)
+                  "multiprocessing.pool", "multiprocessing.synchronize", "multiprocessing.popen_fork",
+                  "multiprocessing.queues"]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 

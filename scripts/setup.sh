@@ -23,6 +23,8 @@ PACKAGES=(
   strace                   # Lab 5: Linux's traces, the oracle for the kernel's tracer
   make                     # Lab 6: GNU make -j2 in the guest (posix_spawn, the jobserver)
   xz-utils                 # Lab 6: xz -T2 in the guest (threads compressing blocks)
+  procps                   # Lab 7: Debian's ps, free, top, pgrep, pmap in the guest (libproc2 reads /proc)
+  ncurses-base             # Lab 7: /lib/terminfo for top (dumb for -b, linux for the console)
 )
 
 missing=()

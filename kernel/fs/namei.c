@@ -37,11 +37,21 @@ static struct dentry *cached_child(struct dentry *dir, const char *name)
 	return d;
 }
 
+/* A removed directory has no entries; one whose filesystem dropped it
+ * (the process of a /proc/PID a dirfd still holds has ended) says why:
+ * ESRCH there, as on Linux. */
+static int stale_dir_error(struct dentry *dir)
+{
+	struct inode *inode = dir->inode;
+	int err = inode->iop && inode->iop->revalidate ? inode->iop->revalidate(inode) : 0;
+	return err ? err : -ENOENT;
+}
+
 int lookup_child(struct dentry *dir, const char *name, struct dentry **result)
 {
 	assert_held(&dir->inode->sb->lock);
 	if (dir->unlinked)
-		return -ENOENT;     /* a removed directory has no entries */
+		return stale_dir_error(dir);
 	struct dentry *d = cached_child(dir, name);
 	if (d) {
 		*result = d;
@@ -345,6 +355,11 @@ int path_string(const struct path *p, char *buf, size_t size)
 {
 	if (p->dentry->unlinked)
 		return -ENOENT;     /* getcwd in a removed directory */
+	return path_string_any(p, buf, size);
+}
+
+int path_string_any(const struct path *p, char *buf, size_t size)
+{
 	struct path root;
 	if (current_fs() && current_fs()->root.dentry)
 		fs_get_root(&root);

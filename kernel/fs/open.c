@@ -58,6 +58,13 @@ static int open_create(int dirfd, const char *path, int flags, unsigned mode,
 		}
 		/* A symlink: go round again with its target, from its directory. */
 		struct inode *li = d->inode;
+		if (li->iop && li->iop->get_link && !(flags & O_NOFOLLOW)) {
+			/* A magic link (/proc/PID/fd/N): the object itself. */
+			err = links >= MAX_SYMLINKS ? -ELOOP : li->iop->get_link(li, result);
+			dput(d);
+			path_put(&nd->parent);
+			break;
+		}
 		int n = (flags & O_NOFOLLOW) || links >= MAX_SYMLINKS ? -ELOOP
 			: li->iop && li->iop->readlink ? li->iop->readlink(li, target, PATH_MAX - 1) : -EINVAL;
 		dput(d);

@@ -9,10 +9,34 @@
 #include <time/vdso.h>
 #include <proc/task.h>
 #include <fs/vfs.h>
+#include <fs/file.h>
 #include <fs/permission.h>
 #include <fs/mount_flags.h>
 #include <proc/cred.h>
 #include <x86/cpu.h>
+
+/* For /proc/PID: the program's file (exe) and where its text and data
+ * are (stat's startcode, endcode, start_data, end_data): its first
+ * executable and first writable mappings. */
+static void note_program_file(struct mm *mm, struct file *file)
+{
+	if (!file)
+		return;
+	file_get(file);
+	mm->exe_file = file;
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (!v->file || v->file->inode != file->inode)
+			continue;
+		if ((v->flags & VM_EXEC) && !mm->end_code) {
+			mm->start_code = v->start;
+			mm->end_code = v->end;
+		} else if ((v->flags & VM_WRITE) && !mm->end_data) {
+			mm->start_data = v->start;
+			mm->end_data = v->end;
+		}
+	}
+}
 
 int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
 		  const char *execfn, struct exec_image *img)
@@ -38,6 +62,7 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		mm_put(mm);
 		return err;
 	}
+	note_program_file(mm, src->file);
 	img->mm = mm;
 	img->entry = info.start;
 	return 0;

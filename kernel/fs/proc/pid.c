@@ -11,29 +11,37 @@
 #define FILE(n, m, ...) { .name = n, .mode = S_IFREG | (m), __VA_ARGS__ }
 #define LINK(n, ...)    { .name = n, .mode = S_IFLNK | 0777, __VA_ARGS__ }
 
-/* The files a thread has in task/TID/: the same as a process's, about
- * the one thread. */
+/* Linux's order (fs/proc/base.c: tgid_base_stuff); a thread's directory
+ * has the same files about the one thread (tid_base_stuff), no task/. */
+#define COMMON_ENTRIES \
+	DIR("fd", 0500, .list = &proc_fd_list), \
+	DIR("fdinfo", 0555, .list = &proc_fdinfo_list), \
+	FILE("environ", 0400, .show = proc_pid_environ, .access = proc_may_access), \
+	FILE("auxv", 0400, .show = proc_pid_auxv, .access = proc_may_access), \
+	FILE("status", 0444, .show = proc_pid_status), \
+	FILE("limits", 0444, .show = proc_pid_limits), \
+	FILE("comm", 0644, .show = proc_pid_comm, .store = proc_pid_comm_store), \
+	FILE("cmdline", 0444, .show = proc_pid_cmdline), \
+	FILE("stat", 0444, .show = proc_pid_stat), \
+	FILE("statm", 0444, .show = proc_pid_statm), \
+	FILE("maps", 0444, .show = proc_pid_maps, .access = proc_may_access), \
+	LINK("cwd", .link = proc_cwd_link, .follow = proc_cwd_follow, .access = proc_may_access), \
+	LINK("root", .link = proc_root_link, .follow = proc_root_follow, .access = proc_may_access), \
+	LINK("exe", .link = proc_exe_link, .follow = proc_exe_follow, .access = proc_may_access), \
+	FILE("mounts", 0444, .show = proc_pid_mounts), \
+	FILE("mountinfo", 0444, .show = proc_pid_mountinfo), \
+	FILE("oom_score_adj", 0644, .show = proc_pid_oom_score_adj, .store = proc_pid_oom_score_adj_store)
+
 static const struct pseudo_entry tid_entries[] = {
-	FILE("cmdline", 0444, .show = proc_pid_cmdline),
-	FILE("comm", 0644, .show = proc_pid_comm, .store = proc_pid_comm_store),
-	FILE("stat", 0444, .show = proc_pid_stat),
-	FILE("statm", 0444, .show = proc_pid_statm),
-	FILE("status", 0444, .show = proc_pid_status),
+	COMMON_ENTRIES,
 	{ 0 }
 };
 
 const struct pseudo_entry proc_tid_dir = DIR("", 0555, .children = tid_entries);
 
-
 static const struct pseudo_entry pid_entries[] = {
-	FILE("cmdline", 0444, .show = proc_pid_cmdline),
-	FILE("comm", 0644, .show = proc_pid_comm, .store = proc_pid_comm_store),
-	FILE("mountinfo", 0444, .show = proc_pid_mountinfo),
-	FILE("mounts", 0444, .show = proc_pid_mounts),
-	FILE("stat", 0444, .show = proc_pid_stat),
-	FILE("statm", 0444, .show = proc_pid_statm),
-	FILE("status", 0444, .show = proc_pid_status),
 	DIR("task", 0555, .list = &proc_task_list),
+	COMMON_ENTRIES,
 	{ 0 }
 };
 
@@ -52,15 +60,28 @@ static long next_pid(const struct pseudo_ctx *dir, long from)
 	return best;
 }
 
+/* /proc/TID of a thread that does not lead its group is not listed, but
+ * resolves, as on Linux: to that thread's view of its process. */
+static bool pid_exists(const struct pseudo_ctx *dir, long item)
+{
+	struct task *t = item > 0 && item < INT32_MAX ? task_get_by_tid(item) : NULL;
+	task_put(t);
+	return t != NULL;
+}
+
 static void enter_pid(const struct pseudo_ctx *dir, long item, struct pseudo_ctx *child)
 {
-	*child = (struct pseudo_ctx){ .pid = item };
+	struct task *t = task_get_by_tid(item);
+	int tgid = t ? t->tgid : item;
+	task_put(t);
+	*child = (struct pseudo_ctx){ .pid = tgid, .tid = tgid == item ? 0 : item };
 }
 
 const struct pseudo_list proc_pid_list = {
 	.next = next_pid,
 	.entry = &proc_pid_dir,
 	.enter = enter_pid,
+	.exists = pid_exists,
 };
 
 /* A process's threads, by tid. */

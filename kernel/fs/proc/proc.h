@@ -11,6 +11,8 @@ struct task;
 extern const struct pseudo_entry proc_pid_dir, proc_tid_dir;
 /* /proc's list of processes, and /proc/PID/task's of threads (pid.c). */
 extern const struct pseudo_list proc_pid_list, proc_task_list;
+/* /proc/PID/fd and fdinfo (pid_fd.c). */
+extern const struct pseudo_list proc_fd_list, proc_fdinfo_list;
 
 /* The files, one show (or store, link) function each. */
 int proc_pid_stat(struct pbuf *b, const struct pseudo_ctx *ctx);
@@ -21,6 +23,35 @@ int proc_pid_comm_store(const struct pseudo_ctx *ctx, const char *data, size_t l
 int proc_pid_cmdline(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_environ(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_auxv(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_maps(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_limits(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_oom_score_adj(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_oom_score_adj_store(const struct pseudo_ctx *ctx, const char *data, size_t len);
+int proc_exe_link(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_cwd_link(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_root_link(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_exe_follow(const struct pseudo_ctx *ctx, struct path *result);
+int proc_cwd_follow(const struct pseudo_ctx *ctx, struct path *result);
+int proc_root_follow(const struct pseudo_ctx *ctx, struct path *result);
+int proc_fd_follow(const struct pseudo_ctx *ctx, struct path *result);
+
+/* May the caller look inside ctx's process (pid_access.c)? 0 or -EACCES. */
+int proc_may_access(const struct pseudo_ctx *ctx);
+
+/* --- pid_files.c -------------------------------------------------------------- */
+
+struct file;
+struct mount;
+/* Prints what a link to f shows: its path (" (deleted)" if removed),
+ * "pipe:[ino]", "anon_inode:[pidfd]"... */
+void proc_print_file(struct pbuf *b, struct file *f);
+void proc_print_path(struct pbuf *b, const struct path *p);
+/* The path a magic link to f leads to (referenced). */
+int proc_file_target(struct file *f, struct path *result);
+/* The file behind descriptor fd of ctx's process, referenced, or NULL. */
+struct file *proc_fd_file(const struct pseudo_ctx *ctx, long fd, bool *cloexec);
+/* A mount's id as /proc/PID/mountinfo and fdinfo show it. */
+int proc_mnt_id(const struct mount *m);
 /* The mount table (mounts.c). */
 int proc_pid_mounts(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_mountinfo(struct pbuf *b, const struct pseudo_ctx *ctx);

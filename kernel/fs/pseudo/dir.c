@@ -62,7 +62,7 @@ static int pseudo_lookup(struct inode *dir, const char *name, struct inode **res
 {
 	struct pseudo_node *n = pseudo_node(dir);
 	if (!pseudo_node_alive(n))
-		return -ENOENT;     /* a cwd in /proc/PID of a process gone */
+		return n->ctx.pid ? -ESRCH : -ENOENT;   /* in /proc/PID of a process gone: as Linux */
 	const struct pseudo_entry *e = n->entry;
 	for (const struct pseudo_entry *c = e->children; c && c->name; c++)
 		if (!strcmp(c->name, name)) {
@@ -73,7 +73,7 @@ static int pseudo_lookup(struct inode *dir, const char *name, struct inode **res
 	if (!l)
 		return -ENOENT;
 	long item = l->parse ? l->parse(name) : parse_decimal(name);
-	if (item < 0 || l->next(&n->ctx, item) != item)
+	if (item < 0 || !pseudo_list_has(l, &n->ctx, item))
 		return -ENOENT;
 	struct pseudo_ctx ctx;
 	child_ctx(l, &n->ctx, item, &ctx);

@@ -126,8 +126,9 @@ struct inode_operations {
 	int (*get_link)(struct inode *inode, struct path *result);
 
 	/* Optional, any inode whose name is made up on the spot (/proc):
-	 * is the cached name still good? -ENOENT (its process or fd is
-	 * gone) makes the VFS drop the name and ask lookup again. */
+	 * is the cached name still good? An error (-ENOENT: its fd is
+	 * closed; -ESRCH: its process is gone) makes the VFS drop the name
+	 * and ask lookup again. */
 	int (*revalidate)(struct inode *inode);
 
 	/* Regular files: sets the size, freeing blocks past it or zero-filling

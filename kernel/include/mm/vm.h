@@ -45,6 +45,7 @@ struct mm {
 	 * (proc/user_stack.c, proc/elf.c): Linux's mm fields of these names. */
 	uint64_t arg_start, arg_end, env_start, env_end, auxv_start, auxv_end;
 	uint64_t start_stack, start_code, end_code, start_data, end_data;
+	struct file *exe_file;      /* the program (referenced): /proc/PID/exe; NULL if built in */
 	/* Lab 6, SMP: the CPUs that have these page tables in CR3, so may
 	 * cache their translations (bit i: cpus[i]); mm_activate keeps it,
 	 * tlb_flush_mm_range interrupts them (x86/tlb.h). */

@@ -132,6 +132,7 @@ struct task {
 	struct list_head all_link;  /* in the list of all tasks */
 	int usage;                  /* references (task_get): the struct is freed at 0 */
 	uint64_t start_ns;          /* CLOCK_MONOTONIC when it was made (/proc/PID/stat's starttime) */
+	int oom_score_adj;          /* the leader's: /proc/PID/oom_score_adj, kept and inherited, never used */
 	int exit_signal;            /* sent to the parent at exit: clone's CSIGNAL, SIGCHLD for fork */
 	bool detached;              /* ended with no parent to wait for it: the reaper frees it */
 
