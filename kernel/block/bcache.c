@@ -516,6 +516,7 @@ void bcache_stats(struct bcache_stats *s)
 	uint64_t flags = spin_lock_irqsave(&lock);
 	*s = stats;
 	s->buffers = nbufs;
+	s->bytes = bytes;
 	spin_unlock_irqrestore(&lock, flags);
 }
 

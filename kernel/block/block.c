@@ -46,9 +46,24 @@ struct block_device *block_next(struct block_device *dev)
 	return dev->link.next == &devices ? NULL : list_entry(dev->link.next, struct block_device, link);
 }
 
+unsigned block_index(struct block_device *dev)
+{
+	unsigned n = 0;
+	for (struct block_device *d = block_first(); d && d != dev; d = block_next(d))
+		n++;
+	return n;
+}
+
+uint32_t block_devt(struct block_device *dev)
+{
+	return (254u << 20) | (16 * block_index(dev));     /* fs/fs.h's MKDEV */
+}
+
 void bio_complete(struct bio *bio, int status)
 {
 	__atomic_fetch_add(bio->write ? &bio->dev->writes : &bio->dev->reads, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(bio->write ? &bio->dev->sectors_written : &bio->dev->sectors_read, bio->count,
+			   __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&completion_lock);
 	bio->status = status;
 	__atomic_store_n(&bio->done, true, __ATOMIC_RELEASE);

@@ -122,6 +122,23 @@ void dentry_unlink(struct dentry *d)
 	}
 }
 
+void dentry_unlink_tree(struct dentry *d)
+{
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&dcache_lock);
+		struct dentry *c = list_empty(&d->children) ? NULL
+			: list_first_entry(&d->children, struct dentry, child_link);
+		if (c)
+			c->refcount++;
+		spin_unlock_irqrestore(&dcache_lock, flags);
+		if (!c)
+			break;
+		dentry_unlink_tree(c);  /* takes c off d->children */
+		dput(c);
+	}
+	dentry_unlink(d);
+}
+
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name)
 {
 	char *name = name_dup(new_name);

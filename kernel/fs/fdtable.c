@@ -275,7 +275,9 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
 		struct files *copy = files_copy(t);
 		if (!copy)
 			return -ENOMEM;
+		uint64_t lflags = spin_lock_irqsave(&tasklist_lock);   /* /proc reads it */
 		current->files = copy;
+		spin_unlock_irqrestore(&tasklist_lock, lflags);
 		files_put(t);
 		t = copy;
 	}
@@ -298,4 +300,30 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
 			close_file(t, f);
 	}
 	return 0;
+}
+
+int files_next_open(struct files *t, unsigned from)
+{
+	int found = -1;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	for (unsigned fd = from; fd < t->max_fds; fd++)
+		if (t->fd[fd]) {
+			found = fd;
+			break;
+		}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return found;
+}
+
+struct file *files_lookup(struct files *t, unsigned fd, bool *cloexec)
+{
+	struct file *f = NULL;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	if (fd < t->max_fds && (f = t->fd[fd])) {
+		file_get(f);
+		if (cloexec)
+			*cloexec = cloexec_test(t, fd);
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return f;
 }

@@ -35,6 +35,7 @@ int file_open_path(struct path *p, unsigned flags, struct file **result)
 	}
 	f->dentry = p->dentry;
 	f->mnt = p->mnt;
+	mount_pin(f->mnt);          /* umount: EBUSY while the file is open */
 	if (!(flags & O_PATH) && f->fop && f->fop->open) {
 		int err = f->fop->open(inode, f);
 		if (err) {
@@ -61,6 +62,7 @@ void file_put(struct file *f)
 		f->fop->release(f);
 	if (f->dentry)
 		dput(f->dentry);
+	mount_unpin(f->mnt);
 	iput(f->inode);
 	kfree(f);
 }

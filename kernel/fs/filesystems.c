@@ -4,10 +4,14 @@
 #include <fs/devfs.h>
 #include <fs/ext2.h>
 #include <fs/pipe.h>
+#include <fs/procfs.h>
+#include <fs/sysfs.h>
 
 void filesystems_init(void)
 {
 	devfs_init();
 	ext2_init();
 	pipefs_init();
+	proc_init();
+	sysfs_init();
 }

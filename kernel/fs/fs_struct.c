@@ -4,6 +4,13 @@
 #include <proc/task.h>
 #include <fs/fs_struct.h>
 
+/* A cwd or root keeps its mount busy (umount: EBUSY). */
+static void pin_paths(struct fs *f)
+{
+	mount_pin(f->root.mnt);
+	mount_pin(f->cwd.mnt);
+}
+
 struct fs *fs_alloc(void)
 {
 	struct fs *f = kzalloc(sizeof(*f));
@@ -18,6 +25,7 @@ struct fs *fs_alloc(void)
 		f->cwd = f->root;
 		path_get(&f->root);
 		path_get(&f->cwd);
+		pin_paths(f);
 	}
 	return f;
 }
@@ -37,6 +45,7 @@ struct fs *fs_copy(struct fs *old)
 		path_get(&f->root);
 	if (f->cwd.dentry)
 		path_get(&f->cwd);
+	pin_paths(f);
 	spin_unlock_irqrestore(&old->lock, flags);
 	return f;
 }
@@ -45,6 +54,8 @@ void fs_put(struct fs *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	mount_unpin(f->root.mnt);
+	mount_unpin(f->cwd.mnt);
 	if (f->root.dentry)
 		path_put(&f->root);
 	if (f->cwd.dentry)
@@ -70,6 +81,8 @@ void fs_set_cwd(struct path *p)
 	uint64_t flags = spin_lock_irqsave(&f->lock);
 	struct path old = f->cwd;
 	f->cwd = *p;
+	mount_pin(p->mnt);
+	mount_unpin(old.mnt);
 	spin_unlock_irqrestore(&f->lock, flags);
 	if (old.dentry)
 		path_put(&old);

@@ -22,12 +22,37 @@ struct walk {
 	char name[NAME_MAX + 1];
 };
 
+/* The cached child of dir called name, unless its filesystem says the
+ * name has gone stale (/proc/PID of a process that ended): then it is
+ * dropped from the cache with everything below it. */
+static struct dentry *cached_child(struct dentry *dir, const char *name)
+{
+	struct dentry *d = dentry_find_child(dir, name);
+	struct inode *inode = d ? d->inode : NULL;
+	if (inode && inode->iop && inode->iop->revalidate && inode->iop->revalidate(inode)) {
+		dentry_unlink_tree(d);
+		dput(d);
+		d = NULL;
+	}
+	return d;
+}
+
+/* A removed directory has no entries; one whose filesystem dropped it
+ * (the process of a /proc/PID a dirfd still holds has ended) says why:
+ * ESRCH there, as on Linux. */
+static int stale_dir_error(struct dentry *dir)
+{
+	struct inode *inode = dir->inode;
+	int err = inode->iop && inode->iop->revalidate ? inode->iop->revalidate(inode) : 0;
+	return err ? err : -ENOENT;
+}
+
 int lookup_child(struct dentry *dir, const char *name, struct dentry **result)
 {
 	assert_held(&dir->inode->sb->lock);
 	if (dir->unlinked)
-		return -ENOENT;     /* a removed directory has no entries */
-	struct dentry *d = dentry_find_child(dir, name);
+		return stale_dir_error(dir);
+	struct dentry *d = cached_child(dir, name);
 	if (d) {
 		*result = d;
 		return 0;
@@ -49,7 +74,7 @@ int lookup_child(struct dentry *dir, const char *name, struct dentry **result)
 /* The cache first; the filesystem (under its namespace lock) on a miss. */
 static int walk_lookup(struct dentry *dir, const char *name, struct dentry **result)
 {
-	struct dentry *d = dentry_find_child(dir, name);
+	struct dentry *d = cached_child(dir, name);
 	if (d) {
 		*result = d;
 		return 0;
@@ -129,6 +154,20 @@ static int follow_link(struct walk *w, struct dentry *link)
 	// LAB 4 END
 }
 
+/* Follows a magic link (/proc/PID/fd/N): straight to the object. */
+static int follow_magic_link(struct walk *w, struct dentry *link)
+{
+	if (++w->links > MAX_SYMLINKS)
+		return -ELOOP;
+	struct path target;
+	int err = link->inode->iop->get_link(link->inode, &target);
+	if (err)
+		return err;
+	set_cur(w, target.mnt, target.dentry);
+	cross_mounts(w);
+	return 0;
+}
+
 /* Walks path from w->cur. With stop set, the last component is not
  * looked up but copied into stop->last. */
 static int walk_components(struct walk *w, const char *path, unsigned flags,
@@ -183,7 +222,8 @@ static int walk_components(struct walk *w, const char *path, unsigned flags,
 		if (err)
 			return err;
 		if (S_ISLNK(child->inode->mode) && (!last || trailing || (flags & LOOKUP_FOLLOW))) {
-			err = follow_link(w, child);
+			bool magic = child->inode->iop && child->inode->iop->get_link;
+			err = magic ? follow_magic_link(w, child) : follow_link(w, child);
 			dput(child);
 			if (err)
 				return err;
@@ -315,6 +355,11 @@ int path_string(const struct path *p, char *buf, size_t size)
 {
 	if (p->dentry->unlinked)
 		return -ENOENT;     /* getcwd in a removed directory */
+	return path_string_any(p, buf, size);
+}
+
+int path_string_any(const struct path *p, char *buf, size_t size)
+{
 	struct path root;
 	if (current_fs() && current_fs()->root.dentry)
 		fs_get_root(&root);

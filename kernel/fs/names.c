@@ -14,24 +14,26 @@
 #include <fs/namei.h>
 #include <fs/vfs.h>
 #include <fs/permission.h>
+#include <proc/cred.h>
 
 static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
 
-/* Common checks before changing a directory. */
-static int may_change(struct dentry *dir)
+/* Common checks before changing a directory (reached through mnt). */
+static int may_change(struct dentry *dir, struct mount *mnt)
 {
-	if (dir->sb->read_only)
+	if (mnt_readonly(mnt, dir->sb))
 		return -EROFS;
 	if (dir->unlinked)
 		return -ENOENT;
 	return 0;
 }
 
-int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
+int vfs_create(const struct path *parent, const char *name, uint32_t mode, dev_t rdev,
 	       struct dentry **result)
 {
+	struct dentry *dir = parent->dentry;
 	assert_held(&dir->inode->sb->lock);
-	int err = may_change(dir);
+	int err = may_change(dir, parent->mnt);
 	if (err)
 		return err;
 	struct inode *di = dir->inode;
@@ -80,7 +82,7 @@ static int create_name(struct nameidata_parent *nd, bool dir_only_slash, make_fn
 		struct inode *inode;
 		if (nd->trailing_slash && !dir_only_slash)
 			err = -ENOENT;
-		else if (!(err = may_change(dir)) && !(err = may_create(dir->inode)))
+		else if (!(err = may_change(dir, nd->parent.mnt)) && !(err = may_create(dir->inode)))
 			err = make(dir->inode, nd->last, arg, &inode);
 		if (!err) {
 			d = dentry_add_child(dir, nd->last, inode);
@@ -131,7 +133,7 @@ static int remove_checks(struct dentry *parent, struct dentry *d, struct nameida
 		return -EISDIR;
 	if (!dir && nd->trailing_slash)
 		return -ENOTDIR;
-	return may_change(parent);
+	return may_change(parent, nd->parent.mnt);
 }
 
 /* Takes nd->last out of its directory (rmdir when dir, unlink otherwise)
@@ -229,8 +231,8 @@ static int rename_checks(struct dentry *old_dir, struct dentry *src, struct name
 	}
 	if (src->mounted || is_mount_root(src))
 		return -EBUSY;
-	err = may_change(old_dir);
-	return err ? err : may_change(new_dir);
+	err = may_change(old_dir, old->parent.mnt);
+	return err ? err : may_change(new_dir, new->parent.mnt);
 }
 
 /* rename's checks of the two paths, before any lookup. */
@@ -305,6 +307,55 @@ long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *n
 long sys_rename(const char *oldpath, const char *newpath)
 {
 	return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+/* mknod: a regular file or a device node (what mounting nodev is about).
+ * Named pipes and sockets are not made this way in Kestrel yet. */
+struct mknod_args {
+	unsigned mode;
+	dev_t rdev;
+};
+
+static int make_node(struct inode *dir, const char *name, void *arg, struct inode **result)
+{
+	struct mknod_args *a = arg;
+	if (!dir->iop->create)
+		return -EPERM;
+	unsigned perm = a->mode & 07777 & ~current_umask();
+	return dir->iop->create(dir, name, (a->mode & S_IFMT) | perm, a->rdev, result);
+}
+
+long sys_mknodat(int dirfd, const char *upath, unsigned mode, unsigned dev)
+{
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		if (!capable(CAP_MKNOD))
+			return -EPERM;
+		break;
+	case S_IFIFO:
+	case S_IFSOCK:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+	struct nameidata_parent nd;
+	int err = parent_from_user(dirfd, upath, &nd);
+	if (err)
+		return err;
+	struct mknod_args a = { .mode = mode, .rdev = dev_decode(dev) };
+	err = create_name(&nd, false, make_node, &a);
+	path_put(&nd.parent);
+	return err;
+}
+
+long sys_mknod(const char *path, unsigned mode, unsigned dev)
+{
+	return sys_mknodat(AT_FDCWD, path, mode, dev);
 }
 
 static int make_link(struct inode *dir, const char *name, void *target, struct inode **result)

@@ -41,7 +41,7 @@ static int open_create(int dirfd, const char *path, int flags, unsigned mode,
 		mutex_lock(&dir->sb->lock);
 		err = lookup_child(dir, nd->last, &d);
 		if (err == -ENOENT) {
-			err = vfs_create(dir, nd->last, S_IFREG | (mode & 07777 & ~current_umask()), 0, &d);
+			err = vfs_create(&nd->parent, nd->last, S_IFREG | (mode & 07777 & ~current_umask()), 0, &d);
 			*created = !err;
 		} else if (!err && (flags & O_EXCL)) {
 			dput(d);
@@ -58,6 +58,13 @@ static int open_create(int dirfd, const char *path, int flags, unsigned mode,
 		}
 		/* A symlink: go round again with its target, from its directory. */
 		struct inode *li = d->inode;
+		if (li->iop && li->iop->get_link && !(flags & O_NOFOLLOW)) {
+			/* A magic link (/proc/PID/fd/N): the object itself. */
+			err = links >= MAX_SYMLINKS ? -ELOOP : li->iop->get_link(li, result);
+			dput(d);
+			path_put(&nd->parent);
+			break;
+		}
 		int n = (flags & O_NOFOLLOW) || links >= MAX_SYMLINKS ? -ELOOP
 			: li->iop && li->iop->readlink ? li->iop->readlink(li, target, PATH_MAX - 1) : -EINVAL;
 		dput(d);
@@ -108,8 +115,11 @@ int vfs_open(int dirfd, const char *path, int flags, unsigned mode, struct file 
 		err = -ENOTDIR;
 	else if (S_ISDIR(inode->mode) && !(flags & O_PATH) && (writing || (flags & O_CREAT)))
 		err = -EISDIR;
-	else if (!(flags & O_PATH) && writing && inode->sb->read_only && !S_ISCHR(inode->mode))
+	else if (!(flags & O_PATH) && writing && mnt_readonly(p.mnt, inode->sb) && !S_ISCHR(inode->mode))
 		err = -EROFS;
+	else if (!(flags & O_PATH) && (S_ISCHR(inode->mode) || S_ISBLK(inode->mode)) &&
+		 mnt_has(p.mnt, MNT_NODEV))
+		err = -EACCES;              /* a nodev mount's devices do not open (Linux's may_open_dev) */
 	else if ((flags & O_ACCMODE) == O_ACCMODE && !(flags & O_PATH))
 		err = -EINVAL;
 	else if (!(flags & O_PATH) && may)

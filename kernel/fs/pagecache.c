@@ -22,8 +22,11 @@ static struct spinlock hash_lock = SPINLOCK_INIT("pagecache");
 static bool hash_ready;
 static struct list_head all_pages = LIST_HEAD_INIT(all_pages);   /* under hash_lock */
 static uint64_t nr_dirty;               /* atomic: every inode's dirty pages */
+static uint64_t nr_cached, nr_shmem;    /* atomic: all pages, and tmpfs's of them */
 
 uint64_t pagecache_nr_dirty(void) { return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED); }
+uint64_t pagecache_nr_pages(void) { return __atomic_load_n(&nr_cached, __ATOMIC_RELAXED); }
+uint64_t pagecache_nr_shmem(void) { return __atomic_load_n(&nr_shmem, __ATOMIC_RELAXED); }
 
 /* A file with a disk behind it; tmpfs's pages are the file itself: never
  * reclaimed, and not counted as dirty (nothing could clean them). */
@@ -40,6 +43,14 @@ static void set_clean(struct cached_page *cp)
 		if (backed(cp->inode))
 			__atomic_fetch_sub(&nr_dirty, 1, __ATOMIC_RELAXED);
 	}
+}
+
+/* The counts /proc/meminfo shows as Cached and Shmem. */
+static void count_page(struct inode *inode, int64_t delta)
+{
+	__atomic_fetch_add(&nr_cached, delta, __ATOMIC_RELAXED);
+	if (!backed(inode))
+		__atomic_fetch_add(&nr_shmem, delta, __ATOMIC_RELAXED);
 }
 
 static struct list_head *bucket(struct inode *inode, uint64_t index)
@@ -66,6 +77,11 @@ static struct cached_page *find(struct inode *inode, uint64_t index)
 	return found;
 }
 
+bool pagecache_has(struct inode *inode, uint64_t index)
+{
+	return find(inode, index) != NULL;
+}
+
 /* Takes cp out of the cache; the caller holds hash_lock and the inode's
  * mutex, and frees cp (free_dropped) once it lets go of hash_lock. */
 static void unlink_locked(struct cached_page *cp)
@@ -75,6 +91,8 @@ static void unlink_locked(struct cached_page *cp)
 	set_clean(cp);
 	list_del(&cp->inode_link);
 	cp->inode->npages--;
+	count_page(cp->inode, -1);
+	__atomic_sub_fetch(&cp->inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 }
 
 static void free_dropped(struct cached_page *cp)
@@ -158,6 +176,8 @@ static struct cached_page *try_insert(struct inode *inode, uint64_t index)
 	cp->page = pg;
 	list_add_tail(&cp->inode_link, &inode->pages);
 	inode->npages++;
+	count_page(inode, 1);
+	__atomic_add_fetch(&inode->sb->cached_pages, 1, __ATOMIC_RELAXED);
 	uint64_t flags = spin_lock_irqsave(&hash_lock);
 	list_add_tail(&cp->hash_link, bucket(inode, index));
 	list_add_tail(&cp->lru_link, &all_pages);

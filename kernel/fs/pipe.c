@@ -44,7 +44,7 @@ struct pipe {
 	/* Count up forever and are masked on use: [tail, head) is the data. */
 	uint32_t head, tail;
 	int readers, writers;           /* open read and write ends */
-	int ends;                       /* ends not yet released (atomic): the last frees */
+	int ends;                       /* ends not yet released (reopen_lock): the last frees */
 	uint32_t last_page_end;         /* bytes in Linux's last pipe page: see kept_after_fault */
 	struct wait_queue read_wait;    /* data came, or the last writer went */
 	struct wait_queue write_wait;   /* room appeared, or the last reader went */
@@ -238,6 +238,10 @@ static unsigned pipe_poll(struct file *f, struct poll_table *pt)
 	return mask;
 }
 
+static const struct file_operations pipe_fops;
+/* Guards a pipe inode's fs_private (its pipe) and the pipe's ends. */
+static struct spinlock reopen_lock = SPINLOCK_INIT("pipe-reopen");
+
 /* One end is closed for good: the other side learns of it (end of file,
  * or EPIPE), and the last end frees the pipe. */
 static void pipe_release(struct file *f)
@@ -246,17 +250,49 @@ static void pipe_release(struct file *f)
 	mutex_lock(&p->lock);
 	if (file_readable(f))
 		p->readers--;
-	else
-		p->writers--;
+	if (file_writable(f))
+		p->writers--;       /* both for an O_RDWR end opened through /proc */
 	wake_up_all(&p->read_wait);
 	wake_up_all(&p->write_wait);
 	mutex_unlock(&p->lock);
 	/* Counted apart from readers and writers, after the unlock: the other
-	 * end may be inside its own mutex_unlock until it drops its count. */
-	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0) {
+	 * end may be inside its own mutex_unlock until it drops its count.
+	 * The last end also makes the inode forget the pipe, under the lock
+	 * pipe_reopen takes, so that a late open through /proc finds none. */
+	uint64_t flags = spin_lock_irqsave(&reopen_lock);
+	bool last = --p->ends == 0;
+	if (last)
+		f->inode->fs_private = NULL;
+	spin_unlock_irqrestore(&reopen_lock, flags);
+	if (last) {
 		kfree(p->buf);
 		kfree(p);
 	}
+}
+
+/* open() of a pipe's inode: /proc/PID/fd/N of a pipe leads there (a
+ * magic link), and that opens one more end of the same pipe, as Linux's
+ * fifo_open does (without its wait for the other end). */
+static int pipe_reopen(struct inode *inode, struct file *f)
+{
+	uint64_t flags = spin_lock_irqsave(&reopen_lock);
+	struct pipe *p = inode->fs_private;
+	if (p)
+		p->ends++;
+	spin_unlock_irqrestore(&reopen_lock, flags);
+	if (!p)
+		return -ENXIO;      /* every end is closed */
+	mutex_lock(&p->lock);
+	if (file_readable(f))
+		p->readers++;
+	if (file_writable(f))
+		p->writers++;
+	wake_up_all(&p->read_wait);
+	wake_up_all(&p->write_wait);
+	mutex_unlock(&p->lock);
+	f->private = p;
+	f->fop = &pipe_fops;
+	return 0;
 }
 
 /* No llseek: read_write.c takes that to mean the file has no offset, so
@@ -266,6 +302,11 @@ static const struct file_operations pipe_fops = {
 	.write = pipe_write,
 	.poll = pipe_poll,
 	.release = pipe_release,
+};
+
+/* What open() of the inode finds (file_open_path): a new end. */
+static const struct file_operations pipe_inode_fops = {
+	.open = pipe_reopen,
 };
 
 long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
@@ -339,6 +380,8 @@ static int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 	p->buf = buf;
 	p->readers = p->writers = 1;
 	p->ends = 2;
+	inode->fs_private = p;
+	inode->fop = &pipe_inode_fops;
 	wait_queue_init(&p->read_wait);
 	wait_queue_init(&p->write_wait);
 	r->private = w->private = p;

@@ -3,6 +3,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#include <kernel/compiler.h>
 #include <x86/uaccess.h>
 #include <asm/stat.h>
 #include <asm/statfs.h>
@@ -112,7 +113,35 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned mask, void *ubuf
 	return copy_to_user(ubuf, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 
-static long statfs_to_user(struct super_block *sb, void *ubuf)
+/* statfs's f_flags (Linux's include/linux/statfs.h, not in its UAPI;
+ * glibc's ST_* in sys/statvfs.h): the mount's options and the
+ * filesystem's read-only state. */
+#define ST_RDONLY       0x0001
+#define ST_NOSUID       0x0002
+#define ST_NODEV        0x0004
+#define ST_NOEXEC       0x0008
+#define ST_VALID        0x0020  /* f_flags is filled in */
+#define ST_NOATIME      0x0400
+#define ST_NODIRATIME   0x0800
+#define ST_RELATIME     0x1000
+
+static uint64_t statfs_flags(const struct super_block *sb, const struct mount *m)
+{
+	uint64_t f = ST_VALID;
+	if (mnt_readonly(m, sb))
+		f |= ST_RDONLY;
+	static const struct { unsigned mnt; uint64_t st; } map[] = {
+		{ MNT_NOSUID, ST_NOSUID }, { MNT_NODEV, ST_NODEV }, { MNT_NOEXEC, ST_NOEXEC },
+		{ MNT_NOATIME, ST_NOATIME }, { MNT_NODIRATIME, ST_NODIRATIME },
+		{ MNT_RELATIME, ST_RELATIME },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (mnt_has(m, map[i].mnt))
+			f |= map[i].st;
+	return f;
+}
+
+static long statfs_to_user(struct super_block *sb, const struct mount *m, void *ubuf)
 {
 	struct kstatfs k = { .namelen = NAME_MAX, .bsize = sb->block_size, .frsize = sb->block_size };
 	if (sb->ops->statfs) {
@@ -131,18 +160,25 @@ static long statfs_to_user(struct super_block *sb, void *ubuf)
 	st.f_ffree = k.ffree;
 	st.f_namelen = k.namelen;
 	st.f_frsize = k.frsize;
-	st.f_flags = k.flags | (sb->read_only ? 1 : 0);     /* ST_RDONLY */
+	st.f_flags = k.flags | statfs_flags(sb, m);
+	st.f_fsid.val[0] = (int)dev_encode(sb->dev);    /* Linux: the device, for most */
+	st.f_fsid.val[1] = (int)(dev_encode(sb->dev) >> 32);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-long sys_statfs(const char *path, void *buf)
+long sys_statfs(const char *upath, void *buf)
 {
-	struct inode *i;
-	int err = inode_at(AT_FDCWD, path, 0, &i);
+	char *path;
+	int err = path_from_user(upath, false, &path);
 	if (err)
 		return err;
-	err = statfs_to_user(i->sb, buf);
-	iput(i);
+	struct path p;
+	err = path_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &p);
+	path_free(path);
+	if (err)
+		return err;
+	err = statfs_to_user(p.dentry->sb, p.mnt, buf);
+	path_put(&p);
 	return err;
 }
 
@@ -151,7 +187,7 @@ long sys_fstatfs(int fd, void *buf)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	long err = statfs_to_user(f->inode->sb, buf);
+	long err = statfs_to_user(f->inode->sb, f->mnt, buf);
 	file_put(f);
 	return err;
 }

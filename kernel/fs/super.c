@@ -28,20 +28,18 @@ struct fs_type *fs_type_find(const char *name)
 	return NULL;
 }
 
+/* Types are only added, at boot, so a walk needs no lock. */
+const struct fs_type *fs_type_next(const struct fs_type *prev)
+{
+	struct list_head *next = prev ? prev->link.next : fs_types.next;
+	return next == &fs_types ? NULL : list_entry(next, struct fs_type, link);
+}
+
 /* Device numbers for filesystems without a device: major 0, as Linux. */
 dev_t anon_dev_alloc(void)
 {
 	static int next = 1;
 	return MKDEV(0, __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED));
-}
-
-/* The disk's place among the registered ones: vda 0, vdb 1... */
-static unsigned block_index(struct block_device *dev)
-{
-	unsigned n = 0;
-	for (struct block_device *d = block_first(); d && d != dev; d = block_next(d))
-		n++;
-	return n;
 }
 
 int super_create(struct fs_type *type, struct block_device *source, const char *options,
@@ -59,9 +57,7 @@ int super_create(struct fs_type *type, struct block_device *source, const char *
 	mutex_init(&sb->lock);
 	spin_lock_init(&sb->inodes_lock, "sb_inodes");
 	list_init(&sb->inodes);
-	/* Disks get device numbers in Linux's virtio-blk range (major 254 is
-	 * "virtblk" on most systems, 16 minors per disk: vda 254:0, vdb 254:16). */
-	sb->dev = source ? MKDEV(254, 16 * block_index(source)) : anon_dev_alloc();
+	sb->dev = source ? block_devt(source) : anon_dev_alloc();
 	int err = type->fill_super(sb, source, options);
 	if (err) {
 		kfree(sb);

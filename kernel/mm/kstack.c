@@ -78,6 +78,10 @@ static bool map_stack(int n)
 	return ok;
 }
 
+static uint64_t stacks_in_use;          /* atomic: /proc/meminfo's KernelStack */
+
+uint64_t kstack_count(void) { return __atomic_load_n(&stacks_in_use, __ATOMIC_RELAXED); }
+
 void *kstack_alloc(void)
 {
 	if (!paging_enabled())
@@ -90,6 +94,7 @@ void *kstack_alloc(void)
 		release_slot(n);
 		return NULL;
 	}
+	__atomic_fetch_add(&stacks_in_use, 1, __ATOMIC_RELAXED);
 	return (void *)(slot_base(n) + KSTACK_GUARD + KSTACK_SIZE);
 }
 
@@ -105,6 +110,7 @@ void kstack_free(void *top)
 	 * again with new frames behind it. */
 	tlb_shootdown(t - KSTACK_SIZE, t);
 	release_slot(n);
+	__atomic_fetch_sub(&stacks_in_use, 1, __ATOMIC_RELAXED);
 }
 
 bool kstack_describe_guard(uint64_t addr)

@@ -12,6 +12,7 @@
  * Where a mapping goes: at MAP_FIXED's address (replacing what was
  * there), at the hint if that range is free, else in the highest free
  * gap below MMAP_BASE, as Linux's top-down layout does. */
+#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/err.h>
@@ -89,6 +90,8 @@ static struct file *mappable_file(int fd, unsigned long prot, unsigned long flag
 		err = -EACCES;
 	else if (shared && (prot & PROT_WRITE) && !file_writable(f))
 		err = -EACCES;
+	else if ((prot & PROT_EXEC) && mount_may_exec(f))
+		err = -EPERM;           /* a noexec mount (Linux's do_mmap) */
 	if (err) {
 		file_put(f);
 		return ERR_PTR(err);

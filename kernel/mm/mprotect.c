@@ -7,6 +7,7 @@
  * even in a region that becomes writable: the next write still has to
  * copy it (fault.c). glibc's loader calls this after relocation to make
  * its data read-only ("RELRO"). */
+#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <linux/mman.h>
@@ -61,6 +62,16 @@ static bool reprotect_pages(struct mm *mm, uint64_t start, uint64_t end, unsigne
 	return lost;
 }
 
+/* A file mapping from a noexec mount never becomes executable (Linux:
+ * no VM_MAYEXEC): -EACCES. mm->lock held. */
+static long may_exec_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (struct vma *v = vm_find_next(mm, start); v && v->start < end; v = vm_next(mm, v))
+		if (v->file && mount_may_exec(v->file))
+			return -EACCES;
+	return 0;
+}
+
 long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
 {
 	if (start & (PAGE_SIZE - 1))
@@ -76,6 +87,8 @@ long sys_mprotect(uint64_t start, size_t len, unsigned long prot)
 	unsigned flags = prot_to_flags(prot);
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	long err = vm_check_mapped(mm, start, end) ? 0 : -ENOMEM;
+	if (!err && (prot & PROT_EXEC))
+		err = may_exec_range(mm, start, end);
 	if (!err)
 		err = vm_split_at(mm, start) ?: vm_split_at(mm, end);
 	if (!err) {

@@ -85,6 +85,7 @@ void mm_put(struct mm *mm)
 	struct vma *v, *tmp;
 	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
 		vm_free_region(v);
+	file_put(mm->exe_file);
 	kfree(mm);
 }
 
@@ -357,6 +358,24 @@ static int copy_table(pte_t *src, pte_t *dst, int level)
 	return 0;
 }
 
+/* What /proc shows of where execve put things goes with fork. */
+static void mm_copy_layout(struct mm *mm, const struct mm *old)
+{
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
+	mm->auxv_start = old->auxv_start;
+	mm->start_stack = old->start_stack;
+	mm->start_code = old->start_code;
+	mm->end_code = old->end_code;
+	mm->start_data = old->start_data;
+	mm->end_data = old->end_data;
+	mm->exe_file = old->exe_file;
+	if (mm->exe_file)
+		file_get(mm->exe_file);
+}
+
 struct mm *mm_copy(struct mm *old)
 {
 	struct mm *mm = mm_create();
@@ -391,6 +410,7 @@ struct mm *mm_copy(struct mm *old)
 	}
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;
+	mm_copy_layout(mm, old);
 	/* The parent's writable pages just became read-only: every CPU
 	 * running one of its threads must drop the writable translations,
 	 * or a thread's writes would reach the frames the child now shares. */

@@ -11,12 +11,17 @@
  * to the mode it interrupted, and reports share the exact runtime out in
  * that ratio (cputime_adjust). Under QEMU on a busy host the ticks come
  * late and merged, so a 0.3 s spin may see a handful of ticks or none;
- * measuring at the mode changes does not depend on them. */
+ * measuring at the mode changes does not depend on them.
+ *
+ * The same changes end the CPU's stretches of user, system and idle time
+ * (proc/cpustat.c), which /proc/stat shows per CPU. */
 #include <kernel/types.h>
 #include <mm/vm.h>
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <proc/cputime.h>
+#include <proc/cpustat.h>
+#include <x86/percpu.h>
 #include <time/clock.h>
 
 /* The stretch since t's last mode change, which starts a new one. */
@@ -32,6 +37,7 @@ void cputime_switch(struct task *prev, struct task *next)
 	uint64_t now = clock_now_ns();
 	prev->time.stime += stretch(prev, now);   /* a task switches out in the kernel */
 	next->mode_start_ns = now;
+	cpustat_enter(next == this_cpu()->idle ? CPUSTAT_IDLE : CPUSTAT_SYSTEM);
 	if (prev->state == TASK_RUNNING)
 		prev->nivcsw++;         /* preempted, or yielded: still runnable */
 	else
@@ -42,12 +48,14 @@ void cputime_enter_kernel(void)
 {
 	struct task *t = current;
 	t->time.utime += stretch(t, clock_now_ns());
+	cpustat_enter(CPUSTAT_SYSTEM);
 }
 
 void cputime_return_to_user(void)
 {
 	struct task *t = current;
 	t->time.stime += stretch(t, clock_now_ns());
+	cpustat_enter(t->nice > 0 ? CPUSTAT_NICE : CPUSTAT_USER);
 }
 
 struct cputime task_cputime(struct task *t)

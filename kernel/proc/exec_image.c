@@ -2,6 +2,7 @@
  * (ELF segments, the initial stack, an empty heap), the registers it
  * starts with, and the checks on the file it comes from. execve
  * (proc/execve.c) and the first process (proc/first_process.c) use it. */
+#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/string.h>
 #include <mm/vm.h>
@@ -9,9 +10,33 @@
 #include <time/vdso.h>
 #include <proc/task.h>
 #include <fs/vfs.h>
+#include <fs/file.h>
 #include <fs/permission.h>
 #include <proc/cred.h>
 #include <x86/cpu.h>
+
+/* For /proc/PID: the program's file (exe) and where its text and data
+ * are (stat's startcode, endcode, start_data, end_data): its first
+ * executable and first writable mappings. */
+static void note_program_file(struct mm *mm, struct file *file)
+{
+	if (!file)
+		return;
+	file_get(file);
+	mm->exe_file = file;
+	struct vma *v;
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (!v->file || v->file->inode != file->inode)
+			continue;
+		if ((v->flags & VM_EXEC) && !mm->end_code) {
+			mm->start_code = v->start;
+			mm->end_code = v->end;
+		} else if ((v->flags & VM_WRITE) && !mm->end_data) {
+			mm->start_data = v->start;
+			mm->end_data = v->end;
+		}
+	}
+}
 
 int exec_build_mm(const struct elf_source *src, const char *const argv[], const char *const envp[],
 		  const char *execfn, struct exec_image *img)
@@ -37,6 +62,7 @@ int exec_build_mm(const struct elf_source *src, const char *const argv[], const 
 		mm_put(mm);
 		return err;
 	}
+	note_program_file(mm, src->file);
 	img->mm = mm;
 	img->entry = info.start;
 	return 0;
@@ -70,6 +96,8 @@ int exec_open(int dirfd, const char *path, int lookup_flags, struct file **resul
 	/* Only a regular file the caller may execute runs (root needs one
 	 * x bit, anyone's: Linux's rule for the superuser). */
 	int err = S_ISREG(f->inode->mode) ? inode_permission(f->inode, MAY_EXEC) : -EACCES;
+	if (!err)
+		err = mount_may_exec(f);
 	if (err) {
 		file_put(f);
 		return err;

@@ -14,6 +14,7 @@
  * A file starting with "#!" is a script: its first line names an
  * interpreter (and one optional argument), which is run instead with the
  * script's path inserted into argv (Linux's fs/binfmt_script.c). */
+#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/err.h>
@@ -190,16 +191,18 @@ static bool parse_shebang(char *buf, size_t len, char **interp, char **arg)
  * effective uid, a set-group-ID file's group (if the group may execute
  * it: otherwise the bit means mandatory locking) the effective gid,
  * unless no_new_privs or the tracer forbids. Saved and fs ids take the
- * effective ones at every execve. Kestrel has no nosuid mounts yet. */
-static void exec_creds(const struct inode *inode, struct cred *new)
+ * effective ones at every execve. A nosuid mount's set-id bits are not
+ * looked at. */
+static void exec_creds(const struct file *f, struct cred *new)
 {
+	const struct inode *inode = f->inode;
 	*new = *current_cred();
 	uint32_t mode = inode->mode;
 	/* A traced program gains nothing from set-id bits unless it is
 	 * privileged already (Linux's LSM_UNSAFE_PTRACE): the trace would
 	 * show a user what the program reads as root (su's /etc/shadow). */
 	bool unsafe = current->trace && !capable(CAP_SETUID);
-	if (!current->no_new_privs && !unsafe) {
+	if (!current->no_new_privs && !unsafe && mount_may_setid(f)) {
 		if (mode & S_ISUID)
 			new->euid = inode->uid;
 		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
@@ -306,7 +309,7 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 	}
 	args_index(&args);
 	struct cred cred;
-	exec_creds(f->inode, &cred);
+	exec_creds(f, &cred);
 	bool readable = inode_permission(f->inode, MAY_READ) == 0;
 	struct elf_source src = { .file = f, .size = f->inode->size, .cred = &cred };
 	struct exec_image img;

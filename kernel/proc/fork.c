@@ -147,6 +147,7 @@ static void clone_inherit(struct task *c, struct task *p, const struct clone_req
 		c->sas_ss_flags = p->sas_ss_flags;
 	}
 	memcpy(c->rlim, p->group_leader->rlim, sizeof(c->rlim));
+	c->oom_score_adj = p->group_leader->oom_score_adj;     /* /proc/PID/oom_score_adj */
 	c->fs_base = req->flags & CLONE_SETTLS ? req->tls : p->fs_base;
 	c->gs_base = p->gs_base;
 	c->dumpable = p->dumpable;

@@ -9,6 +9,7 @@
 #include <asm/signal.h>
 #include <proc/task.h>
 #include <proc/trace.h>
+#include <time/clock.h>
 
 struct spinlock tasklist_lock = SPINLOCK_INIT("tasklist");
 struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
@@ -17,9 +18,10 @@ struct task *init_task;
 /* Pids: 1 is the first user process's; the rest are handed out in
  * increasing order and wrap around, as Linux does, so a pid is not reused
  * soon after its process is gone. */
-#define PID_MAX 32768
 static uint64_t pid_used[PID_MAX / 64];
 static int pid_next = 2;
+static int pid_last = 1;                /* the latest pid handed out (1: the first process's, set apart) */
+static uint64_t pids_handed_out;        /* forks and clones since boot */
 static struct spinlock pid_lock = SPINLOCK_INIT("pid");
 
 int pid_alloc(void)
@@ -31,13 +33,28 @@ int pid_alloc(void)
 		pid_next = pid_next + 1 >= PID_MAX ? 2 : pid_next + 1;
 		if (!(pid_used[p / 64] & (1ull << (p % 64)))) {
 			pid_used[p / 64] |= 1ull << (p % 64);
-			pid = p;
+			pid = pid_last = p;
+			pids_handed_out++;
 			break;
 		}
 	}
 	spin_unlock_irqrestore(&pid_lock, flags);
 	return pid;
 }
+
+unsigned nr_tasks(void)
+{
+	unsigned n = 0;
+	struct task *t;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		n++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
+int pid_latest(void) { return __atomic_load_n(&pid_last, __ATOMIC_RELAXED); }
+uint64_t pid_total_forks(void) { return __atomic_load_n(&pids_handed_out, __ATOMIC_RELAXED); }
 
 static void pid_free(int pid)
 {
@@ -81,6 +98,8 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	wait_queue_init(&t->group_wait);
 	spin_lock_init(&t->siglock, "siglock");
 	t->group_leader = t;
+	t->usage = 1;
+	t->start_ns = clock_now_ns();
 	return t;
 }
 
@@ -110,9 +129,9 @@ void task_release_parts(struct task *t)
 	/* Under tasklist_lock: vm_unmap_file_past() visits every t->mm. */
 	uint64_t lflags = spin_lock_irqsave(&tasklist_lock);
 	t->mm = NULL;
-	spin_unlock_irqrestore(&tasklist_lock, lflags);
-	t->files = NULL;
+	t->files = NULL;            /* /proc reads them under this lock too */
 	t->fs = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, lflags);
 	/* Under siglock: a sender may be reading the actions (proc/signal.c). */
 	uint64_t flags = spin_lock_irqsave(&t->group_leader->siglock);
 	struct sighand *sighand = t->sighand;
@@ -138,10 +157,62 @@ void task_free(struct task *t)
 	list_del(&t->thread_link);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	pid_free(t->tid);
+	task_put(t);
+}
+
+void task_get(struct task *t)
+{
+	__atomic_add_fetch(&t->usage, 1, __ATOMIC_RELAXED);
+}
+
+/* The kernel stack goes with the last reference too: nobody reads it,
+ * but the task may have been switched away from it only just now. */
+void task_put(struct task *t)
+{
+	if (!t || __atomic_sub_fetch(&t->usage, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	if (t->kstack_top)
 		kstack_free(t->kstack_top);
 	kfree(t->fpu);
 	kfree(t);
+}
+
+struct task *task_get_by_tid(int tid)
+{
+	struct task *t, *found = NULL;
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->tid == tid && tid > 0) {
+			found = t;
+			task_get(t);
+			break;
+		}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
+struct mm *task_get_mm(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct mm *mm = t->mm ? mm_get(t->mm) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return mm;
+}
+
+struct files *task_get_files(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct files *f = t->files ? files_get(t->files) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return f;
+}
+
+struct fs *task_get_fs(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct fs *f = t->fs ? fs_get(t->fs) : NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return f;
 }
 
 /* --- the shared parts ------------------------------------------------------ */

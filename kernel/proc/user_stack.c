@@ -131,6 +131,20 @@ static bool push_program_args(struct stack_image *s, const struct elf_info *info
 	// LAB 3 END
 }
 
+/* Where the argument and environment strings and auxv went, for
+ * /proc/PID/cmdline, environ, auxv and stat (Linux's mm->arg_start...). */
+static void note_program_args(struct mm *mm, const char *const argv[], int argc,
+			      const char *const envp[], int envc, const uint64_t *argp, uint64_t sp)
+{
+	const uint64_t *envp_at = argp + argc + 1;
+	mm->arg_start = argc ? argp[0] : 0;
+	mm->arg_end = argc ? argp[argc - 1] + strlen(argv[argc - 1]) + 1 : mm->arg_start;
+	mm->env_start = envc ? envp_at[0] : mm->arg_end;
+	mm->env_end = envc ? envp_at[envc - 1] + strlen(envp[envc - 1]) + 1 : mm->env_start;
+	mm->start_stack = sp;
+	mm->auxv_start = sp + 8 * (1 + (argc + 1) + (envc + 1));
+}
+
 int build_user_stack(struct mm *mm, const struct elf_info *info, const char *const argv[],
 		     const char *const envp[], const char *execfn, uint64_t *sp)
 {
@@ -151,6 +165,7 @@ int build_user_stack(struct mm *mm, const struct elf_info *info, const char *con
 	if (!err)
 		err = vm_write(mm, s.sp, at(&s, s.sp), s.top - s.sp);
 	*sp = s.sp;
+	note_program_args(mm, argv, argc, envp, envc, argp, s.sp);
 out:
 	kfree(argp);
 	kfree(s.buf);

@@ -8,6 +8,7 @@
 #include <asm-generic/signal-defs.h>
 #include <linux/futex.h>
 #include <linux/utsname.h>
+#include <kernel/utsname.h>
 #include <proc/cred.h>
 #include <proc/sched.h>
 #include <proc/signal.h>
@@ -129,10 +130,31 @@ long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uoldset, size_t
 }
 
 /* The host and domain names: the machine's, set by sethostname and
- * setdomainname (busybox's rcS sets the host name from /etc/hostname). */
+ * setdomainname (busybox's rcS sets the host name from /etc/hostname) or
+ * by writing /proc/sys/kernel/hostname. */
 static struct spinlock uts_lock = SPINLOCK_INIT("uts");
 static char nodename[__NEW_UTS_LEN + 1] = "kestrel";
 static char domainname[__NEW_UTS_LEN + 1] = "(none)";
+
+void uts_get_names(char *node, char *domain)
+{
+	uint64_t flags = spin_lock_irqsave(&uts_lock);
+	strlcpy(node, nodename, __NEW_UTS_LEN + 1);
+	strlcpy(domain, domainname, __NEW_UTS_LEN + 1);
+	spin_unlock_irqrestore(&uts_lock, flags);
+}
+
+int uts_set_name(bool domain, const char *name, size_t len)
+{
+	if (len > __NEW_UTS_LEN)
+		return -EINVAL;
+	char *dst = domain ? domainname : nodename;
+	uint64_t flags = spin_lock_irqsave(&uts_lock);
+	memcpy(dst, name, len);
+	dst[len] = '\0';
+	spin_unlock_irqrestore(&uts_lock, flags);
+	return 0;
+}
 
 long sys_uname(void *buf)
 {
@@ -140,19 +162,16 @@ long sys_uname(void *buf)
 	memset(&u, 0, sizeof(u));
 	/* Programs look at sysname and machine; release says which Linux
 	 * interface we follow (Debian 12's kernel). */
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-	strlcpy(u.release, "6.1.0-kestrel", sizeof(u.release));
-	strlcpy(u.version, "#1 SMP kestrel teaching kernel", sizeof(u.version));
+	strlcpy(u.sysname, UTS_SYSNAME, sizeof(u.sysname));
+	strlcpy(u.release, UTS_RELEASE, sizeof(u.release));
+	strlcpy(u.version, UTS_VERSION, sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
-	uint64_t flags = spin_lock_irqsave(&uts_lock);
-	strlcpy(u.nodename, nodename, sizeof(u.nodename));
-	strlcpy(u.domainname, domainname, sizeof(u.domainname));
-	spin_unlock_irqrestore(&uts_lock, flags);
+	uts_get_names(u.nodename, u.domainname);
 	return copy_to_user(buf, &u, sizeof(u));
 }
 
 /* len bytes, not NUL-terminated, at most __NEW_UTS_LEN (Linux's rules). */
-static long set_uts_name(char *dst, const char *uname, int len)
+static long set_uts_name(bool domain, const char *uname, int len)
 {
 	char name[__NEW_UTS_LEN + 1];
 	if (!capable(CAP_SYS_ADMIN))
@@ -161,12 +180,8 @@ static long set_uts_name(char *dst, const char *uname, int len)
 		return -EINVAL;
 	if (copy_from_user(name, uname, len))
 		return -EFAULT;
-	name[len] = '\0';
-	uint64_t flags = spin_lock_irqsave(&uts_lock);
-	memcpy(dst, name, len + 1);
-	spin_unlock_irqrestore(&uts_lock, flags);
-	return 0;
+	return uts_set_name(domain, name, len);
 }
 
-long sys_sethostname(const char *name, int len) { return set_uts_name(nodename, name, len); }
-long sys_setdomainname(const char *name, int len) { return set_uts_name(domainname, name, len); }
+long sys_sethostname(const char *name, int len) { return set_uts_name(false, name, len); }
+long sys_setdomainname(const char *name, int len) { return set_uts_name(true, name, len); }

@@ -1,32 +1,23 @@
 /* sysinfo: the machine at a glance, as free(1) and uptime(1) read it.
  * Memory counts come from the frame allocator, in bytes (mem_unit 1, as
  * Linux uses when the byte counts fit an unsigned long). There is no swap
- * and no high memory (0, as on any 64-bit Linux without swap); Kestrel
- * keeps no count of shared (tmpfs) or buffer-cache pages yet, so those
- * are 0 too. procs is the number of tasks, threads included, as Linux
- * counts it; the loads are the 1, 5 and 15 minute load averages
+ * and no high memory (0, as on any 64-bit Linux without swap). Shared
+ * memory is tmpfs's pages and buffers the buffer cache's blocks, as
+ * /proc/meminfo's Shmem and Buffers. procs is the number of tasks,
+ * threads included, as Linux counts it; the loads are the 1, 5 and 15 minute load averages
  * (proc/loadavg.c) in sysinfo's own fixed point, 16 bits of fraction. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <linux/sysinfo.h>
 #include <mm/page_alloc.h>
+#include <block/bcache.h>
+#include <fs/pagecache.h>
 #include <proc/loadavg.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <x86/uaccess.h>
-
-static unsigned count_tasks(void)
-{
-	unsigned n = 0;
-	struct task *t;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	list_for_each_entry(t, &all_tasks, all_link)
-		n++;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return n;
-}
 
 long sys_sysinfo(struct sysinfo *uinfo)
 {
@@ -46,7 +37,11 @@ long sys_sysinfo(struct sysinfo *uinfo)
 	mem_stats(&m);
 	info.totalram = m.total_pages * PAGE_SIZE;
 	info.freeram = m.free_pages * PAGE_SIZE;
-	info.procs = count_tasks();
+	info.sharedram = pagecache_nr_shmem() * PAGE_SIZE;
+	struct bcache_stats bc;
+	bcache_stats(&bc);
+	info.bufferram = bc.bytes;
+	info.procs = nr_tasks();
 	info.mem_unit = 1;
 	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }

@@ -47,6 +47,16 @@ static bool map_image(const char *start, const char *end, uint64_t flags)
 	return true;
 }
 
+/* How much of the direct map each page size maps (/proc/meminfo's
+ * DirectMap4k and DirectMap2M). */
+static uint64_t direct_bytes_4k, direct_bytes_2m;
+
+void kmap_direct_sizes(uint64_t *bytes_4k, uint64_t *bytes_2m)
+{
+	*bytes_4k = direct_bytes_4k;
+	*bytes_2m = direct_bytes_2m;
+}
+
 /* [start, end) of physical memory in the direct map: 2 MiB pages where
  * alignment allows, 4 KiB pages at the ragged edges. */
 static bool map_direct(uint64_t start, uint64_t end)
@@ -60,9 +70,11 @@ static bool map_direct(uint64_t start, uint64_t end)
 		if ((pa & (HUGE_2M - 1)) == 0 && pa + HUGE_2M <= end) {
 			err = pt_map_huge(kernel_pml4, va, pa, flags);
 			pa += HUGE_2M;
+			direct_bytes_2m += err ? 0 : HUGE_2M;
 		} else {
 			err = pt_map(kernel_pml4, va, pa, flags);
 			pa += PAGE_SIZE;
+			direct_bytes_4k += err ? 0 : PAGE_SIZE;
 		}
 		/* Ranges may share a page at their edges: mapped once is enough. */
 		if (err != 0 && err != -EEXIST)

@@ -24,6 +24,7 @@
 #include <proc/task.h>
 #include <proc/user_return.h>
 #include <x86/apic.h>
+#include <x86/irq_stats.h>
 #include <x86/uaccess.h>
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
@@ -262,6 +263,7 @@ void trap_dispatch(struct trap_frame *tf)
 	if (trap_from_user(tf))
 		cputime_enter_kernel();
 	if (tf->vector >= IRQ_BASE) {
+		irq_stats_count(tf->vector);
 		lockdep_irq_enter();
 		handle_interrupt(tf);
 		lockdep_irq_exit();

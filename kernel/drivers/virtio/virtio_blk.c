@@ -15,6 +15,7 @@
 #include <mm/kmalloc.h>
 #include <x86/apic.h>
 #include <x86/msi.h>
+#include <x86/irq_stats.h>
 #include <x86/memlayout.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
@@ -168,6 +169,7 @@ static int vblk_setup(struct vblk *vb, struct pci_dev *pci, int *vector)
 	vd->common->msix_config = VIRTIO_MSI_NO_VECTOR;
 	if ((*vector = device_vector_alloc(vblk_interrupt, vb)) < 0)
 		return *vector;
+	irq_stats_set_name(*vector, "virtio-blk");
 	if ((err = pci_msix_route(pci, 0, *vector)) != 0)
 		return err;
 	if ((err = virtio_setup_queue(vd, &vb->vq, 0, QUEUE_MAX, 0)) != 0)

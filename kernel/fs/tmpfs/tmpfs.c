@@ -15,6 +15,8 @@
 #include <fs/chrdev.h>
 #include <fs/tmpfs.h>
 #include <fs/permission.h>
+#include <x86/memlayout.h>
+#include "tmpfs_sb.h"
 
 struct tmpfs_dirent {
 	char *name;
@@ -29,10 +31,6 @@ struct tmpfs_dir {
 	uint64_t parent_ino;        /* for ".." */
 };
 
-struct tmpfs_sb {
-	uint64_t next_ino;
-};
-
 static const struct inode_operations tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops;
 static const struct file_operations tmpfs_dir_fops;
 
@@ -40,9 +38,13 @@ static const struct file_operations tmpfs_dir_fops;
 static struct inode *tmpfs_new_inode(struct super_block *sb, const struct inode *dir, uint32_t mode,
 				     dev_t rdev)
 {
+	if (!tmpfs_charge_inode(sb))
+		return NULL;            /* nr_inodes= reached: ENOSPC */
 	struct inode *inode = inode_new(sb);
-	if (!inode)
+	if (!inode) {
+		tmpfs_uncharge_inode(sb);
 		return NULL;
+	}
 	struct tmpfs_sb *ts = sb->fs_private;
 	inode->ino = __atomic_add_fetch(&ts->next_ino, 1, __ATOMIC_RELAXED);
 	inode->mode = mode = inode_init_owner(inode, dir, mode);
@@ -65,6 +67,7 @@ static struct inode *tmpfs_new_inode(struct super_block *sb, const struct inode 
 	} else if (S_ISREG(mode)) {
 		inode->iop = &tmpfs_file_iops;
 		inode->fop = &generic_file_ops;
+		inode->aops = &tmpfs_aops;
 	} else {
 		inode->fop = &chrdev_open_ops;  /* devices (and fifos, later) */
 	}
@@ -302,14 +305,7 @@ static void tmpfs_destroy_inode(struct inode *inode)
 {
 	if (S_ISDIR(inode->mode) || S_ISLNK(inode->mode))
 		kfree(inode->fs_private);
-}
-
-static int tmpfs_statfs(struct super_block *sb, struct kstatfs *st)
-{
-	st->type = TMPFS_MAGIC;
-	st->bsize = st->frsize = 4096;
-	st->namelen = NAME_MAX;
-	return 0;
+	tmpfs_uncharge_inode(inode->sb);
 }
 
 static const struct inode_operations tmpfs_dir_iops = {
@@ -330,6 +326,8 @@ static const struct super_operations tmpfs_sops = {
 	.read_inode = tmpfs_read_inode,
 	.destroy_inode = tmpfs_destroy_inode,
 	.statfs = tmpfs_statfs,
+	.remount = tmpfs_remount,
+	.show_options = tmpfs_show_options,
 };
 
 static int tmpfs_fill_super(struct super_block *sb, struct block_device *source, const char *options)
@@ -338,15 +336,23 @@ static int tmpfs_fill_super(struct super_block *sb, struct block_device *source,
 	if (!ts)
 		return -ENOMEM;
 	ts->next_ino = 1;
+	ts->root_mode = 01777;
+	int err = tmpfs_parse_options(ts, options);
+	if (err) {
+		kfree(ts);
+		return err;
+	}
 	sb->fs_private = ts;
 	sb->ops = &tmpfs_sops;
 	sb->magic = TMPFS_MAGIC;
 	sb->block_size = 4096;
-	struct inode *root = tmpfs_new_inode(sb, NULL, S_IFDIR | 01777, 0);
+	struct inode *root = tmpfs_new_inode(sb, NULL, S_IFDIR | ts->root_mode, 0);
 	if (!root) {
 		kfree(ts);
 		return -ENOMEM;
 	}
+	root->uid = ts->root_uid;
+	root->gid = ts->root_gid;
 	sb->root = root;    /* the superblock's reference keeps the root alive */
 	return 0;
 }

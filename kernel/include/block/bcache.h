@@ -55,5 +55,6 @@ void binvalidate(struct block_device *dev);
 
 struct bcache_stats {
 	uint64_t hits, misses, writebacks, buffers;
+	uint64_t bytes;             /* the buffers' data: /proc/meminfo's Buffers */
 };
 void bcache_stats(struct bcache_stats *s);

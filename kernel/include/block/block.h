@@ -29,6 +29,7 @@ struct block_device {
 	void *driver_data;
 	struct list_head link;      /* in the list of all block devices */
 	uint64_t reads, writes;     /* requests completed, for statistics */
+	uint64_t sectors_read, sectors_written;     /* by those requests */
 };
 
 /* One request: count sectors from sector, into or out of buf (kernel
@@ -58,6 +59,13 @@ struct block_device *block_find(const char *name);
  *     for (dev = block_first(); dev; dev = block_next(dev)) */
 struct block_device *block_first(void);
 struct block_device *block_next(struct block_device *dev);
+
+/* The disk's place among the registered ones: vda 0, vdb 1... */
+unsigned block_index(struct block_device *dev);
+/* Its device number (a dev_t, fs/fs.h), in Linux's virtio-blk range:
+ * major 254 ("virtblk" on most systems), 16 minors per disk, so vda is
+ * 254:0 and vdb 254:16. */
+uint32_t block_devt(struct block_device *dev);
 
 /* Called by drivers when a request ends. */
 void bio_complete(struct bio *bio, int status);

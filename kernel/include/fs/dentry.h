@@ -8,6 +8,7 @@
 #include <kernel/types.h>
 #include <kernel/list.h>
 #include <fs/fs.h>
+#include <linux/mount.h>
 
 struct mount;
 
@@ -36,6 +37,9 @@ struct dentry *dentry_add_child(struct dentry *parent, const char *name, struct 
 /* The name is gone (unlink, rmdir, rename's target): drop it from the
  * cache. Open files keep their dentry and inode alive. */
 void dentry_unlink(struct dentry *d);
+/* The same for d and every cached name below it (a /proc/PID whose
+ * process ended: nothing below it exists any more either). */
+void dentry_unlink_tree(struct dentry *d);
 /* rename: d now lives under new_parent as new_name. */
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name);
 /* True if d is anc or below it. */
@@ -45,12 +49,45 @@ bool dentry_is_ancestor(struct dentry *anc, struct dentry *d);
 
 struct mount {
 	struct super_block *sb;
-	struct dentry *root;        /* sb's root dentry */
+	struct dentry *root;        /* sb's root dentry, or a directory of sb (bind) */
 	struct dentry *mountpoint;  /* where it hangs (its own root for "/") */
 	struct mount *parent;       /* the mount mountpoint belongs to */
 	const char *source;         /* "/dev/vda", "tmpfs": for /proc/mounts */
 	struct list_head link;      /* in the mount table */
+	int id;                     /* mountinfo's mount ID, never reused */
+	unsigned flags;             /* MNT_* below: this mount's own options */
+	int users;                  /* files opened through it, cwds and roots in
+				     * it (atomic): umount's EBUSY */
+	bool expiring;              /* umount2(MNT_EXPIRE) marked it once */
+	bool detached;              /* unmounted: no longer in the tree (kept,
+				     * never freed, for the files and walks still on it) */
 };
+
+/* A mount's own flags (Linux's MNT_*), stored as the MS_* values mount(2)
+ * passes (MS_RELATIME is the default); a bind mount may differ from its
+ * filesystem. */
+#define MNT_RDONLY      MS_RDONLY
+#define MNT_NOSUID      MS_NOSUID
+#define MNT_NODEV       MS_NODEV
+#define MNT_NOEXEC      MS_NOEXEC
+#define MNT_NOATIME     MS_NOATIME
+#define MNT_NODIRATIME  MS_NODIRATIME
+#define MNT_RELATIME    MS_RELATIME
+#define MNT_USER_FLAGS  (MNT_RDONLY | MNT_NOSUID | MNT_NODEV | MNT_NOEXEC | \
+			 MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME)
+
+/* Is the flag set on the mount a file was opened through (NULL: an
+ * anonymous file, no mount, never)? */
+static inline bool mnt_has(const struct mount *m, unsigned flag)
+{
+	return m && (m->flags & flag);
+}
+/* Writes through m are refused (EROFS): the mount or its filesystem is
+ * read-only. */
+static inline bool mnt_readonly(const struct mount *m, const struct super_block *sb)
+{
+	return sb->read_only || mnt_has(m, MNT_RDONLY);
+}
 
 /* A position in the tree: a dentry and the mount it was reached through
  * (the same directory can be reached through two mounts). */
@@ -70,5 +107,32 @@ int mount_add(struct super_block *sb, const char *source, const struct path *mou
 int mount_fs(const char *type, const char *source, const char *options, const char *path);
 /* The root of the whole tree (the mount of "/"). */
 void vfs_root(struct path *root);
-/* The mount table in order of mounting, for /proc/mounts. */
+/* The mount table in order of mounting, for /proc/mounts: walk it with
+ * mount_table_lock()/unlock() around (a mutex: the walker may sleep). */
 extern struct list_head mount_table;
+void mount_table_lock(void);
+void mount_table_unlock(void);
+/* A file opened through m, or a cwd or root in it, keeps m busy
+ * (umount: EBUSY) until unpinned; m may be NULL (anonymous files). */
+void mount_pin(struct mount *m);
+void mount_unpin(struct mount *m);
+
+/* Takes m out of the tree (its mount point shows the directory below
+ * again); mount_table_lock() held. A walk still inside m (a cwd there
+ * after MNT_DETACH) stops at its root on "..". */
+void mount_detach(struct mount *m);
+
+/* umount2's flags (Linux's include/linux/fs.h, not in its UAPI;
+ * glibc's sys/mount.h). */
+#define MNT_FORCE       1
+#define MNT_DETACH      2
+#define MNT_EXPIRE      4
+#define UMOUNT_NOFOLLOW 8
+
+/* mount(2)'s and umount2(2)'s work (fs/mount_syscalls.c checks and
+ * copies the arguments). flags are MS_* (MNT_* for umount). */
+int do_new_mount(const char *type, const char *source, const char *options,
+		 unsigned flags, const struct path *mp);
+int do_bind_mount(const struct path *from, const struct path *mp);
+int do_remount(const struct path *mp, unsigned flags, const char *options);
+int do_umount(const struct path *mp, int flags);

@@ -46,3 +46,7 @@ int fd_dup_to(int oldfd, int newfd, bool cloexec);
 int fd_get_cloexec(int fd);             /* 0/1, or -EBADF */
 int fd_set_cloexec(int fd, bool on);
 void files_close_on_exec(struct files *f);
+/* For /proc/PID/fd: the lowest open fd >= from in t, or -1; and the file
+ * behind fd in t (referenced, or NULL), with its close-on-exec flag. */
+int files_next_open(struct files *t, unsigned from);
+struct file *files_lookup(struct files *t, unsigned fd, bool *cloexec);

@@ -62,6 +62,7 @@ struct file;
 struct uio;
 struct dir_context;
 struct kstatfs;
+struct path;
 
 typedef uint32_t dev_t;     /* the kernel's form: major << 20 | minor */
 #define MINORBITS 20
@@ -119,6 +120,16 @@ struct inode_operations {
 	/* Symlinks: copies up to size bytes of the target into buf (kernel
 	 * memory, no NUL added); returns the length copied. */
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* Optional, symlinks: a "magic" link (/proc/PID/fd/N, exe, cwd)
+	 * leads to the object itself, not to its text: the path it stands
+	 * for, referenced (a pipe's is a nameless one). */
+	int (*get_link)(struct inode *inode, struct path *result);
+
+	/* Optional, any inode whose name is made up on the spot (/proc):
+	 * is the cached name still good? An error (-ENOENT: its fd is
+	 * closed; -ESRCH: its process is gone) makes the VFS drop the name
+	 * and ask lookup again. */
+	int (*revalidate)(struct inode *inode);
 
 	/* Regular files: sets the size, freeing blocks past it or zero-filling
 	 * up to it (holes). Called with inode->lock held. */
@@ -195,6 +206,12 @@ struct super_operations {
 	/* Writes the filesystem's own metadata (superblock, bitmaps). */
 	int (*sync_fs)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* Optional. mount -o remount: the filesystem's own options again
+	 * (NULL: none given); -EINVAL for one it does not know. */
+	int (*remount)(struct super_block *sb, const char *options);
+	/* Optional. /proc/mounts: ",size=1024k,mode=755": the filesystem's
+	 * options, each after a comma, into buf (snprintf's contract). */
+	void (*show_options)(struct super_block *sb, char *buf, size_t size);
 };
 
 /* statfs's fields in the kernel's form. */
@@ -212,6 +229,8 @@ struct super_block {
 				     * truncate fail with EFBIG (Linux's s_maxbytes) */
 	uint64_t magic;             /* statfs's f_type (EXT2_SUPER_MAGIC...) */
 	bool read_only;
+	uint64_t cached_pages;      /* its files' pages in the page cache (atomic):
+				     * all of a tmpfs's data (statfs, size=) */
 	struct inode *root;         /* the root directory's inode (referenced) */
 	void *fs_private;
 
@@ -237,6 +256,9 @@ struct fs_type {
 
 void fs_type_register(struct fs_type *type);
 struct fs_type *fs_type_find(const char *name);
+/* The registered types in order (/proc/filesystems): the first after
+ * prev, the first of all if prev is NULL; NULL at the end. */
+const struct fs_type *fs_type_next(const struct fs_type *prev);
 /* A new superblock of type from source; the caller mounts its root. */
 int super_create(struct fs_type *type, struct block_device *source, const char *options,
 		 struct super_block **result);

@@ -58,3 +58,6 @@ void path_free(char *p);
 
 /* The absolute path of p, from the caller's root, into buf (getcwd). */
 int path_string(const struct path *p, char *buf, size_t size);
+/* The same for a removed name too: the path it had (/proc/PID/fd/N and
+ * maps add " (deleted)"). */
+int path_string_any(const struct path *p, char *buf, size_t size);

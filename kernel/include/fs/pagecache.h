@@ -37,6 +37,8 @@ struct cached_page *pagecache_get_for_write(struct inode *inode, uint64_t index,
  * seen one by one. Sleeps: no spinlock may be held. */
 struct page *pagecache_get_page(struct inode *inode, uint64_t index, bool dirty, uint64_t *size);
 void pagecache_dirty(struct cached_page *cp);
+/* Is page index of the file in the cache? Caller holds inode->lock. */
+bool pagecache_has(struct inode *inode, uint64_t index);
 /* The page's 4096 bytes in the kernel's view. */
 void *cached_page_data(struct cached_page *cp);
 /* Writes the inode's dirty pages back (caller holds inode->lock). */
@@ -52,6 +54,10 @@ void pagecache_drop_all(struct inode *inode);
 
 /* Pages dirty (not yet handed to the filesystem), all inodes. */
 uint64_t pagecache_nr_dirty(void);
+/* Pages in the cache, and those of them that are tmpfs's (memory-only
+ * files, memfds, shared anonymous memory): /proc/meminfo's Cached, Shmem. */
+uint64_t pagecache_nr_pages(void);
+uint64_t pagecache_nr_shmem(void);
 /* Frees up to want clean pages nobody maps (the frame allocator's
  * reclaimer: never sleeps); returns how many. */
 uint64_t pagecache_reclaim(uint64_t want);

@@ -26,8 +26,17 @@
 struct path;
 struct pseudo_list;
 
-/* What show() prints into: grows as needed (fs/pseudo/pbuf.c). */
-struct pbuf;
+/* What show() prints into: grows as needed (fs/pseudo/pbuf.c). A
+ * buffer that could not grow (no memory, or past PBUF_MAX) keeps what
+ * fitted and says so in `overflow`; read() then returns -ENOMEM. */
+#define PBUF_MAX (4u << 20)
+struct pbuf {
+	char *data;
+	size_t len, cap;
+	bool overflow;
+};
+void pbuf_init(struct pbuf *b);
+void pbuf_free(struct pbuf *b);
 void pbuf_printf(struct pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pbuf_write(struct pbuf *b, const void *data, size_t len);
 void pbuf_putc(struct pbuf *b, char c);
@@ -62,8 +71,13 @@ struct pseudo_entry {
 
 	/* Optional: may the caller use this entry at all (after the mode
 	 * bits)? Linux's ptrace_may_access check for another user's
-	 * environ, fd/, maps...: -EACCES when not. */
+	 * environ, fd/, maps...: -EACCES when not. Checked at open (files,
+	 * directories) and when a magic link is followed or read. */
 	int (*access)(const struct pseudo_ctx *ctx);
+
+	/* Optional, regular files: the size stat() reports (0 otherwise, as
+	 * for Linux's /proc files; /proc/PID/environ... stay 0 too). */
+	uint64_t (*size)(const struct pseudo_ctx *ctx);
 };
 
 /* A generated directory: one child per item, all alike. */
@@ -90,6 +104,11 @@ struct pseudo_fs {
 	uint64_t magic;                     /* statfs f_type: PROC_SUPER_MAGIC... */
 };
 void pseudofs_register(const struct pseudo_fs *fs);
+
+/* The owner of the entries of /proc/PID (Linux's task_dump_owner): the
+ * process's effective uid and gid, root's if it is not dumpable. An entry
+ * with ctx->pid == 0 belongs to root. */
+void pseudo_owner(const struct pseudo_ctx *ctx, uint32_t *uid, uint32_t *gid);
 
 /* For show functions that need a process: the task of ctx->tid (or the
  * thread group's leader if tid is 0), referenced so that it stays

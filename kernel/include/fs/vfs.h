@@ -6,9 +6,9 @@
 #include <fs/file.h>
 #include <fs/dentry.h>
 
-/* Creates name (absent: the caller has looked) in dir with mode (type
- * bits included). The caller holds dir->sb->lock. */
-int vfs_create(struct dentry *dir, const char *name, uint32_t mode, dev_t rdev,
+/* Creates name (absent: the caller has looked) in the directory at parent
+ * with mode (type bits included). The caller holds its sb->lock. */
+int vfs_create(const struct path *parent, const char *name, uint32_t mode, dev_t rdev,
 	       struct dentry **result);
 /* Sets a regular file's size (truncate, ftruncate, O_TRUNC). */
 int vfs_truncate(struct inode *inode, uint64_t size);

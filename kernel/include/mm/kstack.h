@@ -11,6 +11,8 @@
 /* The top of a new stack (it grows down from there), or NULL. */
 void *kstack_alloc(void);
 void kstack_free(void *top);
+/* Stacks allocated now. */
+uint64_t kstack_count(void);
 
 /* If addr is in a stack guard gap (or the boot stack's guard page), prints
  * which stack overflowed and returns true. */

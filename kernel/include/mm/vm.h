@@ -41,6 +41,11 @@ struct mm {
 	struct list_head retired;   /* regions removed under the lock, freed after it */
 	struct vma *heap;           /* brk's region: [brk_start, page-aligned brk) */
 	uint64_t brk_start, brk;
+	/* Where execve put things, for /proc/PID/{stat,cmdline,environ,auxv}
+	 * (proc/user_stack.c, proc/elf.c): Linux's mm fields of these names. */
+	uint64_t arg_start, arg_end, env_start, env_end, auxv_start, auxv_end;
+	uint64_t start_stack, start_code, end_code, start_data, end_data;
+	struct file *exe_file;      /* the program (referenced): /proc/PID/exe; NULL if built in */
 	/* Lab 6, SMP: the CPUs that have these page tables in CR3, so may
 	 * cache their translations (bit i: cpus[i]); mm_activate keeps it,
 	 * tlb_flush_mm_range interrupts them (x86/tlb.h). */
@@ -112,6 +117,11 @@ int vm_split_at(struct mm *mm, uint64_t addr);
 /* Copies len bytes from the kernel to va in mm (mm need not be the live
  * address space), allocating zeroed pages as needed (loading programs). */
 int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
+
+/* Copies up to len bytes at va of mm (not the caller's own address
+ * space, maybe) into the kernel buffer buf, stopping at the first page
+ * that is not there (mm/vm_read.c): the bytes copied. */
+size_t vm_read(struct mm *mm, uint64_t va, void *buf, size_t len);
 
 /* Creates the empty heap region at start (page-aligned): brk's. */
 int vm_add_heap(struct mm *mm, uint64_t start);

@@ -130,6 +130,9 @@ struct task {
 	int exit_status;            /* wait4's encoding: code << 8, or the signal */
 	volatile bool group_exiting;    /* exit_group: every thread leaves at its next return */
 	struct list_head all_link;  /* in the list of all tasks */
+	int usage;                  /* references (task_get): the struct is freed at 0 */
+	uint64_t start_ns;          /* CLOCK_MONOTONIC when it was made (/proc/PID/stat's starttime) */
+	int oom_score_adj;          /* the leader's: /proc/PID/oom_score_adj, kept and inherited, never used */
 	int exit_signal;            /* sent to the parent at exit: clone's CSIGNAL, SIGCHLD for fork */
 	bool detached;              /* ended with no parent to wait for it: the reaper frees it */
 
@@ -229,9 +232,30 @@ void task_add_locked(struct task *t);   /* the same, tasklist_lock held */
  * does it for tasks that never ran). */
 void task_release_parts(struct task *t);
 void task_free(struct task *t);
+/* References that keep a task's struct (not its parts: mm, files, fs go
+ * at exit) readable while the holder sleeps: /proc's show functions.
+ * task_free drops the task's own one; the last task_put frees it. */
+void task_get(struct task *t);
+void task_put(struct task *t);
+/* The task with this tid (a zombie too, until it is collected),
+ * referenced, or NULL. */
+struct task *task_get_by_tid(int tid);
+/* The task's mm, files or fs, referenced (mm_put, files_put, fs_put), or
+ * NULL once it has exited: they change (execve, exit) under tasklist_lock. */
+struct mm *task_get_mm(struct task *t);
+struct files *task_get_files(struct task *t);
+struct fs *task_get_fs(struct task *t);
 /* User tasks get room for their SSE registers. */
 int task_alloc_fpu(struct task *t);
+/* Pids are 2..PID_MAX-1 (1 is the first process's), as Linux's pid_max. */
+#define PID_MAX 32768
 int pid_alloc(void);
+/* The pid handed out last, and how many were (every fork, clone and
+ * kernel thread since boot: /proc/loadavg and /proc/stat's processes). */
+int pid_latest(void);
+/* Tasks (threads included) that exist now: sysinfo's procs, /proc/loadavg. */
+unsigned nr_tasks(void);
+uint64_t pid_total_forks(void);
 
 /* Whether process group pgid has a member in session sid (proc/pgrp.c). */
 bool pgrp_in_session(int pgid, int sid);

@@ -76,6 +76,8 @@ void pt_switch(pte_t *pml4);
 /* paging_init (kmap.c): the kernel's page tables, then NX/SMEP/SMAP/WP. */
 bool paging_init(void);
 bool paging_enabled(void);      /* true once the kernel runs on its own tables */
+/* Bytes of the direct map in 4 KiB pages and in 2 MiB pages. */
+void kmap_direct_sizes(uint64_t *bytes_4k, uint64_t *bytes_2m);
 /* Is [va, va+len) mapped readable in the kernel's tables? (backtraces) */
 bool kernel_readable(uint64_t va, uint64_t len);
 /* Maps device registers at physical [pa, pa + size) uncached and returns
