@@ -129,13 +129,14 @@ def help_test(cpus):
     return ms_help
 
 
-# Each boot costs about 10 s under TCG, most of it MediaServer's start
-# (loading 9 MiB of C++ and libssl); 1 CPU first, 4 only if 1 passed.
-lab.test(points=0, timeout=20.0, name="ms-help-1cpu")(help_test(1))
-lab.test(points=0, timeout=20.0, name="ms-help-4cpu", depends=["ms-help-1cpu"])(help_test(4))
+# Each boot takes 2-4 s under TCG (MediaServer -h itself about half a
+# second: loading 9 MiB of C++, libssl and libcrypto); 1 CPU first, the
+# others only if it passed.
+lab.test(points=10, timeout=20.0, name="ms-help-1cpu")(help_test(1))
+lab.test(points=10, timeout=20.0, name="ms-help-4cpu", depends=["ms-help-1cpu"])(help_test(4))
 
 
-@lab.test(points=0, timeout=25.0, name="ms-help-trace", depends=["ms-help-1cpu"])
+@lab.test(points=10, timeout=25.0, name="ms-help-trace", depends=["ms-help-1cpu"])
 def ms_help_trace(t):
     """MediaServer -h under Lab 5's tracer (trace follows every child, as
     strace -f) on 2 CPUs, as Linux's, compared with linux-h.strace by
