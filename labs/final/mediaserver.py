@@ -18,6 +18,7 @@ the Linux that made linux-h.out). The trace is compared by Lab 5's
 compare() with the rules of trace_rules.py, each saying why.
 """
 import datetime
+import glob
 import os
 import re
 import sys
@@ -62,7 +63,9 @@ def ready(t):
                "(put the capstone's folder there, or set MEDIASERVER=DIR)")
     image = os.path.join(t.options.build, "fsimg-mediaserver.img")
     try:
-        fsimg_tools.require_image(image, newer_than=[os.path.join(folder, "MediaServer"), t.image])
+        # Older than a test program or the binary: stale (as t.fresh_image).
+        users = glob.glob(os.path.join(t.options.build, "user", "lab*", "*"))
+        fsimg_tools.require_image(image, newer_than=[os.path.join(folder, "MediaServer")] + users)
     except fsimg_tools.ImageError as e:
         raise fsimg_tools.ImageError(f"{e} MEDIASERVER=1 (the capstone's image)")
     return folder, image
