@@ -4,12 +4,12 @@
 #   make qemu          boot it with build/fsimg.img as its disk (Ctrl-a x quits; DISK= for none)
 #   make qemu-gdb      boot it halted, waiting for gdb (then make gdb in another terminal)
 #   make gdb           attach gdb-multiarch to the QEMU of make qemu-gdb
-#   make grade         grade the current lab (LAB=N one lab, TEST=name one test, TIMEOUT_SCALE=3)
+#   make grade         grade the current lab (LAB=N one lab, LAB=final the capstone, TEST=name one test, TIMEOUT_SCALE=3)
 #   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
 #   make unit          the host unit tests of the kernel's pure code
 #   make bench         benchmarks with figures: boot, pages, processes, files
 #   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5)
-#   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog")
+#   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog"; MEDIASERVER=1: the capstone's too)
 #   make lab-N         students: save your work and move to lab N (once it is released)
 #   make checkpoints   instructors: the student repository build/student-repo, a branch a lab
 #   make release       instructors: LAB=N REMOTE=url publishes branch lab-N when lab N starts
@@ -301,7 +301,7 @@ gdb: $(KERNEL) .gdbinit
 # the environment too, so make test's graders see it.
 export TIMEOUT_SCALE
 
-grade: $(KERNEL) $(FSIMG)
+grade: $(KERNEL) $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 	$(PYTHON) grade/grade.py --kernel $(KERNEL) --accel $(ACCEL) \
 		$(if $(LAB),--lab $(LAB)) $(if $(TEST),--test $(TEST)) \
 		$(if $(RESULTS),--results $(RESULTS))
