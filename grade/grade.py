@@ -77,7 +77,9 @@ def run_test(test, options, verdicts):
     failed_deps = [d for d in test.depends
                    if verdicts.get(f"{test.lab.key}/{d}", Verdict.PASS) != Verdict.PASS]
     if failed_deps and not options.test:
-        return Verdict.SKIP, [f"skipped: depends on {', '.join(failed_deps)}, which did not pass"], None
+        how = "was skipped" if all(verdicts.get(f"{test.lab.key}/{d}") == Verdict.SKIP for d in failed_deps) \
+            else "did not pass"
+        return Verdict.SKIP, [f"skipped: depends on {', '.join(failed_deps)}, which {how}"], None
     ctx = Context(test, options)
     try:
         test.func(ctx)

@@ -288,7 +288,7 @@ def stage_mediaserver(root, folder, seen):
     says it needs (libssl, libcrypto, libstdc++...) at the host's paths,
     as an EXTRA program's. Returns the number of files staged."""
     if not os.path.exists(os.path.join(folder, "MediaServer")):
-        fail(f"--mediaserver: no MediaServer in {folder}")
+        fail(f"--mediaserver: no MediaServer in {folder} (make fsimg MEDIASERVER= stops building the capstone's image)")
     for src, dst, mode in MEDIASERVER_FILES:
         install(os.path.join(folder, src), os.path.join(root, MEDIASERVER_DIR, dst), mode)
     libs = shared_libraries(os.path.join(folder, "MediaServer"))
