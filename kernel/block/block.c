@@ -88,9 +88,15 @@ int bio_submit(struct bio *bio)
 	return dev->submit(dev, bio);
 }
 
+static unsigned nr_waiting;             /* atomic: tasks asleep in bio_wait */
+
+unsigned block_nr_waiting(void) { return __atomic_load_n(&nr_waiting, __ATOMIC_RELAXED); }
+
 int bio_wait(struct bio *bio)
 {
+	__atomic_fetch_add(&nr_waiting, 1, __ATOMIC_RELAXED);
 	wait_event(&bio->wait, bio->done, WAIT_FOREVER);
+	__atomic_fetch_sub(&nr_waiting, 1, __ATOMIC_RELAXED);
 	/* done was set under completion_lock: once we hold it, the
 	 * completion has finished with the bio and it may be freed. */
 	uint64_t flags = spin_lock_irqsave(&completion_lock);

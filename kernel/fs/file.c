@@ -23,6 +23,15 @@ struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_o
 	return f;
 }
 
+/* Does f write to its filesystem? A device, fifo or socket written to
+ * does not (Linux's FMODE_WRITER: not for special files), so a tty open
+ * for writing does not keep /dev from being remounted read-only. */
+static bool writes_to_fs(const struct file *f)
+{
+	uint32_t mode = f->inode->mode;
+	return file_writable(f) && (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode));
+}
+
 int file_open_path(struct path *p, unsigned flags, struct file **result)
 {
 	struct inode *inode = p->dentry->inode;
@@ -36,6 +45,8 @@ int file_open_path(struct path *p, unsigned flags, struct file **result)
 	f->dentry = p->dentry;
 	f->mnt = p->mnt;
 	mount_pin(f->mnt);          /* umount: EBUSY while the file is open */
+	if (writes_to_fs(f))
+		mount_pin_writer(f->mnt);   /* and remount read-only */
 	if (!(flags & O_PATH) && f->fop && f->fop->open) {
 		int err = f->fop->open(inode, f);
 		if (err) {
@@ -63,6 +74,8 @@ void file_put(struct file *f)
 	if (f->dentry)
 		dput(f->dentry);
 	mount_unpin(f->mnt);
+	if (writes_to_fs(f))
+		mount_unpin_writer(f->mnt);
 	iput(f->inode);
 	kfree(f);
 }

@@ -72,6 +72,18 @@ void mount_unpin(struct mount *m)
 		__atomic_sub_fetch(&m->users, 1, __ATOMIC_RELAXED);
 }
 
+void mount_pin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_add_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
+void mount_unpin_writer(struct mount *m)
+{
+	if (m)
+		__atomic_sub_fetch(&m->writers, 1, __ATOMIC_RELAXED);
+}
+
 /* Hangs m on mp (or makes it "/"); m's sb, root, source, flags are set. */
 static int attach(struct mount *m, const struct path *mp)
 {
@@ -135,7 +147,7 @@ int mount_add(struct super_block *sb, const char *source, const struct path *mp,
 	iref(sb->root);             /* the dentry's own reference */
 	m->sb = sb;
 	m->root = root;
-	m->source = source ? source : sb->type->name;
+	m->source = source ? source : "none";    /* Linux's name for no source */
 	m->flags = MNT_RELATIME;
 	int err = attach(m, mp);
 	if (err) {
@@ -163,6 +175,47 @@ int do_bind_mount(const struct path *from, const struct path *mp)
 		dput(m->root);
 		kfree(m);
 	}
+	return err;
+}
+
+/* Is m below top (or top itself)? mount_mutex held. */
+static bool below(const struct mount *m, const struct mount *top)
+{
+	for (;; m = m->parent) {
+		if (m == top)
+			return true;
+		if (m->parent == m)
+			return false;
+	}
+}
+
+int do_move_mount(const struct path *from, const struct path *to)
+{
+	struct mount *m = from->mnt;
+	if (from->dentry != m->root || m->parent == m)
+		return -EINVAL;         /* not a mount point, or "/" */
+	if (S_ISDIR(to->dentry->inode->mode) != S_ISDIR(m->root->inode->mode))
+		return -ENOTDIR;
+	mount_table_lock();
+	int err = 0;
+	if (m->detached || to->mnt->detached)
+		err = -EINVAL;
+	else if (below(to->mnt, m))
+		err = -ELOOP;           /* into itself */
+	else if (to->dentry->mounted)
+		err = -EBUSY;
+	if (!err) {
+		struct dentry *old = m->mountpoint;
+		uint64_t flags = spin_lock_irqsave(&mount_lock);
+		old->mounted = NULL;
+		m->mountpoint = to->dentry;
+		m->parent = to->mnt;
+		to->dentry->mounted = m;
+		spin_unlock_irqrestore(&mount_lock, flags);
+		dget(to->dentry);
+		dput(old);
+	}
+	mount_table_unlock();
 	return err;
 }
 
@@ -224,7 +277,7 @@ int do_new_mount(const char *type_name, const char *source, const char *options,
 	struct mount *m;
 	err = mount_add(sb, source_copy(source, bdev), mp, &m);
 	if (!err)
-		m->flags = flags & MNT_USER_FLAGS;
+		m->flags = mount_flags_from(flags);
 	return err;
 }
 
@@ -237,7 +290,7 @@ int mount_fs(const char *type_name, const char *source, const char *options, con
 		if (err)
 			return err;
 	}
-	int err = do_new_mount(type_name, source, options, MNT_RELATIME, is_root ? NULL : &mp);
+	int err = do_new_mount(type_name, source, options, 0, is_root ? NULL : &mp);
 	if (!is_root)
 		path_put(&mp);
 	return err;

@@ -8,11 +8,8 @@
  * at once, and those users keep working on what they have. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
-#include <mm/kmalloc.h>
 #include <fs/dentry.h>
-#include <fs/namei.h>
 #include <block/block.h>
-#include <proc/cred.h>
 
 /* Is m below top in the mount tree (or top itself)? mount_mutex held. */
 static bool mount_is_below(const struct mount *m, const struct mount *top)
@@ -38,6 +35,36 @@ static bool mount_busy(const struct mount *m)
 	return false;
 }
 
+/* Files open for writing through m, or (whole_fs) through any mount of
+ * its filesystem. */
+static bool writers_on(const struct mount *m, bool whole_fs)
+{
+	if (!whole_fs)
+		return __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+	bool found = false;
+	mount_table_lock();
+	struct mount *c;
+	list_for_each_entry(c, &mount_table, link)
+		if (c->sb == m->sb && __atomic_load_n(&c->writers, __ATOMIC_RELAXED))
+			found = true;
+	mount_table_unlock();
+	return found || __atomic_load_n(&m->writers, __ATOMIC_RELAXED) > 0;
+}
+
+/* "/" cannot leave the tree: umount makes its filesystem read-only
+ * instead, as Linux's do_umount_root (EBUSY while a file is open for
+ * writing there), so that a shutdown's umount -a leaves a clean disk. */
+static int umount_root(struct mount *m)
+{
+	if (m->sb->read_only)
+		return 0;
+	if (writers_on(m, true))
+		return -EBUSY;
+	sync_filesystems(m->sb);
+	m->sb->read_only = true;
+	return 0;
+}
+
 int do_umount(const struct path *mp, int flags)
 {
 	struct mount *m = mp->mnt;
@@ -48,18 +75,20 @@ int do_umount(const struct path *mp, int flags)
 	if (m->detached)
 		return -EINVAL;         /* out of the tree already (MNT_DETACH) */
 	if (m->parent == m)
-		return -EBUSY;          /* "/" itself: Linux remounts it read-only instead */
+		return flags & MNT_DETACH ? -EINVAL : umount_root(m);
 	mount_table_lock();
 	int err = 0;
 	if (m->detached) {
 		err = -EINVAL;
 	} else if (flags & MNT_DETACH) {
-		/* Children first, then m: each keeps its place for its users. */
+		/* Everything below m goes too: found first, since a detached
+		 * mount no longer has a parent to be found by. */
 		struct mount *c, *tmp;
+		list_for_each_entry(c, &mount_table, link)
+			c->unmounting = mount_is_below(c, m);
 		list_for_each_entry_safe(c, tmp, &mount_table, link)
-			if (c != m && mount_is_below(c, m))
+			if (c->unmounting)
 				mount_detach(c);
-		mount_detach(m);
 	} else if (mount_busy(m)) {
 		err = -EBUSY;
 	} else if ((flags & MNT_EXPIRE) && !m->expiring) {
@@ -69,7 +98,7 @@ int do_umount(const struct path *mp, int flags)
 		mount_detach(m);
 	}
 	mount_table_unlock();
-	if (!err && !(m->sb->read_only))
+	if (!err && m->sb->bdev && !m->sb->read_only)
 		sync_filesystems(m->sb);    /* a disk's data goes out now, as at Linux's umount */
 	return err;
 }
@@ -79,24 +108,26 @@ int do_remount(const struct path *mp, unsigned flags, const char *options)
 	struct mount *m = mp->mnt;
 	if (mp->dentry != m->root)
 		return -EINVAL;
-	unsigned mnt_flags = flags & MNT_USER_FLAGS;
+	unsigned mnt_flags = mount_flags_from(flags);
 	/* No atime option given: the mount keeps its own (Linux's path_mount). */
 	if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)))
 		mnt_flags = (mnt_flags & ~(MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME)) |
 			    (m->flags & (MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME));
+	bool ro = flags & MS_RDONLY;
+	if (ro && writers_on(m, !(flags & MS_BIND)))
+		return -EBUSY;          /* a file open for writing would lose its writes */
 	if (!(flags & MS_BIND)) {
 		/* The filesystem itself: read-only or not for every mount of it. */
 		struct super_block *sb = m->sb;
+		if (!ro && sb->bdev && sb->bdev->read_only)
+			return -EACCES;         /* Linux: a read-only disk stays read-only */
 		if (sb->ops->remount) {
 			int err = sb->ops->remount(sb, options);
 			if (err)
 				return err;
 		}
-		bool ro = flags & MS_RDONLY;
 		if (ro && !sb->read_only)
 			sync_filesystems(sb);   /* what is dirty goes out before writes stop */
-		if (!ro && sb->bdev && sb->bdev->read_only)
-			return -EACCES;         /* Linux: a read-only disk stays read-only */
 		sb->read_only = ro;
 	}
 	mount_table_lock();

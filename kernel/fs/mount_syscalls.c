@@ -5,7 +5,8 @@
  * mount's flags pick one operation: MS_REMOUNT (new options; with
  * MS_BIND only the mount's own flags), MS_BIND (the same directory a
  * second time), a propagation type (MS_PRIVATE...: every Kestrel mount
- * is private already, so only checked), MS_MOVE, or else a new
+ * is private already, so only checked), MS_MOVE (a mount to another
+ * place, what is below it along), or else a new
  * filesystem of type fstype from source. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
@@ -72,6 +73,19 @@ static int mount_bind(const char *source, const struct path *mp)
 	return err;
 }
 
+static int mount_move(const char *source, const struct path *to)
+{
+	if (!source)
+		return -EFAULT;
+	struct path from;
+	int err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &from);
+	if (err)
+		return err;
+	err = do_move_mount(&from, to);
+	path_put(&from);
+	return err;
+}
+
 static int path_mount(const char *source, const struct path *mp, const char *type,
 		      unsigned long flags, const char *data)
 {
@@ -81,9 +95,6 @@ static int path_mount(const char *source, const struct path *mp, const char *typ
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	/* A new or changed mount is relatime unless told otherwise. */
-	if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_STRICTATIME)))
-		flags |= MS_RELATIME;
 	if ((flags & (MS_REMOUNT | MS_BIND)) == (MS_REMOUNT | MS_BIND))
 		return do_remount(mp, flags, NULL);
 	if (flags & MS_REMOUNT)
@@ -93,7 +104,7 @@ static int path_mount(const char *source, const struct path *mp, const char *typ
 	if (flags & PROPAGATION)
 		return mount_propagation(mp, flags);
 	if (flags & MS_MOVE)
-		return -EINVAL;         /* not in Kestrel (switch_root's) */
+		return mount_move(source, mp);
 	if (!type || !*type)
 		return -EINVAL;
 	return do_new_mount(type, source, data, flags, mp);

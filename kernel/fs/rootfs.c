@@ -25,7 +25,7 @@ static void mount_on(const char *type, const char *where)
 	int err = vfs_mkdir(AT_FDCWD, where, 0755);
 	if (err && err != -EEXIST)
 		printk("kestrel: cannot create %s for %s: error %d\n", where, type, err);
-	err = mount_fs(type, NULL, NULL, where);
+	err = mount_fs(type, type, NULL, where);     /* source: the type, as Linux's devtmpfs */
 	if (err)
 		printk("kestrel: cannot mount %s on %s: error %d\n", type, where, err);
 }
@@ -61,7 +61,7 @@ void vfs_init(void)
 			printk("kestrel: root filesystem: %s on %s\n", type, root);
 		mounted = root_on_disk = !err;
 	}
-	if (!mounted && mount_fs("tmpfs", NULL, NULL, "/")) {
+	if (!mounted && mount_fs("tmpfs", "tmpfs", NULL, "/")) {
 		/* Only without a working kernel heap (Lab 2 not done yet). */
 		printk("kestrel: cannot mount a tmpfs as root: no file tree\n");
 		return;

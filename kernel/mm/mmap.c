@@ -12,7 +12,6 @@
  * Where a mapping goes: at MAP_FIXED's address (replacing what was
  * there), at the hint if that range is free, else in the highest free
  * gap below MMAP_BASE, as Linux's top-down layout does. */
-#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/err.h>
@@ -20,6 +19,7 @@
 #include <asm/mman.h>
 #include <fs/file.h>
 #include <fs/fdtable.h>
+#include <fs/mount_flags.h>
 #include <mm/vm.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>

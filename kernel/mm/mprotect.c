@@ -7,10 +7,10 @@
  * even in a region that becomes writable: the next write still has to
  * copy it (fault.c). glibc's loader calls this after relocation to make
  * its data read-only ("RELRO"). */
-#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <linux/mman.h>
+#include <fs/mount_flags.h>
 #include <mm/vm.h>
 #include <proc/task.h>
 #include <syscall/syscalls.h>

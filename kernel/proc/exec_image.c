@@ -2,7 +2,6 @@
  * (ELF segments, the initial stack, an empty heap), the registers it
  * starts with, and the checks on the file it comes from. execve
  * (proc/execve.c) and the first process (proc/first_process.c) use it. */
-#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/string.h>
 #include <mm/vm.h>
@@ -12,6 +11,7 @@
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/permission.h>
+#include <fs/mount_flags.h>
 #include <proc/cred.h>
 #include <x86/cpu.h>
 

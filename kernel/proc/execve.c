@@ -14,7 +14,6 @@
  * A file starting with "#!" is a script: its first line names an
  * interpreter (and one optional argument), which is run instead with the
  * script's path inserted into argv (Linux's fs/binfmt_script.c). */
-#include <fs/mount_flags.h>
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/err.h>
@@ -24,6 +23,7 @@
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/permission.h>
+#include <fs/mount_flags.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/cred.h>

@@ -4,9 +4,10 @@
  * and folds the count into three exponentially decaying averages: each
  * keeps e^(-5/60), e^(-5/300) or e^(-5/900) of its old value and takes the
  * rest from the count. All in fixed point (11 bits of fraction), so no
- * floating point in the kernel. Linux also counts tasks in uninterruptible
- * sleep (waiting for the disk); Kestrel counts only runnable ones. */
+ * floating point in the kernel. As in Linux, tasks waiting for the disk
+ * count too (Linux's uninterruptible sleepers: here, those in bio_wait). */
 #include <kernel/types.h>
+#include <block/block.h>
 #include <proc/loadavg.h>
 #include <proc/sched.h>
 #include <time/clock.h>
@@ -37,7 +38,7 @@ void loadavg_tick(void)
 	if (now < next_sample_ns)
 		return;
 	next_sample_ns = now + LOAD_FREQ_NS;
-	unsigned long active = (unsigned long)sched_nr_active() * FIXED_1;
+	unsigned long active = (unsigned long)(sched_nr_active() + block_nr_waiting()) * FIXED_1;
 	avenrun[0] = calc_load(avenrun[0], EXP_1, active);
 	avenrun[1] = calc_load(avenrun[1], EXP_5, active);
 	avenrun[2] = calc_load(avenrun[2], EXP_15, active);

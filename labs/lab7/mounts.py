@@ -13,7 +13,7 @@ lab.program_test("mnt-syscalls", "mnt_syscalls", 10, 30.0,
 lab.exercise_tests[1] = ["mnt-syscalls"]
 
 
-@lab.test(points=6, timeout=30.0, name="mnt-busybox", depends=["mnt-syscalls"])
+@lab.test(points=6, timeout=30.0, name="mnt-busybox")
 def mnt_busybox(t):
     """busybox mount, umount and df on a tmpfs of their own, against Linux:
     /proc/mounts and /proc/self/mountinfo lines (ids and device numbers

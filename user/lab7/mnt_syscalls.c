@@ -7,10 +7,13 @@
  *               ENOTDIR) and of a non-root caller (EPERM)
  *   tmpfs       size=, nr_inodes=, mode=: statfs's figures, ENOSPC past them
  *   busy        umount refuses a mount with an open file, a cwd or a mount
- *               below it (EBUSY); MNT_DETACH takes it anyway; MNT_EXPIRE
- *   flags       ro (EROFS, remount rw and back), noexec (execve EACCES,
+ *               below it (EBUSY); MNT_DETACH takes it anyway, with the
+ *               mount below it; MNT_EXPIRE
+ *   flags       ro (EROFS, remount rw and back, EBUSY while a file is
+ *               open for writing), noexec (execve EACCES,
  *               mmap PROT_EXEC EPERM, mprotect EACCES), nodev (open
  *               EACCES), nosuid (a set-user-ID program runs as its caller)
+ *   move        MS_MOVE, the mount below going along
  *   bind        the same directory in a second place, made read-only there
  *               alone; statfs's f_flags follow each mount
  * With an argument it is the program the flag checks run: "euid" prints
@@ -107,6 +110,9 @@ static void errors(void)
 	err_is("umount bad flags", umount2(m, 0x100), EINVAL);
 	err_is("remount not a mount", mount(NULL, m, NULL, MS_REMOUNT, NULL), EINVAL);
 	err_is("private not a mount", mount(NULL, m, NULL, MS_PRIVATE, NULL), EINVAL);
+	err_is("bad source pointer", mount((char *)8, m, "tmpfs", 0, NULL), EFAULT);
+	err_is("bad options pointer", mount("tmpfs", m, "tmpfs", 0, (void *)8), EFAULT);
+	err_is("bad target pointer", umount2((char *)8, 0), EFAULT);
 	unlink("kt-mnt-file");
 
 	if (tmpfs(m, 0, NULL) < 0)
@@ -182,6 +188,7 @@ static void busy(void)
 	tmpfs(sub, 0, NULL);
 	err_is("umount with a mount below", umount2(m, 0), EBUSY);
 	err_is("umount the one below", umount2(sub, 0), 0);
+	tmpfs(sub, 0, NULL);
 	fd = open(f, O_RDONLY);
 	struct stat before, after;
 	stat(m, &before);
@@ -192,6 +199,7 @@ static void busy(void)
 	close(fd);
 	stat(m, &after);
 	kt_check(before.st_dev != after.st_dev, "the directory below shows again");
+	err_is("the mount below went too", access(sub, F_OK), ENOENT);
 	err_is("umount again", umount2(m, 0), EINVAL);
 }
 
@@ -235,6 +243,7 @@ static void flags(void)
 	err_is("remount rw", mount(NULL, m, NULL, MS_REMOUNT, NULL), 0);
 	int fd = open(f, O_CREAT | O_WRONLY, 0644);
 	err_is("create after remount rw", fd, 0);
+	err_is("remount ro with a file open for writing", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), EBUSY);
 	close(fd);
 	err_is("remount ro", mount(NULL, m, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
 	err_is("write open on ro", open(f, O_WRONLY), EROFS);
@@ -277,6 +286,29 @@ static void flags(void)
 	err_is("open a device after remount", fd, 0);
 	close(fd);
 	umount2(m, 0);
+}
+
+/* MS_MOVE: a mount and the one below it, to another place. */
+static void move(void)
+{
+	if (tmpfs(m, 0, NULL) < 0)
+		return;
+	char f[128], g[128];
+	mkdir(b, 0755);
+	mkdir(sub, 0755);
+	tmpfs(sub, 0, NULL);
+	snprintf(f, sizeof(f), "%s/f", sub);
+	close(open(f, O_CREAT | O_WRONLY, 0644));
+	snprintf(g, sizeof(g), "%s/sub", b);
+	err_is("move into itself", mount(m, sub, NULL, MS_MOVE, NULL), ELOOP);
+	err_is("move not a mount", mount(dir, b, NULL, MS_MOVE, NULL), EINVAL);
+	err_is("move", mount(m, b, NULL, MS_MOVE, NULL), 0);
+	snprintf(g, sizeof(g), "%s/sub/f", b);
+	kt_check(access(g, F_OK) == 0, "the moved mount takes the one below along");
+	err_is("the old place is empty", access(f, F_OK), ENOENT);
+	snprintf(g, sizeof(g), "%s/sub", b);
+	err_is("umount below the moved one", umount2(g, 0), 0);
+	err_is("umount the moved one", umount2(b, 0), 0);
 }
 
 static void bind(void)
@@ -334,6 +366,8 @@ int main(int argc, char **argv)
 	busy();
 	printf("-- flags\n");
 	flags();
+	printf("-- move\n");
+	move();
 	printf("-- bind\n");
 	bind();
 	return kt_status();

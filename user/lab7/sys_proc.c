@@ -216,29 +216,36 @@ static void check_version_filesystems(void)
 	kt_check(proc && sysfs && tmpfs && ext2, "filesystems lists proc, sysfs, tmpfs (nodev) and ext2");
 }
 
-/* The root disk's row: "major minor #blocks name", the size also in sysfs. */
+/* Each disk's row ("major minor #blocks name") matches its /sys/block
+ * directory (partitions, which have none there, are skipped): the same
+ * numbers as dev, half as many blocks as size's sectors. */
 static void check_partitions(void)
 {
 	char *text = sys_read("/proc/partitions", 0), *p = text, *line;
 	kt_check(text && !strncmp(text, "major minor  #blocks  name\n\n", 28), "partitions: header, blank line");
-	int rows_ok = 1, vda = 0;
+	int rows_ok = 1, disks = 0, disks_ok = 1;
 	for (int i = 0; text && (line = sys_line(&p)); i++) {
 		if (i < 2)
 			continue;
 		char *w[8];
 		int n = sys_words(line, w, 8);
-		if (n != 4 || !sys_is_number(w[0]) || !sys_is_number(w[1]) || !sys_is_number(w[2]))
+		if (n != 4 || !sys_is_number(w[0]) || !sys_is_number(w[1]) || !sys_is_number(w[2])) {
 			rows_ok = 0;
-		if (n == 4 && !strcmp(w[3], "vda")) {
-			char *size = sys_read("/sys/block/vda/size", 1);
-			char *dev = sys_read("/sys/block/vda/dev", 2);
-			char want[64];
-			snprintf(want, sizeof(want), "%s:%s\n", w[0], w[1]);
-			vda = size && strtoull(size, NULL, 10) == 2 * strtoull(w[2], NULL, 10) && dev && !strcmp(dev, want);
+			continue;
 		}
+		char path[128], want[64];
+		snprintf(path, sizeof(path), "/sys/block/%s/size", w[3]);
+		char *size = sys_read(path, 1);
+		if (!size)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/dev", w[3]);
+		char *dev = sys_read(path, 2);
+		snprintf(want, sizeof(want), "%s:%s\n", w[0], w[1]);
+		disks++;
+		disks_ok &= strtoull(size, NULL, 10) == 2 * strtoull(w[2], NULL, 10) && dev && !strcmp(dev, want);
 	}
 	kt_check(rows_ok, "partitions: rows of 4 columns");
-	kt_check(vda, "vda's blocks and numbers match /sys/block/vda/{size,dev}");
+	kt_check(disks > 0 && disks_ok, "each disk's row matches /sys/block/DISK/{size,dev}");
 }
 
 static void check_interrupts(void)

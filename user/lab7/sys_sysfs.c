@@ -3,8 +3,8 @@
  * devices/system/cpu: online, possible and present list the N CPUs this
  * process may run on as Linux prints a CPU list ("0" or "0-3"), offline
  * is empty, one cpuK directory per CPU, cpuK/online "1" for K > 0 and
- * none in cpu0 (x86 cannot take its boot CPU offline). block/vda: size,
- * dev and the 17 columns of stat. class/tty: the terminals' numbers.
+ * none in cpu0 (x86 cannot take its boot CPU offline). block/DISK:
+ * size, dev and the 17 columns of stat. class/tty: the terminals' numbers.
  * kernel/mm/transparent_hugepage/enabled: one choice in brackets. Then
  * glibc's view (user/lab7/glibc/sys_nprocs), from the image's copy: the
  * host runs this in a copy of the image's tree, the kernel from "/". */
@@ -76,18 +76,40 @@ static void check_cpu_dirs(int n)
 	kt_check(online_ok, "cpuK/online is 1, cpu0 has none");
 }
 
+/* Every disk of /sys/block (the kernel's vda; on the host whatever it
+ * has, loop devices included): size in sectors, dev "major:minor", stat
+ * 17 counts; some disk has been read. */
 static void check_block(void)
 {
-	char *size = sys_read("/sys/block/vda/size", 0);
-	kt_check(size && atoll(size) > 0 && size[strlen(size) - 1] == '\n', "block/vda/size: sectors");
-	char *dev = sys_read("/sys/block/vda/dev", 0);
-	kt_check(dev && !strcmp(dev, "254:0\n"), "block/vda/dev: 254:0 (virtio-blk)");
-	char *stat = sys_read("/sys/block/vda/stat", 0);
-	char *w[32];
-	int n = stat ? sys_words(stat, w, 32) : 0, numbers = 1;
-	for (int i = 0; i < n; i++)
-		numbers &= sys_is_number(w[i]);
-	kt_check(n == 17 && numbers && atol(w[0]) > 0, "block/vda/stat: 17 counts, reads done");
+	DIR *d = opendir("/sys/block");
+	int disks = 0, ok = 1, read_some = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		disks++;
+		char path[384];
+		snprintf(path, sizeof(path), "/sys/block/%s/size", e->d_name);
+		char *size = sys_read(path, 0);
+		ok &= size && size[strlen(size) - 1] == '\n';
+		snprintf(path, sizeof(path), "/sys/block/%s/dev", e->d_name);
+		char *dev = sys_read(path, 0);
+		unsigned ma, mi;
+		char end = 0;
+		ok &= dev && sscanf(dev, "%u:%u%c", &ma, &mi, &end) == 3 && end == '\n';
+		snprintf(path, sizeof(path), "/sys/block/%s/stat", e->d_name);
+		char *stat = sys_read(path, 0);
+		char *w[32];
+		int n = stat ? sys_words(stat, w, 32) : 0;
+		for (int i = 0; i < n; i++)
+			ok &= sys_is_number(w[i]);
+		ok &= n == 17;
+		read_some |= n == 17 && atol(w[0]) > 0;
+	}
+	if (d)
+		closedir(d);
+	kt_check(disks > 0 && ok, "block/DISK/{size,dev,stat}: sectors, major:minor, 17 counts");
+	kt_check(read_some, "block/DISK/stat: a disk was read");
 }
 
 static void check_misc(void)

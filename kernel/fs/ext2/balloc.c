@@ -33,7 +33,7 @@ static bool is_power_of(uint32_t n, uint32_t base)
 
 /* With sparse_super only groups 0, 1 and powers of 3, 5 and 7 keep a copy
  * of the superblock and descriptors. */
-static bool group_has_super(struct ext2_sb *s, uint32_t g)
+bool ext2_group_has_super(struct ext2_sb *s, uint32_t g)
 {
 	if (!(s->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER) || g <= 1)
 		return true;
@@ -47,7 +47,7 @@ static bool is_metadata(struct ext2_sb *s, uint32_t block)
 {
 	uint32_t g = (block - s->sb.s_first_data_block) / s->sb.s_blocks_per_group;
 	uint32_t first = group_first(s, g);
-	if (group_has_super(s, g) && block < first + 1 + s->gdt_blocks + s->sb.s_reserved_gdt_blocks)
+	if (ext2_group_has_super(s, g) && block < first + 1 + s->gdt_blocks + s->sb.s_reserved_gdt_blocks)
 		return true;
 	struct ext2_group_desc *gd = &s->gd[g];
 	uint32_t itable = s->sb.s_inodes_per_group / s->inodes_per_block;

@@ -46,6 +46,8 @@ static inline struct ext2_inode_info *EXT2_I(struct inode *i) { return i->fs_pri
  * EFSCORRUPTED is EUCLEAN). ino 0: not about one inode. */
 int ext2_corrupt(uint64_t ino, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Does group g keep a copy of the superblock and descriptors? */
+bool ext2_group_has_super(struct ext2_sb *s, uint32_t g);
 /* True if block could be a block of the filesystem (not the boot block,
  * not past the end). */
 bool ext2_block_valid(struct ext2_sb *s, uint32_t block);

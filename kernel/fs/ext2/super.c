@@ -306,13 +306,27 @@ out:
 	return err;
 }
 
+/* The blocks the filesystem's own structures take: df's size is what is
+ * left for files. As Debian's Linux counts them, whose ext4 driver mounts
+ * ext2 (ext4_calculate_overhead: the descriptors' resize reserve too;
+ * Linux's own ext2 driver leaves that out). */
+static uint64_t ext2_overhead(struct ext2_sb *s)
+{
+	uint64_t overhead = s->sb.s_first_data_block;
+	for (uint32_t g = 0; g < s->groups; g++)
+		if (ext2_group_has_super(s, g))
+			overhead += 1 + s->gdt_blocks + s->sb.s_reserved_gdt_blocks;
+	uint32_t itable_blocks = s->sb.s_inodes_per_group / s->inodes_per_block;
+	return overhead + (uint64_t)s->groups * (2 + itable_blocks);
+}
+
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext2_sb *s = EXT2_SB(sb);
 	mutex_lock(&s->alloc_lock);
 	st->type = EXT2_SUPER_MAGIC;
 	st->bsize = st->frsize = s->block_size;
-	st->blocks = s->sb.s_blocks_count;
+	st->blocks = s->sb.s_blocks_count - ext2_overhead(s);
 	st->bfree = s->sb.s_free_blocks_count + s->npending;   /* free once written */
 	st->bavail = st->bfree > s->sb.s_r_blocks_count ? st->bfree - s->sb.s_r_blocks_count : 0;
 	st->files = s->sb.s_inodes_count;

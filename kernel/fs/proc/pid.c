@@ -60,15 +60,28 @@ static long next_pid(const struct pseudo_ctx *dir, long from)
 	return best;
 }
 
+/* /proc/TID of a thread that does not lead its group is not listed, but
+ * resolves, as on Linux: to that thread's view of its process. */
+static bool pid_exists(const struct pseudo_ctx *dir, long item)
+{
+	struct task *t = item > 0 && item < INT32_MAX ? task_get_by_tid(item) : NULL;
+	task_put(t);
+	return t != NULL;
+}
+
 static void enter_pid(const struct pseudo_ctx *dir, long item, struct pseudo_ctx *child)
 {
-	*child = (struct pseudo_ctx){ .pid = item };
+	struct task *t = task_get_by_tid(item);
+	int tgid = t ? t->tgid : item;
+	task_put(t);
+	*child = (struct pseudo_ctx){ .pid = tgid, .tid = tgid == item ? 0 : item };
 }
 
 const struct pseudo_list proc_pid_list = {
 	.next = next_pid,
 	.entry = &proc_pid_dir,
 	.enter = enter_pid,
+	.exists = pid_exists,
 };
 
 /* A process's threads, by tid. */

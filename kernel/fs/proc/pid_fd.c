@@ -57,9 +57,25 @@ static int fdinfo_show(struct pbuf *b, const struct pseudo_ctx *ctx)
 	return 0;
 }
 
+/* lr-x------ for a file open for reading, l-wx------ for writing, both:
+ * lrwx------ (Linux's tid_fd_update_inode). */
+static uint32_t fd_mode(const struct pseudo_ctx *ctx)
+{
+	uint32_t mode = S_IFLNK;
+	struct file *f = proc_fd_file(ctx, ctx->item, NULL);
+	if (f) {
+		if (file_readable(f))
+			mode |= S_IRUSR | S_IXUSR;
+		if (file_writable(f))
+			mode |= S_IWUSR | S_IXUSR;
+		file_put(f);
+	}
+	return mode;
+}
+
 static const struct pseudo_entry fd_entry = {
-	.name = "", .mode = S_IFLNK | 0700, .link = fd_link, .follow = proc_fd_follow,
-	.access = proc_may_access,
+	.name = "", .mode = S_IFLNK | 0700, .mode_of = fd_mode, .link = fd_link,
+	.follow = proc_fd_follow, .access = proc_may_access,
 };
 
 static const struct pseudo_entry fdinfo_entry = {

@@ -7,13 +7,15 @@
  *   intr total, then one count per interrupt number (vector - 32)
  *   ctxt context switches; btime boot time (s since 1970); processes
  *   forks since boot; procs_running runnable tasks; procs_blocked tasks
- *   waiting for the disk; softirq total and one count per kind.
+ *   waiting for the disk (in bio_wait); softirq total and one count per
+ *   kind.
  *
  * Times come from proc/cpustat.c. Kestrel has no softirqs, does not
  * tell interrupt time or disk waits apart from system and idle time, and
  * runs no guests: those columns are 0. */
 #include <kernel/types.h>
 #include <kernel/format.h>
+#include <block/block.h>
 #include <proc/cpustat.h>
 #include <proc/sched.h>
 #include <proc/task.h>
@@ -78,8 +80,9 @@ int stat_show(struct pbuf *b, const struct pseudo_ctx *ctx)
 	for (int c = 0; c < ncpus; c++)
 		switches += __atomic_load_n(&cpus[c].switches, __ATOMIC_RELAXED);
 	uint64_t boot_ns = clock_realtime_ns() - clock_now_ns();
-	pbuf_printf(b, "ctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
-		    switches, (uint64_t)(boot_ns / NSEC_PER_SEC), pid_total_forks(), sched_nr_active());
+	pbuf_printf(b, "ctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked %u\n",
+		    switches, (uint64_t)(boot_ns / NSEC_PER_SEC), pid_total_forks(), sched_nr_active(),
+		    block_nr_waiting());
 	pbuf_printf(b, "softirq 0");
 	for (int i = 0; i < NR_SOFTIRQS; i++)
 		pbuf_printf(b, " 0");

@@ -25,6 +25,12 @@ static inline struct pseudo_node *pseudo_node(const struct inode *inode)
 struct inode *pseudo_inode_new(struct super_block *sb, const struct pseudo_entry *entry,
 			       const struct pseudo_ctx *ctx, const struct pseudo_list *from,
 			       const struct pseudo_ctx *dir_ctx);
+/* Whether item of list l exists now in directory context dir. */
+static inline bool pseudo_list_has(const struct pseudo_list *l, const struct pseudo_ctx *dir, long item)
+{
+	return l->exists ? l->exists(dir, item) : l->next(dir, item) == item;
+}
+
 /* The inode number of entry in context ctx (super.c). */
 uint64_t pseudo_ino(const struct pseudo_entry *e, const struct pseudo_ctx *ctx);
 /* inode_operations.revalidate of every pseudo inode (super.c). */

@@ -63,7 +63,7 @@ bool pseudo_node_alive(const struct pseudo_node *n)
 		task_put(t);
 	}
 	if (n->from)
-		return n->from->next(&n->dir_ctx, n->ctx.item) == n->ctx.item;
+		return pseudo_list_has(n->from, &n->dir_ctx, n->ctx.item);
 	return true;
 }
 
@@ -101,7 +101,7 @@ struct inode *pseudo_inode_new(struct super_block *sb, const struct pseudo_entry
 		n->dir_ctx = *dir_ctx;
 	inode->fs_private = n;
 	inode->ino = pseudo_ino(e, ctx);
-	inode->mode = e->mode;
+	inode->mode = e->mode_of ? e->mode_of(ctx) : e->mode;
 	inode->nlink = S_ISDIR(e->mode) ? 2 : 1;
 	if (ctx->pid)
 		pseudo_owner(ctx, &inode->uid, &inode->gid);

@@ -74,6 +74,8 @@ void bio_complete(struct bio *bio, int status);
 int bio_submit(struct bio *bio);
 /* Sleeps until bio is done; returns its status. */
 int bio_wait(struct bio *bio);
+/* Tasks asleep in bio_wait now: /proc/stat's procs_blocked. */
+unsigned block_nr_waiting(void);
 
 /* Synchronous read or write of count sectors: 0 or -EIO / -EINVAL / -EROFS. */
 int block_rw(struct block_device *dev, uint64_t sector, uint32_t count, void *buf, bool write);

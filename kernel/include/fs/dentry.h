@@ -40,6 +40,9 @@ void dentry_unlink(struct dentry *d);
 /* The same for d and every cached name below it (a /proc/PID whose
  * process ended: nothing below it exists any more either). */
 void dentry_unlink_tree(struct dentry *d);
+/* Drops every cached child of d whose inode's revalidate says it is gone
+ * (a listing of /proc forgets the processes that ended since). */
+void dentry_prune_stale(struct dentry *d);
 /* rename: d now lives under new_parent as new_name. */
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name);
 /* True if d is anc or below it. */
@@ -58,7 +61,10 @@ struct mount {
 	unsigned flags;             /* MNT_* below: this mount's own options */
 	int users;                  /* files opened through it, cwds and roots in
 				     * it (atomic): umount's EBUSY */
+	int writers;                /* files opened through it for writing (atomic):
+				     * remount read-only's EBUSY */
 	bool expiring;              /* umount2(MNT_EXPIRE) marked it once */
+	bool unmounting;            /* below a mount umount -l takes (mount_change.c) */
 	bool detached;              /* unmounted: no longer in the tree (kept,
 				     * never freed, for the files and walks still on it) */
 };
@@ -75,6 +81,18 @@ struct mount {
 #define MNT_RELATIME    MS_RELATIME
 #define MNT_USER_FLAGS  (MNT_RDONLY | MNT_NOSUID | MNT_NODEV | MNT_NOEXEC | \
 			 MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME)
+
+/* A new mount's flags from mount(2)'s (Linux's path_mount): relatime
+ * unless noatime or strictatime. */
+static inline unsigned mount_flags_from(unsigned long ms_flags)
+{
+	unsigned f = ms_flags & MNT_USER_FLAGS;
+	if (!(ms_flags & MS_NOATIME))
+		f |= MNT_RELATIME;
+	if (ms_flags & MS_STRICTATIME)
+		f &= ~(MNT_RELATIME | MNT_NOATIME);
+	return f;
+}
 
 /* Is the flag set on the mount a file was opened through (NULL: an
  * anonymous file, no mount, never)? */
@@ -116,6 +134,10 @@ void mount_table_unlock(void);
  * (umount: EBUSY) until unpinned; m may be NULL (anonymous files). */
 void mount_pin(struct mount *m);
 void mount_unpin(struct mount *m);
+/* The same for a file open for writing, which also keeps m (and its
+ * filesystem) from being remounted read-only. */
+void mount_pin_writer(struct mount *m);
+void mount_unpin_writer(struct mount *m);
 
 /* Takes m out of the tree (its mount point shows the directory below
  * again); mount_table_lock() held. A walk still inside m (a cwd there
@@ -134,5 +156,6 @@ void mount_detach(struct mount *m);
 int do_new_mount(const char *type, const char *source, const char *options,
 		 unsigned flags, const struct path *mp);
 int do_bind_mount(const struct path *from, const struct path *mp);
+int do_move_mount(const struct path *from, const struct path *to);
 int do_remount(const struct path *mp, unsigned flags, const char *options);
 int do_umount(const struct path *mp, int flags);

@@ -75,6 +75,10 @@ struct pseudo_entry {
 	 * directories) and when a magic link is followed or read. */
 	int (*access)(const struct pseudo_ctx *ctx);
 
+	/* Optional: the mode for this context instead of `mode` (an fd's
+	 * link is lr-x------ for a file open read-only, as on Linux). */
+	uint32_t (*mode_of)(const struct pseudo_ctx *ctx);
+
 	/* Optional, regular files: the size stat() reports (0 otherwise, as
 	 * for Linux's /proc files; /proc/PID/environ... stay 0 too). */
 	uint64_t (*size)(const struct pseudo_ctx *ctx);
@@ -94,6 +98,10 @@ struct pseudo_list {
 	 * not a name of this list). "cpu3" for /sys/devices/system/cpu. */
 	void (*name)(long item, char *buf);
 	long (*parse)(const char *name);
+	/* Optional: does item exist, for lookup and revalidation, where
+	 * next(dir, item) == item is asked otherwise? /proc/TID of a thread
+	 * resolves though /proc lists only processes. */
+	bool (*exists)(const struct pseudo_ctx *dir, long item);
 };
 
 /* A pseudo filesystem type ("proc", "sysfs"): registered once at boot,

@@ -2,7 +2,8 @@
 # $TMPDIR/kt-mnt-bb (only there: on the host too, where this runs as root,
 # nothing else is mounted or unmounted), compared with Linux: /proc/mounts
 # and /proc/self/mountinfo lines, df's figures, remount ro/rw/noexec, a
-# bind mount, umount of a busy mount and umount -l. Paths print as DIR.
+# bind mount, a mount point with a space, stacked mounts, umount of a
+# busy mount and umount -l. Paths print as DIR.
 # Run as: sh mnt_busybox.sh
 dir=${TMPDIR:-/tmp}/kt-mnt-bb
 umount -l "$dir/b" "$dir/m" 2>/dev/null
@@ -42,6 +43,16 @@ mount --bind "$dir/m" "$dir/b"; echo "bind: $?"
 info
 ls "$dir/b"
 umount "$dir/b"; echo "umount bind: $?"
+
+echo "-- names"
+# A space in a mount point is written \040 in /proc/mounts and mountinfo;
+# a mount without a source is "none".
+mkdir "$dir/m/a b"
+mount -t tmpfs -o size=4k kt-sp "$dir/m/a b"; echo "mount on 'a b': $?"
+busybox mount -t tmpfs none "$dir/m/a b"; echo "stacked: $?"
+mounts
+umount "$dir/m" 2>&1 | sed "s|$dir|DIR|g"
+umount "$dir/m/a b"; umount "$dir/m/a b"; echo "umount 'a b' twice: $?"
 
 echo "-- busy"
 cd "$dir/m" && umount "$dir/m" 2>&1 | sed "s|$dir|DIR|g"
