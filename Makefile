@@ -4,12 +4,12 @@
 #   make qemu          boot it with build/fsimg.img as its disk (Ctrl-a x quits; DISK= for none)
 #   make qemu-gdb      boot it halted, waiting for gdb (then make gdb in another terminal)
 #   make gdb           attach gdb-multiarch to the QEMU of make qemu-gdb
-#   make grade         grade the current lab (LAB=N one lab, TEST=name one test, TIMEOUT_SCALE=3)
+#   make grade         grade the current lab (LAB=N one lab, LAB=final the capstone, TEST=name one test, TIMEOUT_SCALE=3)
 #   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
 #   make unit          the host unit tests of the kernel's pure code
 #   make bench         benchmarks with figures: boot, pages, processes, files
 #   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5)
-#   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog")
+#   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog"; MEDIASERVER=1: the capstone's too)
 #   make lab-N         students: save your work and move to lab N (once it is released)
 #   make checkpoints   instructors: the student repository build/student-repo, a branch a lab
 #   make release       instructors: LAB=N REMOTE=url publishes branch lab-N when lab N starts
@@ -23,6 +23,7 @@
 # Variables: ACCEL=tcg|kvm (default tcg), CPUS=2, MEM=512M, CPU=max (TCG's CPU model,
 # e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands), DISK=image,
 # EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again),
+# MEDIASERVER=1|DIR (make fsimg also builds build/fsimg-mediaserver.img, the capstone's; remembered),
 # TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N)
 
 BUILD   ?= build
@@ -77,6 +78,9 @@ USER_CFLAGS := -static -O2 -g0 -s -Wall -Wextra -Werror -Iuser/include
 # its prctl interface: nothing copied by hand.
 LDFLAGS_trace := -I$(GEN) -Ikernel/include
 $(BUILD)/user/lab5/trace: kernel/include/proc/trace_abi.h $(GEN)/syscall_names.h
+# trace_decode (Lab 5) takes clone3's struct clone_args from them.
+LDFLAGS_trace_decode := -isystem $(UAPI)
+$(BUILD)/user/lab5/trace_decode: $(UAPI)/.stamp
 # smp_calls (Lab 6) takes membarrier's commands from the UAPI headers.
 LDFLAGS_smp_calls := -isystem $(UAPI)
 $(BUILD)/user/lab6/smp_calls: $(UAPI)/.stamp
@@ -246,7 +250,25 @@ $(FSIMG): $(USER_PROGS) $(GLIBC_PROGS) $(shell find fsimg/root -type f) $(wildca
 	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ $(if $(FSIMG_SIZE_SET),--size $(FSIMG_SIZE_SET)) \
 		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS) $(GLIBC_PROGS)
 
-fsimg: $(FSIMG)
+# The capstone's image (labs/final): the same tree plus MediaServer at
+# /opt/mediaserver with its libraries, in an image of its own so that the
+# labs keep the small one. MEDIASERVER=1 takes it from ../shared/mediaserver
+# beside the project, MEDIASERVER=DIR from DIR; remembered like EXTRA
+# (MEDIASERVER= stops building it).
+FSIMG_MS := $(BUILD)/fsimg-mediaserver.img
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+  _ := $(call remember,MEDIASERVER)
+endif
+MEDIASERVER_SET := $(strip $(shell cat $(FSIMG_STATE)/MEDIASERVER 2>/dev/null))
+MEDIASERVER_DIR := $(if $(filter 1 yes,$(MEDIASERVER_SET)),$(abspath $(CURDIR)/../shared/mediaserver),$(filter-out 0 no,$(MEDIASERVER_SET)))
+
+$(FSIMG_MS): $(USER_PROGS) $(GLIBC_PROGS) $(shell find fsimg/root -type f) $(wildcard user/lab*/scripts/*.sh) $(wildcard /bin/busybox) \
+		scripts/mkfsimg.py grade/fsimg_tools.py $(FSIMG_STATE)/EXTRA $(FSIMG_STATE)/MEDIASERVER \
+		$(wildcard $(FSIMG_EXTRA)) $(wildcard $(MEDIASERVER_DIR)/*)
+	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ --stage $(BUILD)/fsimg-mediaserver/root --mediaserver $(MEDIASERVER_DIR) \
+		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS) $(GLIBC_PROGS)
+
+fsimg: $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 
 # --- Running ---------------------------------------------------------------
 
@@ -279,7 +301,7 @@ gdb: $(KERNEL) .gdbinit
 # the environment too, so make test's graders see it.
 export TIMEOUT_SCALE
 
-grade: $(KERNEL) $(FSIMG)
+grade: $(KERNEL) $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 	$(PYTHON) grade/grade.py --kernel $(KERNEL) --accel $(ACCEL) \
 		$(if $(LAB),--lab $(LAB)) $(if $(TEST),--test $(TEST)) \
 		$(if $(RESULTS),--results $(RESULTS))

@@ -27,7 +27,10 @@ in RULES, each with its reason; nothing is skipped wholesale:
     (pattern, replacement, reason) rewrites both traces, a function (its
     docstring says why) rewrites each task's lines, and a guest-only
     call name (e.g. clock_gettime, which Linux answers in the vDSO) is
-    dropped from the guest's trace only when the host's has no such call.
+    dropped from the guest's trace only when the host's has no such call;
+    a function marked whole_trace = True rewrites the whole {task: lines}
+    (the capstone's: a task that runs another program than Linux's, and
+    its children).
 """
 import os
 import re
@@ -265,7 +268,9 @@ def compare(host_text, guest_text, known=(), guest_only_calls=()):
     host = normalize(parse(host_text), known)
     guest = normalize(parse(guest_text), known)
     ok, report = True, []
-    for rule in TASK_RULES + [r for r in known if callable(r)]:
+    for rule in [r for r in known if getattr(r, "whole_trace", False)]:
+        host, guest = rule(host), rule(guest)
+    for rule in TASK_RULES + [r for r in known if callable(r) and not getattr(r, "whole_trace", False)]:
         host = {task: rule(lines) for task, lines in host.items()}
         guest = {task: rule(lines) for task, lines in guest.items()}
     for task in sorted(set(host) | set(guest)):
@@ -313,7 +318,7 @@ def run_traced(t, command, known=(), guest_only_calls=()):
     except fsimg_tools.ImageError as e:
         t.fail(f"no trace in the guest's {GUEST_TRACE}: {e}")
     host_text = open(host_file, errors="replace").read()
-    keep = os.path.join(t.options.logdir, f"lab{t.test.lab.number}", f"{t.test.name}")
+    keep = os.path.join(t.options.logdir, t.test.lab.key, f"{t.test.name}")
     os.makedirs(os.path.dirname(keep), exist_ok=True)
     for suffix, text in ((".linux.strace", host_text), (".kestrel.trace", guest_text)):
         with open(keep + suffix, "w") as f:

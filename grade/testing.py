@@ -66,12 +66,18 @@ class Verdict:
     PANIC = "PANIC"          # the kernel panicked when the test did not expect it
     TIMEOUT = "TIMEOUT"      # the kernel did not power off in time
     RESET = "RESET"          # the CPU reset: a triple fault, usually
-    SKIP = "SKIP"            # a test this one depends on did not pass
+    SKIP = "SKIP"            # not run: a test it depends on did not pass, or what it
+                             # needs is not there (t.skip: the capstone's MediaServer);
+                             # counted neither as passed nor as failed
     ERROR = "ERROR"          # the grader itself could not run the test
 
 
 class Abort(Exception):
     """Raised by t.fail() to stop a test early."""
+
+
+class Skip(Exception):
+    """Raised by t.skip(why): the test cannot run here (not a failure)."""
 
 
 class Test:
@@ -81,7 +87,7 @@ class Test:
 
     @property
     def full_name(self):
-        return f"lab{self.lab.number}/{self.name}"
+        return f"{self.lab.key}/{self.name}"
 
 
 class Lab:
@@ -94,6 +100,12 @@ class Lab:
         # grades the whole lab up to its first failure.
         self.exercise_tests = {}
 
+    @property
+    def key(self):
+        """Its folder under labs/ and its tests' prefix: lab1, lab2... and
+        final (the capstone, which has no number and no exercises)."""
+        return f"lab{self.number}" if isinstance(self.number, int) else str(self.number)
+
     def include(self, *names):
         """Runs the lab's test files (labs/labN/NAME.py, one per part of a
         large lab) with this Lab as their global `lab`, in the order given:
@@ -101,7 +113,7 @@ class Lab:
         here = os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename))
         for name in names:
             path = os.path.join(here, f"{name}.py")
-            spec = importlib.util.spec_from_file_location(f"labdef_lab{self.number}_{name}", path)
+            spec = importlib.util.spec_from_file_location(f"labdef_{self.key}_{name}", path)
             mod = importlib.util.module_from_spec(spec)
             mod.lab = self
             spec.loader.exec_module(mod)
@@ -166,6 +178,7 @@ class Context:
         self.image_path = None      # the disk (vda) of the last boot, to inspect after it
         self.host_root = None       # the host's copy of the tree, after run_user(disk=True)
         self.fsck_results = []      # fsimg_tools.FsckResult of each disk after each boot
+        self.skipped = None         # why, when t.skip() ended the test
         self._tmp = None
 
     @property
@@ -173,7 +186,7 @@ class Context:
         """This test's own temporary folder (tests may run in parallel),
         removed when the test ends."""
         if self._tmp is None:
-            self._tmp = tempfile.mkdtemp(prefix=f"kestrel-lab{self.test.lab.number}-{self.test.name}-")
+            self._tmp = tempfile.mkdtemp(prefix=f"kestrel-{self.test.lab.key}-{self.test.name}-")
         return self._tmp
 
     def close(self):
@@ -233,7 +246,7 @@ class Context:
             if r.clean:
                 self.marks.append(Mark("GOOD", f"e2fsck -fn: {name} is clean after the run"))
                 continue
-            keep = os.path.join(self.options.logdir, f"lab{self.test.lab.number}", f"{self.test.name}-{name}.img")
+            keep = os.path.join(self.options.logdir, self.test.lab.key, f"{self.test.name}-{name}.img")
             os.makedirs(os.path.dirname(keep), exist_ok=True)
             r.kept = fsimg_tools.copy_image(path, keep)
             self.marks.append(Mark("BAD", f"{r.summary()} on {name} after the run (see below)"))
@@ -541,6 +554,12 @@ class Context:
         for line in self._lines():
             if rx.search(line.text):
                 self.marks.append(Mark("BAD", rx.pattern, line))
+
+    def skip(self, why):
+        """Ends the test as SKIP: it cannot run on this machine (why says
+        what is missing and how to get it). Not a pass, not a failure."""
+        self.skipped = why
+        raise Skip(why)
 
     def check(self, ok, message):
         """Records a condition computed by the test."""

@@ -10,7 +10,9 @@ and grades with this tree's grader.
 
     grade-submission.py SUB [--lab N] [--out DIR] [--gradescope FILE]
         SUB is a folder (a clone, or an upload without .git) or a git URL.
-        The lab is --lab, else the submission's labs/current.
+        The lab is --lab, else the submission's labs/current. --lab final
+        grades the capstone (labs/final) with MediaServer from $MEDIASERVER
+        or ../shared/mediaserver beside this tree (SKIP without it).
     grade-submission.py --batch DIR [--lab N] [--csv FILE] [--out DIR]
         every entry of DIR (a folder, or a file holding a git URL) is one
         student, named after the entry; one CSV row each.
@@ -63,6 +65,17 @@ def pristine_tree(dest, source=ROOT):
         shutil.copytree(source, dest, symlinks=True, ignore=shutil.ignore_patterns("build", ".gdbinit"))
 
 
+def lab_arg(text):
+    """--lab: a lab's number, or final (the capstone)."""
+    return text if text == "final" else int(text)
+
+
+def mediaserver_make_args():
+    """make's MEDIASERVER=DIR for the capstone, when MediaServer is here."""
+    folder = os.environ.get("MEDIASERVER") or os.path.join(os.path.dirname(ROOT), "shared", "mediaserver")
+    return [f"MEDIASERVER={os.path.abspath(folder)}"] if os.path.exists(os.path.join(folder, "MediaServer")) else []
+
+
 def lab_of(sub_dir, lab):
     if lab is not None:
         return lab
@@ -93,7 +106,9 @@ def grade_one(sub, lab, out_dir, source=ROOT):
             summary["error"] = f"could not read the submission: {e}"
             return finish(summary, out_dir, t0)
         # Labs 1-3 boot without a disk: no root image to build for them.
-        targets = ["kernel"] + (["fsimg"] if lab >= 4 else [])
+        # The capstone has its own image, with MediaServer.
+        final = lab == "final"
+        targets = ["kernel"] + (["fsimg"] if final or lab >= 4 else []) + (mediaserver_make_args() if final else [])
         build = subprocess.run(["make", "-s", "-j", str(os.cpu_count() or 2), *targets],
                                cwd=tree, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
         open(os.path.join(out_dir, "build.log"), "w").write(build.stdout + build.stderr)
@@ -116,7 +131,7 @@ def grade_one(sub, lab, out_dir, source=ROOT):
         for k in ("score", "max_score", "passed", "failed", "skipped"):
             summary[k] = data[k]
         summary["tests"] = data["tests"]
-        summary["failing"] = [t["test"] for t in data["tests"] if t["verdict"] != "PASS"]
+        summary["failing"] = [t["test"] for t in data["tests"] if t["verdict"] not in ("PASS", "SKIP")]
     return finish(summary, out_dir, t0)
 
 
@@ -145,7 +160,7 @@ def gradescope(summary):
         return {"score": 0, "output": summary["error"], "tests": [
             {"name": f"lab {summary['lab']} builds and runs", "score": 0,
              "max_score": summary["max_score"], "status": "failed", "output": summary["error"]}]}
-    tests = [{"name": f"lab{t['lab']}/{t['test']}", "score": t["earned"], "max_score": t["points"],
+    tests = [{"name": t.get("name", f"lab{t['lab']}/{t['test']}"), "score": t["earned"], "max_score": t["points"],
               "status": "passed" if t["verdict"] == "PASS" else "failed",
               "output": f"{t['verdict']} in {t['seconds']:.1f}s\n" + "\n".join(t["details"])}
              for t in summary["tests"]]
@@ -181,7 +196,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sub", nargs="?", help="a submission: folder or git URL")
     ap.add_argument("--batch", metavar="DIR", help="grade every submission in DIR")
-    ap.add_argument("--lab", type=int)
+    ap.add_argument("--lab", type=lab_arg, help="a lab's number, or final")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "submissions"))
     ap.add_argument("--csv", help="batch: the CSV file (default OUT/grades.csv)")
     ap.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json here")

@@ -3,11 +3,14 @@
 build/fsimg/root, then `mke2fs -t ext2 -b 4096 -d` turns it into
 build/fsimg.img. What goes in, and where, is in fsimg/README.md.
 
-    scripts/mkfsimg.py [--size 200M] [--free 64M] [--extra /usr/bin/openssl ...] PROGRAM...
+    scripts/mkfsimg.py [--size 200M] [--free 64M] [--extra /usr/bin/openssl ...]
+                       [--mediaserver DIR] PROGRAM...
 
 PROGRAMs are the user programs (build/user/labN/NAME), installed as
 /usr/lib/kestrel/labN/NAME. --extra adds host programs with the shared
 libraries ldd says they need (or directories, copied as they are).
+--mediaserver adds the capstone's MediaServer from DIR (../shared/mediaserver)
+at /opt/mediaserver/, as on the Linux it was traced on (stage_mediaserver).
 
 Everything in the image is root:root (/home/user is user's), whoever runs
 this: mke2fs -d copies the owner of each staged file, which for a student
@@ -281,6 +284,30 @@ def stage_extra(root, extras):
     return seen
 
 
+# --- the capstone's MediaServer (make fsimg MEDIASERVER=1) -------------------------
+
+MEDIASERVER_DIR = "opt/mediaserver"       # where Linux's runs had it (linux-h.strace)
+# (file in the MediaServer folder, name in /opt/mediaserver, mode). -h opens
+# none of the configurations (linux-h.strace): config-test.ini is there for
+# the serving stages; default.pem is the certificate it loads when serving.
+MEDIASERVER_FILES = [("MediaServer", "MediaServer", 0o755), ("default.pem", "default.pem", 0o644),
+                     ("config-test.ini", "config-test.ini", 0o644)]
+
+
+def stage_mediaserver(root, folder, seen):
+    """MediaServer and its files in /opt/mediaserver, and the libraries ldd
+    says it needs (libssl, libcrypto, libstdc++...) at the host's paths,
+    as an EXTRA program's. Returns the number of files staged."""
+    if not os.path.exists(os.path.join(folder, "MediaServer")):
+        fail(f"--mediaserver: no MediaServer in {folder} (make fsimg MEDIASERVER= stops building the capstone's image)")
+    for src, dst, mode in MEDIASERVER_FILES:
+        install(os.path.join(folder, src), os.path.join(root, MEDIASERVER_DIR, dst), mode)
+    libs = shared_libraries(os.path.join(folder, "MediaServer"))
+    for lib in libs:
+        copy_host_path(root, lib, seen)
+    return len(MEDIASERVER_FILES) + len(libs)
+
+
 # --- python3, with part of its standard library ------------------------------------
 
 # Run by the host's python3.11: the files of every standard-library module
@@ -383,6 +410,7 @@ def main():
     ap.add_argument("--size", help="the image's size (e.g. 256M); default: content x 1.5 + --free")
     ap.add_argument("--free", default="64M", help="room left for the tests to write (default 64M)")
     ap.add_argument("--extra", action="append", default=[], help="a host program (or directory) to add")
+    ap.add_argument("--mediaserver", metavar="DIR", help="add MediaServer from DIR at /opt/mediaserver")
     args = ap.parse_args()
     if not shutil.which("mke2fs") or not shutil.which("debugfs"):
         fail("mke2fs/debugfs not found: install e2fsprogs (scripts/setup.sh)")
@@ -401,6 +429,7 @@ def main():
     stage_test_data(root)
     extra = stage_extra(root, default_extras + [e for x in args.extra for e in x.split()])
     python = stage_python(root, extra)
+    mediaserver = stage_mediaserver(root, args.mediaserver, extra) if args.mediaserver else 0
     fix_times(root)
 
     content = content_bytes(root)
@@ -430,6 +459,7 @@ def main():
           f"busybox with {applets} applets, {len(args.programs)} test programs, {len(scripts)} scripts"
           + (f", {len(extra)} extra files" if extra else "")
           + (f", python3 with {python} modules" if python else "")
+          + (f", MediaServer ({mediaserver} files)" if mediaserver else "")
           + (f", {owners} owners changed" if owners > 1 else ""))
 
 

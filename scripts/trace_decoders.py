@@ -40,6 +40,7 @@ CALLS = {
     ("madvise", "advice"): "madvise_advice",
     ("clone", "flags"): "clone_call", ("clone", "stack"): "clone_call", ("clone", "parent_tid"): "clone_call",
     ("clone", "child_tid"): "clone_call", ("clone", "tls"): "clone_call",
+    ("clone3", "uargs"): "clone3_args",
     ("rseq", "len"): "hex", ("rseq", "sig"): "hex",
     ("arch_prctl", "code"): "arch_prctl_code",
     ("prctl", "option"): "prctl_option", ("prctl", "arg2"): "prctl_arg_out", ("prctl", "arg3"): "prctl_arg_out",

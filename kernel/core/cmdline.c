@@ -6,7 +6,6 @@
 #include <kernel/cmdline.h>
 #include <kernel/string.h>
 
-#define CMDLINE_MAX 1024
 #define VALUE_MAX   128
 #define MAX_LOOKUPS 16
 

@@ -134,7 +134,9 @@ void kmain(uint64_t start_info_pa)
 	if (ktest_run_selected())
 		panic("ktest_run_selected returned");
 	const char *init = cmdline_get("init");
-	static char args[256];
+	/* The words are the command line's, without their quotes: they fit
+	 * in as many bytes as it has. */
+	static char args[CMDLINE_MAX];
 	const char *argv[INIT_ARGS_MAX + 2];
 	if (init) {
 		init_argv(init, argv, args, sizeof(args));

@@ -7,6 +7,7 @@
  * their name exists (a small kernel with few files can afford that);
  * removed names go when their last user does. */
 #include <kernel/types.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <mm/kmalloc.h>
@@ -137,6 +138,41 @@ void dentry_unlink_tree(struct dentry *d)
 		dput(c);
 	}
 	dentry_unlink(d);
+}
+
+/* The stale test of one child, with no lock held. */
+static bool child_stale(struct dentry *c)
+{
+	struct inode *inode = c->inode;
+	return inode->iop && inode->iop->revalidate && inode->iop->revalidate(inode);
+}
+
+void dentry_prune_stale(struct dentry *d)
+{
+	size_t kept = 0;
+	for (;;) {
+		struct dentry *batch[16], *c;
+		size_t n = 0, i = 0;
+		uint64_t flags = spin_lock_irqsave(&dcache_lock);
+		list_for_each_entry(c, &d->children, child_link) {
+			if (i++ < kept)
+				continue;
+			if (n == ARRAY_SIZE(batch))
+				break;
+			c->refcount++;
+			batch[n++] = c;
+		}
+		spin_unlock_irqrestore(&dcache_lock, flags);
+		if (!n)
+			return;
+		for (i = 0; i < n; i++) {
+			if (child_stale(batch[i]))
+				dentry_unlink_tree(batch[i]);
+			else
+				kept++;
+			dput(batch[i]);
+		}
+	}
 }
 
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name)

@@ -336,6 +336,39 @@ static bool clone_call(struct tbuf *b, const uint64_t args[6], int i)
 	return true;
 }
 
+/* clone3's struct clone_args as strace prints it: the fields the flags
+ * use (pidfd, child_tid, parent_tid, tls), the signal, the stack; a struct
+ * shorter than the first version's (CLONE_ARGS_SIZE_VER0) or unreadable
+ * is its address. */
+static void clone3_args(struct tbuf *b, uint64_t uaddr, uint64_t size)
+{
+	struct clone_args a = { 0 };
+	if (size < CLONE_ARGS_SIZE_VER0 ||
+	    copy_from_user(&a, (const void *)uaddr, size < sizeof(a) ? size : sizeof(a))) {
+		ptr(b, uaddr);
+		return;
+	}
+	tb_printf(b, "{flags=");
+	clone_flags(b, a.flags);
+	if (a.flags & CLONE_PIDFD)
+		tb_printf(b, ", pidfd=%#llx", a.pidfd);
+	if (a.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		tb_printf(b, ", child_tid=%#llx", a.child_tid);
+	if (a.flags & CLONE_PARENT_SETTID)
+		tb_printf(b, ", parent_tid=%#llx", a.parent_tid);
+	tb_printf(b, ", exit_signal=");
+	if (a.exit_signal)
+		trace_signal_name(b, (int)a.exit_signal);
+	else
+		tb_putc(b, '0');
+	tb_printf(b, ", stack=");
+	ptr(b, a.stack);
+	tb_printf(b, a.stack_size ? ", stack_size=%#llx" : ", stack_size=0", a.stack_size);
+	if (a.flags & CLONE_SETTLS)
+		tb_printf(b, ", tls=%#llx", a.tls);
+	tb_putc(b, '}');
+}
+
 static void futex_op(struct tbuf *b, uint64_t v)
 {
 	trace_enum(b, trace_futex_ops, v & 0x7f);
@@ -742,6 +775,7 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 		break;
 	case TA_MAP_FLAGS: map_flags(b, v); break;
 	case TA_CLONE_CALL: return clone_call(b, args, i);
+	case TA_CLONE3_ARGS: clone3_args(b, v, args[i + 1]); break;
 	case TA_SIGNAL: trace_signal_name(b, (int)v); break;
 	case TA_SIGSET_IN: case TA_SIGSET_OUT: sigset(b, v); break;
 	case TA_SIGPROCMASK_HOW: trace_enum(b, trace_sigprocmask_how, v); break;

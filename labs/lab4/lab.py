@@ -255,6 +255,16 @@ def fs_writeback(t):
     check_big_file(t, 16)
 
 
+@lab.test(points=0, timeout=20.0, name="init-long-args")
+def init_long_args(t):
+    """init's arguments (the command line's words after " -- ") reach it
+    whole, however long the command line: busybox echo prints a 600-byte
+    word. They were cut at 255 bytes (a shell's -c script lost its end)."""
+    word = "k" * 600
+    t.boot(append=f"init=/bin/busybox token={t.token} -- echo {word} {t.token}", disk=True)
+    t.expect(rf"^{word} {{token}}$")
+
+
 @lab.test(points=2, timeout=20.0, name="fsimg-times")
 def fsimg_times(t):
     """The image's files carry scripts/mkfsimg.py's fixed time (2024-01-01)

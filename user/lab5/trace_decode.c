@@ -20,6 +20,7 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <linux/sched.h>       /* struct clone_args, CLONE_* (the UAPI headers: see the Makefile) */
 
 /* <linux/futex.h>'s, which musl's headers do not carry (strace on the
  * host names them back: a wrong value would show). */
@@ -126,6 +127,20 @@ int main(void)
 	syscall(SYS_futex, &word, FUTEX_WAIT, 1, &tiny, NULL, 0);             /* ETIMEDOUT */
 	syscall(SYS_futex, &word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, 0, NULL, NULL,
 		FUTEX_BITSET_MATCH_ANY);
+
+	/* clone3's struct clone_args: the fields its flags use, and a struct
+	 * too short to be one (its address). Each fails with EINVAL before
+	 * anything is made: CLONE_SIGHAND needs CLONE_VM; a stack size
+	 * without a stack. */
+	int tid = 0;
+	struct clone_args ca = { .flags = CLONE_SIGHAND | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID,
+				 .exit_signal = SIGCHLD, .stack = 0x10000, .stack_size = 0x9000, .tls = 0x20000,
+				 .parent_tid = (unsigned long)&tid, .child_tid = (unsigned long)&tid };
+	syscall(SYS_clone3, &ca, sizeof(ca));
+	ca.flags = CLONE_VM | CLONE_VFORK;
+	ca.stack = 0;
+	syscall(SYS_clone3, &ca, CLONE_ARGS_SIZE_VER0);
+	syscall(SYS_clone3, &ca, 8);
 
 	/* Cleaning up: AT_REMOVEDIR. */
 	unlink("tmp/trace_decode.d/link");

@@ -217,6 +217,11 @@ static void fds(void)
 	char got[8] = "";
 	kt_check(write(w2, "hi", 2) == 2 && read(r2, got, sizeof(got)) == 2 && !memcmp(got, "hi", 2),
 		 "  they are the same pipe");
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", p[1]);
+	int w3 = open(buf, O_WRONLY | O_CREAT | O_TRUNC, 0600);     /* a shell's "> /dev/fd/N" */
+	kt_check(w3 >= 0 && write(w3, "yz", 2) == 2 && read(r2, got, sizeof(got)) == 2 && !memcmp(got, "yz", 2),
+		 "  open(O_CREAT|O_TRUNC) through the link: the pipe too");
+	close(w3);
 	close(p[1]);
 	write(w2, "x", 1);
 	close(w2);

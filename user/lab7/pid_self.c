@@ -6,7 +6,7 @@
  * Threads checked against getpid, getuid...; stat: 52 fields, and pid,
  * comm, state, ppid, pgrp, session, num_threads, the code, stack,
  * argument and environment addresses against the program's own; statm;
- * cmdline and environ (NUL-separated, read in small pieces); the self,
+ * cmdline and environ (NUL-separated, read in small pieces); auxv; the self,
  * thread-self, exe, cwd and root links; the pid list; reads at offsets
  * (partial reads, pread, lseek, a read at 0 taking a new snapshot); comm
  * written and read back through prctl, and the other way; oom_score_adj
@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -172,6 +173,21 @@ static void args_and_environ(int argc, char **argv)
 	}
 	glen = read_pieces("/proc/self/environ", got, sizeof(got), 7);
 	kt_check(glen == wlen && !memcmp(got, want, wlen), "environ: the environment (7-byte reads)");
+}
+
+/* auxv: the pairs the program started with, AT_NULL last. */
+static void auxv(void)
+{
+	static unsigned long v[512];
+	ssize_t n = kt_read_file("/proc/self/auxv", (char *)v, sizeof(v));
+	int pairs = n / 16, entry = 0, pagesz = 0, uid = 0;
+	for (int i = 0; i < pairs; i++) {
+		entry |= v[2 * i] == AT_ENTRY && v[2 * i + 1] == getauxval(AT_ENTRY);
+		pagesz |= v[2 * i] == AT_PAGESZ && v[2 * i + 1] == 4096;
+		uid |= v[2 * i] == AT_UID && v[2 * i + 1] == getuid();
+	}
+	kt_check(n > 0 && n % 16 == 0 && v[2 * (pairs - 1)] == AT_NULL, "auxv: pairs ending with AT_NULL");
+	kt_check(entry && pagesz && uid, "auxv: AT_ENTRY, AT_PAGESZ, AT_UID as getauxval says");
 }
 
 static void links(void)
@@ -410,6 +426,7 @@ int main(int argc, char **argv)
 	status_values();
 	stat_line(argc, argv);
 	args_and_environ(argc, argv);
+	auxv();
 	links();
 	pid_list();
 	offsets();

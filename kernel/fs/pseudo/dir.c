@@ -9,6 +9,7 @@
 #include <kernel/format.h>
 #include <fs/fs.h>
 #include <fs/file.h>
+#include <fs/dentry.h>
 #include "pseudo.h"
 
 static size_t static_count(const struct pseudo_entry *dir)
@@ -87,6 +88,11 @@ static int pseudo_iterate(struct file *f, struct dir_context *dc)
 	if (!pseudo_node_alive(n))
 		return -ENOENT;
 	const struct pseudo_entry *e = n->entry;
+	/* Names of items gone since are dropped here too, not only when
+	 * looked up again: ps lists /proc over and over, and the names of
+	 * processes that ended would otherwise pile up in the cache. */
+	if (dc->pos == 0 && e->list && f->dentry)
+		dentry_prune_stale(f->dentry);
 	while (dc->pos < 2) {
 		const char *name = dc->pos == 0 ? "." : "..";
 		if (!dc->emit(dc, name, strlen(name), f->inode->ino, DT_DIR))

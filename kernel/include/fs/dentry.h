@@ -40,6 +40,9 @@ void dentry_unlink(struct dentry *d);
 /* The same for d and every cached name below it (a /proc/PID whose
  * process ended: nothing below it exists any more either). */
 void dentry_unlink_tree(struct dentry *d);
+/* Drops every cached child of d whose inode's revalidate says it is gone
+ * (a listing of /proc forgets the processes that ended since). */
+void dentry_prune_stale(struct dentry *d);
 /* rename: d now lives under new_parent as new_name. */
 int dentry_move(struct dentry *d, struct dentry *new_parent, const char *new_name);
 /* True if d is anc or below it. */

@@ -3,6 +3,10 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+/* The longest command line kept, its NUL included (Linux's x86
+ * COMMAND_LINE_SIZE is 2048); longer ones are cut. */
+#define CMDLINE_MAX 1024
+
 void cmdline_init(const char *text);
 const char *cmdline_raw(void);
 /* Value of "key=value" (NULL if absent; "" for a bare "key"). The result
