@@ -65,7 +65,8 @@ NORMALISE = [
     (r"PT  \[ *\d+\]", "PT  [<i>]"),           # which page of the image, which stack slot
     (r'getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<random>"'),  # the tracer's line: random bytes
     (r"time\(NULL\) = \d+", "time(NULL) = <now>"),    # the tracer's line: the wall clock
-    (r"(uptime|freeram|procs)=\d+", r"\1=<n>"),     # the tracer's sysinfo: the machine's state
+    (r"(uptime|freeram|procs|bufferram)=\d+", r"\1=<n>"),  # the tracer's sysinfo: the machine's state
+    (r"totalram=\d+", "totalram=<n>"),         # the same: less the kernel, which grows with each lab
 ]
 
 
