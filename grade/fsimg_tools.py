@@ -71,14 +71,23 @@ class FsckResult:
     kept: str = None     # where the grader kept a copy of the image (when not clean)
 
     @property
+    def used_backup(self):
+        # A broken primary superblock: e2fsck -n checks the filesystem
+        # through a backup copy (an image of more than one block group has
+        # one) and may exit 0, but nothing would mount the disk as it is.
+        return "trying backup blocks" in self.output
+
+    @property
     def clean(self):
-        return self.status == 0
+        return self.status == 0 and not self.used_backup
 
     def summary(self):
         # The exit status is a bit mask (e2fsck(8)).
         what = [w for bit, w in ((4, "errors found (left uncorrected)"),
                                  (8, "e2fsck could not finish (operational error)"),
                                  (16, "usage error"), (32, "cancelled")) if self.status & bit]
+        if self.used_backup:
+            what.insert(0, "the primary superblock is invalid (checked through a backup)")
         return f"e2fsck -fn: {', '.join(what) or 'clean'}, exit status {self.status}"
 
 

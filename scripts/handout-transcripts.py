@@ -151,6 +151,19 @@ def everything(lines):
     return lines
 
 
+def settled_shutdown(lines):
+    """Everything, but after `poweroff` only busybox init's own messages:
+    init's shutdown races with the shell it is ending, which may print its
+    next prompt before or amid them (glued to one of them) and
+    "Terminated" for a job the SIGTERM ended. Those come and go from run
+    to run; init's lines and their order do not."""
+    i = next((k for k, l in enumerate(lines) if l.rstrip().endswith("# poweroff")), None)
+    if i is None:
+        return lines
+    after = [re.sub(r"^(\S+@\S+:\S*# )+", "", l) for l in lines[i + 1:]]
+    return lines[:i + 1] + [l for l in after if l.strip() not in ("", "Terminated")]
+
+
 @dataclass
 class Recipe:
     cmdline: str = ""
@@ -187,7 +200,7 @@ MAKE_QEMU = dict(inputs=["uname -a", "ls /", "poweroff"], show_make=True)
 
 RECIPES = {
     # setup.md: `make qemu` boots busybox init's shell from the root image.
-    "make-qemu": Recipe(**MAKE_QEMU),
+    "make-qemu": Recipe(**MAKE_QEMU, pick=settled_shutdown),
     # setup.md: without a disk, the kernel monitor.
     "make-qemu-monitor": Recipe(disk=False, inputs=["help", "ticks", "poweroff"], show_make=True,
                                 pick=joined(from_to(r"^\$ make qemu", r"^memmap"),

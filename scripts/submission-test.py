@@ -72,7 +72,9 @@ def batch_test(tmp):
     check(h["score"] == h["max_score"] and int(h["max_score"]) > 0,
           f"the honest submission earns every point ({h['score']}/{h['max_score']})",
           open(os.path.join(out, "honest", "grade.log")).read() if os.path.exists(os.path.join(out, "honest", "grade.log")) else str(h))
-    check(int(t["score"]) < int(t["max_score"]) and "printk" in t["failing"],
+    # printk's number formatting is blank: the first test to print a
+    # number fails (boot), and those that depend on it are skipped.
+    check(int(t["score"]) < int(t["max_score"]) and t["failing"] in ("boot", "printk"),
           f"the tampered one is graded by the instructor's grader ({t['score']}/{t['max_score']}, "
           f"failing: {t['failing']})", str(t))
     check(all(os.path.exists(os.path.join(out, s, f)) for s in ("honest", "tampered")

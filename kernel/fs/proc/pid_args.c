@@ -16,13 +16,10 @@
 /* Appends [start, end) of the process's memory to b. */
 static int show_range(struct pbuf *b, const struct pseudo_ctx *ctx, int which)
 {
-	struct task *t = pseudo_task(ctx);
-	if (!t)
-		return -ESRCH;
-	struct mm *mm = task_get_mm(t);
-	task_put(t);
-	if (!mm)
-		return 0;
+	struct mm *mm;
+	int err = proc_task_mm(ctx, &mm);
+	if (err || !mm)
+		return err;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	uint64_t start = which ? mm->env_start : mm->arg_start;
 	uint64_t end = which ? mm->env_end : mm->arg_end;
@@ -31,7 +28,7 @@ static int show_range(struct pbuf *b, const struct pseudo_ctx *ctx, int which)
 	if (len > ARGS_MAX)
 		len = ARGS_MAX;
 	char *buf = len ? kmalloc(len) : NULL;
-	int err = len && !buf ? -ENOMEM : 0;
+	err = len && !buf ? -ENOMEM : 0;
 	if (buf) {
 		size_t got = vm_read(mm, start, buf, len);
 		/* argv's last NUL overwritten (setproctitle): up to the first NUL. */
@@ -57,13 +54,10 @@ int proc_pid_environ(struct pbuf *b, const struct pseudo_ctx *ctx)
 /* auxv: the (type, value) pairs up to and with AT_NULL, binary. */
 int proc_pid_auxv(struct pbuf *b, const struct pseudo_ctx *ctx)
 {
-	struct task *t = pseudo_task(ctx);
-	if (!t)
-		return -ESRCH;
-	struct mm *mm = task_get_mm(t);
-	task_put(t);
-	if (!mm)
-		return 0;
+	struct mm *mm;
+	int err = proc_task_mm(ctx, &mm);
+	if (err || !mm)
+		return err;
 	uint64_t at = mm->auxv_start;
 	for (int i = 0; at && i < 64; i++, at += 16) {
 		uint64_t pair[2];

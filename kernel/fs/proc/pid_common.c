@@ -30,29 +30,19 @@ const char *proc_state_name(char letter)
 	}
 }
 
-/* The fields of the whole process (ctx->tid == 0) or of one thread. */
+/* The fields of the whole process (ctx->tid == 0: every thread, the
+ * ended ones too) or of one thread; the reaped children's either way, as
+ * Linux's do_task_stat shows them. tasklist_lock held. */
 static void read_times(struct task *t, bool whole, struct proc_task_info *in)
 {
-	struct task *leader = t->group_leader, *th;
-	if (!whole) {
-		struct cputime c = task_cputime(t);
-		in->utime = c.utime;
-		in->stime = c.stime;
-		in->minflt = t->minflt;
-		in->nvcsw = t->nvcsw;
-		in->nivcsw = t->nivcsw;
-		return;
-	}
-	list_for_each_entry(th, &leader->threads, thread_link) {
-		struct cputime c = task_cputime(th);
-		in->utime += c.utime;
-		in->stime += c.stime;
-		in->minflt += th->minflt;
-		in->nvcsw += th->nvcsw;
-		in->nivcsw += th->nivcsw;
-	}
-	in->cutime = leader->children_usage.time.utime;
-	in->cstime = leader->children_usage.time.stime;
+	struct usage u = whole ? process_usage_locked(t->group_leader) : task_usage(t);
+	in->utime = u.time.utime;
+	in->stime = u.time.stime;
+	in->minflt = u.minflt;
+	in->nvcsw = u.nvcsw;
+	in->nivcsw = u.nivcsw;
+	in->cutime = t->group_leader->children_usage.time.utime;
+	in->cstime = t->group_leader->children_usage.time.stime;
 }
 
 static void read_signals(struct task *t, struct proc_task_info *in)
@@ -112,6 +102,17 @@ int proc_task_info(const struct pseudo_ctx *ctx, struct proc_task_info *in)
 	in->umask = t->fs ? t->fs->umask : 0022;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	read_signals(t, in);
+	task_put(t);
+	return 0;
+}
+
+int proc_task_mm(const struct pseudo_ctx *ctx, struct mm **mm)
+{
+	struct task *t = pseudo_task(ctx);
+	*mm = NULL;
+	if (!t)
+		return -ESRCH;
+	*mm = task_get_mm(t);
 	task_put(t);
 	return 0;
 }

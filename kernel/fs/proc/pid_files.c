@@ -89,13 +89,9 @@ int proc_file_target(struct file *f, struct path *result)
 /* The process's program file, referenced, or NULL. */
 static struct file *exe_file(const struct pseudo_ctx *ctx)
 {
-	struct task *t = pseudo_task(ctx);
-	if (!t)
-		return NULL;
-	struct mm *mm = task_get_mm(t);
-	task_put(t);
+	struct mm *mm;
 	struct file *f = NULL;
-	if (mm) {
+	if (proc_task_mm(ctx, &mm) == 0 && mm) {
 		uint64_t irq = spin_lock_irqsave(&mm->lock);
 		if ((f = mm->exe_file))
 			file_get(f);

@@ -102,13 +102,10 @@ static void print_region(struct pbuf *b, const struct region *r)
 
 int proc_pid_maps(struct pbuf *b, const struct pseudo_ctx *ctx)
 {
-	struct task *t = pseudo_task(ctx);
-	if (!t)
-		return -ESRCH;
-	struct mm *mm = task_get_mm(t);
-	task_put(t);
-	if (!mm)
-		return 0;
+	struct mm *mm;
+	int err = proc_task_mm(ctx, &mm);
+	if (err || !mm)
+		return err;
 	size_t max = 64, n;
 	struct region *r;
 	for (;;) {

@@ -11,13 +11,10 @@
 int proc_mm_info(const struct pseudo_ctx *ctx, struct proc_mm_info *m)
 {
 	*m = (struct proc_mm_info){ 0 };
-	struct task *t = pseudo_task(ctx);
-	if (!t)
-		return -ESRCH;
-	struct mm *mm = task_get_mm(t);
-	task_put(t);
-	if (!mm)
-		return 0;           /* a zombie or kernel thread: all zero */
+	struct mm *mm;
+	int err = proc_task_mm(ctx, &mm);
+	if (err || !mm)
+		return err;         /* a zombie or kernel thread: all zero */
 	m->has_mm = true;
 	uint64_t irq = spin_lock_irqsave(&mm->lock);
 	struct vma *v;

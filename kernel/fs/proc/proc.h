@@ -83,6 +83,10 @@ struct proc_task_info {
 };
 /* Fills *info about the task of ctx: -ESRCH if it is gone. */
 int proc_task_info(const struct pseudo_ctx *ctx, struct proc_task_info *info);
+struct mm;
+/* The address space of ctx's process in *mm, referenced (mm_put it), or
+ * NULL for one that has none left (a zombie); -ESRCH if it is gone. */
+int proc_task_mm(const struct pseudo_ctx *ctx, struct mm **mm);
 /* Linux's clock ticks (USER_HZ 100) from ns. */
 static inline uint64_t proc_ticks(uint64_t ns) { return ns / 10000000ull; }
 
