@@ -119,11 +119,11 @@ static const struct file_operations timerfd_fops = {
 	.release = timerfd_release,
 };
 
-long sys_timerfd_create(int clockid, int flags)
+long sys_timerfd_create(int clock, int flags)
 {
 	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
 		return -EINVAL;
-	if (clockid != CLOCK_MONOTONIC && clockid != CLOCK_REALTIME && clockid != CLOCK_BOOTTIME)
+	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME && clock != CLOCK_BOOTTIME)
 		return -EINVAL;     /* the _ALARM clocks need a wake-up alarm */
 	struct timerfd *tf = kzalloc(sizeof(*tf));
 	if (!tf)
@@ -131,7 +131,7 @@ long sys_timerfd_create(int clockid, int flags)
 	spin_lock_init(&tf->lock, "timerfd");
 	mutex_init(&tf->setting);
 	wait_queue_init(&tf->wq);
-	tf->clock = clockid;
+	tf->clock = clock;
 	tf->timer.fn = timerfd_expired;
 	struct file *f = anon_inode_file("timerfd", &timerfd_fops, tf, O_RDWR | (flags & TFD_NONBLOCK));
 	if (!f) {
