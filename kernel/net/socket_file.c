@@ -16,9 +16,7 @@ ssize_t sock_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
 	if (!s->ops->sendmsg)
 		return -EOPNOTSUPP;
 	m->file_flags = s->file->flags;
-	ssize_t r = s->ops->sendmsg(s, m, flags);
-	sock_sigpipe(r, flags);
-	return r;
+	return s->ops->sendmsg(s, m, flags);
 }
 
 ssize_t sock_recvmsg(struct socket *s, struct kmsghdr *m, int flags)

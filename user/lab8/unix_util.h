@@ -27,6 +27,8 @@ static inline const char *u_errname(int e)
 	case ENOPROTOOPT: return "ENOPROTOOPT";
 	case EDESTADDRREQ: return "EDESTADDRREQ";
 	case ENOTDIR: return "ENOTDIR";
+	case EDOM: return "EDOM";
+	case ENOBUFS: return "ENOBUFS";
 	default: return kt_errname(e);
 	}
 }

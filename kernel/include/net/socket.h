@@ -68,7 +68,8 @@ struct proto_ops {
 	 * kernel); getsockopt sets *len. -ENOPROTOOPT when unknown. */
 	int (*setsockopt)(struct socket *s, int level, int name, const void *val, int len);
 	int (*getsockopt)(struct socket *s, int level, int name, void *val, int *len);
-	/* flags: MSG_*. The layer raises SIGPIPE for -EPIPE unless MSG_NOSIGNAL. */
+	/* flags: MSG_*. A stream family raises SIGPIPE with its EPIPE
+	 * (sock_sigpipe), as Linux's do; datagram families do not. */
 	ssize_t (*sendmsg)(struct socket *s, struct kmsghdr *m, int flags);
 	ssize_t (*recvmsg)(struct socket *s, struct kmsghdr *m, int flags);
 };
@@ -169,5 +170,5 @@ bool put_cmsg(struct kmsghdr *m, int level, int type, const void *data, size_t l
 bool cmsg_next(const struct kmsghdr *m, const struct cmsghdr **c, const void **data,
 	       size_t *len, int *err);
 
-/* The sender's SIGPIPE for a send that failed with EPIPE, unless MSG_NOSIGNAL. */
+/* A stream's SIGPIPE for a send that failed with EPIPE, unless MSG_NOSIGNAL. */
 void sock_sigpipe(int err, int msg_flags);

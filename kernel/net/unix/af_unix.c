@@ -35,6 +35,7 @@ struct unix_sock *unix_sock_new(int type)
 	list_init(&u->name_link);
 	list_init(&u->accept_link);
 	mutex_init(&u->iolock);
+	wait_queue_init(&u->peer_wait);
 	return u;
 }
 
@@ -76,6 +77,9 @@ static int unix_create(struct socket *s, int protocol, bool kern)
 		return -EPROTONOSUPPORT;
 	switch (s->type) {
 	case SOCK_STREAM: s->ops = &unix_stream_ops; break;
+	case SOCK_DGRAM: s->ops = &unix_dgram_ops; break;
+	case SOCK_SEQPACKET: s->ops = &unix_seqpacket_ops; break;
+	case SOCK_RAW: s->type = SOCK_DGRAM; s->ops = &unix_dgram_ops; break;  /* as Linux */
 	default: return -ESOCKTNOSUPPORT;
 	}
 	struct unix_sock *u = unix_sock_new(s->type);
@@ -144,6 +148,7 @@ void unix_release_sock(struct unix_sock *u)
 	unix_list_move(&u->accept_q, &embryos);
 	u->accept_len = 0;
 	unix_wake(peer);
+	wake_up_all(&u->peer_wait);     /* connectors waiting for our backlog */
 	mutex_unlock(&unix_lock);
 	unix_purge(&drop);
 	while (!list_empty(&embryos)) {

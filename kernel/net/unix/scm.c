@@ -79,8 +79,9 @@ int unix_scm_attach(struct unix_sock *u, struct kmsghdr *m, struct unix_skb *skb
 
 /* Installs the files of skb as new fds of the receiver and puts their
  * numbers in an SCM_RIGHTS message: as many as fit (MSG_CTRUNC for the
- * rest, whose files are dropped), as Linux's scm_detach_fds. With peek the
- * skb keeps its references (the fds get new ones). */
+ * rest, whose files are dropped with the skb), as Linux's scm_detach_fds.
+ * Each new fd takes a reference of its own, so the skb drops its own when
+ * freed and keeps them for a later read after MSG_PEEK. */
 static void deliver_rights(struct kmsghdr *m, struct unix_skb *skb, bool peek)
 {
 	size_t room = m->controllen > m->control_used ? m->controllen - m->control_used : 0;
@@ -92,8 +93,10 @@ static void deliver_rights(struct kmsghdr *m, struct unix_skb *skb, bool peek)
 	for (int i = 0; fds && i < n; i++) {
 		file_get(skb->fds[i]);
 		int fd = fd_install(skb->fds[i], cloexec, 0);
-		if (fd < 0)
+		if (fd < 0) {
+			file_put(skb->fds[i]);
 			break;
+		}
 		fds[got++] = fd;
 	}
 	if (got)

@@ -42,7 +42,7 @@ static int stream_queue(struct unix_sock *u, struct unix_skb *skb)
 	return err;
 }
 
-ssize_t unix_stream_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
+static ssize_t stream_send(struct socket *s, struct kmsghdr *m, int flags)
 {
 	struct unix_sock *u = unix_sk(s);
 	if (m->name)
@@ -79,6 +79,13 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
 		first = false;
 	}
 	return sent;
+}
+
+ssize_t unix_stream_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
+{
+	ssize_t r = stream_send(s, m, flags);
+	sock_sigpipe(r, flags);
+	return r;
 }
 
 /* Something to read, or end of file, or an error. */
@@ -138,8 +145,7 @@ static ssize_t stream_copy(struct unix_sock *u, struct kmsghdr *m, int flags, bo
 		mutex_unlock(&unix_lock);
 		if (whole) {
 			bool had_fds = skb->nfds;
-			skb->nfds = 0;          /* delivered: they are the receiver's now */
-			unix_skb_free(skb);
+			unix_skb_free(skb);     /* the fds delivered hold their own references */
 			if (had_fds)
 				break;
 		}

@@ -68,6 +68,7 @@ struct unix_sock {
 	struct list_head accept_q;      /* embryos (unix_sock.accept_link), oldest first */
 	int accept_len, backlog;
 	struct list_head accept_link;
+	struct wait_queue peer_wait;    /* connectors waiting for room in accept_q */
 };
 
 extern struct mutex unix_lock;
