@@ -33,29 +33,37 @@ void sock_sigpipe(int err, int msg_flags)
 		signal_raise_self(SIGPIPE);
 }
 
-// LAB 8 BEGIN(exercise 5): a socket as a file
 /* read(2) is recv with no flags, write(2) send with none: the data goes
- * through the family's recvmsg/sendmsg in a kernel msghdr. */
+ * through the family's recvmsg/sendmsg in a kernel msghdr, and poll asks
+ * the family what the socket could do now. */
 static ssize_t sock_read(struct file *f, struct uio *u, uint64_t *pos)
 {
+	// LAB 8 BEGIN(exercise 5): read: receive into u through the socket's family, no flags
 	struct socket *s = f->private;
 	struct kmsghdr m = { .data = u };
 	return sock_recvmsg(s, &m, 0);
+	// LAB 8 STUB: return -ENOSYS;
+	// LAB 8 END
 }
 
 static ssize_t sock_write(struct file *f, struct uio *u, uint64_t *pos)
 {
+	// LAB 8 BEGIN(exercise 5): write: send u's data through the socket's family, no flags
 	struct socket *s = f->private;
 	struct kmsghdr m = { .data = u };
 	return sock_sendmsg(s, &m, 0);
+	// LAB 8 STUB: return -ENOSYS;
+	// LAB 8 END
 }
 
 static unsigned sock_poll(struct file *f, struct poll_table *pt)
 {
+	// LAB 8 BEGIN(exercise 5): poll: what the family says the socket can do now (it joins pt to the socket's queue)
 	struct socket *s = f->private;
 	return s->ops->poll ? s->ops->poll(s, pt) : 0;
+	// LAB 8 STUB: return 0;
+	// LAB 8 END
 }
-// LAB 8 END
 
 static long sock_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 {

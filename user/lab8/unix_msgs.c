@@ -206,6 +206,7 @@ static void seqpackets(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(20);              /* a kernel that loses a wake-up fails, not hangs */
 	for (int i = 0; i < 3; i++)
 		name_lens[i] = abstract_addr(&names[i], name_of[i]);
 	datagrams();

@@ -84,6 +84,7 @@ static void as_files(int fd)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(20);              /* a kernel that loses a wake-up fails, not hangs */
 	kt_proc_mount();
 	int sv[2];
 	u_show("socketpair", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
@@ -97,7 +98,7 @@ int main(void)
 	ioctl(sv[1], FIONREAD, &avail);
 	printf("FIONREAD: %d\n", avail);
 	char buf[64] = {0};
-	u_show("recv MSG_PEEK", recv(sv[1], buf, sizeof(buf), MSG_PEEK));
+	u_show("recv MSG_PEEK", recv(sv[1], buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT));
 	u_show("read", read(sv[1], buf, sizeof(buf)));
 	printf("got: %s\n", buf);
 	u_show("write back", write(sv[1], "pong", 4));

@@ -208,6 +208,7 @@ static void credentials(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(20);              /* a kernel that loses a wake-up fails, not hangs */
 	char dir[64];
 	snprintf(dir, sizeof(dir), "/tmp/unix_scm.%d", getpid());
 	mkdir(dir, 0700);

@@ -249,6 +249,7 @@ static void misuse(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(20);              /* a kernel that loses a wake-up fails, not hangs */
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(dir, sizeof(dir), "/tmp/unix_stream.%d", getpid());
 	mkdir(dir, 0700);

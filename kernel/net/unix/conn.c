@@ -9,6 +9,7 @@
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/wait.h>
+#include <kernel/compiler.h>
 #include "unix.h"
 
 int unix_listen(struct socket *s, int backlog)
@@ -36,7 +37,7 @@ int unix_listen(struct socket *s, int backlog)
 }
 
 /* Does the listener's accept queue have room (or is it gone)? */
-static bool backlog_room(struct unix_sock *other)
+static __maybe_unused bool backlog_room(struct unix_sock *other)
 {
 	return READ_ONCE(other->accept_len) <= READ_ONCE(other->backlog) ||
 	       READ_ONCE(other->state) != UNIX_LISTENING;
@@ -68,7 +69,8 @@ int unix_stream_connect(struct socket *s, const struct sockaddr_storage *addr, i
 		unix_put(other);
 		return -ENOMEM;
 	}
-	uint64_t deadline = sock_deadline(s, 0, nonblock ? O_NONBLOCK : 0, true);
+	/* How long to wait for room in the backlog (SO_SNDTIMEO, as Linux). */
+	uint64_t deadline __maybe_unused = sock_deadline(s, 0, nonblock ? O_NONBLOCK : 0, true);
 	mutex_lock(&unix_lock);
 	for (;;) {
 		if ((err = connect_state_error(u)))
