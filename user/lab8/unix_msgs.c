@@ -3,7 +3,7 @@
  * msg_flags, the real length with the MSG_TRUNC flag), MSG_PEEK leaves
  * the message, recvfrom names the sender (a path, an abstract name, or
  * nobody), a connected datagram socket hears only its peer, sendmmsg and
- * recvmmsg, FIONREAD, SO_RCVTIMEO's EAGAIN, EMSGSIZE, ECONNREFUSED once the
+ * recvmmsg, FIONREAD, SO_RCVTIMEO's EAGAIN, a signal's EINTR, EMSGSIZE, ECONNREFUSED once the
  * peer closed; a seqpacket pair's end of file and EPIPE without SIGPIPE. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "unix_util.h"
 
@@ -66,6 +67,42 @@ static void show_recv(const char *what, int fd, size_t room, int flags)
 	       buf, m.msg_flags & MSG_TRUNC ? " MSG_TRUNC" : "", sender(&from, m.msg_namelen));
 }
 
+static void on_usr1(int sig __attribute__((unused)))
+{
+}
+
+static void set_rcvtimeo(int fd, long sec)
+{
+	struct timeval tv = { sec, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+/* A blocked recv and a signal: EINTR without SA_RESTART; with it, EINTR
+ * still when SO_RCVTIMEO is set (Linux's sock_intr_errno). A child keeps
+ * signalling until the parent is past its waits. */
+static void interrupted(int fd)
+{
+	struct sigaction act = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &act, NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			usleep(100000);
+			kill(getppid(), SIGUSR1);
+		}
+	}
+	set_rcvtimeo(fd, 0);
+	show_recv("recv, no timeout, a signal without SA_RESTART", fd, 100, 0);
+	set_rcvtimeo(fd, 10);
+	show_recv("recv, SO_RCVTIMEO 10 s, a signal without SA_RESTART", fd, 100, 0);
+	act.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &act, NULL);
+	show_recv("recv, SO_RCVTIMEO 10 s, a signal with SA_RESTART", fd, 100, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	set_rcvtimeo(fd, 0);
+}
+
 static void datagrams(void)
 {
 	struct sockaddr_un a, b;
@@ -101,6 +138,8 @@ static void datagrams(void)
 	show_recv("recv with SO_RCVTIMEO 50 ms", sa, 100, 0);
 	tv.tv_usec = 2000000;
 	u_show("SO_RCVTIMEO with 2000000 us", setsockopt(sa, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+
+	interrupted(sa);
 
 	/* connect: sa hears only b now. */
 	u_show("connect a to b", connect(sa, (struct sockaddr *)&b, blen));

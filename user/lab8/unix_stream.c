@@ -140,6 +140,16 @@ static void abstract_names(void)
 	glen = sizeof(got);
 	getpeername(s, (struct sockaddr *)&got, &glen);
 	printf("getpeername of the accepted side: length %u\n", glen);
+	send(s, "hi", 2, 0);
+	char two[4];
+	glen = sizeof(got);
+	memset(&got, 0, sizeof(got));
+	u_show("recvfrom on the client", recvfrom(c, two, sizeof(two), 0, (struct sockaddr *)&got, &glen));
+	kt_check(glen == len && !memcmp(&got, &a, len), "recvfrom names the sender: the listener's name");
+	send(c, "ho", 2, 0);
+	glen = sizeof(got);
+	u_show("recvfrom on the server", recvfrom(s, two, sizeof(two), 0, (struct sockaddr *)&got, &glen));
+	printf("an unbound client's name length: %u\n", glen);
 	struct ucred cr;
 	socklen_t crl = sizeof(cr);
 	getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &crl);

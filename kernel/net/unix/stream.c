@@ -2,6 +2,7 @@
  * sockets (socketpair, or connect and accept: conn.c). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
+#include <kernel/string.h>
 #include <mm/kmalloc.h>
 #include <fs/file.h>
 #include "unix.h"
@@ -95,6 +96,20 @@ static bool stream_readable(struct unix_sock *u)
 	       READ_ONCE(u->err) || READ_ONCE(u->state) != UNIX_CONNECTED;
 }
 
+/* recvfrom on a stream names the sender, as Linux's (if it is bound). */
+static void sender_name(struct kmsghdr *m, struct unix_skb *skb)
+{
+	if (!m->name)
+		return;
+	mutex_lock(&unix_lock);
+	struct unix_addr *a = skb->owner->addr;
+	if (a) {
+		memcpy(m->name, &a->sun, a->len);
+		m->namelen = a->len;
+	}
+	mutex_unlock(&unix_lock);
+}
+
 /* Copies from skbs at the head of the queue until the caller's buffer is
  * full or a boundary that a stream does not cross (one that carried
  * files). Called with u->iolock. */
@@ -129,8 +144,10 @@ static ssize_t stream_copy(struct unix_sock *u, struct kmsghdr *m, int flags, bo
 			*stop = true;
 			return done ? (ssize_t)done : -EFAULT;
 		}
-		if (done == 0)
+		if (done == 0) {
 			unix_scm_deliver(u, m, skb, peek);
+			sender_name(m, skb);
+		}
 		done += n;
 		if (peek) {
 			peek_off += n;
