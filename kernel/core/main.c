@@ -1,6 +1,5 @@
 /* kmain: where C begins. boot.S calls it in 64-bit mode on the boot stack,
  * with the physical address of the PVH start_info structure. */
-#include <net/lwip_port.h>
 #include <kernel/types.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
@@ -131,7 +130,6 @@ void kmain(uint64_t start_info_pa)
 	pci_init();
 	bcache_init();
 	vfs_init();
-	net_lwip_init();    /* Lab 8: the TCP/IP stack and its loopback interface */
 
 	if (ktest_run_selected())
 		panic("ktest_run_selected returned");
