@@ -21,11 +21,14 @@ lab.program_test("inet-udp", "inet_udp", 10, 30.0, depends=["lwip"],
                  doc="UDP on 127.0.0.1 and ::1: round trips with the sender's address, datagram "
                      "boundaries, truncation (MSG_TRUNC), MSG_PEEK, connect, EAGAIN, the errors "
                      "Linux gives, and an IPv4 datagram to a dual-stack :: socket")
-lab.program_test("inet-tcp", "inet_tcp", 20, 60.0, depends=["lwip"],
+lab.program_test("inet-tcp", "inet_tcp", 20, 30.0, depends=["lwip"],
                  doc="TCP on 127.0.0.1 and ::1: blocking connect/accept and an echo, both ends' names, "
                      "shutdown, 4 MiB checksummed, TCP_NODELAY and SO_REUSEADDR, non-blocking connect "
                      "(EINPROGRESS, SO_ERROR), ECONNREFUSED, EADDRINUSE, EINVAL, and the dual stack "
                      "(an IPv4 client accepted on ::, refused with IPV6_V6ONLY)")
-lab.program_test("inet-many", "inet_many", 10, 60.0, depends=["lwip"],
+lab.program_test("inet-many", "inet_many", 10, 30.0, depends=["lwip"],
                  doc="48 TCP clients at once (IPv4 and IPv6) served by one poll loop on a dual-stack "
                      "listener with non-blocking accepted sockets")
+
+# Exercise 6: lwIP's TCP receive callback (kernel/net/inet/tcp_glue.c).
+lab.exercise_tests[6] = ["inet-tcp", "inet-many"]

@@ -15,8 +15,8 @@
  * sender down instead of making us queue without end. */
 err_t inet_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-	struct inet_sock *isk = arg;
 	// LAB 8 BEGIN(exercise 6): queue the data (or the EOF) and wake the readers
+	struct inet_sock *isk = arg;
 	if (!p) {
 		isk->rx_eof = true;
 	} else {
