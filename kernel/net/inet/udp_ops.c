@@ -13,12 +13,19 @@
 
 #define UDP_MAX_PAYLOAD 65507   /* IPv4's limit; EMSGSIZE beyond */
 
+/* What a queued datagram costs against the receive buffer: its bytes and
+ * its bookkeeping, so that empty datagrams cannot queue without end. */
+static size_t dgram_cost(const struct pbuf *p)
+{
+	return p->tot_len + sizeof(struct inet_dgram) + sizeof(struct pbuf);
+}
+
 /* lwIP delivers a datagram (lock held): queue it, or drop it when the
  * queue is full (UDP may lose datagrams; Linux drops them too). */
 static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port)
 {
 	struct inet_sock *isk = arg;
-	struct inet_dgram *d = isk->dgram_bytes + p->tot_len <= INET_UDP_RCVBUF ? kmalloc(sizeof(*d)) : NULL;
+	struct inet_dgram *d = isk->dgram_bytes + dgram_cost(p) <= INET_UDP_RCVBUF ? kmalloc(sizeof(*d)) : NULL;
 	if (!d) {
 		pbuf_free(p);
 		return;
@@ -28,7 +35,7 @@ static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 	d->port = port;
 	list_add_tail(&d->link, &isk->dgrams);
 	isk->dgram_count++;
-	isk->dgram_bytes += p->tot_len;
+	isk->dgram_bytes += dgram_cost(p);
 	inet_wake(isk);
 }
 
@@ -170,7 +177,7 @@ static struct inet_dgram *udp_next(struct inet_sock *isk, bool peek)
 	if (!peek) {
 		list_del(&d->link);
 		isk->dgram_count--;
-		isk->dgram_bytes -= d->p->tot_len;
+		isk->dgram_bytes -= dgram_cost(d->p);
 	}
 	return d;
 }
