@@ -24,7 +24,7 @@ lab.program_test("inet-udp", "inet_udp", 10, 30.0, depends=["lwip"],
 lab.program_test("inet-tcp", "inet_tcp", 20, 30.0, depends=["lwip"],
                  doc="TCP on 127.0.0.1 and ::1: blocking connect/accept and an echo, both ends' names, "
                      "shutdown, 16 MiB (4 on ::1) checksummed, TCP_NODELAY and SO_REUSEADDR, non-blocking connect "
-                     "(EINPROGRESS, SO_ERROR), ECONNREFUSED, EADDRINUSE, EINVAL, and the dual stack "
+                     "(EINPROGRESS, SO_ERROR), ECONNREFUSED, EADDRINUSE, EINVAL, a reset, blocked calls killed, and the dual stack "
                      "(an IPv4 client accepted on ::, refused with IPV6_V6ONLY)")
 lab.program_test("inet-many", "inet_many", 10, 30.0, depends=["lwip"],
                  doc="48 TCP clients at once (IPv4 and IPv6) served by one poll loop on a dual-stack "

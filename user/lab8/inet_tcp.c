@@ -8,8 +8,10 @@
  * one refused (SO_ERROR ECONNREFUSED); the errors Linux gives: a refused
  * blocking connect, a port in use (EADDRINUSE), a second bind (EINVAL),
  * accept on a socket not listening (EINVAL), send and recv unconnected
- * (EPIPE, ENOTCONN). Then the dual stack: an IPv4 client accepted on a ::
- * socket, seen as ::ffff:127.0.0.1, and refused with IPV6_V6ONLY. */
+ * (EPIPE, ENOTCONN); a close with data unread (a reset: ECONNRESET), and
+ * a blocked recv and accept killed. Then the dual stack: an IPv4 client
+ * accepted on a :: socket, seen as ::ffff:127.0.0.1, and refused with
+ * IPV6_V6ONLY. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -218,6 +220,40 @@ static void errors(int fam, int port, int closed_port)
 	close(fd);
 }
 
+/* A close with unread data resets the connection (ECONNRESET once, then
+ * EOF; EPIPE to send); a recv or accept blocked for ever ends for SIGKILL. */
+static void reset_and_kill(int fam, int lfd, int port)
+{
+	int c = connect_to(fam, port, 0), s = accept(lfd, NULL, NULL);
+	char buf[16];
+	write(c, "unread", 6);
+	usleep(20000);
+	close(s);
+	kt_result("recv after the peer closed with data unread", recv(c, buf, sizeof(buf), 0));
+	kt_result("recv again", recv(c, buf, sizeof(buf), 0));
+	kt_result("send", send(c, "x", 1, MSG_NOSIGNAL));
+	close(c);
+
+	c = connect_to(fam, port, 0);
+	s = accept(lfd, NULL, NULL);
+	pid_t reader = fork();
+	if (reader == 0)
+		_exit(read(c, buf, sizeof(buf)) >= 0 ? 0 : 1);
+	pid_t acceptor = fork();
+	if (acceptor == 0)
+		_exit(accept(lfd, NULL, NULL) >= 0 ? 0 : 1);
+	usleep(100000);
+	kill(reader, SIGKILL);
+	kill(acceptor, SIGKILL);
+	int st1, st2;
+	waitpid(reader, &st1, 0);
+	waitpid(acceptor, &st2, 0);
+	kt_check(WIFSIGNALED(st1) && WTERMSIG(st1) == SIGKILL, "a blocked recv ends for SIGKILL");
+	kt_check(WIFSIGNALED(st2) && WTERMSIG(st2) == SIGKILL, "a blocked accept ends for SIGKILL");
+	close(s);
+	close(c);
+}
+
 static void family(int fam)
 {
 	printf("== %s\n", fam == AF_INET ? "127.0.0.1" : "::1");
@@ -231,6 +267,7 @@ static void family(int fam)
 	close(accept(lfd, NULL, NULL));
 	nonblocking_connect(fam, lfd, port, closed_port);
 	errors(fam, port, closed_port);
+	reset_and_kill(fam, lfd, port);
 	bulk(fam, lfd, port);
 	close(lfd);
 	close(closed);
