@@ -231,14 +231,15 @@ static void tcp_drop_accept_queue(struct inet_sock *isk)
 	isk->accept_len = 0;
 }
 
-/* The last close: a FIN (or a reset if data was left unread, as Linux). */
+/* The last close: a FIN, or a reset if data was left unread or
+ * SO_LINGER asks for a zero timeout, as Linux. */
 void inet_tcp_release(struct socket *s)
 {
 	struct inet_sock *isk = inet_sk(s);
 	lwip_lock();
 	tcp_drop_accept_queue(isk);
 	struct tcp_pcb *pcb = isk->tcp;
-	bool unread = isk->rx_len > 0;
+	bool unread = isk->rx_len > 0 || (s->opt.linger_onoff && s->opt.linger_secs == 0);
 	inet_tcp_detach(isk);
 	if (isk->rx)
 		pbuf_free(isk->rx);

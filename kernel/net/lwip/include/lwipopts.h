@@ -65,6 +65,7 @@
 #define TCP_LISTEN_BACKLOG              1
 #define TCP_DEFAULT_LISTEN_BACKLOG      0xff
 #define LWIP_TCP_TIMESTAMPS             0
+#define TCP_MSL                         30000UL /* TIME_WAIT lasts 2 MSL: 60 s, as Linux's */
 #define TCP_QUEUE_OOSEQ                 1
 #define LWIP_CALLBACK_API               1
 
