@@ -40,8 +40,11 @@ dsc="$(ls "$work/src"/lwip_"$LWIP_VERSION"-*.dsc | head -1)"
 # (The maintainer's own signature on the .dsc is not checked: apt's index check covers it.)
 dpkg-source --no-copy -x "$dsc" "$work/src/lwip" >"$work/dpkg-source.log" 2>&1 || { cat "$work/dpkg-source.log"; exit 1; }
 test -f "$work/src/lwip/src/core/tcp.c"
-rm -rf "$dest"
-mkdir -p "$cache"
-mv "$work/src/lwip" "$dest"
-touch "$dest/.complete"
+# Marked complete before it appears, and moved in one rename, so that a
+# build (or a second setup running at the same time) never sees half of it.
+touch "$work/src/lwip/.complete"
+if [ ! -f "$dest/.complete" ]; then
+  rm -rf "$dest"
+  mv -T "$work/src/lwip" "$dest" 2>/dev/null || [ -f "$dest/.complete" ]
+fi
 echo "setup: lwip unpacked in $dest"
