@@ -32,9 +32,13 @@ apt_opts=(
 [ "$(id -u)" -ne 0 ] || apt_opts+=(-o APT::Sandbox::User=root)
 echo "setup: fetching Debian source package lwip $LWIP_VERSION"
 apt-get "${apt_opts[@]}" -qq update
-(cd "$work/src" && apt-get "${apt_opts[@]}" -qq source --download-only "lwip=$LWIP_VERSION-"'*' 2>/dev/null \
-   || apt-get "${apt_opts[@]}" -qq source --download-only lwip)
-dsc="$(ls "$work/src"/lwip_"$LWIP_VERSION"-*.dsc | head -1)"
+(cd "$work/src" && apt-get "${apt_opts[@]}" -qq source --download-only lwip)
+# Debian 12 has one upstream version; its revisions (security updates) are fine.
+dsc="$(ls "$work/src"/lwip_"$LWIP_VERSION"-*.dsc 2>/dev/null | head -1)"
+if [ -z "$dsc" ]; then
+  echo "setup: Debian's lwip is no longer $LWIP_VERSION: update LWIP_VERSION here and in the Makefile" >&2
+  exit 1
+fi
 # The .dsc's hashes were checked by apt against the signed index; dpkg-source
 # checks the tarballs against the .dsc and applies Debian's patches.
 # (The maintainer's own signature on the .dsc is not checked: apt's index check covers it.)
