@@ -164,12 +164,37 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
+# lwIP (Lab 8), the TCP/IP stack: Debian's source package, which
+# scripts/setup.sh (scripts/fetch-lwip.sh) unpacks into a cache outside the
+# tree shared by every clone. Its core, IPv4 and IPv6 files only (the raw
+# API: our socket layer is kernel/net/), with our port's headers
+# (kernel/net/lwip/include) and the kernel's flags: third-party code is
+# built as it is, never edited.
+LWIP_VERSION := 2.1.3+dfsg1
+LWIP_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kestrel/lwip-$(LWIP_VERSION)
+LWIP_PORT_INC := -Ikernel/net/lwip/include -I$(LWIP_DIR)/src/include
+LWIP_CORE := init def inet_chksum ip mem memp netif pbuf stats sys tcp tcp_in tcp_out timeouts udp \
+	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6
+LWIP_OBJS := $(patsubst %,$(KBUILD)/lwip/%.o,$(LWIP_CORE))
+# lwIP 2.1.3 builds without a warning under the kernel's flags; a later
+# version that warns gets its -Wno-... here, never an edit of its source.
+LWIP_CFLAGS :=
+
+$(KBUILD)/lwip/%.o: $(LWIP_DIR)/src/core/%.c | $(UAPI)/.stamp
+	@mkdir -p $(dir $@)
+	$(say) CC lwip/$*.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(LWIP_PORT_INC) $(LWIP_CFLAGS) -c $< -o $@
+
+# Our own files that include lwIP's headers (the port, the inet family, its self-test).
+$(KBUILD)/kernel/net/%.c.o: KERNEL_CFLAGS += $(LWIP_PORT_INC)
+$(KBUILD)/labs/lab8/ktests_lwip.c.o: KERNEL_CFLAGS += $(LWIP_PORT_INC)
+
 KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
-	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c kernel/net/*.c kernel/net/unix/*.c \
-	kernel/lib/*.c labs/*/ktests*.c)
+	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c \
+	kernel/lib/*.c kernel/net/*.c kernel/net/*/*.c labs/*/ktests*.c)
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o \
-	$(BUILD)/gen/vdso_image.S.o
+	$(BUILD)/gen/vdso_image.S.o $(LWIP_OBJS)
 KERNEL := $(KBUILD)/kernel.elf
 
 # The system call list (scripts/mksyscalls.py): names from the UAPI
@@ -186,6 +211,9 @@ SKIP_SYSCALL_GEN := 1
 endif
 endif
 ifneq ($(SKIP_SYSCALL_GEN),1)
+ifeq ($(wildcard $(LWIP_DIR)/.complete),)
+$(error lwIP's source is missing from $(LWIP_DIR): run scripts/setup.sh (it fetches Debian's lwip $(LWIP_VERSION) into that cache))
+endif
 SYSCALL_GEN_ERROR := $(shell mkdir -p $(GEN) && $(PYTHON) scripts/mksyscalls.py $(UNISTD) $(GEN) $(SYSCALL_SRCS) 2>&1)
 ifneq ($(SYSCALL_GEN_ERROR),)
 $(error $(SYSCALL_GEN_ERROR))

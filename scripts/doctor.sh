@@ -55,6 +55,13 @@ else
 	printf '  %-16s MISSING  (Linux UAPI headers) -> sudo apt-get install linux-libc-dev\n' linux-libc-dev
 	problems=$((problems + 1))
 fi
+lwip_dir="${XDG_CACHE_HOME:-$HOME/.cache}/kestrel/lwip-2.1.3+dfsg1"
+if [ -f "$lwip_dir/.complete" ]; then
+	printf '  %-16s ok       %s\n' lwip "$lwip_dir"
+else
+	printf '  %-16s MISSING  (the TCP/IP stack, Lab 8) -> scripts/setup.sh fetches it into %s\n' lwip "$lwip_dir"
+	problems=$((problems + 1))
+fi
 if [ -d /usr/share/mkdocs/themes/material ] || python3 -c 'import material' 2>/dev/null; then
 	printf '  %-16s ok\n' mkdocs-material
 else

@@ -25,6 +25,8 @@ PACKAGES=(
   xz-utils                 # Lab 6: xz -T2 in the guest (threads compressing blocks)
   procps                   # Lab 7: Debian's ps, free, top, pgrep, pmap in the guest (libproc2 reads /proc)
   ncurses-base             # Lab 7: /lib/terminfo for top (dumb for -b, linux for the console)
+  dpkg-dev                 # Lab 8: dpkg-source unpacks lwip's source package (scripts/fetch-lwip.sh)
+  debian-archive-keyring   # Lab 8: apt verifies Debian's source index with it
 )
 
 missing=()
@@ -35,12 +37,14 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "setup: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Lab 8: lwIP's source (Debian's package), into a cache outside the tree shared by every clone.
+"$(dirname "$0")/fetch-lwip.sh"
 echo "setup: done"

@@ -2,3 +2,33 @@
 
 Run by labs/lab8/lab.py, which provides `lab`.
 """
+
+
+@lab.test(points=0, timeout=20.0, name="lwip")
+def lwip(t):
+    """lwIP came up in the kernel (labs/lab8/ktests_lwip.c): its raw API
+    sends a UDP datagram to itself on 127.0.0.1 and ::1, and a TCP
+    connection on each echoes the token, all on the loopback interface."""
+    t.boot()
+    for what in ("udp 127.0.0.1", "udp ::1"):
+        t.expect(rf"^lwip: {what}: datagram received$")
+    for what in ("tcp 127.0.0.1", "tcp ::1"):
+        t.expect(rf"^lwip: {what}: connected, echoed$")
+    t.expect(r"^lwip: 0 failures, token={token}$")
+
+
+lab.program_test("inet-udp", "inet_udp", 10, 30.0, depends=["lwip"],
+                 doc="UDP on 127.0.0.1 and ::1: round trips with the sender's address, datagram "
+                     "boundaries, truncation (MSG_TRUNC), MSG_PEEK, connect, EAGAIN, the errors "
+                     "Linux gives, and an IPv4 datagram to a dual-stack :: socket")
+lab.program_test("inet-tcp", "inet_tcp", 20, 30.0, depends=["lwip"],
+                 doc="TCP on 127.0.0.1 and ::1: blocking connect/accept and an echo, both ends' names, "
+                     "shutdown, 16 MiB (4 on ::1) checksummed, TCP_NODELAY and SO_REUSEADDR, non-blocking connect "
+                     "(EINPROGRESS, SO_ERROR), ECONNREFUSED, EADDRINUSE, EINVAL, a reset, blocked calls killed, and the dual stack "
+                     "(an IPv4 client accepted on ::, refused with IPV6_V6ONLY)")
+lab.program_test("inet-many", "inet_many", 10, 30.0, depends=["lwip"],
+                 doc="48 TCP clients at once (IPv4 and IPv6) served by one poll loop on a dual-stack "
+                     "listener with non-blocking accepted sockets")
+
+# Exercise 6: lwIP's TCP receive callback (kernel/net/inet/tcp_glue.c).
+lab.exercise_tests[6] = ["inet-tcp", "inet-many"]

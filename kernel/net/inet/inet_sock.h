@@ -1,0 +1,111 @@
+/* AF_INET and AF_INET6 over lwIP: the state one socket keeps (private to
+ * kernel/net/inet/).
+ *
+ * Everything here, like everything in lwIP, is read and changed with the
+ * lwIP lock held (net/lwip_port.h), except the fields marked "poll": those
+ * the poll operation and the sleepers' conditions read without it (plain
+ * loads of ints and pointers, tested again under the lock afterwards).
+ *
+ * lwIP's raw API calls us back (tcp_glue.c, udp_ops.c) with the lock held:
+ * data arrived, data was acknowledged, the connection is established, an
+ * error killed the pcb. Each callback updates this state and wakes the
+ * socket's wait queue, on which readers, writers, connect, accept,
+ * poll and epoll wait. */
+#pragma once
+#include <kernel/types.h>
+#include <kernel/list.h>
+#include <net/socket.h>
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "lwip/ip_addr.h"
+
+struct inet_sock {
+	struct socket *sock;            /* NULL while a connection waits in an accept queue */
+	int family;                     /* AF_INET or AF_INET6: how addresses are shown */
+	int type;                       /* SOCK_STREAM or SOCK_DGRAM */
+	union {
+		struct tcp_pcb *tcp;    /* NULL until bind/connect/listen, and after an error */
+		struct udp_pcb *udp;
+	};
+	bool v6only;                    /* IPV6_V6ONLY (AF_INET6 only) */
+	bool nodelay;                   /* TCP_NODELAY */
+	int tos;                        /* IP_TOS, stored */
+	int keepidle, keepintvl, keepcnt;
+
+	/* TCP */
+	bool listening;
+	int backlog;
+	bool connecting;                /* poll: a connect is under way */
+	bool connected;                 /* poll: established (at some point) */
+	bool connect_reported;          /* a non-blocking connect's result was taken */
+	bool rx_eof;                    /* poll: the peer sent FIN */
+	bool shut_rd, shut_wr;          /* poll: shutdown() of each direction */
+	bool reset;                     /* poll: the pcb died (RST, abort) */
+	int err;                        /* pending error (negative errno) for a socket not yet accepted */
+	struct pbuf *rx;                /* received data not yet read (a chain) */
+	size_t rx_len;                  /* poll: its bytes */
+	size_t snd_space;               /* poll: tcp_sndbuf when last looked at */
+	struct list_head accept_queue;  /* listener: struct inet_sock of connections to accept */
+	size_t accept_len;              /* poll: their number */
+	struct list_head accept_link;   /* in the listener's queue */
+	struct inet_sock *listener;     /* while in a queue */
+
+	/* UDP */
+	struct list_head dgrams;        /* struct inet_dgram, oldest first */
+	size_t dgram_count;             /* poll */
+	size_t dgram_bytes;
+	bool udp_connected;
+};
+
+/* A received datagram with its sender. */
+struct inet_dgram {
+	struct list_head link;
+	struct pbuf *p;
+	ip_addr_t from;
+	u16_t port;
+};
+
+/* The most a datagram queue holds (Linux's default SO_RCVBUF, 212992). */
+#define INET_UDP_RCVBUF 212992
+/* The most one send copies in before handing it to lwIP. */
+#define INET_CHUNK 65536
+
+static inline struct inet_sock *inet_sk(struct socket *s)
+{
+	return s->sk;
+}
+
+/* inet.c */
+struct inet_sock *inet_sock_alloc(int family, int type);
+void inet_wake(struct inet_sock *isk);
+int inet_lwip_err(err_t err);
+u8_t inet_pcb_type(struct inet_sock *isk, const ip_addr_t *addr);
+int inet_setsockopt(struct socket *s, int level, int name, const void *val, int len);
+int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len);
+long inet_ioctl(struct socket *s, unsigned cmd, uint64_t arg);
+
+/* inet_addr.c: between sockaddr_in/sockaddr_in6 and lwIP's ip_addr_t. */
+int inet_addr_from_sockaddr(struct inet_sock *isk, const struct sockaddr_storage *sa, int len,
+			    ip_addr_t *ip, u16_t *port);
+int inet_addr_to_sockaddr(int family, const ip_addr_t *ip, u16_t port, struct sockaddr_storage *sa);
+/* The wildcard address a socket of this family and IPV6_V6ONLY binds to. */
+void inet_any_addr(struct inet_sock *isk, ip_addr_t *ip);
+
+/* tcp_ops.c, tcp_glue.c */
+extern const struct proto_ops inet_tcp_ops;
+void inet_tcp_attach(struct inet_sock *isk, struct tcp_pcb *pcb);
+void inet_tcp_attach_listener(struct inet_sock *isk, struct tcp_pcb *lpcb);
+err_t inet_tcp_start_connect(struct tcp_pcb *pcb, const ip_addr_t *ip, u16_t port);
+/* tcp_conn.c, tcp_io.c */
+int inet_tcp_bind_any(struct inet_sock *isk, const ip_addr_t *ip, u16_t port);
+ssize_t inet_tcp_sendmsg(struct socket *s, struct kmsghdr *m, int flags);
+ssize_t inet_tcp_recvmsg(struct socket *s, struct kmsghdr *m, int flags);
+unsigned inet_tcp_poll(struct socket *s, struct poll_table *pt);
+/* inet_addr.c: may a socket bind to ip (a wildcard, or an interface's)? */
+bool inet_addr_is_local(const ip_addr_t *ip);
+void inet_tcp_detach(struct inet_sock *isk);
+err_t inet_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+void inet_tcp_release(struct socket *s);
+
+/* udp_ops.c */
+extern const struct proto_ops inet_udp_ops;
