@@ -56,6 +56,7 @@ CALLS = {
     ("rt_sigprocmask", "how"): "sigprocmask_how", ("rt_sigprocmask", "uset"): "sigset_in",
     ("rt_sigprocmask", "uoldset"): "sigset_out", ("rt_sigpending", "uset"): "sigset_out",
     ("rt_sigtimedwait", "uset"): "sigset_in",
+    ("signalfd4", "user_mask"): "sigset_in", ("signalfd", "user_mask"): "sigset_in",
     ("rt_sigaction", "uact"): "sigaction_in", ("rt_sigaction", "uoact"): "sigaction_out",
     ("setitimer", "which"): "itimer_which", ("getitimer", "which"): "itimer_which",
     ("setitimer", "uvalue"): "itimerval_in", ("setitimer", "uovalue"): "itimerval_out",

@@ -14,6 +14,7 @@
 #include <fs/namei.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
+#include <fs/anon_inodes.h>
 #include "proc.h"
 
 /* Files with no place in the tree (a pipe, a pidfd) are reached through
@@ -32,6 +33,8 @@ static const char *anon_name(const struct file *f)
 	const struct fs_type *type = f->inode->sb->type;
 	if (type && !strcmp(type->name, "pidfs"))
 		return "pidfd";
+	if (anon_inode_name(f))
+		return anon_inode_name(f);     /* eventfd, timerfd, signalfd... */
 	return "unknown";
 }
 

@@ -1,0 +1,236 @@
+/* timerfd: a timer as a file (timerfd_create, timerfd_settime,
+ * timerfd_gettime).
+ *
+ * An armed timerfd counts its expirations; read(2) of 8 bytes returns
+ * the count and resets it, blocking while it is 0 (EAGAIN with
+ * TFD_NONBLOCK), and poll says POLLIN while it is not. An interval timer
+ * goes on expiring; missed periods (the reader was slow) are counted
+ * all at once, as Linux's hrtimer_forward does. A value of 0 disarms.
+ *
+ * Every clock runs on the kernel's timers, which count CLOCK_MONOTONIC:
+ * CLOCK_BOOTTIME is the same clock here (no suspend), and an absolute
+ * CLOCK_REALTIME time becomes the monotonic time it stands for when the
+ * timer is set (a later clock_settime does not move it, unlike Linux,
+ * and TFD_TIMER_CANCEL_ON_SET is accepted but never cancels).
+ *
+ * Locking: the expiry runs from the timer interrupt with the timers' lock
+ * held and then takes the timerfd's spinlock; settime takes the timerfd's
+ * mutex (one setter at a time) and cancels or arms the timer without
+ * holding the spinlock, so the two orders never cross. */
+#include <kernel/types.h>
+#include <kernel/errno.h>
+#include <kernel/compiler.h>
+#include <kernel/mutex.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
+#include <mm/kmalloc.h>
+#include <linux/fcntl.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <syscall/syscalls.h>
+#include <time/clock.h>
+#include <x86/uaccess.h>
+#include <fs/fs.h>
+#include <fs/file.h>
+#include <fs/fdtable.h>
+#include <fs/poll.h>
+#include <fs/anon_inodes.h>
+
+/* glibc's sys/timerfd.h (Linux: include/uapi/linux/timerfd.h, not in
+ * Debian 12's UAPI headers): the flags are O_ values and bits 0, 1. */
+#define TFD_TIMER_ABSTIME       (1 << 0)
+#define TFD_TIMER_CANCEL_ON_SET (1 << 1)
+#define TFD_CLOEXEC             O_CLOEXEC
+#define TFD_NONBLOCK            O_NONBLOCK
+
+struct timerfd {
+	struct spinlock lock;       /* expires, ticks (interval: settime's, under setting) */
+	int clock;
+	uint64_t expires;           /* the next expiry, monotonic ns; 0: disarmed */
+	uint64_t interval;          /* ns; 0: one-shot */
+	uint64_t ticks;             /* expirations not yet read */
+	struct mutex setting;       /* one settime at a time */
+	struct timer timer;
+	struct wait_queue wq;       /* ticks went up */
+};
+
+/* The timer interrupt: count the expiry (and the periods missed), arm
+ * the next one, wake readers and pollers. */
+static void timerfd_expired(struct timer *t)
+{
+	struct timerfd *tf = container_of(t, struct timerfd, timer);
+	uint64_t now = clock_now_ns();
+	uint64_t flags = spin_lock_irqsave(&tf->lock);
+	if (tf->interval) {
+		uint64_t periods = 1 + (now - tf->expires) / tf->interval;
+		tf->ticks += periods;
+		tf->expires += periods * tf->interval;
+		timer_rearm_from_fn(t, tf->expires);
+	} else {
+		tf->ticks++;
+		tf->expires = 0;
+	}
+	spin_unlock_irqrestore(&tf->lock, flags);
+	wake_up_all(&tf->wq);
+}
+
+static bool has_ticks(struct timerfd *tf) { return READ_ONCE(tf->ticks) > 0; }
+
+static ssize_t timerfd_read(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct timerfd *tf = f->private;
+	if (u->resid < sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t ticks;
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&tf->lock);
+		ticks = tf->ticks;
+		tf->ticks = 0;
+		spin_unlock_irqrestore(&tf->lock, flags);
+		if (ticks)
+			break;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(&tf->wq, has_ticks(tf), WAIT_FOREVER))
+			return -ERESTARTSYS;
+	}
+	if (uio_copy_out(u, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return -EFAULT;
+	return sizeof(ticks);
+}
+
+static unsigned timerfd_poll(struct file *f, struct poll_table *pt)
+{
+	struct timerfd *tf = f->private;
+	poll_wait(&tf->wq, pt);
+	return has_ticks(tf) ? POLLIN | POLLRDNORM : 0;
+}
+
+static void timerfd_release(struct file *f)
+{
+	struct timerfd *tf = f->private;
+	timer_cancel(&tf->timer);   /* returns once a running expiry is done */
+	kfree(tf);
+}
+
+static const struct file_operations timerfd_fops = {
+	.read = timerfd_read,
+	.poll = timerfd_poll,
+	.release = timerfd_release,
+};
+
+long sys_timerfd_create(int clock, int flags)
+{
+	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
+		return -EINVAL;
+	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME && clock != CLOCK_BOOTTIME)
+		return -EINVAL;     /* the _ALARM clocks need a wake-up alarm */
+	struct timerfd *tf = kzalloc(sizeof(*tf));
+	if (!tf)
+		return -ENOMEM;
+	spin_lock_init(&tf->lock, "timerfd");
+	mutex_init(&tf->setting);
+	wait_queue_init(&tf->wq);
+	tf->clock = clock;
+	tf->timer.fn = timerfd_expired;
+	struct file *f = anon_inode_file("timerfd", &timerfd_fops, tf, O_RDWR | (flags & TFD_NONBLOCK));
+	if (!f) {
+		kfree(tf);
+		return -ENOMEM;
+	}
+	return fd_install(f, flags & TFD_CLOEXEC, 0);
+}
+
+/* The timerfd behind fd, referenced in *fp, or an errno. */
+static long timerfd_get(int fd, struct file **fp)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (f->fop != &timerfd_fops) {
+		file_put(f);
+		return -EINVAL;
+	}
+	*fp = f;
+	return 0;
+}
+
+/* What gettime reports: the time left and the interval. */
+static void current_setting(struct timerfd *tf, struct __kernel_itimerspec *its)
+{
+	uint64_t flags = spin_lock_irqsave(&tf->lock);
+	uint64_t expires = tf->expires, interval = tf->interval;
+	spin_unlock_irqrestore(&tf->lock, flags);
+	uint64_t now = clock_now_ns();
+	uint64_t left = !expires ? 0 : expires > now ? expires - now : 1;   /* due: 1 ns, as Linux */
+	its->it_value.tv_sec = left / NSEC_PER_SEC;
+	its->it_value.tv_nsec = left % NSEC_PER_SEC;
+	its->it_interval.tv_sec = interval / NSEC_PER_SEC;
+	its->it_interval.tv_nsec = interval % NSEC_PER_SEC;
+}
+
+/* The monotonic time of the first expiry for a value of ns: relative
+ * (from now), or absolute on the timer's clock. 0: disarmed. */
+static uint64_t first_expiry(struct timerfd *tf, uint64_t ns, bool absolute)
+{
+	if (!ns)
+		return 0;
+	uint64_t now = clock_now_ns();
+	if (!absolute)
+		return now + ns;
+	if (tf->clock == CLOCK_REALTIME) {
+		uint64_t real = clock_realtime_ns();
+		if (ns > real)
+			return now + (ns - real);
+		/* In the past: due at once, its missed periods counted from it. */
+		return real - ns < now ? now - (real - ns) : 1;
+	}
+	return ns;
+}
+
+long sys_timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *utmr,
+			 struct __kernel_itimerspec *otmr)
+{
+	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+		return -EINVAL;
+	uint64_t value, interval;
+	long err = timespec_from_user(&utmr->it_value, &value);
+	if (!err)
+		err = timespec_from_user(&utmr->it_interval, &interval);
+	if (err)
+		return err;
+	struct file *f;
+	err = timerfd_get(ufd, &f);
+	if (err)
+		return err;
+	struct timerfd *tf = f->private;
+	struct __kernel_itimerspec old;
+	mutex_lock(&tf->setting);
+	current_setting(tf, &old);
+	timer_cancel(&tf->timer);
+	uint64_t expires = first_expiry(tf, value, flags & TFD_TIMER_ABSTIME);
+	uint64_t lflags = spin_lock_irqsave(&tf->lock);
+	tf->expires = expires;
+	tf->interval = interval;
+	tf->ticks = 0;
+	spin_unlock_irqrestore(&tf->lock, lflags);
+	if (expires)
+		timer_arm(&tf->timer, expires);     /* a past time expires at the next tick */
+	mutex_unlock(&tf->setting);
+	file_put(f);
+	if (otmr && copy_to_user(otmr, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_timerfd_gettime(int ufd, struct __kernel_itimerspec *otmr)
+{
+	struct file *f;
+	long err = timerfd_get(ufd, &f);
+	if (err)
+		return err;
+	struct __kernel_itimerspec its;
+	current_setting(f->private, &its);
+	file_put(f);
+	return copy_to_user(otmr, &its, sizeof(its)) ? -EFAULT : 0;
+}
