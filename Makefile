@@ -166,7 +166,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack
 
 KERNEL_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/arch/x86_64/*.c \
 	kernel/core/*.c kernel/mm/*.c kernel/proc/*.c kernel/syscall/*.c kernel/time/*.c \
-	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c \
+	kernel/drivers/*/*.c kernel/block/*.c kernel/fs/*.c kernel/fs/*/*.c kernel/net/*.c kernel/net/unix/*.c \
 	kernel/lib/*.c labs/*/ktests*.c)
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/user_programs.S.o \
 	$(BUILD)/gen/vdso_image.S.o

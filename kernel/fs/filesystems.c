@@ -6,12 +6,14 @@
 #include <fs/pipe.h>
 #include <fs/procfs.h>
 #include <fs/sysfs.h>
+#include <net/socket.h>
 
 void filesystems_init(void)
 {
 	devfs_init();
 	ext2_init();
 	pipefs_init();
+	net_init();          /* sockfs and the socket families */
 	proc_init();
 	sysfs_init();
 }
