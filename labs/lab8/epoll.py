@@ -18,5 +18,12 @@ lab.program_test_per_cpus("ep-threads", "ep_threads", 5, 40.0, depends=["ep-basi
                               "racing an edge-triggered reader (no lost wake-up), EINTR even with "
                               "SA_RESTART, epoll_pwait's mask, SIGKILL")
 
-lab.exercise_tests[2] = ["ep-basic", "ep-threads-1cpu", "ep-threads-4cpu"]
-lab.exercise_tests[3] = ["ep-basic", "ep-threads-1cpu", "ep-threads-4cpu"]
+lab.program_test_per_cpus("ep-sockets", "ep_sockets", 5, 40.0, depends=["ep-basic"],
+                          doc="epoll on AF_UNIX sockets against Linux: a stream pair's IN and OUT "
+                              "(LT and ET), RDHUP after the peer's SHUT_WR, HUP, ERR for a reset, "
+                              "a listener readable while a connection waits, and an edge-triggered "
+                              "non-blocking echo server for 8 client processes")
+
+EP_TESTS = ["ep-basic", "ep-threads-1cpu", "ep-threads-4cpu", "ep-sockets-1cpu", "ep-sockets-4cpu"]
+lab.exercise_tests[2] = EP_TESTS
+lab.exercise_tests[3] = EP_TESTS
