@@ -306,10 +306,14 @@ static void fdinfo(void)
 	int n = 0;
 	while (f && fgets(line, sizeof(line), f))
 		if (!strncmp(line, "tfd:", 4) && n < 4) {
-			char *cut = strstr(line, " ino:");
+			/* The fd as a name (fd numbers depend on what the
+			 * program inherited), then the rest up to the inode. */
+			int fd = atoi(line + 4);
+			char *rest = strstr(line, " events:"), *cut = strstr(line, " ino:");
 			if (cut)
 				strcpy(cut, "\n");
-			strcpy(lines[n++], line);
+			snprintf(lines[n++], sizeof(lines[0]), "tfd: %s%s",
+				 fd == p[0] ? "read end" : fd == p[1] ? "write end" : "?", rest ? rest : "\n");
 		}
 	if (f)
 		fclose(f);
