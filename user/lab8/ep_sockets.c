@@ -6,6 +6,7 @@
  * a server loop: one epoll over a listener and its clients, edge-
  * triggered and non-blocking, echoing for several clients. */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <kt_epoll.h>
@@ -97,8 +98,10 @@ static void server(void)
 	socklen_t len;
 	int l = listener(&addr, &len), ep = epoll_create1(0);
 	ep_add(ep, l, EPOLLIN | EPOLLET, (uint64_t)-1);
+	pid_t pids[CLIENTS];
+	static char accepted[1024];     /* fds this loop accepted */
 	for (int i = 0; i < CLIENTS; i++) {
-		if (kt_fork() == 0) {
+		if ((pids[i] = kt_fork()) == 0) {
 			close(ep);
 			int c = socket(AF_UNIX, SOCK_STREAM, 0);
 			if (connect(c, (struct sockaddr *)&addr, len))
@@ -129,13 +132,16 @@ static void server(void)
 		for (int k = 0; k < n; k++) {
 			if (ev[k].data.u64 == (uint64_t)-1) {
 				int a;
-				while ((a = accept4(l, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+				while ((a = accept4(l, NULL, NULL, SOCK_NONBLOCK)) >= 0 && a < 1024) {
 					ep_add(ep, a, EPOLLIN | EPOLLRDHUP | EPOLLET, a);
+					accepted[a] = 1;
 					open_clients++;
 				}
 				continue;
 			}
 			int fd = (int)ev[k].data.u64;
+			if (ev[k].data.u64 >= 1024 || !accepted[fd])
+				continue;           /* a broken report: not ours */
 			char buf[256];
 			int got;
 			while ((got = read(fd, buf, sizeof(buf))) > 0) {
@@ -144,10 +150,14 @@ static void server(void)
 			}
 			if (got == 0 || (ev[k].events & (EPOLLRDHUP | EPOLLHUP))) {
 				close(fd);          /* the last reference: its item goes */
+				accepted[fd] = 0;
 				done++;
 			}
 		}
 	}
+	if (done < CLIENTS)             /* stuck: the clients wait for echoes */
+		for (int i = 0; i < CLIENTS; i++)
+			kill(pids[i], SIGKILL);
 	int ok = 1, status;
 	while (wait(&status) > 0)
 		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
