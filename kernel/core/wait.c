@@ -12,6 +12,14 @@ void wait_queue_init(struct wait_queue *wq)
 {
 	spin_lock_init(&wq->lock, "waitqueue");
 	list_init(&wq->waiters);
+	list_init(&wq->callbacks);
+}
+
+void __wait_queue_init(struct wait_queue *wq, const char *name, struct lock_class_key *key)
+{
+	__spin_lock_init(&wq->lock, name, key);
+	list_init(&wq->waiters);
+	list_init(&wq->callbacks);
 }
 
 void wait_prepare(struct wait_queue *wq, struct waiter *w)
@@ -52,8 +60,57 @@ static void wake(struct wait_queue *wq, bool all)
 // LAB 3 STUB: static void wake(struct wait_queue *wq, bool all) { (void)wq; (void)all; }
 // LAB 3 END
 
-void wake_up_all(struct wait_queue *wq) { wake(wq, true); }
-void wake_up_one(struct wait_queue *wq) { wake(wq, false); }
+/* --- callback waiters ------------------------------------------------------ */
+
+void wait_add_callback(struct wait_queue *wq, struct waiter *w)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	if (!w->queued) {
+		w->queued = true;
+		/* Non-exclusive first, as Linux's add_wait_queue_exclusive
+		 * keeps exclusive entries at the tail: call_callbacks can stop
+		 * at the first exclusive one that accepts. */
+		if (w->exclusive)
+			list_add_tail(&w->link, &wq->callbacks);
+		else
+			list_add(&w->link, &wq->callbacks);
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+	/* Joined before the caller looks at its file's state: pairs with
+	 * call_callbacks' fence (its waker changed the state first). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void wait_remove_callback(struct wait_queue *wq, struct waiter *w)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	if (w->queued) {
+		list_del(&w->link);
+		w->queued = false;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+/* Most queues never have a callback: the list is looked at without the
+ * lock. The waker has changed the state it wakes for; whoever adds a
+ * callback looks at that state after adding it. With a full fence on
+ * each side, one of the two sees the other: no event is lost. */
+static void call_callbacks(struct wait_queue *wq, unsigned key)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (list_empty(&wq->callbacks))
+		return;
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	struct waiter *w, *next;
+	list_for_each_entry_safe(w, next, &wq->callbacks, link)
+		if (w->func(w, key) && w->exclusive)
+			break;
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wake_up_all(struct wait_queue *wq) { call_callbacks(wq, 0); wake(wq, true); }
+void wake_up_one(struct wait_queue *wq) { call_callbacks(wq, 0); wake(wq, false); }
+void wake_up_poll(struct wait_queue *wq, unsigned key) { call_callbacks(wq, key); wake(wq, true); }
 
 /* --- deadlines ------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <fs/file.h>
 #include <fs/dentry.h>
 #include <fs/locks.h>
+#include <fs/eventpoll.h>
 
 struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_operations *fop)
 {
@@ -18,6 +19,7 @@ struct file *file_alloc(struct inode *inode, unsigned flags, const struct file_o
 	f->refcount = 1;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	mutex_init(&f->pos_lock);
+	list_init(&f->epoll_items);
 	f->inode = inode;
 	f->fop = fop;
 	return f;
@@ -69,6 +71,7 @@ void file_put(struct file *f)
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	locks_remove_file(f);
+	eventpoll_release(f, &f->epoll_items);
 	if (f->fop && f->fop->release && !(f->flags & O_PATH))
 		f->fop->release(f);
 	if (f->dentry)

@@ -31,8 +31,13 @@ struct poll_entry {
 
 void poll_wait(struct wait_queue *wq, struct poll_table *pt)
 {
-	if (!pt || !pt->registering)
-		return;
+	if (pt && pt->registering)
+		pt->queue(wq, pt);
+}
+
+/* poll and select's way of joining a queue: as a sleeping task. */
+static void poll_queue_task(struct wait_queue *wq, struct poll_table *pt)
+{
 	struct poll_entry *e = kzalloc(sizeof(*e));
 	if (!e) {
 		pt->error = -ENOMEM;
@@ -88,7 +93,7 @@ static void leave_all(struct poll_table *pt)
  * the scan, with the task marked asleep, as in wait_event. */
 long poll_until(poll_scan_fn scan, void *arg, uint64_t deadline)
 {
-	struct poll_table pt = { .registering = deadline != POLL_NO_WAIT };
+	struct poll_table pt = { .queue = poll_queue_task, .registering = deadline != POLL_NO_WAIT };
 	list_init(&pt.entries);
 	bool timed_out = deadline == POLL_NO_WAIT, first = true;
 	long ret;

@@ -31,7 +31,7 @@
 
 /* Linux's poll_select_set_timeout: -EINVAL unless sec >= 0 and
  * 0 <= nsec < 1e9. A zero timeout means "just look". */
-static long timeout_to_deadline(int64_t sec, int64_t nsec, uint64_t *deadline)
+long timeout_to_deadline(int64_t sec, int64_t nsec, uint64_t *deadline)
 {
 	if (sec < 0 || (uint64_t)nsec >= NSEC_PER_SEC)
 		return -EINVAL;
@@ -47,7 +47,7 @@ static long timeout_to_deadline(int64_t sec, int64_t nsec, uint64_t *deadline)
 	return 0;
 }
 
-static long timespec_to_deadline(const struct __kernel_timespec *uts, uint64_t *deadline)
+long timespec_to_deadline(const struct __kernel_timespec *uts, uint64_t *deadline)
 {
 	struct __kernel_timespec ts;
 	if (copy_from_user(&ts, uts, sizeof(ts)))
@@ -82,14 +82,9 @@ static void put_time_left(void *utime, enum time_kind kind, uint64_t deadline)
 }
 
 
-struct saved_sigmask {
-	bool replaced;
-	uint64_t old;
-};
-
 /* Linux's set_user_sigmask: no mask, nothing to do (and the size is not
  * looked at); otherwise it must be a whole sigset_t. */
-static long sigmask_replace(const uint64_t *umask, size_t size, struct saved_sigmask *saved)
+long sigmask_replace(const uint64_t *umask, size_t size, struct saved_sigmask *saved)
 {
 	saved->replaced = false;
 	if (!umask)
@@ -107,7 +102,7 @@ static long sigmask_replace(const uint64_t *umask, size_t size, struct saved_sig
 
 /* Linux's restore_saved_sigmask_unless: cut short by a signal, the call
  * keeps its mask until the handler's frame has saved the old one. */
-static void sigmask_restore(struct saved_sigmask *saved, long ret)
+void sigmask_restore(struct saved_sigmask *saved, long ret)
 {
 	if (!saved->replaced)
 		return;

@@ -27,10 +27,7 @@
 #define PIDFS_MAGIC 0x50494446  /* Linux 6.9's pidfs */
 #endif
 
-static struct wait_queue pidfd_wait = {
-	.lock = SPINLOCK_INIT("pidfd-wait"),
-	.waiters = LIST_HEAD_INIT(pidfd_wait.waiters),
-};
+static struct wait_queue pidfd_wait = WAIT_QUEUE_INIT(pidfd_wait, "pidfd-wait");
 
 void pidfd_process_ended(void)
 {

@@ -9,10 +9,7 @@
 
 static struct spinlock dead_lock = SPINLOCK_INIT("reaper");
 static struct list_head dead = LIST_HEAD_INIT(dead);     /* by task->sibling */
-static struct wait_queue reaper_wait = {
-	.lock = SPINLOCK_INIT("reaper-wait"),
-	.waiters = LIST_HEAD_INIT(reaper_wait.waiters),
-};
+static struct wait_queue reaper_wait = WAIT_QUEUE_INIT(reaper_wait, "reaper-wait");
 
 void reap_later(struct task *t)
 {

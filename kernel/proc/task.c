@@ -8,6 +8,7 @@
 #include <mm/vm.h>
 #include <asm/signal.h>
 #include <proc/task.h>
+#include <fs/eventpoll.h>
 #include <proc/trace.h>
 #include <time/clock.h>
 
@@ -151,6 +152,7 @@ void task_free(struct task *t)
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 		__asm__ __volatile__("pause");
 	task_release_parts(t);
+	eventpoll_queue_free(&t->signal_wait);      /* a signalfd's epoll items */
 	trace_release(t);
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_del(&t->all_link);

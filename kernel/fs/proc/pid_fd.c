@@ -53,6 +53,8 @@ static int fdinfo_show(struct pbuf *b, const struct pseudo_ctx *ctx)
 		return -ENOENT;
 	pbuf_printf(b, "pos:\t%lu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%lu\n", f->pos,
 		    f->flags | (cloexec ? O_CLOEXEC : 0), proc_mnt_id(f->mnt), f->inode->ino);
+	if (f->fop && f->fop->show_fdinfo)
+		f->fop->show_fdinfo(f, b);
 	file_put(f);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <fs/fs.h>
 
 struct poll_table;
+struct pbuf;
 struct vma;
 struct path;
 struct mount;
@@ -75,6 +76,9 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *f);
 	/* The last reference is gone. */
 	void (*release)(struct file *f);
+	/* Lines of the file kind's own in /proc/PID/fdinfo/N, after the
+	 * common ones (Linux's show_fdinfo: an epoll's items). NULL: none. */
+	void (*show_fdinfo)(struct file *f, struct pbuf *b);
 };
 
 struct file {
@@ -87,6 +91,7 @@ struct file {
 	struct mount *mnt;          /* the mount dentry was reached through */
 	const struct file_operations *fop;
 	void *private;              /* the file kind's own data */
+	struct list_head epoll_items;   /* epoll items watching it (fs/eventpoll.h) */
 };
 
 /* A new file for inode (the caller passes its own reference to the file)

@@ -16,7 +16,14 @@
  * Every sleep that may last must end for a signal: wait_event_interruptible
  * (and _killable) below test wait_interrupted() in the same loop, after
  * the condition, and send_signal wakes the sleepers. One mechanism, so no
- * caller checks signals itself. */
+ * caller checks signals itself.
+ *
+ * A queue can also call functions instead of waking tasks (Linux's
+ * wait_queue_entry.func): epoll stays on the queues of the files it
+ * watches while nobody sleeps, and its function, run by every wake-up
+ * under the queue's lock, puts the file on epoll's ready list. Such
+ * waiters (wait_add_callback) sit on a list of their own, so the
+ * sleeping tasks' list, and the code that wakes them, stay as they are. */
 #pragma once
 #include <kernel/types.h>
 #include <kernel/list.h>
@@ -27,24 +34,66 @@ struct task;
 
 struct wait_queue {
 	struct spinlock lock;
-	struct list_head waiters;
+	struct list_head waiters;       /* sleeping tasks (struct waiter with a task) */
+	struct list_head callbacks;     /* struct waiter with a func */
 };
+
+#define WAIT_QUEUE_INIT(wq, name) {                             \
+	.lock = SPINLOCK_INIT(name),                            \
+	.waiters = LIST_HEAD_INIT((wq).waiters),                \
+	.callbacks = LIST_HEAD_INIT((wq).callbacks),            \
+}
+
+struct waiter;
+/* Called by a wake-up with the queue's lock held (interrupts off, no
+ * sleeping). key: the poll events the wake-up is about (POLLIN...), or
+ * 0 when the waker does not say. Returns whether the waiter took the
+ * wake-up: an exclusive one that did ends the wake-up (see below). */
+typedef bool (*wake_fn)(struct waiter *w, unsigned key);
 
 struct waiter {
 	struct list_head link;
-	struct task *task;
+	struct task *task;      /* a sleeper: the task; NULL when not queued */
 	bool exclusive;         /* wake_up_one wakes one exclusive waiter */
+	wake_fn func;           /* a callback waiter: called instead */
+	bool queued;            /* a callback waiter is on its queue */
 };
 
 #define WAIT_FOREVER UINT64_MAX
 
 void wait_queue_init(struct wait_queue *wq);
+/* A queue whose lock is a class of its own (the call site's, kernel/
+ * lockdep.h), for queues woken from a callback, with another queue's lock
+ * held: epoll's. nested: queues of the class also nest in each other
+ * (an epoll watching an epoll), in an order the checker cannot see. */
+#ifdef CONFIG_LOCKDEP
+#define wait_queue_init_class(wq, name, nested) do {                            \
+	static struct lock_class_key __key = { .file = __FILE__, .line = __LINE__,    \
+					       .unordered = (nested) };           \
+	__wait_queue_init((wq), (name), &__key);                                \
+} while (0)
+#else
+#define wait_queue_init_class(wq, name, nested) __wait_queue_init((wq), (name), NULL)
+#endif
+void __wait_queue_init(struct wait_queue *wq, const char *name, struct lock_class_key *key);
 /* Joins wq (once) and marks the current task asleep. */
 void wait_prepare(struct wait_queue *wq, struct waiter *w);
 /* Marks the current task running and leaves wq. */
 void wait_finish(struct wait_queue *wq, struct waiter *w);
 void wake_up_all(struct wait_queue *wq);
 void wake_up_one(struct wait_queue *wq);
+/* wake_up_all saying what happened (POLLIN when data came...): a
+ * callback whose interest is elsewhere ignores it. */
+void wake_up_poll(struct wait_queue *wq, unsigned key);
+
+/* Callback waiters. Every wake-up calls w->func of each non-exclusive
+ * one, then of the exclusive ones in order until one returns true (as
+ * Linux's wakers of files do: one exclusive entry per event). Added
+ * with func and exclusive set; stays until removed. */
+void wait_add_callback(struct wait_queue *wq, struct waiter *w);
+/* Leaves the queue (if still on it); once this returns, w->func is not
+ * running and will not run again for wq. */
+void wait_remove_callback(struct wait_queue *wq, struct waiter *w);
 
 /* Gives up the CPU until woken or until the deadline passes; returns
  * false if the deadline passed. The caller has marked itself asleep. */
