@@ -345,6 +345,14 @@ static void event_files(void)
 	write(efd, &v, 8);
 	ep_show("eventfd ET, write 2 more", ep, 0);
 	close(efd);
+	/* A read says "room to write" (EPOLLOUT) to the queue, not "data":
+	 * an edge-triggered reader is not told again about the 2 left. */
+	int sem = eventfd(3, EFD_NONBLOCK | EFD_SEMAPHORE);
+	ep_add(ep, sem, EPOLLIN | EPOLLET, 82);
+	ep_show("semaphore eventfd ET, 3", ep, 0);
+	read(sem, &v, 8);
+	ep_show("semaphore eventfd ET, took 1", ep, 0);
+	close(sem);
 
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	ep_add(ep, tfd, EPOLLIN, 83);

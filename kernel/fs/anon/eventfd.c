@@ -67,7 +67,7 @@ static ssize_t eventfd_read(struct file *f, struct uio *u, uint64_t *pos)
 		if (wait_event_interruptible(&e->wq, can_read(e), WAIT_FOREVER))
 			return -ERESTARTSYS;
 	}
-	wake_up_all(&e->wq);        /* room for writers */
+	wake_up_poll(&e->wq, POLLOUT);      /* room for writers (not news for readers) */
 	if (uio_copy_out(u, &taken, sizeof(taken)) != sizeof(taken))
 		return -EFAULT;     /* as Linux: what was taken stays taken */
 	return sizeof(taken);
@@ -98,7 +98,7 @@ static ssize_t eventfd_write(struct file *f, struct uio *u, uint64_t *pos)
 			return -ERESTARTSYS;
 	}
 	if (n > 0)
-		wake_up_all(&e->wq);
+		wake_up_poll(&e->wq, POLLIN);
 	return sizeof(n);
 }
 // LAB 8 STUB: static ssize_t eventfd_read(struct file *f, struct uio *u, uint64_t *pos) { return -EINVAL; }
