@@ -217,7 +217,10 @@ static bool leave_thread_group(struct task *t, int status)
 {
 	assert_held(&tasklist_lock);
 	struct task *leader = t->group_leader;
-	t->exit_status = status;
+	/* An exit_group (or fatal signal) that came while t was ending has
+	 * set the status every thread reports: t's own exit code loses. */
+	if (!t->group_exiting)
+		t->exit_status = status;
 	bool last = --leader->group_live == 0;
 	if (t != leader) {
 		cputime_thread_ended(t, leader);
