@@ -313,12 +313,10 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len)
 				return err;
 		}
 		uint64_t off = va - page, n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-		if (s)
-			memcpy((uint8_t *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + off, s, n);
+		memcpy((uint8_t *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + off, s, n);
 		va += n;
 		len -= n;
-		if (s)
-			s += n;
+		s += n;
 	}
 	return 0;
 }
