@@ -9,6 +9,7 @@
  * cases are ones where Linux 6.1 and later kernels answer alike (mode 6,
  * MPOL_WEIGHTED_INTERLEAVE since 6.9, is left out). */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -26,6 +27,21 @@ static void show(const char *what, long ret)
 		printf("%s: -1 %s\n", what, errno == EIO ? "EIO" : kt_errname(errno));
 	else
 		printf("%s: %ld\n", what, ret);
+}
+
+/* A call that needs CAP_SYS_NICE: it works for root (or fails with
+ * root_err), EPERM for others (the guest runs as root, the host's
+ * grader may not). */
+static void show_nice(const char *what, long ret, int root_err)
+{
+	int e = errno;
+	bool root_ok = root_err ? ret == -1 && e == root_err : ret == 0;
+	if (geteuid() == 0 ? root_ok : ret == -1 && e == EPERM) {
+		printf("%s: as CAP_SYS_NICE says\n", what);
+	} else {
+		errno = e;
+		show(what, ret);
+	}
 }
 
 static long get_pol(int *mode, unsigned long *mask, unsigned long maxnode, void *addr, unsigned long flags)
@@ -263,7 +279,7 @@ static void mbind_calls(void)
 	p[7 * PG] = 1;
 	show("STRICT, BIND", mbind_(p + 7 * PG, PG, MPOL_BIND, mask, 65, MPOL_MF_STRICT));
 	show("STRICT|MOVE, BIND", mbind_(p + 7 * PG, PG, MPOL_BIND, mask, 65, MPOL_MF_STRICT | MPOL_MF_MOVE));
-	show("MOVE_ALL, BIND (root)", mbind_(p + 7 * PG, PG, MPOL_BIND, mask, 65, MPOL_MF_MOVE_ALL));
+	show_nice("MOVE_ALL, BIND", mbind_(p + 7 * PG, PG, MPOL_BIND, mask, 65, MPOL_MF_MOVE_ALL), 0);
 	show("STRICT, LOCAL, a written page", mbind_(p + 7 * PG, PG, MPOL_LOCAL, NULL, 0, MPOL_MF_STRICT));
 	show("STRICT|MOVE, LOCAL, a written page", mbind_(p + 7 * PG, PG, MPOL_LOCAL, NULL, 0,
 							   MPOL_MF_STRICT | MPOL_MF_MOVE));
@@ -313,8 +329,8 @@ static void migrate_calls(void)
 	unsigned long zero[WORDS] = { 1 }, one[WORDS] = { 2 }, both[WORDS] = { 3 };
 	show("migrate_pages 0 -> 0", syscall(SYS_migrate_pages, 0, 65, zero, zero));
 	show("migrate_pages self 1 -> 0", syscall(SYS_migrate_pages, getpid(), 65, one, zero));
-	show("migrate_pages 0 -> {0,1} (root)", syscall(SYS_migrate_pages, 0, 65, zero, both));
-	show("migrate_pages 0 -> 1", syscall(SYS_migrate_pages, 0, 65, zero, one));
+	show_nice("migrate_pages 0 -> {0,1}", syscall(SYS_migrate_pages, 0, 65, zero, both), 0);
+	show_nice("migrate_pages 0 -> 1", syscall(SYS_migrate_pages, 0, 65, zero, one), EINVAL);
 	show("migrate_pages 0 -> {}", syscall(SYS_migrate_pages, 0, 65, zero, NULL));
 	show("migrate_pages bad old mask", syscall(SYS_migrate_pages, 0, 65, (void *)8, zero));
 	show("migrate_pages maxnode 32770", syscall(SYS_migrate_pages, 0, 32770, zero, zero));
@@ -349,12 +365,13 @@ static void migrate_calls(void)
 	munmap(p, 4 * PG);
 }
 
-/* Without CAP_SYS_NICE: no MOVE_ALL, no nodes beyond the allowed ones. */
+/* Without CAP_SYS_NICE (root becomes nobody): no MOVE_ALL, no nodes
+ * beyond the allowed ones, no other user's process. */
 static void unprivileged(void)
 {
 	pid_t pid = kt_fork();
 	if (pid == 0) {
-		if (setuid(65534) != 0)
+		if (geteuid() == 0 && setuid(65534) != 0)
 			exit(1);
 		unsigned long zero[WORDS] = { 1 }, both[WORDS] = { 3 };
 		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
