@@ -5,8 +5,9 @@
  * strace shows an array of words, ints or addresses the same way for all
  * of these: NULL, "[]" when it has no element, the address alone when
  * its first element cannot be read (nor, after a failed call, what the
- * call was to write), "[a, b, ... /+ address +/]" when a later one
- * cannot, and at most 32 elements, then "...". */
+ * call was to write), the elements read then "..." and the address of
+ * the first unreadable one in a comment when a later one cannot, and at
+ * most 32 elements, then "...". */
 #include <kernel/types.h>
 #include <linux/mempolicy.h>
 #include <x86/uaccess.h>
