@@ -84,6 +84,11 @@ $(BUILD)/user/lab5/trace_decode: $(UAPI)/.stamp
 # smp_calls (Lab 6) takes membarrier's commands from the UAPI headers.
 LDFLAGS_smp_calls := -isystem $(UAPI)
 $(BUILD)/user/lab6/smp_calls: $(UAPI)/.stamp
+# mempolicy (Lab 4) and thr_clone (Lab 6) take the MPOL_* constants from them.
+LDFLAGS_mempolicy := -isystem $(UAPI)
+$(BUILD)/user/lab4/mempolicy: $(UAPI)/.stamp
+LDFLAGS_thr_clone := -isystem $(UAPI)
+$(BUILD)/user/lab6/thr_clone: $(UAPI)/.stamp
 
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
