@@ -104,7 +104,8 @@ TABLE = ["getpid round trip", "fork+exit+wait", "pipe ping-pong", "open+read+clo
          "page fault", "mmap+touch+munmap 16 MiB", "fork+exec+wait", "pipe bandwidth",
          "signal delivery round trip", "thread create+join", "futex ping-pong between two threads",
          "mutex lock+unlock, uncontended", "mutex lock+unlock, 4 threads contending", "200x /bin/true", "tar cf", "gzip", "boot to init",
-         "TCP loopback bandwidth", "TCP loopback round trip", "AF_UNIX stream bandwidth", "AF_UNIX stream round trip",
+         "TCP loopback bandwidth", "TCP loopback EOF after the last byte", "TCP loopback round trip",
+         "AF_UNIX stream bandwidth", "AF_UNIX stream EOF after the last byte", "AF_UNIX stream round trip",
          "epoll_ctl ADD", "epoll_wait, 1 of 1,000 fds ready", "epoll_wait, 1 of 1 fd ready", "poll, 1 of 1,000 fds ready",
          "MediaServer start to serving", "MediaServer API request"]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
@@ -297,14 +298,14 @@ def show(results, skews, runs, kestrels):
     """The table: a column per kernel, then Kestrel/Linux for each Kestrel."""
     print(f"\nKestrel vs Linux, same QEMU ({runs} boots of each kernel per program, alternating; medians)")
     columns = kestrels + ["linux"]
-    print(f"{'figure':34}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
+    print(f"{'figure':40}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
     seen = set().union(*(results[c] for c in columns))
     names = [n for n in TABLE if n in seen] + sorted(seen - set(TABLE))
     fmt = lambda v: "-" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.0f}")  # noqa: E731
     for what in names:
         unit = next(results[c][what][0][1] for c in columns if what in results[c])
         med = {c: median([v for v, _ in results[c].get(what, [])]) for c in columns}
-        line = f"{what:34}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
+        line = f"{what:40}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
         for c in kestrels:
             k, lx = med[c], med["linux"]
             ratio = (lx / k if unit.startswith("MB/s") else k / lx) if k and lx else None

@@ -1,10 +1,13 @@
 /* bench_net: socket figures for `make bench` (not a test: times vary).
  *
  *   TCP loopback bandwidth     32 MiB one way between two processes over
- *                              127.0.0.1, in 64 KiB writes and reads
+ *                              127.0.0.1, in 64 KiB writes and reads, timed
+ *                              to the last byte's arrival
+ *   TCP loopback EOF after     the last byte's arrival to the EOF of the
+ *     the last byte            writer's close (its exit), read by the reader
  *   TCP loopback round trip    1 byte there and back (TCP_NODELAY on
  *                              both ends), each timed: the median
- *   AF_UNIX stream bandwidth   the same over a socketpair
+ *   AF_UNIX stream bandwidth   the same over a socketpair (and its EOF)
  *   AF_UNIX stream round trip  the same over a socketpair
  *
  * Each prints "bench: <what>: <number> <unit> (...)" for scripts/bench.py.
@@ -86,14 +89,19 @@ static void bandwidth(const char *what, int fds[2])
 	}
 	close(fds[1]);
 	long total = 0, got;
-	while ((got = read(fds[0], buf, CHUNK)) > 0)
+	double t1 = t0;
+	while ((got = read(fds[0], buf, CHUNK)) > 0) {
 		total += got;
-	double t1 = bench_now_ns();
+		t1 = bench_now_ns();
+	}
+	double eof = bench_now_ns();
 	wait_for(pid);
 	if (total != MIB * 1024l * 1024)
 		die("short transfer");
 	printf("bench: %s bandwidth: %.1f MB/s (%d MiB one way between two processes, 64 KiB writes)\n",
 	       what, MIB / ((t1 - t0) / 1e9), MIB);
+	printf("bench: %s EOF after the last byte: %.1f us (the writer's close as it exits)\n",
+	       what, (eof - t1) / 1e3);
 	close(fds[0]);
 }
 
