@@ -71,7 +71,7 @@ GUEST_BENCHES = [
     # the tests run it (labs/final/mediaserver.py); no host run (it wants /opt/mediaserver).
     Bench("init=/usr/lib/kestrel/lab8/bench_mediaserver", cpus=2, disk=True, image="mediaserver"),
 ]
-IMAGES = {"mediaserver": os.path.join(ROOT, "build", "fsimg-mediaserver.img")}
+IMAGES = {"mediaserver": "fsimg-mediaserver.img"}      # beside the root image, in the build folder
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 
 
@@ -106,7 +106,7 @@ def show(figures, where):
 
 def guest_bench(args, cmdline, cpus, host_program, disk, image=None):
     """Boots `cmdline` several times; the median of each figure it prints."""
-    path = IMAGES[image] if image else args.image
+    path = os.path.join(os.path.dirname(os.path.abspath(args.image)), IMAGES[image]) if image else args.image
     if image and not os.path.exists(path):
         print(f"bench {cmdline}: skipped, no {os.path.relpath(path, ROOT)} "
               f"(make fsimg MEDIASERVER=1, with the capstone's folder in ../shared/mediaserver)")
@@ -122,7 +122,7 @@ def _guest_bench(args, cmdline, cpus, host_program, disk, image, tmp):
         # remembered: it must hold this build's program (init=.../labN/NAME).
         program = re.search(r"/usr/lib/kestrel/(\S+)", cmdline)
         fsimg_tools.require_image(image, newer_than=[] if image == args.image or not program else
-                                  [os.path.join(ROOT, "build", "user", program[1])])
+                                  [os.path.join(os.path.dirname(os.path.abspath(args.image)), "user", program[1])])
     for _ in range(args.kernel_runs):
         disks = [Disk(fsimg_tools.copy_image(image, os.path.join(tmp, "vda.img")), scratch=True)] if disk else []
         r = boot(args.kernel, f"{cmdline} token=0", timeout=60, accel=args.accel, cpus=cpus or 2, disks=disks,

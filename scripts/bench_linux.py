@@ -70,8 +70,8 @@ BENCHES = {
     "epoll": ("init=/usr/lib/kestrel/lab8/bench_epoll", True),
     "mediaserver": ("init=/usr/lib/kestrel/lab8/bench_mediaserver", "mediaserver"),
 }
-MS_IMAGE = os.path.join(ROOT, "build", "fsimg-mediaserver.img")
-MS_STAGED = os.path.join(ROOT, "build", "fsimg-mediaserver", "root")
+MS_IMAGE = "fsimg-mediaserver.img"                      # in the build folder
+MS_STAGED = os.path.join("fsimg-mediaserver", "root")   # the tree it was made from
 MS_DIR = "opt/mediaserver"
 
 # Linux's /init. Kernel parameters of the form name=value that the kernel
@@ -199,22 +199,22 @@ def make_initramfs(build, mediaserver=False):
     with open(os.path.join(ROOT, "user", WORKLOAD.replace("/", "/scripts/")), "rb") as f:
         c.file("usr/lib/kestrel/" + WORKLOAD, f.read(), 0o644)
     if mediaserver:
-        add_mediaserver(c)
+        add_mediaserver(c, os.path.join(build, MS_STAGED))
     with open(path, "wb") as f:
         f.write(c.finish())
     return path
 
 
-def add_mediaserver(c):
+def add_mediaserver(c, staged):
     """/opt/mediaserver and the libraries MediaServer loads (ldd), as the
     capstone's image has them; libraries as plain files at ldd's paths."""
     c.dir("opt")
     c.dir(MS_DIR)
-    for name in sorted(os.listdir(os.path.join(MS_STAGED, MS_DIR))):
-        with open(os.path.join(MS_STAGED, MS_DIR, name), "rb") as f:
+    for name in sorted(os.listdir(os.path.join(staged, MS_DIR))):
+        with open(os.path.join(staged, MS_DIR, name), "rb") as f:
             c.file(f"{MS_DIR}/{name}", f.read(), 0o755 if name == "MediaServer" else 0o644)
     made = set()
-    for line in run(["ldd", os.path.join(MS_STAGED, MS_DIR, "MediaServer")]).splitlines():
+    for line in run(["ldd", os.path.join(staged, MS_DIR, "MediaServer")]).splitlines():
         m = re.match(r"^\s*(?:\S+ => )?/(\S+) \(0x[0-9a-f]+\)$", line)
         if not m:
             continue
@@ -224,7 +224,7 @@ def add_mediaserver(c):
             if d not in made and d not in ("usr", "usr/lib"):
                 c.dir(d)
                 made.add(d)
-        with open(os.path.join(MS_STAGED, m[1]), "rb") as f:
+        with open(os.path.join(staged, m[1]), "rb") as f:
             c.file(m[1], f.read())
 
 
@@ -272,7 +272,7 @@ def boot_kestrel(args, kernel, bench, tmp):
     cmdline, disk = BENCHES[bench]
     disks = []
     if disk:
-        image = MS_IMAGE if disk == "mediaserver" else args.image
+        image = os.path.join(args.build, MS_IMAGE) if disk == "mediaserver" else args.image
         disks = [Disk(fsimg_tools.copy_image(image, os.path.join(tmp, "vda.img")), scratch=True)]
     r = boot(kernel, f"{cmdline} token=0", timeout=args.timeout, accel=args.accel, cpus=1,
              mem=args.mem, disks=disks, log_cpu=False)
@@ -339,11 +339,12 @@ def main():
     benches = args.only or list(BENCHES)
     initrds = {b: initrd for b in benches}
     if "mediaserver" in benches:
-        if os.path.exists(MS_IMAGE) and os.path.isdir(os.path.join(MS_STAGED, MS_DIR)):
-            fsimg_tools.require_image(MS_IMAGE, newer_than=[os.path.join(args.build, "user", "lab8", "bench_mediaserver")])
+        ms_image = os.path.join(args.build, MS_IMAGE)
+        if os.path.exists(ms_image) and os.path.isdir(os.path.join(args.build, MS_STAGED, MS_DIR)):
+            fsimg_tools.require_image(ms_image, newer_than=[os.path.join(args.build, "user", "lab8", "bench_mediaserver")])
             initrds["mediaserver"] = make_initramfs(args.build, mediaserver=True)
         else:
-            print(f"bench-linux: mediaserver skipped, no {os.path.relpath(MS_IMAGE, ROOT)} "
+            print(f"bench-linux: mediaserver skipped, no {os.path.relpath(ms_image, ROOT)} "
                   "(make fsimg MEDIASERVER=1, with the capstone's folder in ../shared/mediaserver)")
             benches.remove("mediaserver")
     if args.initramfs_only:
