@@ -7,8 +7,8 @@
 #   make grade         grade the current lab (LAB=N one lab, LAB=final the capstone, TEST=name one test, TIMEOUT_SCALE=3)
 #   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
 #   make unit          the host unit tests of the kernel's pure code
-#   make bench         benchmarks with figures: boot, pages, processes, files
-#   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5)
+#   make bench         benchmarks with figures: boot, pages, processes, files, sockets (ONLY=lab8/: those whose command line has it)
+#   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5, ONLY="net epoll")
 #   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog"; MEDIASERVER=1: the capstone's too)
 #   make lab-N         students: save your work and move to lab N (once it is released)
 #   make checkpoints   instructors: the student repository build/student-repo, a branch a lab
@@ -389,15 +389,16 @@ lab-%:
 	@scripts/switch-lab.sh $*
 
 # Benchmarks measure the kernel without lock checking.
-bench: $(FSIMG)
+bench: $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
 	$(PYTHON) scripts/bench.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL) $(if $(ONLY),--only $(ONLY))
 
 # Not part of `make test`: a benchmark is not a test. The first run fetches
 # Debian's kernel package into build/linux/ (apt-get download, dpkg -x).
-bench-linux: $(FSIMG)
+bench-linux: $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 	$(Q)$(MAKE) --no-print-directory LOCKDEP=0 kernel
-	$(PYTHON) scripts/bench_linux.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS))
+	$(PYTHON) scripts/bench_linux.py --kernel $(BUILD)/nolockdep/kernel.elf --accel $(ACCEL) $(if $(RUNS),--runs $(RUNS)) \
+		$(foreach o,$(ONLY),--only $(o))
 
 doctor:
 	@scripts/doctor.sh

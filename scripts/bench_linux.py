@@ -11,13 +11,19 @@ the same static programs:
     lines, timed by the guest's own clock;
   - bench_workload.sh under busybox sh: a loop of 200 /bin/true, tar cf and
     gzip of a few MB, timed by the host from when each "bench-step:" line
-    arrives, and "boot to init": QEMU's start to the script's first line.
+    arrives, and "boot to init": QEMU's start to the script's first line;
+  - Lab 8: bench_net (TCP on 127.0.0.1, AF_UNIX), bench_epoll, and
+    bench_mediaserver (MediaServer's start to serving) when the capstone's
+    image was built (make fsimg MEDIASERVER=1).
 
 Linux boots with -kernel vmlinuz -initrd build/linux/initramfs.cpio and
 mitigations=off (Kestrel has none, so neither pays for them): the
-bench programs and busybox-static, and /init, a busybox sh script that runs
-what kbench= on the command line names and powers off. Kestrel runs them from
-its root image (build/fsimg.img), as the grader does.
+bench programs and busybox-static, and /init, a busybox sh script that brings
+up the loopback interface, runs what kbench= on the command line names and
+powers off. Kestrel runs them from its root image (build/fsimg.img), as the
+grader does. For MediaServer, Linux boots initramfs-mediaserver.cpio, the same
+plus /opt/mediaserver and the libraries of the capstone's staged tree
+(build/fsimg-mediaserver/root), and Kestrel the capstone's image.
 
 Prints, for each figure, the median of each kernel and the ratio
 Kestrel/Linux of the times (of the inverses for MB/s: below 1, Kestrel is
@@ -46,10 +52,11 @@ LINUX_CMDLINE = "mitigations=off"
 META_PACKAGE = "linux-image-cloud-amd64"
 BUSYBOX = "/bin/busybox"
 PROGRAMS = ["lab3/bench_proc", "lab4/bench_files", "lab4/bench_mm", "lab4/bench_ipc", "lab5/sig_bench",
-            "lab6/prog_bench"]
+            "lab6/prog_bench", "lab8/bench_net", "lab8/bench_epoll", "lab8/bench_mediaserver"]
 WORKLOAD = "lab4/bench_workload.sh"
 
-# name: (Kestrel's command line, whether Kestrel needs the root image).
+# name: (Kestrel's command line, whether Kestrel needs the root image, or
+# "mediaserver": the capstone's image, and Linux the initramfs with MediaServer).
 # Linux runs /init with kbench=<name>: see INIT below.
 BENCHES = {
     "proc": ("init=bench_proc", False),
@@ -59,7 +66,13 @@ BENCHES = {
     "signals": ("init=/usr/lib/kestrel/lab5/sig_bench", True),
     "threads": ("init=/usr/lib/kestrel/lab6/prog_bench", True),
     "workload": ("init=/bin/sh -- /usr/lib/kestrel/lab4/bench_workload.sh", True),
+    "net": ("init=/usr/lib/kestrel/lab8/bench_net", True),
+    "epoll": ("init=/usr/lib/kestrel/lab8/bench_epoll", True),
+    "mediaserver": ("init=/usr/lib/kestrel/lab8/bench_mediaserver", "mediaserver"),
 }
+MS_IMAGE = "fsimg-mediaserver.img"                      # in the build folder
+MS_STAGED = os.path.join("fsimg-mediaserver", "root")   # the tree it was made from
+MS_DIR = "opt/mediaserver"
 
 # Linux's /init. Kernel parameters of the form name=value that the kernel
 # does not know reach init as environment variables: $kbench.
@@ -67,6 +80,7 @@ INIT = """#!/bin/busybox sh
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
+ip link set lo up
 P=/usr/lib/kestrel
 case "$kbench" in
 proc) $P/lab3/bench_proc ;;
@@ -76,6 +90,9 @@ ipc) $P/lab4/bench_ipc ;;
 signals) $P/lab5/sig_bench ;;
 threads) $P/lab6/prog_bench ;;
 workload) cd / && sh $P/lab4/bench_workload.sh ;;
+net) $P/lab8/bench_net ;;
+epoll) $P/lab8/bench_epoll ;;
+mediaserver) $P/lab8/bench_mediaserver ;;
 *) echo "init: unknown kbench=$kbench" ;;
 esac
 echo "bench-init: done"
@@ -86,7 +103,11 @@ poweroff -f
 TABLE = ["getpid round trip", "fork+exit+wait", "pipe ping-pong", "open+read+close of a small file",
          "page fault", "mmap+touch+munmap 16 MiB", "fork+exec+wait", "pipe bandwidth",
          "signal delivery round trip", "thread create+join", "futex ping-pong between two threads",
-         "mutex lock+unlock, uncontended", "mutex lock+unlock, 4 threads contending", "200x /bin/true", "tar cf", "gzip", "boot to init"]
+         "mutex lock+unlock, uncontended", "mutex lock+unlock, 4 threads contending", "200x /bin/true", "tar cf", "gzip", "boot to init",
+         "TCP loopback bandwidth", "TCP loopback EOF after the last byte", "TCP loopback round trip",
+         "AF_UNIX stream bandwidth", "AF_UNIX stream EOF after the last byte", "AF_UNIX stream round trip",
+         "epoll_ctl ADD", "epoll_wait, 1 of 1,000 fds ready", "epoll_wait, 1 of 1 fd ready", "poll, 1 of 1,000 fds ready",
+         "MediaServer start to serving", "MediaServer API request"]
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 CLOCK = re.compile(r"^bench-clock: (\d+) (\d+)$")
 STEP = re.compile(r"^bench-step: (.+)$")
@@ -155,11 +176,14 @@ class Cpio:
         return bytes(self.data)
 
 
-def make_initramfs(build):
-    path = os.path.join(LINUX_DIR, "initramfs.cpio")
+def make_initramfs(build, mediaserver=False):
+    """initramfs.cpio; with mediaserver, initramfs-mediaserver.cpio: the
+    same and MediaServer with its libraries, from the capstone's staged tree."""
+    path = os.path.join(LINUX_DIR, "initramfs-mediaserver.cpio" if mediaserver else "initramfs.cpio")
     c = Cpio()
-    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp",
-              "usr/lib", "usr/lib/kestrel", "usr/lib/kestrel/lab3", "usr/lib/kestrel/lab4"]:
+    labs = sorted({"usr/lib/kestrel/" + os.path.dirname(p) for p in PROGRAMS + [WORKLOAD]})
+    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root",
+              "usr/lib", "usr/lib/kestrel"] + labs:
         c.dir(d)
     c.chardev("dev/console", 5, 1)
     c.chardev("dev/null", 1, 3)
@@ -174,9 +198,34 @@ def make_initramfs(build):
             c.file("usr/lib/kestrel/" + p, f.read())
     with open(os.path.join(ROOT, "user", WORKLOAD.replace("/", "/scripts/")), "rb") as f:
         c.file("usr/lib/kestrel/" + WORKLOAD, f.read(), 0o644)
+    if mediaserver:
+        add_mediaserver(c, os.path.join(build, MS_STAGED))
     with open(path, "wb") as f:
         f.write(c.finish())
     return path
+
+
+def add_mediaserver(c, staged):
+    """/opt/mediaserver and the libraries MediaServer loads (ldd), as the
+    capstone's image has them; libraries as plain files at ldd's paths."""
+    c.dir("opt")
+    c.dir(MS_DIR)
+    for name in sorted(os.listdir(os.path.join(staged, MS_DIR))):
+        with open(os.path.join(staged, MS_DIR, name), "rb") as f:
+            c.file(f"{MS_DIR}/{name}", f.read(), 0o755 if name == "MediaServer" else 0o644)
+    made = set()
+    for line in run(["ldd", os.path.join(staged, MS_DIR, "MediaServer")]).splitlines():
+        m = re.match(r"^\s*(?:\S+ => )?/(\S+) \(0x[0-9a-f]+\)$", line)
+        if not m:
+            continue
+        parts = m[1].split("/")
+        for i in range(1, len(parts)):
+            d = "/".join(parts[:i])
+            if d not in made and d not in ("usr", "usr/lib"):
+                c.dir(d)
+                made.add(d)
+        with open(os.path.join(staged, m[1]), "rb") as f:
+            c.file(m[1], f.read())
 
 
 # --- One boot, and what it printed ------------------------------------------
@@ -223,7 +272,8 @@ def boot_kestrel(args, kernel, bench, tmp):
     cmdline, disk = BENCHES[bench]
     disks = []
     if disk:
-        disks = [Disk(fsimg_tools.copy_image(args.image, os.path.join(tmp, "vda.img")), scratch=True)]
+        image = os.path.join(args.build, MS_IMAGE) if disk == "mediaserver" else args.image
+        disks = [Disk(fsimg_tools.copy_image(image, os.path.join(tmp, "vda.img")), scratch=True)]
     r = boot(kernel, f"{cmdline} token=0", timeout=args.timeout, accel=args.accel, cpus=1,
              mem=args.mem, disks=disks, log_cpu=False)
     ok = r.powered_off
@@ -248,14 +298,14 @@ def show(results, skews, runs, kestrels):
     """The table: a column per kernel, then Kestrel/Linux for each Kestrel."""
     print(f"\nKestrel vs Linux, same QEMU ({runs} boots of each kernel per program, alternating; medians)")
     columns = kestrels + ["linux"]
-    print(f"{'figure':34}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
+    print(f"{'figure':40}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
     seen = set().union(*(results[c] for c in columns))
     names = [n for n in TABLE if n in seen] + sorted(seen - set(TABLE))
     fmt = lambda v: "-" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.0f}")  # noqa: E731
     for what in names:
         unit = next(results[c][what][0][1] for c in columns if what in results[c])
         med = {c: median([v for v, _ in results[c].get(what, [])]) for c in columns}
-        line = f"{what:34}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
+        line = f"{what:40}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
         for c in kestrels:
             k, lx = med[c], med["linux"]
             ratio = (lx / k if unit.startswith("MB/s") else k / lx) if k and lx else None
@@ -286,8 +336,19 @@ def main():
 
     vmlinuz = fetch_linux()
     initrd = make_initramfs(args.build)
+    benches = args.only or list(BENCHES)
+    initrds = {b: initrd for b in benches}
+    if "mediaserver" in benches:
+        ms_image = os.path.join(args.build, MS_IMAGE)
+        if os.path.exists(ms_image) and os.path.isdir(os.path.join(args.build, MS_STAGED, MS_DIR)):
+            fsimg_tools.require_image(ms_image, newer_than=[os.path.join(args.build, "user", "lab8", "bench_mediaserver")])
+            initrds["mediaserver"] = make_initramfs(args.build, mediaserver=True)
+        else:
+            print(f"bench-linux: mediaserver skipped, no {os.path.relpath(ms_image, ROOT)} "
+                  "(make fsimg MEDIASERVER=1, with the capstone's folder in ../shared/mediaserver)")
+            benches.remove("mediaserver")
     if args.initramfs_only:
-        print(f"bench-linux: {vmlinuz} and {initrd} are ready")
+        print(f"bench-linux: {vmlinuz} and {', '.join(sorted(set(initrds.values())))} are ready")
         return 0
     fsimg_tools.require_image(args.image)
     kestrels = {"kestrel": args.kernel}
@@ -295,7 +356,6 @@ def main():
         kestrels["other"] = args.other_kernel
     results = {k: {} for k in list(kestrels) + ["linux"]}
     skews = {k: [] for k in results}
-    benches = args.only or list(BENCHES)
     failed = 0
     with tempfile.TemporaryDirectory(prefix="kestrel-bench-linux-") as tmp:
         for i in range(args.runs):
@@ -304,7 +364,7 @@ def main():
                     if kernel in kestrels:
                         r, ok = boot_kestrel(args, kestrels[kernel], bench, tmp)
                     else:
-                        r, ok = boot_linux(args, bench, vmlinuz, initrd)
+                        r, ok = boot_linux(args, bench, vmlinuz, initrds[bench])
                     if not ok:      # counted out (n= in the table), not fatal: TCG on a busy host
                         failed += 1
                         print(f"bench-linux: {kernel} {bench} run {i + 1} did not finish cleanly "
