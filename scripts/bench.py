@@ -68,7 +68,7 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab8/bench_net", cpus=1, host="build/user/lab8/bench_net", disk=True),
     Bench("init=/usr/lib/kestrel/lab8/bench_epoll", cpus=1, host="build/user/lab8/bench_epoll", disk=True),
     # Lab 8 and the capstone: MediaServer from exec to its first HTTP API answer, on 2 CPUs as
-    # the tests run it (labs/final/mediaserver.py); no host run (it wants /opt/mediaserver).
+    # the tests run it (labs/final/msrun.py); no host run (it wants /opt/mediaserver).
     Bench("init=/usr/lib/kestrel/lab8/bench_mediaserver", cpus=2, disk=True, image="mediaserver"),
 ]
 IMAGES = {"mediaserver": "fsimg-mediaserver.img"}      # beside the root image, in the build folder

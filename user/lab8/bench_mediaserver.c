@@ -10,7 +10,7 @@
  *   MediaServer API request        one more such request once it serves:
  *                                  connect, request, answer, EOF (median)
  *
- * It runs MediaServer as the tests do (labs/final/mediaserver.py): /proc
+ * It runs MediaServer as the tests do (labs/final/msrun.py): /proc
  * and /sys mounted, the open-file limit 20000, environment PATH and HOME
  * only, its output in /root/ms.log (printed if it never serves). Then
  * SIGTERM to MediaServer's session (-d forks a worker), SIGKILL after 5 s.
