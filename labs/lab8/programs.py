@@ -6,7 +6,7 @@ Each test is a busybox shell script (user/lab8/scripts/) run in the
 kernel, as its first process, and on the host, outputs compared
 (t.run_script), as Lab 7's Part D does. The programs are unmodified:
 Debian's python3 (asyncio; `python3 -m http.server`) and busybox's wget
-and httpd, all on 127.0.0.1 with ports chosen by bind(0).
+and httpd, on 127.0.0.1, ::1 and a Unix path, with ports chosen by bind(0).
 """
 
 
@@ -22,10 +22,10 @@ def script_test(name, script, points, timeout, doc):
 
 script_test("python-asyncio", "prog_asyncio.sh", 10, 60.0,
             "Python's asyncio (an EpollSelector; its self-pipe a socketpair): a TCP echo server on 127.0.0.1 "
-            "with 8 clients at once, 4 MiB checksummed, EOF and a refused connect, UDP, sock_* calls on a "
+            "with 8 clients at once (then on ::1 and a Unix path), 4 MiB checksummed, EOF and a refused connect, UDP, sock_* calls on a "
             "socketpair, timers and wait_for's timeout, a thread and a signal waking the loop, a subprocess's "
             "pipes, as on Linux")
 script_test("http-wget", "prog_http.sh", 8, 60.0,
-            "Debian's `python3 -m http.server` (port 0) and then busybox httpd (CGI too) serving a directory on "
-            "127.0.0.1, fetched by busybox wget: files checksummed, a redirect, a listing, a 404, HEAD and 5 "
+            "Debian's `python3 -m http.server` on 127.0.0.1 (port 0), then busybox httpd (CGI too) on ::1, "
+            "serving a directory fetched by busybox wget: files checksummed, a redirect, a listing, a 404, HEAD and 5 "
             "fetches at once, as on Linux")

@@ -3,9 +3,9 @@
 # a socketpair (call_soon_threadsafe, run_in_executor's threads and
 # signal.set_wakeup_fd write a byte there to wake the loop); every socket
 # it makes is non-blocking. An echo server on 127.0.0.1 (port 0) with 8
-# clients at once, a large transfer, EOF, a refused connection, UDP, the
-# loop's own sock_* calls on a socketpair, timers and timeouts, a signal
-# handler, a thread and a subprocess. Compared with Linux. Run as:
+# clients at once (then on ::1 and on a Unix path), a large transfer, EOF,
+# a refused connection, UDP, the loop's own sock_* calls on a socketpair,
+# timers and timeouts, a signal handler, a thread and a subprocess. Compared with Linux. Run as:
 # sh prog_asyncio.sh
 export LC_ALL=C
 exec 0</dev/null            # the console in the guest, /dev/null on the host
@@ -25,8 +25,8 @@ async def echo(reader, writer):
     writer.close()
     await writer.wait_closed()
 
-async def client(port, i):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def client(port, i, host="127.0.0.1"):
+    reader, writer = await asyncio.open_connection(host, port)
     lines = [b"client %d line %d\n" % (i, j) for j in range(i + 1)]
     for line in lines:
         writer.write(line)
@@ -81,6 +81,26 @@ async def tcp():
         await asyncio.open_connection("127.0.0.1", port)
     except ConnectionRefusedError as e:
         print("connect to a closed port:", type(e).__name__, e.errno == 111)
+
+async def families():
+    print("-- the same echo server on ::1 and on an AF_UNIX path")
+    server = await asyncio.start_server(echo, "::1", 0)
+    async with server:
+        port = server.sockets[0].getsockname()[1]
+        print("on ::1, two clients:", await asyncio.gather(client(port, 2, "::1"), client(port, 3, "::1")))
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "kt-lab8-asyncio.sock")
+    if os.path.exists(path):
+        os.unlink(path)
+    server = await asyncio.start_unix_server(echo, path)
+    async with server:
+        reader, writer = await asyncio.open_unix_connection(path)
+        writer.write(b"over a path\n")
+        print("on a Unix socket:", await reader.readline())
+        writer.write_eof()
+        print("then:", await reader.read())
+        writer.close()
+    print("its socket file stays after close (Python 3.11 leaves it):", os.path.exists(path))
+    os.unlink(path)
 
 class Echo(asyncio.DatagramProtocol):
     def connection_made(self, transport):
@@ -182,7 +202,7 @@ async def subprocess_pipes():
     print("sh:", out, err, proc.returncode)
 
 async def main():
-    for part in (tcp, udp, socks, timers, wakeups, subprocess_pipes):
+    for part in (tcp, families, udp, socks, timers, wakeups, subprocess_pipes):
         await part()
 
 asyncio.run(main())

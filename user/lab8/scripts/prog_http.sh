@@ -1,12 +1,12 @@
-# prog_http.sh: two unmodified web servers on 127.0.0.1 and busybox's
-# wget fetching from them. Debian's `python3 -m http.server` (a
-# ThreadingHTTPServer: a thread per connection, blocking sockets) chooses
-# its own port (port 0) and says which; busybox httpd (a process per
-# connection, forked by a poll loop... or accept) then serves the same
-# directory on the same port, CGI included. Files are checksummed (md5sum)
-# and compared (cmp) with the originals; a 404, a redirect, a directory
-# listing, HEAD, and five fetches at once. Compared with Linux. Run as:
-# sh prog_http.sh
+# prog_http.sh: two unmodified web servers on loopback and busybox's wget
+# fetching from them. Debian's `python3 -m http.server` (a
+# ThreadingHTTPServer: a thread per connection, blocking sockets) binds
+# 127.0.0.1 port 0 and says which port it got; busybox httpd (a process
+# forked per connection) then serves the same directory on ::1, CGI
+# included. Files are checksummed (md5sum) and compared (cmp) with the
+# originals; a redirect, a directory listing, a 404, HEAD (wget --spider)
+# and five fetches at once; the python server's log (dates out).
+# Compared with Linux. Run as: sh prog_http.sh
 export LC_ALL=C
 exec 0</dev/null            # the console in the guest, /dev/null on the host
 
@@ -93,9 +93,10 @@ echo "server killed: status $?"
 # its log, one line per request: client, request and status (dates out)
 sed -n 's/^127\.0\.0\.1 - - \[[^]]*\] "\(.*\)" \([0-9]*\) .*/"\1" \2/p' "$dir/server.log" | sort
 
-echo "-- busybox httpd on the same port"
-busybox httpd -f -p "127.0.0.1:$port" -h "$www" &
+echo "-- busybox httpd on ::1, the same port number"
+busybox httpd -f -p "[::1]:$port" -h "$www" &
 server=$!
+url="http://[::1]:$port"
 wait_for wget -q -O /dev/null "$url/hello.txt" 2>/dev/null || exit 1
 fetch hello.txt
 fetch big.txt
