@@ -22,7 +22,7 @@ def script_test(name, script, points, timeout, doc):
 
 script_test("python-asyncio", "prog_asyncio.sh", 10, 60.0,
             "Python's asyncio (an EpollSelector; its self-pipe a socketpair): a TCP echo server on 127.0.0.1 "
-            "with 8 clients at once (then on ::1 and a Unix path), 4 MiB checksummed, EOF and a refused connect, UDP, sock_* calls on a "
+            "with 8 clients at once (then on ::1 and a Unix path), 4 MiB checksummed, loop.sendfile, EOF and a refused connect, UDP, sock_* calls on a "
             "socketpair, timers and wait_for's timeout, a thread and a signal waking the loop, a subprocess's "
             "pipes, as on Linux")
 script_test("http-wget", "prog_http.sh", 8, 60.0,

@@ -3,10 +3,10 @@
 # a socketpair (call_soon_threadsafe, run_in_executor's threads and
 # signal.set_wakeup_fd write a byte there to wake the loop); every socket
 # it makes is non-blocking. An echo server on 127.0.0.1 (port 0) with 8
-# clients at once (then on ::1 and on a Unix path), a large transfer, EOF,
-# a refused connection, UDP, the loop's own sock_* calls on a socketpair,
-# timers and timeouts, a signal handler, a thread and a subprocess. Compared with Linux. Run as:
-# sh prog_asyncio.sh
+# clients at once (then on ::1 and on a Unix path), large transfers
+# (loop.sendfile too), EOF, a refused connection, UDP, the loop's own
+# sock_* calls on a socketpair, timers and timeouts, a signal handler, a
+# thread and a subprocess. Compared with Linux. Run as: sh prog_asyncio.sh
 export LC_ALL=C
 exec 0</dev/null            # the console in the guest, /dev/null on the host
 
@@ -71,6 +71,21 @@ async def tcp():
         writer.write_eof()
         n, digest = (await reader.readline()).split()
         print("4 MiB sent, the server counted:", int(n), "digest matches:", digest.decode() == hashlib.sha256(data).hexdigest())
+        writer.close()
+        await writer.wait_closed()
+        # loop.sendfile: os.sendfile on the non-blocking socket, partial
+        # counts and EAGAIN (then EPOLLOUT) until the file is sent
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "kt-lab8-asyncio.data")
+        with open(path, "wb") as f:
+            f.write(data[:3 << 20])
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        with open(path, "rb") as f:
+            sent = await asyncio.get_running_loop().sendfile(writer.transport, f)
+        os.unlink(path)
+        writer.write_eof()
+        n, digest = (await reader.readline()).split()
+        print("loop.sendfile of a 3 MiB file:", sent, "sent,", int(n), "counted, digest matches:",
+              digest.decode() == hashlib.sha256(data[:3 << 20]).hexdigest())
         writer.close()
         await writer.wait_closed()
 
