@@ -63,7 +63,10 @@ PYTHON_LINKS = ["/usr/bin/python3"]             # -> python3.11
 PYTHON_MODULES = ["site", "threading", "queue", "concurrent.futures.thread",
                   # Lab 7: multiprocessing.Pool (fork, and POSIX semaphores in /dev/shm)
                   "multiprocessing.pool", "multiprocessing.synchronize", "multiprocessing.popen_fork",
-                  "multiprocessing.queues"]
+                  "multiprocessing.queues",
+                  # Lab 8: asyncio (selectors, its subprocess support), `python3 -m http.server`
+                  # (socket.getaddrinfo encodes a host name with the idna codec)
+                  "asyncio", "hashlib", "runpy", "argparse", "http.server", "encodings.idna"]
 FIXED_TIME = 1704067200                          # 2024-01-01 00:00:00 UTC: every mtime and atime
 MiB = 1 << 20
 

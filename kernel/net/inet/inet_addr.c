@@ -73,6 +73,17 @@ int inet_addr_from_sockaddr(struct inet_sock *isk, const struct sockaddr_storage
 	return from_sin6(isk, sa, len, ip, port);
 }
 
+/* As inet_addr_from_sockaddr, but a dual-stack AF_INET6 socket also takes
+ * a sockaddr_in, as Linux's UDP connect does (glibc's getaddrinfo connects
+ * its AF_INET6 probe socket to IPv4 addresses): EAFNOSUPPORT if V6ONLY. */
+int inet_addr_from_sockaddr_or_v4(struct inet_sock *isk, const struct sockaddr_storage *sa, int len,
+				  ip_addr_t *ip, u16_t *port)
+{
+	if (isk->family == AF_INET6 && len >= 2 && sa->ss_family == AF_INET)
+		return isk->v6only ? -EAFNOSUPPORT : from_sin(sa, len, ip, port);
+	return inet_addr_from_sockaddr(isk, sa, len, ip, port);
+}
+
 /* Fills sa as the socket's family shows ip: returns its length. */
 int inet_addr_to_sockaddr(int family, const ip_addr_t *ip, u16_t port, struct sockaddr_storage *sa)
 {

@@ -87,6 +87,8 @@ long inet_ioctl(struct socket *s, unsigned cmd, uint64_t arg);
 /* inet_addr.c: between sockaddr_in/sockaddr_in6 and lwIP's ip_addr_t. */
 int inet_addr_from_sockaddr(struct inet_sock *isk, const struct sockaddr_storage *sa, int len,
 			    ip_addr_t *ip, u16_t *port);
+int inet_addr_from_sockaddr_or_v4(struct inet_sock *isk, const struct sockaddr_storage *sa, int len,
+				  ip_addr_t *ip, u16_t *port);
 int inet_addr_to_sockaddr(int family, const ip_addr_t *ip, u16_t port, struct sockaddr_storage *sa);
 /* The wildcard address a socket of this family and IPV6_V6ONLY binds to. */
 void inet_any_addr(struct inet_sock *isk, ip_addr_t *ip);

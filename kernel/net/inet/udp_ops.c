@@ -98,7 +98,7 @@ static int udp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 		lwip_unlock();
 		return 0;
 	}
-	int err = inet_addr_from_sockaddr(isk, addr, len, &ip, &port);
+	int err = inet_addr_from_sockaddr_or_v4(isk, addr, len, &ip, &port);
 	if (err)
 		return err;
 	lwip_lock();
@@ -108,6 +108,17 @@ static int udp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	isk->udp_connected = !err;
 	lwip_unlock();
 	return err;
+}
+
+/* The address a connected socket bound to the wildcard sends from: the
+ * route's source, which Linux's getsockname shows after connect (glibc's
+ * getaddrinfo sorts addresses by it). */
+static void udp_source_addr(const struct udp_pcb *pcb, ip_addr_t *local)
+{
+	struct netif *netif = ip_route(&pcb->local_ip, &pcb->remote_ip);
+	const ip_addr_t *src = netif ? ip_netif_get_local_ip(netif, &pcb->remote_ip) : NULL;
+	if (src)
+		ip_addr_copy(*local, *src);
 }
 
 static int udp_getname_op(struct socket *s, struct sockaddr_storage *addr, bool peer)
@@ -121,7 +132,10 @@ static int udp_getname_op(struct socket *s, struct sockaddr_storage *addr, bool 
 			? inet_addr_to_sockaddr(isk->family, &pcb->remote_ip, pcb->remote_port, addr)
 			: -ENOTCONN;
 	} else if (pcb) {
-		len = inet_addr_to_sockaddr(isk->family, &pcb->local_ip, pcb->local_port, addr);
+		ip_addr_t local = pcb->local_ip;
+		if (isk->udp_connected && ip_addr_isany(&local))
+			udp_source_addr(pcb, &local);
+		len = inet_addr_to_sockaddr(isk->family, &local, pcb->local_port, addr);
 	} else {
 		ip_addr_t any;
 		inet_any_addr(isk, &any);
