@@ -8,7 +8,9 @@
  * and time left; settime's old value; a value of 0 disarms; poll and a
  * blocking read wait for the expiry; the errors (EINVAL for clocks,
  * flags, short reads, a timespec out of range, an fd that is not a
- * timerfd; EBADF; EAGAIN); the /proc/self/fd link's text. */
+ * timerfd; EBADF; EAGAIN); the /proc/self/fd link's text; the lines
+ * /proc/self/fdinfo adds (clockid, ticks, settime flags, it_value,
+ * it_interval); lseek (0, moving nothing) and pread (ESPIPE). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kt.h>
+#include "efd_util.h"
 
 #define MS 1000000L
 
@@ -161,6 +164,26 @@ static void errors(void)
 	close(fd);
 }
 
+static void fdinfo(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	efd_show_fdinfo("new MONOTONIC timerfd", fd);
+	struct itimerspec s = spec(100000 * MS, 1500 * MS);
+	timerfd_settime(fd, 0, &s, NULL);
+	efd_show_fdinfo("armed for 100 s, every 1.5 s", fd);
+	s = spec(MS, 0);
+	timerfd_settime(fd, 0, &s, NULL);
+	usleep(20000);
+	efd_show_fdinfo("expired once, not read", fd);
+	efd_show_lseek("timerfd", fd);
+	close(fd);
+	fd = timerfd_create(CLOCK_REALTIME, 0);
+	s = at(now_ns(CLOCK_REALTIME) + 100000 * MS, 0);
+	timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL);
+	efd_show_fdinfo("REALTIME, ABSTIME | CANCEL_ON_SET", fd);
+	close(fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -170,5 +193,6 @@ int main(void)
 	absolute(CLOCK_MONOTONIC, "MONOTONIC");
 	absolute(CLOCK_REALTIME, "REALTIME");
 	errors();
+	fdinfo();
 	return kt_status();
 }

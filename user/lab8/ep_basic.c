@@ -5,7 +5,7 @@
  * what closing does (an item belongs to the open file, not to the fd: a
  * dup keeps it, the last close removes it); an epoll watching an epoll
  * (and poll() of an epoll), loops refused; timeouts; and 1,000 fds in
- * one epoll. */
+ * one epoll; lseek of an epoll (0, as Linux's noop_llseek). */
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -41,6 +41,9 @@ static void create_errors(void)
 	ep = epoll_create(1);
 	ep_ok("epoll_create(1)", ep);
 	kt_check(fcntl(ep, F_GETFD) == 0, "epoll_create: no FD_CLOEXEC");
+	kt_check_eq("lseek of an epoll fd (succeeds, moves nothing)", lseek(ep, 5, SEEK_SET), 0);
+	char c;
+	kt_expect_err("pread of an epoll fd", pread(ep, &c, 1, 0), ESPIPE);
 	close(ep);
 }
 

@@ -35,6 +35,7 @@
 #include <fs/fdtable.h>
 #include <fs/poll.h>
 #include <fs/anon_inodes.h>
+#include <fs/pseudofs.h>
 
 /* glibc's sys/timerfd.h (Linux: include/uapi/linux/timerfd.h, not in
  * Debian 12's UAPI headers): the flags are O_ values and bits 0, 1. */
@@ -46,6 +47,7 @@
 struct timerfd {
 	struct spinlock lock;       /* expires, ticks (interval: settime's, under setting) */
 	int clock;
+	int settime_flags;          /* the last settime's, for fdinfo */
 	uint64_t expires;           /* the next expiry, monotonic ns; 0: disarmed */
 	uint64_t interval;          /* ns; 0: one-shot */
 	uint64_t ticks;             /* expirations not yet read */
@@ -113,10 +115,14 @@ static void timerfd_release(struct file *f)
 	kfree(tf);
 }
 
+static void timerfd_show_fdinfo(struct file *f, struct pbuf *b);
+
 static const struct file_operations timerfd_fops = {
 	.read = timerfd_read,
+	.llseek = noop_llseek,
 	.poll = timerfd_poll,
 	.release = timerfd_release,
+	.show_fdinfo = timerfd_show_fdinfo,
 };
 
 long sys_timerfd_create(int clock, int flags)
@@ -169,6 +175,19 @@ static void current_setting(struct timerfd *tf, struct __kernel_itimerspec *its)
 	its->it_interval.tv_nsec = interval % NSEC_PER_SEC;
 }
 
+/* /proc/PID/fdinfo's lines, as Linux's timerfd_show. */
+static void timerfd_show_fdinfo(struct file *f, struct pbuf *b)
+{
+	struct timerfd *tf = f->private;
+	struct __kernel_itimerspec its;
+	current_setting(tf, &its);
+	pbuf_printf(b, "clockid: %d\nticks: %llu\nsettime flags: 0%o\n"
+		    "it_value: (%llu, %llu)\nit_interval: (%llu, %llu)\n",
+		    tf->clock, (unsigned long long)READ_ONCE(tf->ticks), READ_ONCE(tf->settime_flags),
+		    (unsigned long long)its.it_value.tv_sec, (unsigned long long)its.it_value.tv_nsec,
+		    (unsigned long long)its.it_interval.tv_sec, (unsigned long long)its.it_interval.tv_nsec);
+}
+
 /* The monotonic time of the first expiry for a value of ns: relative
  * (from now), or absolute on the timer's clock. 0: disarmed. */
 static uint64_t first_expiry(struct timerfd *tf, uint64_t ns, bool absolute)
@@ -213,6 +232,7 @@ long sys_timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *u
 	tf->expires = expires;
 	tf->interval = interval;
 	tf->ticks = 0;
+	tf->settime_flags = flags;
 	spin_unlock_irqrestore(&tf->lock, lflags);
 	if (expires)
 		timer_arm(&tf->timer, expires);     /* a past time expires at the next tick */
