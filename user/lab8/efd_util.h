@@ -38,7 +38,7 @@ static inline void efd_show_fdinfo(const char *what, int fd)
 static inline void efd_result(const char *what, const char *call, long r)
 {
 	if (r < 0)
-		printf("%s: %s: -1 %s\n", what, call, kt_errname(errno));
+		printf("%s: %s: -1 %s\n", what, call, errno == ECANCELED ? "ECANCELED" : kt_errname(errno));
 	else
 		printf("%s: %s: %ld\n", what, call, r);
 }
