@@ -8,12 +8,15 @@
  * address (EDESTADDRREQ), a second bind (EINVAL), a port in use
  * (EADDRINUSE); connect to AF_UNSPEC (the association dissolved: no
  * peer, no filter, the source address connect chose and a port bind did
- * not ask for given back). Then an IPv4 datagram to a dual-stack ::
+ * not ask for given back); a connected socket's datagram to a closed
+ * port (ECONNREFUSED for its next call, from ICMP port unreachable; an
+ * unconnected socket hears nothing). Then an IPv4 datagram to a dual-stack ::
  * socket, whose sender is ::ffff:127.0.0.1, and the answer going back to
  * it. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 #include <kt_inet.h>
 
 static void round_trips(int a, int b, int fam, int port_a, int port_b)
@@ -162,6 +165,37 @@ static void dissolve(int fam)
 	close(d);
 }
 
+/* A port nobody has (one bind(0) just gave back): a connected socket's
+ * datagram to it comes back as ICMP "port unreachable", which Linux
+ * turns into ECONNREFUSED (POLLERR) for the socket's next send or
+ * receive; an unconnected socket's is dropped without a word. */
+static void refused(int fam)
+{
+	int port;
+	close(kt_bound(fam, SOCK_DGRAM, 0, &port));
+	struct sockaddr_storage ss;
+	socklen_t len = kt_addr(&ss, fam, 0, port);
+	char buf[4];
+	int s = socket(fam, SOCK_DGRAM, 0);
+	kt_result("connect to a closed port", connect(s, (struct sockaddr *)&ss, len));
+	kt_result("send", send(s, "x", 1, 0));
+	struct pollfd p = { .fd = s, .events = POLLIN | POLLOUT };
+	poll(&p, 1, 1000);
+	printf("poll after it: revents %#x\n", p.revents);
+	kt_result("send again", send(s, "x", 1, 0));
+	kt_result("send", send(s, "x", 1, 0));
+	poll(&p, 1, 1000);
+	kt_result("recv", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	kt_result("recv again", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(s);
+	s = socket(fam, SOCK_DGRAM, 0);
+	kt_result("unconnected sendto", sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len));
+	usleep(10000);
+	kt_result("unconnected sendto again", sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len));
+	kt_result("unconnected recv", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(s);
+}
+
 static void family(int fam)
 {
 	printf("== %s\n", fam == AF_INET ? "127.0.0.1" : "::1");
@@ -175,6 +209,7 @@ static void family(int fam)
 	close(a);
 	close(b);
 	dissolve(fam);
+	refused(fam);
 }
 
 static void dual_stack(void)

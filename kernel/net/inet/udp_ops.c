@@ -184,7 +184,9 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
 		return -EFAULT;
 	}
 	lwip_lock();
-	int err = udp_autobind(isk, m->name ? &ip : NULL);
+	int err = sock_take_error(s);   /* an ICMP error (udp_icmp.c), as Linux's sock_error */
+	if (!err)
+		err = udp_autobind(isk, m->name ? &ip : NULL);
 	struct pbuf *p = err ? NULL : pbuf_alloc(PBUF_TRANSPORT, len, PBUF_RAM);
 	if (!err && !p)
 		err = -ENOBUFS;
@@ -223,13 +225,15 @@ static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
 	struct inet_dgram *d = NULL;
 	size_t len = 0, n = 0;
 	for (;;) {
-		int err = sock_wait_event(s, isk->dgram_count > 0, deadline);
+		int err = sock_take_error(s);   /* first, as Linux's __skb_recv_udp */
+		if (!err)
+			err = sock_wait_event(s, isk->dgram_count > 0 || READ_ONCE(s->error), deadline);
 		if (err) {
 			kfree(buf);
 			return err;
 		}
 		lwip_lock();
-		d = udp_next(isk, flags & MSG_PEEK);
+		d = READ_ONCE(s->error) ? NULL : udp_next(isk, flags & MSG_PEEK);
 		if (d) {
 			len = d->p->tot_len;
 			n = len < room ? len : room;
