@@ -169,18 +169,19 @@ static void self_cycle(void)
 }
 
 /* Waits (up to 5 s) for the pipe's writers to go: "end of file" once
- * the sockets that held its write end in flight were collected. Linux
- * collects from a work queue that a close schedules unless a collection
- * is already running, so a close may find it busy and leave the garbage
- * for the next one: every 100 ms another self_cycle schedules one. */
+ * the sockets that held its write end in flight were collected. A
+ * collection runs when a unix socket's file is released (its last
+ * reference gone), which the close of a socket still in flight is not;
+ * and Linux's runs from a work queue that a release schedules unless a
+ * collection is running already. So every 100 ms a self_cycle releases
+ * a socket (and leaves garbage for the next collection). */
 static void pipe_writer_gone(const char *what, int rd)
 {
 	struct pollfd p = { .fd = rd, .events = POLLIN };
 	int n = 0;
 	for (int i = 0; i < 50 && n == 0; i++) {
+		self_cycle();
 		n = poll(&p, 1, 100);
-		if (n == 0)
-			self_cycle();
 	}
 	char c;
 	printf("%s: %s\n", what, n == 1 && (p.revents & POLLHUP) && read(rd, &c, 1) == 0 ? "end of file" : "still open");

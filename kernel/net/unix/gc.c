@@ -7,8 +7,10 @@
  * the files (and whatever else travels with them) would never be freed.
  *
  * So we count, for each unix socket, the skbs holding its file
- * (inflight). After a unix socket closes, collect() looks at the sockets
- * in flight: those whose every file reference is in flight are
+ * (inflight). When a unix socket's file is released (its last reference
+ * gone), unix_gc looks at the sockets in flight, as Linux's (a close of
+ * a socket still in flight releases nothing: the next release collects
+ * it). Those whose every file reference is in flight are
  * candidates. Each candidate's queues (a listener's: its embryos') hold
  * references to other candidates; a candidate with references left over
  * is reachable from outside (an fd, an skb on a queue someone can read),
@@ -17,9 +19,10 @@
  * closes the files.
  *
  * Everything runs under unix_lock, so no queue changes meanwhile. A file
- * reference taken without it (a dup, a fork, a receive) is taken by
- * someone who already holds one, which is not in flight: such a file is
- * no candidate, whatever we read. */
+ * reference taken without it comes from an fd (a dup, a fork) or from an
+ * skb being received, which is on no queue any more (or, peeked, on the
+ * queue of a socket its reader has an fd of): either way the file is
+ * reachable, whatever count we read. */
 #include <kernel/types.h>
 #include <kernel/list.h>
 #include <fs/file.h>
