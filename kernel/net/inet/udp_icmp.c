@@ -46,8 +46,8 @@ int inet_icmp_input4(struct pbuf *p, struct netif *inp)
 {
 	u8_t b[IP4_HLEN_MAX + ICMP_HLEN + IP4_HLEN_MAX + UDP_PORTS];
 	u16_t n = pbuf_copy_partial(p, b, sizeof(b), 0);
-	if (n < IP_HLEN || b[9] != IP_PROTO_ICMP)
-		return 0;
+	if (n < IP_HLEN || b[9] != IP_PROTO_ICMP || (be16(b + 6) & IP_OFFMASK))
+		return 0;       /* (a later fragment holds no ICMP header) */
 	unsigned hlen = (b[0] & 0x0f) * 4;
 	const u8_t *icmp = b + hlen, *orig = icmp + ICMP_HLEN;
 	if (hlen < IP_HLEN || n < hlen + ICMP_HLEN + IP_HLEN ||
