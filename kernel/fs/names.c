@@ -337,8 +337,9 @@ long sys_mknodat(int dirfd, const char *upath, unsigned mode, unsigned dev)
 		if (!capable(CAP_MKNOD))
 			return -EPERM;
 		break;
+	case S_IFSOCK:          /* a socket file no socket is bound to, as Linux */
+		break;
 	case S_IFIFO:
-	case S_IFSOCK:
 		return -EOPNOTSUPP;
 	default:
 		return -EINVAL;

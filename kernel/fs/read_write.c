@@ -33,11 +33,16 @@ static int64_t (*llseek_op(struct file *f))(struct file *, int64_t, int)
 	return S_ISDIR(f->inode->mode) ? dir_llseek : NULL;
 }
 
+int64_t noop_llseek(struct file *f, int64_t offset, int whence)
+{
+	return 0;
+}
+
 static bool has_offset(struct file *f)
 {
 	/* Files that cannot seek (pipes, terminals) have no offset: pread on
 	 * them is -ESPIPE. */
-	return llseek_op(f) != NULL;
+	return llseek_op(f) != NULL && llseek_op(f) != noop_llseek;
 }
 
 /* Linux's access_ok: every user segment lies in the user half. A count
@@ -64,6 +69,8 @@ static bool bad_range(int64_t pos, size_t count)
  * pread/pwrite, or NULL for the file's own (then under its lock). */
 static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool write)
 {
+	if (explicit_pos && !has_offset(f))
+		return -ESPIPE;         /* before the mode, as Linux's pread */
 	if (write ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
 	ssize_t (*op)(struct file *, struct uio *, uint64_t *) = write ? f->fop->write : f->fop->read;
@@ -71,8 +78,6 @@ static ssize_t do_rw(struct file *f, struct uio *u, int64_t *explicit_pos, bool 
 		return S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
 	if (!uio_in_user_half(u))
 		return -EFAULT;
-	if (explicit_pos && !has_offset(f))
-		return -ESPIPE;
 	size_t count = u->resid;
 	if (u->resid > MAX_RW_COUNT)
 		u->resid = MAX_RW_COUNT;    /* the segments past it are left alone */
@@ -217,7 +222,11 @@ long sys_lseek(int fd, int64_t offset, unsigned whence)
 	if (!f)
 		return -EBADF;
 	long r;
-	if (!has_offset(f)) {
+	if (whence > SEEK_MAX) {
+		r = -EINVAL;            /* before anything else, as Linux */
+	} else if (llseek_op(f) == noop_llseek) {
+		r = 0;
+	} else if (!has_offset(f)) {
 		r = -ESPIPE;
 	} else {
 		mutex_lock(&f->pos_lock);

@@ -10,6 +10,8 @@
 #include <syscall/syscalls.h>
 #include <fs/file.h>
 #include <net/socket.h>
+#include <time/clock.h>
+#include <linux/time_types.h>
 #include "socket_internal.h"
 
 #define CONTROL_MAX 65536           /* Linux's sysctl_optmem_max is 20480..131072 */
@@ -210,67 +212,68 @@ long sys_recvmsg(int fd, struct user_msghdr *umsg, int flags)
 	return r;
 }
 
-/* sendmmsg/recvmmsg: one message after another; the count done if any,
- * else the first one's error (as Linux). */
+/* sendmmsg and recvmmsg: one message after another, each one's length in
+ * its msg_len; the count done if any, else the first one's error (as
+ * Linux). recvmmsg's MSG_WAITFORONE waits for the first message only;
+ * its timeout (*end, in CLOCK_MONOTONIC ns) is looked at after each
+ * message, as Linux's: it ends the batch, never a wait. */
+static long mmsg_loop(int fd, struct mmsghdr *uvec, unsigned vlen, int flags, bool recv, const uint64_t *end)
+{
+	int err;
+	struct socket *s = sock_from_fd(fd, &err);
+	if (!s)
+		return err;
+	if (vlen > UIO_MAXIOV)
+		vlen = UIO_MAXIOV;
+	unsigned done = 0;
+	ssize_t r = 0;
+	while (done < vlen) {
+		struct user_msghdr um;
+		struct user_msghdr *uhdr = &uvec[done].msg_hdr;
+		if (copy_from_user(&um, uhdr, sizeof(um))) {
+			r = -EFAULT;
+			break;
+		}
+		r = recv ? do_recvmsg(s, &um, uhdr, flags & ~MSG_WAITFORONE) : do_sendmsg(s, &um, flags);
+		if (r < 0)
+			break;
+		unsigned len = r;
+		if (copy_to_user(&uvec[done].msg_len, &len, sizeof(len))) {
+			r = -EFAULT;
+			break;
+		}
+		done++;
+		if (recv && (flags & MSG_WAITFORONE))
+			flags |= MSG_DONTWAIT;
+		if (end && clock_now_ns() >= *end)
+			break;
+	}
+	file_put(s->file);
+	return done ? (long)done : r;
+}
+
 long sys_sendmmsg(int fd, struct mmsghdr *uvec, unsigned vlen, int flags)
 {
-	int err;
-	struct socket *s = sock_from_fd(fd, &err);
-	if (!s)
-		return err;
-	if (vlen > UIO_MAXIOV)
-		vlen = UIO_MAXIOV;
-	unsigned done = 0;
-	ssize_t r = 0;
-	for (; done < vlen; done++) {
-		struct user_msghdr um;
-		if (copy_from_user(&um, &uvec[done].msg_hdr, sizeof(um))) {
-			r = -EFAULT;
-			break;
-		}
-		r = do_sendmsg(s, &um, flags);
-		if (r < 0)
-			break;
-		unsigned len = r;
-		if (copy_to_user(&uvec[done].msg_len, &len, sizeof(len))) {
-			r = -EFAULT;
-			break;
-		}
-	}
-	file_put(s->file);
-	return done ? (long)done : r;
+	return mmsg_loop(fd, uvec, vlen, flags, false, NULL);
 }
 
+/* A timeout is checked (EFAULT, EINVAL) before the fd, and gets the time
+ * left written back when messages came, as Linux's. */
 long sys_recvmmsg(int fd, struct mmsghdr *uvec, unsigned vlen, int flags, struct __kernel_timespec *timeout)
 {
-	if (timeout)
-		return -EINVAL;         /* not done: nobody we know passes one */
-	int err;
-	struct socket *s = sock_from_fd(fd, &err);
-	if (!s)
-		return err;
-	if (vlen > UIO_MAXIOV)
-		vlen = UIO_MAXIOV;
-	unsigned done = 0;
-	ssize_t r = 0;
-	for (; done < vlen; done++) {
-		struct user_msghdr um;
-		if (copy_from_user(&um, &uvec[done].msg_hdr, sizeof(um))) {
-			r = -EFAULT;
-			break;
-		}
-		r = do_recvmsg(s, &um, &uvec[done].msg_hdr, flags & ~MSG_WAITFORONE);
-		if (r < 0)
-			break;
-		unsigned len = r;
-		if (copy_to_user(&uvec[done].msg_len, &len, sizeof(len))) {
-			r = -EFAULT;
-			break;
-		}
-		if (flags & MSG_WAITFORONE)
-			flags |= MSG_DONTWAIT;
+	uint64_t ns, end;
+	if (timeout) {
+		long err = timespec_from_user(timeout, &ns);
+		if (err)
+			return err;
+		end = clock_now_ns() + ns;
 	}
-	file_put(s->file);
-	return done ? (long)done : r;
+	long r = mmsg_loop(fd, uvec, vlen, flags, true, timeout ? &end : NULL);
+	if (r > 0 && timeout) {
+		uint64_t now = clock_now_ns(), left = end > now ? end - now : 0;
+		struct __kernel_timespec ts = { .tv_sec = left / NSEC_PER_SEC, .tv_nsec = left % NSEC_PER_SEC };
+		if (copy_to_user(timeout, &ts, sizeof(ts)))
+			r = -EFAULT;
+	}
+	return r;
 }
-

@@ -11,6 +11,7 @@
 #include <kernel/printk.h>
 #include <kernel/timer.h>
 #include <time/clock.h>
+#include <fs/timerfd.h>
 #include <x86/cpu.h>
 
 static uint64_t tsc_at_boot;
@@ -47,6 +48,7 @@ void clock_set_realtime(uint64_t ns)
 {
 	__atomic_store_n(&realtime_offset_ns, (int64_t)(ns - clock_now_ns()), __ATOMIC_RELAXED);
 	vdso_clock_changed();
+	timerfd_clock_was_set();        /* timers on the wall clock follow it */
 }
 
 struct clock_params clock_params(void)

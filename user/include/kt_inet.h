@@ -74,6 +74,7 @@ static inline const char *kt_net_errname(int e)
 	case EDESTADDRREQ:	return "EDESTADDRREQ";
 	case EPIPE:		return "EPIPE";
 	case ECONNRESET:	return "ECONNRESET";
+	case ECONNABORTED:	return "ECONNABORTED";
 	case ENETUNREACH:	return "ENETUNREACH";
 	case EMSGSIZE:		return "EMSGSIZE";
 	case ENOPROTOOPT:	return "ENOPROTOOPT";

@@ -8,7 +8,8 @@
  * 8-byte piece in two; poll's POLLIN and POLLOUT; a blocking read woken
  * by a write from another process, and a blocking write woken by a read;
  * flags (EINVAL for unknown ones, O_NONBLOCK in F_GETFL, FD_CLOEXEC);
- the /proc/self/fd link's text. */
+ the /proc/self/fd link's text; /proc/self/fdinfo's eventfd-count and
+ * eventfd-semaphore; lseek (0, moving nothing) and pread (ESPIPE). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <kt.h>
+#include "efd_util.h"
 
 /* As the first process of the kernel, /proc is not mounted yet. */
 static void mount_proc(void)
@@ -165,6 +167,20 @@ static void blocking(void)
 	close(go);
 }
 
+static void fdinfo(void)
+{
+	int fd = eventfd(7, EFD_SEMAPHORE | EFD_NONBLOCK);
+	efd_show_fdinfo("eventfd(7, SEMAPHORE)", fd);
+	put(fd, 0x1234);
+	take(fd);
+	efd_show_fdinfo("after a write of 0x1234 and a read", fd);
+	efd_show_lseek("eventfd", fd);
+	close(fd);
+	fd = eventfd(0, 0);
+	efd_show_fdinfo("eventfd(0, 0)", fd);
+	close(fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -173,5 +189,6 @@ int main(void)
 	semaphore();
 	flags();
 	blocking();
+	fdinfo();
 	return kt_status();
 }

@@ -8,7 +8,8 @@
  * a blocking read woken by another process's kill. poll on an eventfd,
  * a timerfd and a signalfd at once, each woken in turn. A signalfd
  * inherited by fork reads the child's own signals; exec keeps the event
- * fds without close-on-exec and closes the others. */
+ * fds without close-on-exec and closes the others. /proc/self/fdinfo's
+ * sigmask; lseek (0, moving nothing) and pread (ESPIPE). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <kt.h>
+#include "efd_util.h"
 
 static void mount_proc(void)
 {
@@ -233,6 +235,19 @@ static void inherit_exec(void)
 	kt_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exec: the child's checks");
 }
 
+/* fdinfo's sigmask: the signals it reads (SIGKILL and SIGSTOP never). */
+static void fdinfo(void)
+{
+	sigset_t m = set_of(SIGUSR1, SIGRTMIN);
+	int fd = signalfd(-1, &m, 0);
+	efd_show_fdinfo("signalfd of USR1 and RTMIN", fd);
+	m = set_of(SIGUSR2, SIGKILL);
+	signalfd(fd, &m, 0);
+	efd_show_fdinfo("changed to USR2 and KILL", fd);
+	efd_show_lseek("signalfd", fd);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -248,5 +263,6 @@ int main(int argc, char **argv)
 	poll_all();
 	inherit_fork();
 	inherit_exec();
+	fdinfo();
 	return kt_status();
 }

@@ -8,7 +8,12 @@
  * and time left; settime's old value; a value of 0 disarms; poll and a
  * blocking read wait for the expiry; the errors (EINVAL for clocks,
  * flags, short reads, a timespec out of range, an fd that is not a
- * timerfd; EBADF; EAGAIN); the /proc/self/fd link's text. */
+ * timerfd; EBADF; EAGAIN); the /proc/self/fd link's text; the lines
+ * /proc/self/fdinfo adds (clockid, ticks, settime flags, it_value,
+ * it_interval); lseek (0, moving nothing) and pread (ESPIPE). Setting
+ * CLOCK_REALTIME (as root): TFD_TIMER_CANCEL_ON_SET's ECANCELED, and an
+ * absolute CLOCK_REALTIME timer moved with the clock (in the kernel only:
+ * see clock_set). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kt.h>
+#include "efd_util.h"
 
 #define MS 1000000L
 
@@ -161,6 +167,100 @@ static void errors(void)
 	close(fd);
 }
 
+static void fdinfo(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	efd_show_fdinfo("new MONOTONIC timerfd", fd);
+	struct itimerspec s = spec(100000 * MS, 1500 * MS);
+	timerfd_settime(fd, 0, &s, NULL);
+	efd_show_fdinfo("armed for 100 s, every 1.5 s", fd);
+	s = spec(MS, 0);
+	timerfd_settime(fd, 0, &s, NULL);
+	usleep(20000);
+	efd_show_fdinfo("expired once, not read", fd);
+	efd_show_lseek("timerfd", fd);
+	close(fd);
+	fd = timerfd_create(CLOCK_REALTIME, 0);
+	s = at(now_ns(CLOCK_REALTIME) + 100000 * MS, 0);
+	timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL);
+	efd_show_fdinfo("REALTIME, ABSTIME | CANCEL_ON_SET", fd);
+	close(fd);
+}
+
+static long read_ticks(int fd)
+{
+	uint64_t n;
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? (long)n : -1;
+}
+
+static void set_clock_by(long long ns)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	long long at = t.tv_sec * 1000000000LL + t.tv_nsec + ns;
+	t.tv_sec = at / 1000000000LL;
+	t.tv_nsec = at % 1000000000LL;
+	if (clock_settime(CLOCK_REALTIME, &t))
+		printf("clock_settime: %s\n", kt_errname(errno));
+}
+
+/* Setting CLOCK_REALTIME. The host's clock is only set to its own time
+ * (moved by the microseconds the call takes: harmless), which is a change
+ * for Linux: a TFD_TIMER_CANCEL_ON_SET timer's read says ECANCELED once
+ * (poll says POLLIN), the timer stays armed; other timers are left
+ * alone. Moving the clock for real (200 s on, then back) is done in the
+ * kernel only: on the host the program prints the lines Linux's
+ * semantics give (timerfd_create(2): an absolute CLOCK_REALTIME timer
+ * follows the clock, its missed periods counted) instead of changing
+ * the host's clock. */
+static void clock_set(void)
+{
+	int cancel = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK), plain = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	int relative = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK), mono = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	struct itimerspec s = at(now_ns(CLOCK_REALTIME) + 100000 * MS, 30000 * MS);
+	timerfd_settime(cancel, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL);
+	timerfd_settime(plain, TFD_TIMER_ABSTIME, &s, NULL);
+	struct itimerspec r = spec(100000 * MS, 0);
+	timerfd_settime(relative, TFD_TIMER_CANCEL_ON_SET, &r, NULL);
+	timerfd_settime(mono, 0, &r, NULL);
+	efd_result("CANCEL_ON_SET", "read before", read_ticks(cancel));
+	set_clock_by(0);
+	printf("clock set to its own time\n");
+	struct pollfd p = { .fd = cancel, .events = POLLIN };
+	efd_result("CANCEL_ON_SET", "poll", poll(&p, 1, 0));
+	efd_result("CANCEL_ON_SET", "read", read_ticks(cancel));
+	efd_result("CANCEL_ON_SET", "read again", read_ticks(cancel));
+	struct itimerspec cur;
+	timerfd_gettime(cancel, &cur);
+	printf("CANCEL_ON_SET: still armed, 99 to 100 s left: %d\n", cur.it_value.tv_sec == 99 || cur.it_value.tv_sec == 100);
+	efd_result("ABSTIME without CANCEL_ON_SET", "read", read_ticks(plain));
+	efd_result("relative with CANCEL_ON_SET", "read", read_ticks(relative));
+	close(cancel);
+	if (kt_on_host()) {
+		printf("clock moved 200 s on\n");
+		printf("ABSTIME, 100 s ahead, every 30 s: read: 4\n");
+		printf("relative REALTIME: read: -1 EAGAIN\n");
+		printf("MONOTONIC: read: -1 EAGAIN\n");
+		printf("clock moved back\n");
+		printf("ABSTIME: next expiry 4 periods on, 219 to 220 s left: 1\n");
+	} else {
+		set_clock_by(200000 * MS);
+		printf("clock moved 200 s on\n");
+		usleep(30000);          /* a tick for the timer that became due */
+		efd_result("ABSTIME, 100 s ahead, every 30 s", "read", read_ticks(plain));
+		efd_result("relative REALTIME", "read", read_ticks(relative));
+		efd_result("MONOTONIC", "read", read_ticks(mono));
+		set_clock_by(-200000 * MS);
+		printf("clock moved back\n");
+		timerfd_gettime(plain, &cur);
+		printf("ABSTIME: next expiry 4 periods on, 219 to 220 s left: %d\n",
+		       cur.it_value.tv_sec == 219 || (cur.it_value.tv_sec == 220 && cur.it_value.tv_nsec == 0));
+	}
+	close(plain);
+	close(relative);
+	close(mono);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -170,5 +270,7 @@ int main(void)
 	absolute(CLOCK_MONOTONIC, "MONOTONIC");
 	absolute(CLOCK_REALTIME, "REALTIME");
 	errors();
+	fdinfo();
+	clock_set();
 	return kt_status();
 }

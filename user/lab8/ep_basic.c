@@ -5,7 +5,7 @@
  * what closing does (an item belongs to the open file, not to the fd: a
  * dup keeps it, the last close removes it); an epoll watching an epoll
  * (and poll() of an epoll), loops refused; timeouts; and 1,000 fds in
- * one epoll. */
+ * one epoll, 1,500 ready ones reported by one call; lseek of an epoll (0, as Linux's noop_llseek). */
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -41,6 +41,9 @@ static void create_errors(void)
 	ep = epoll_create(1);
 	ep_ok("epoll_create(1)", ep);
 	kt_check(fcntl(ep, F_GETFD) == 0, "epoll_create: no FD_CLOEXEC");
+	kt_check_eq("lseek of an epoll fd (succeeds, moves nothing)", lseek(ep, 5, SEEK_SET), 0);
+	char c;
+	kt_expect_err("pread of an epoll fd", pread(ep, &c, 1, 0), ESPIPE);
 	close(ep);
 }
 
@@ -417,6 +420,35 @@ static void many(void)
 	close(ep);
 }
 
+/* More ready than 1,024 (a kernel's batch): one call still fills
+ * maxevents, each item once, and level-triggered ones are there again
+ * for the next call. */
+static void many_ready(void)
+{
+	enum { N = 1500 };
+	static int efd[N];
+	static struct epoll_event out[2000];
+	static char seen[N];
+	int ep = epoll_create1(0), ok = 1;
+	for (int i = 0; i < N; i++) {
+		efd[i] = eventfd(1, 0);
+		ok &= ep_add(ep, efd[i], EPOLLIN, i) == 0;
+	}
+	kt_check(ok, "1500 readable eventfds added");
+	for (int round = 0; round < 2; round++) {
+		int n = epoll_wait(ep, out, 2000, 0), distinct = 0;
+		memset(seen, 0, sizeof(seen));
+		for (int i = 0; i < n; i++)
+			if (out[i].data.u64 < N && !seen[out[i].data.u64]++)
+				distinct++;
+		printf("1500 ready, maxevents 2000: %d events, %d distinct\n", n, distinct);
+	}
+	printf("maxevents 1200: %d\n", epoll_wait(ep, out, 1200, 0));
+	for (int i = 0; i < N; i++)
+		close(efd[i]);
+	close(ep);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -434,5 +466,6 @@ int main(void)
 	fdinfo();
 	event_files();
 	many();
+	many_ready();
 	return kt_status();
 }

@@ -9,7 +9,9 @@
  * blocking connect, a port in use (EADDRINUSE), a second bind (EINVAL),
  * accept on a socket not listening (EINVAL), send and recv unconnected
  * (EPIPE, ENOTCONN); a close with data unread (a reset: ECONNRESET), and
- * a blocked recv and accept killed. Then the dual stack: an IPv4 client
+ * a blocked recv and accept killed; a refused connect tried again (the
+ * socket starts anew, blocking or not), and connect to AF_UNSPEC (a
+ * connection reset, a listener stopped, either used again). Then the dual stack: an IPv4 client
  * accepted on a :: socket, seen as ::ffff:127.0.0.1, and refused with
  * IPV6_V6ONLY. */
 #define _GNU_SOURCE
@@ -254,6 +256,71 @@ static void reset_and_kill(int fam, int lfd, int port)
 	close(c);
 }
 
+static int unspec(int s)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	return connect(s, &sa, sizeof(sa));
+}
+
+/* A connect that failed leaves the socket as new (Linux: connect again
+ * starts again); connect to AF_UNSPEC resets a connection or stops a
+ * listener, and the socket can connect or listen again. */
+static void connect_again(int fam, int closed_port)
+{
+	int port;
+	int l = kt_bound(fam, SOCK_STREAM, 0, &port), t = socket(fam, SOCK_STREAM, 0);
+	struct sockaddr_storage ss;
+	socklen_t len = kt_addr(&ss, fam, 0, port);
+	char buf[8];
+	kt_result("connect to AF_UNSPEC, new socket", unspec(t));
+	kt_result("connect, nobody listening", connect(t, (struct sockaddr *)&ss, len));
+	kt_result("connect again", connect(t, (struct sockaddr *)&ss, len));
+	listen(l, 4);
+	kt_result("connect again, listening now", connect(t, (struct sockaddr *)&ss, len));
+	kt_result("connect once connected", connect(t, (struct sockaddr *)&ss, len));
+	int a = accept(l, NULL, NULL);
+	kt_result("connect to AF_UNSPEC, connected", unspec(t));
+	socklen_t slen = sizeof(ss);
+	kt_result("getpeername", getpeername(t, (struct sockaddr *)&ss, &slen));
+	slen = sizeof(ss);
+	getsockname(t, (struct sockaddr *)&ss, &slen);
+	printf("getsockname's host: %s\n", kt_host(&ss));
+	kt_result("the peer's read", read(a, buf, sizeof(buf)));
+	kt_result("send", send(t, "x", 1, MSG_NOSIGNAL));
+	close(a);
+	len = kt_addr(&ss, fam, 0, port);
+	kt_result("connect again", connect(t, (struct sockaddr *)&ss, len));
+	a = accept(l, NULL, NULL);
+	kt_result("send", send(t, "y", 1, MSG_NOSIGNAL));
+	kt_result("the peer's read", read(a, buf, sizeof(buf)));
+	close(a);
+	close(t);
+
+	t = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	len = kt_addr(&ss, fam, 0, closed_port);
+	for (int i = 0; i < 2; i++) {
+		kt_result("non-blocking connect, nobody listening", connect(t, (struct sockaddr *)&ss, len));
+		struct pollfd p = { .fd = t, .events = POLLOUT };
+		poll(&p, 1, 5000);
+		int err = 0;
+		socklen_t elen = sizeof(err);
+		if (i)
+			getsockopt(t, SOL_SOCKET, SO_ERROR, &err, &elen);
+		kt_result(i ? "connect again, SO_ERROR taken" : "connect again", connect(t, (struct sockaddr *)&ss, len));
+	}
+	close(t);
+
+	kt_result("connect to AF_UNSPEC, listening", unspec(l));
+	int v = -1;
+	socklen_t vlen = sizeof(v);
+	getsockopt(l, SOL_SOCKET, SO_ACCEPTCONN, &v, &vlen);
+	printf("SO_ACCEPTCONN: %d\n", v);
+	kt_result("connect to its port", connect_to(fam, port, 0) < 0 ? -1 : 0);
+	kt_result("accept", accept(l, NULL, NULL));
+	kt_result("listen again", listen(l, 4));
+	close(l);
+}
+
 static void family(int fam)
 {
 	printf("== %s\n", fam == AF_INET ? "127.0.0.1" : "::1");
@@ -268,6 +335,7 @@ static void family(int fam)
 	nonblocking_connect(fam, lfd, port, closed_port);
 	errors(fam, port, closed_port);
 	reset_and_kill(fam, lfd, port);
+	connect_again(fam, closed_port);
 	bulk(fam, lfd, port);
 	close(lfd);
 	close(closed);

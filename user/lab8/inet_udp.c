@@ -6,11 +6,17 @@
  * size) and the rest dropped; MSG_PEEK; connect, then send/recv and
  * getpeername; an empty non-blocking socket (EAGAIN); send without an
  * address (EDESTADDRREQ), a second bind (EINVAL), a port in use
- * (EADDRINUSE). Then an IPv4 datagram to a dual-stack :: socket, whose
- * sender is ::ffff:127.0.0.1, and the answer going back to it. */
+ * (EADDRINUSE); connect to AF_UNSPEC (the association dissolved: no
+ * peer, no filter, the source address connect chose and a port bind did
+ * not ask for given back); a connected socket's datagram to a closed
+ * port (ECONNREFUSED for its next call, from ICMP port unreachable; an
+ * unconnected socket hears nothing). Then an IPv4 datagram to a dual-stack ::
+ * socket, whose sender is ::ffff:127.0.0.1, and the answer going back to
+ * it. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 #include <kt_inet.h>
 
 static void round_trips(int a, int b, int fam, int port_a, int port_b)
@@ -99,6 +105,97 @@ static void errors(int a, int fam, int port_a)
 	close(c);
 }
 
+/* Where s is bound: its host, and its port as 0, `port` or another. */
+static void show_name(int s, const char *what, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	getsockname(s, (struct sockaddr *)&ss, &len);
+	int p = kt_port(&ss);
+	printf("%s: host %s, port %s\n", what, kt_host(&ss), !p ? "0" : p == port ? "the same" : "another");
+	len = sizeof(ss);
+	kt_result("  getpeername", getpeername(s, (struct sockaddr *)&ss, &len));
+}
+
+static int unspec(int s, int len)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	return connect(s, &sa, len);
+}
+
+/* connect to AF_UNSPEC, on a socket bound to the wildcard and a chosen
+ * port (one bind(0) just gave and gave back), then on one whose port came
+ * from connect. */
+static void dissolve(int fam)
+{
+	int port_a, port_b, port_c;
+	int b = kt_bound(fam, SOCK_DGRAM, 0, &port_b), c = kt_bound(fam, SOCK_DGRAM, 0, &port_c);
+	close(kt_bound(fam, SOCK_DGRAM, 0, &port_a));
+	int a = socket(fam, SOCK_DGRAM, 0);
+	struct sockaddr_storage ss, to_a;
+	socklen_t len = kt_addr(&ss, fam, 1, port_a), len_a = kt_addr(&to_a, fam, 0, port_a);
+	char buf[16];
+	kt_result("bind to the wildcard and a chosen port", bind(a, (struct sockaddr *)&ss, len));
+	kt_result("connect to AF_UNSPEC, not connected", unspec(a, sizeof(struct sockaddr)));
+	len = kt_addr(&ss, fam, 0, port_b);
+	kt_result("connect", connect(a, (struct sockaddr *)&ss, len));
+	show_name(a, "connected", port_a);
+	sendto(c, "from c", 6, 0, (struct sockaddr *)&to_a, len_a);
+	kt_result("a datagram from another socket, filtered", recv(a, buf, sizeof(buf), MSG_DONTWAIT));
+	kt_result("connect to AF_UNSPEC", unspec(a, sizeof(struct sockaddr)));
+	show_name(a, "dissolved", port_a);
+	kt_result("send without an address", send(a, "x", 1, 0));
+	sendto(c, "from c", 6, 0, (struct sockaddr *)&to_a, len_a);
+	kt_result("a datagram from another socket", recv(a, buf, sizeof(buf), MSG_DONTWAIT));
+	close(a);
+
+	int d = socket(fam, SOCK_DGRAM, 0);
+	kt_result("connect of an unbound socket", connect(d, (struct sockaddr *)&ss, len));
+	show_name(d, "connected", -1);
+	kt_result("connect to AF_UNSPEC", unspec(d, sizeof(struct sockaddr)));
+	show_name(d, "dissolved", -1);
+	kt_result("connect to AF_UNSPEC with 1 byte", unspec(d, 1));
+	kt_result("sendto", sendto(d, "again", 5, 0, (struct sockaddr *)&ss, len));
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof(from);
+	kt_result("recvfrom", recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen));
+	show_name(d, "after the send", kt_port(&from));
+	close(b);
+	close(c);
+	close(d);
+}
+
+/* A port nobody has (one bind(0) just gave back): a connected socket's
+ * datagram to it comes back as ICMP "port unreachable", which Linux
+ * turns into ECONNREFUSED (POLLERR) for the socket's next send or
+ * receive; an unconnected socket's is dropped without a word. */
+static void refused(int fam)
+{
+	int port;
+	close(kt_bound(fam, SOCK_DGRAM, 0, &port));
+	struct sockaddr_storage ss;
+	socklen_t len = kt_addr(&ss, fam, 0, port);
+	char buf[4];
+	int s = socket(fam, SOCK_DGRAM, 0);
+	kt_result("connect to a closed port", connect(s, (struct sockaddr *)&ss, len));
+	kt_result("send", send(s, "x", 1, 0));
+	struct pollfd p = { .fd = s, .events = POLLIN | POLLOUT };
+	poll(&p, 1, 1000);
+	printf("poll after it: revents %#x\n", p.revents);
+	kt_result("send again", send(s, "x", 1, 0));
+	kt_result("send", send(s, "x", 1, 0));
+	poll(&p, 1, 1000);
+	kt_result("recv", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	kt_result("recv again", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(s);
+	s = socket(fam, SOCK_DGRAM, 0);
+	kt_result("unconnected sendto", sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len));
+	usleep(10000);
+	kt_result("unconnected sendto again", sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len));
+	kt_result("unconnected recv", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(s);
+}
+
 static void family(int fam)
 {
 	printf("== %s\n", fam == AF_INET ? "127.0.0.1" : "::1");
@@ -111,6 +208,8 @@ static void family(int fam)
 	connected(a, b, fam, port_a, port_b);
 	close(a);
 	close(b);
+	dissolve(fam);
+	refused(fam);
 }
 
 static void dual_stack(void)

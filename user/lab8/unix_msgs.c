@@ -3,7 +3,8 @@
  * msg_flags, the real length with the MSG_TRUNC flag), MSG_PEEK leaves
  * the message, recvfrom names the sender (a path, an abstract name, or
  * nobody), a connected datagram socket hears only its peer, sendmmsg and
- * recvmmsg, FIONREAD, SO_RCVTIMEO's EAGAIN, a signal's EINTR, EMSGSIZE, ECONNREFUSED once the
+ * recvmmsg (its timeout: EINVAL, one message for 0 s, the time left
+ * written back), FIONREAD, SO_RCVTIMEO's EAGAIN, a signal's EINTR, EMSGSIZE, ECONNREFUSED once the
  * peer closed; a seqpacket pair's end of file and EPIPE without SIGPIPE. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -177,6 +178,19 @@ static void datagrams(void)
 	for (int i = 0; i < n; i++)
 		printf(" '%.*s'", (int)rm[i].msg_len, bufs[i]);
 	printf("\n");
+
+	/* recvmmsg's timeout: checked before the fd, looked at after each
+	 * message (0 s: one message), the time left written back. */
+	struct timespec bad = { 0, 1000000000 }, neg = { -1, 0 }, zero = { 0, 0 }, five = { 5, 0 };
+	u_show("recvmmsg, tv_nsec 1e9", recvmmsg(sa, rm, 3, MSG_DONTWAIT, &bad));
+	u_show("recvmmsg, tv_sec -1, a bad fd", recvmmsg(-1, rm, 3, MSG_DONTWAIT, &neg));
+	u_show("recvmmsg, a bad timeout pointer", recvmmsg(sa, rm, 3, MSG_DONTWAIT, (struct timespec *)8));
+	sendmmsg(sb, mm, 3, 0);
+	u_show("recvmmsg, 0 s", recvmmsg(sa, rm, 3, MSG_DONTWAIT, &zero));
+	printf("time left: %lld.%09ld\n", (long long)zero.tv_sec, zero.tv_nsec);
+	u_show("recvmmsg, 5 s", recvmmsg(sa, rm, 3, MSG_DONTWAIT, &five));
+	printf("time left between 4 and 5 s: %d\n", five.tv_sec == 4 || (five.tv_sec == 5 && five.tv_nsec == 0));
+	u_show("recvmmsg, 5 s, nothing queued", recvmmsg(sa, rm, 3, MSG_DONTWAIT, &five));
 
 	/* Too big, and a closed receiver. */
 	static char big[300000];

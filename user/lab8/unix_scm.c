@@ -2,10 +2,14 @@
  * passes open files to another process (a file, with its shared offset,
  * and a pipe end), MSG_CTRUNC when the receiver's room is short,
  * MSG_CMSG_CLOEXEC, files in flight dropped when the socket closes
- * unread (the pipe's reader sees end of file), a bad fd refused;
+ * unread (the pipe's reader sees end of file), a bad fd refused; cycles
+ * of sockets in flight that nobody can reach collected (Linux's unix_gc:
+ * a pipe's write end in flight with them gets closed), and one still
+ * reachable kept;
  * SCM_CREDENTIALS with SO_PASSCRED (the sender's pid, uid, gid), SO_PEERCRED. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +158,83 @@ static void in_flight_at_close(void)
 	close(pipefd[0]);
 }
 
+/* A socket in its own receive queue, closed: garbage for the collector. */
+static void self_cycle(void)
+{
+	int z[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, z);
+	send_fds(z[0], "z", &z[1], 1);
+	close(z[0]);
+	close(z[1]);
+}
+
+/* Waits (up to 5 s) for the pipe's writers to go: "end of file" once
+ * the sockets that held its write end in flight were collected. A
+ * collection runs when a unix socket's file is released (its last
+ * reference gone), which the close of a socket still in flight is not;
+ * and Linux's runs from a work queue that a release schedules unless a
+ * collection is running already. So every 100 ms a self_cycle releases
+ * a socket (and leaves garbage for the next collection). */
+static void pipe_writer_gone(const char *what, int rd)
+{
+	struct pollfd p = { .fd = rd, .events = POLLIN };
+	int n = 0;
+	for (int i = 0; i < 50 && n == 0; i++) {
+		self_cycle();
+		n = poll(&p, 1, 100);
+	}
+	char c;
+	printf("%s: %s\n", what, n == 1 && (p.revents & POLLHUP) && read(rd, &c, 1) == 0 ? "end of file" : "still open");
+}
+
+/* Cycles: a socket in its own receive queue, and two pairs holding each
+ * other's receivers, closed with a pipe's write end in flight beside
+ * them: the collector frees them. A socket in flight to a receiver still
+ * open is reachable: kept, received, and it works. */
+static void garbage_cycles(void)
+{
+	int pipefd[2], sv[2];
+	pipe(pipefd);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	int self[2] = { sv[1], pipefd[1] };
+	u_show("send the receiver to itself, with the pipe's write end", send_fds(sv[0], "self", self, 2));
+	close(pipefd[1]);
+	close(sv[0]);
+	close(sv[1]);
+	pipe_writer_gone("a socket in its own queue", pipefd[0]);
+	close(pipefd[0]);
+
+	int x[2], y[2];
+	pipe(pipefd);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, x);
+	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, y);
+	int to_y[2] = { x[1], pipefd[1] };
+	send_fds(y[0], "x's receiver", to_y, 2);
+	send_fds(x[0], "y's receiver", &y[1], 1);
+	close(pipefd[1]);
+	close(x[0]);
+	close(x[1]);
+	close(y[0]);
+	close(y[1]);
+	pipe_writer_gone("two pairs holding each other", pipefd[0]);
+	close(pipefd[0]);
+
+	int keep[2], inner[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, keep);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, inner);
+	send_fds(keep[0], "inner", &inner[1], 1);
+	close(inner[1]);
+	close(keep[0]);
+	int got = -1, flags = 0;
+	char buf[16];
+	recv_fds(keep[1], buf, sizeof(buf), &got, 1, 0, &flags);
+	u_show("write to the kept socket's peer", write(inner[0], "hi", 2));
+	u_show("read from the socket received", read(got, buf, sizeof(buf)));
+	close(got);
+	close(inner[0]);
+	close(keep[1]);
+}
+
 static void credentials(void)
 {
 	int sv[2];
@@ -215,6 +296,7 @@ int main(void)
 	pass_between_processes(dir);
 	truncation_and_flags();
 	in_flight_at_close();
+	garbage_cycles();
 	credentials();
 	rmdir(dir);
 	return kt_status();

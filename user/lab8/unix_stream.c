@@ -1,7 +1,8 @@
 /* unix_stream: AF_UNIX stream sockets with names (Lab 8, Part C): a
  * server bound to a path in a temporary directory echoes what a child
  * client sends; the socket file the bind made (S_IFSOCK, EADDRINUSE while
- * it exists, ECONNREFUSED once nobody listens on it, ENOENT without it);
+ * it exists, ECONNREFUSED once nobody listens on it, ENOENT without it),
+ * and one made by mknod(S_IFSOCK) (no socket behind it: ECONNREFUSED);
  * abstract names and autobind; getsockname/getpeername, SO_ACCEPTCONN and
  * SO_PEERCRED; the accept queue: connect succeeds before accept, data
  * sent meanwhile waits, a full backlog makes a non-blocking connect fail
@@ -113,7 +114,22 @@ static void echo_path(void)
 	socklen_t flen = path_addr(&f, "plain");
 	close(open(f.sun_path, O_CREAT | O_WRONLY, 0600));
 	u_show("connect to a regular file", connect(c2, (struct sockaddr *)&f, flen));
+	u_show("bind to a regular file", bind(c2, (struct sockaddr *)&f, flen));
 	unlink(f.sun_path);
+
+	/* mknod makes a socket file with no socket behind it. */
+	flen = path_addr(&f, "mknod.sock");
+	u_show("mknod S_IFSOCK", mknod(f.sun_path, S_IFSOCK | 0640, 0));
+	u_show("stat", stat(f.sun_path, &st));
+	printf("a socket: %d, permissions %o\n", S_ISSOCK(st.st_mode), st.st_mode & 0777);
+	u_show("mknod S_IFSOCK again", mknod(f.sun_path, S_IFSOCK | 0640, 0));
+	u_show("open of it", open(f.sun_path, O_RDONLY));
+	u_show("bind to it", bind(c2, (struct sockaddr *)&f, flen));
+	u_show("connect to it", connect(c2, (struct sockaddr *)&f, flen));
+	int dg = socket(AF_UNIX, SOCK_DGRAM, 0);
+	u_show("a datagram sent to it", sendto(dg, "x", 1, 0, (struct sockaddr *)&f, flen));
+	close(dg);
+	u_show("unlink", unlink(f.sun_path));
 	flen = path_addr(&f, "nodir/x");
 	u_show("bind in a missing directory", bind(c2, (struct sockaddr *)&f, flen));
 	close(again);

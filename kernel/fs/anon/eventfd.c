@@ -24,6 +24,7 @@
 #include <fs/fdtable.h>
 #include <fs/poll.h>
 #include <fs/anon_inodes.h>
+#include <fs/pseudofs.h>
 
 #define EFD_SEMAPHORE 1
 #define EFD_CLOEXEC   O_CLOEXEC
@@ -35,6 +36,7 @@ struct eventfd {
 	struct spinlock lock;       /* count */
 	uint64_t count;
 	bool semaphore;
+	int id;                     /* fdinfo's eventfd-id */
 	struct wait_queue wq;       /* the counter changed */
 };
 
@@ -127,14 +129,23 @@ static void eventfd_release(struct file *f)
 	kfree(f->private);
 }
 
-/* No llseek: lseek fails with ESPIPE where Linux's noop_llseek returns
- * 0 (here a file with an offset serialises its reads and writes on the
- * offset's lock, which a blocked read would hold against the writer). */
+/* /proc/PID/fdinfo's lines, as Linux's eventfd_show_fdinfo. */
+static void eventfd_show_fdinfo(struct file *f, struct pbuf *b)
+{
+	struct eventfd *e = f->private;
+	pbuf_printf(b, "eventfd-count: %16llx\neventfd-id: %d\neventfd-semaphore: %d\n",
+		    (unsigned long long)READ_ONCE(e->count), e->id, e->semaphore);
+}
+
+/* noop_llseek: lseek succeeds, and there is no offset (whose lock would
+ * serialise a blocked read against the writer). */
 static const struct file_operations eventfd_fops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
+	.llseek = noop_llseek,
 	.poll = eventfd_poll,
 	.release = eventfd_release,
+	.show_fdinfo = eventfd_show_fdinfo,
 };
 
 long sys_eventfd2(unsigned initval, int flags)
@@ -148,6 +159,8 @@ long sys_eventfd2(unsigned initval, int flags)
 	wait_queue_init(&e->wq);
 	e->count = initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
+	static int next_id;         /* Linux takes the lowest free one; here they only grow */
+	e->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	struct file *f = anon_inode_file("eventfd", &eventfd_fops, e, O_RDWR | (flags & EFD_NONBLOCK));
 	if (!f) {
 		kfree(e);

@@ -36,6 +36,7 @@
 #include <fs/fdtable.h>
 #include <fs/poll.h>
 #include <fs/anon_inodes.h>
+#include <fs/pseudofs.h>
 
 struct signalfd {
 	uint64_t mask;              /* read and written whole (atomic) */
@@ -117,7 +118,15 @@ static void signalfd_release(struct file *f)
 	kfree(f->private);
 }
 
+/* /proc/PID/fdinfo's line: the signals it reads, as Linux's. */
+static void signalfd_show_fdinfo(struct file *f, struct pbuf *b)
+{
+	pbuf_printf(b, "sigmask:\t%016llx\n", (unsigned long long)mask_of(f));
+}
+
 static const struct file_operations signalfd_fops = {
+	.llseek = noop_llseek,
+	.show_fdinfo = signalfd_show_fdinfo,
 	.read = signalfd_read,
 	.poll = signalfd_poll,
 	.release = signalfd_release,

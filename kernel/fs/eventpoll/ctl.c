@@ -125,11 +125,14 @@ unsigned ep_item_poll(struct epitem *epi, bool registering, int *error)
 
 /* --- items ---------------------------------------------------------------------- */
 
+/* The item of (f, fd) in ep, looked for among f's items (epmutex held):
+ * as many as the epolls watching f, few, where ep's may be thousands
+ * (Linux keeps them in a red-black tree keyed by file and fd). */
 static struct epitem *ep_find(struct eventpoll *ep, struct file *f, int fd)
 {
 	struct epitem *epi;
-	list_for_each_entry(epi, &ep->items, ep_link)
-		if (epi->file == f && epi->fd == fd)
+	list_for_each_entry(epi, &f->epoll_items, file_link)
+		if (epi->ep == ep && epi->fd == fd)
 			return epi;
 	return NULL;
 }

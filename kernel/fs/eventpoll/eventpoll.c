@@ -53,6 +53,7 @@ static void ep_show_fdinfo(struct file *f, struct pbuf *b)
 }
 
 static const struct file_operations eventpoll_fops = {
+	.llseek = noop_llseek,
 	.poll = ep_eventpoll_poll,
 	.release = ep_release,
 	.show_fdinfo = ep_show_fdinfo,

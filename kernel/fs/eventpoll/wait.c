@@ -15,8 +15,9 @@
 
 /* Linux's EP_MAX_EVENTS: maxevents above it is EINVAL. */
 #define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
-/* Events one call gathers at most (the kernel buffer's size); the rest
- * stay ready for the next call. */
+/* The buffer a call gathers its events in has room for every ready item
+ * (up to maxevents), as Linux fills maxevents; if that much memory cannot
+ * be had, this many, and the rest stay ready for the next call. */
 #define EP_BATCH 1024
 
 /* epi's file reported revents (only events epi asks for): fill *ev with
@@ -137,16 +138,44 @@ static long ep_sleep(struct eventpoll *ep, uint64_t deadline)
 
 /* --- the calls ----------------------------------------------------------------------- */
 
-static long ep_wait_loop(struct eventpoll *ep, struct epoll_event *uevents, struct epoll_event *buf,
-			 int max, uint64_t deadline)
+/* How many items are ready now, at most max (ep->mtx held). */
+static int ep_ready_count(struct eventpoll *ep, int max)
+{
+	int n = 0;
+	uint64_t flags = spin_lock_irqsave(&ep->lock);
+	for (struct list_head *l = ep->rdllist.next; l != &ep->rdllist && n < max; l = l->next)
+		n++;
+	spin_unlock_irqrestore(&ep->lock, flags);
+	return n;
+}
+
+/* One harvest into a kernel buffer sized for what is ready (ep->mtx
+ * held): the events, their number (0: none ready) or -ENOMEM. Items that
+ * become ready meanwhile wait for the next call (the harvest's max). */
+static int ep_harvest_all(struct eventpoll *ep, int maxevents, struct epoll_event **buf)
+{
+	int max = ep_ready_count(ep, maxevents);
+	*buf = NULL;
+	if (!max)
+		return 0;
+	*buf = kmalloc(max * sizeof(**buf));
+	if (!*buf && max > EP_BATCH)
+		*buf = kmalloc((max = EP_BATCH) * sizeof(**buf));
+	return *buf ? ep_harvest(ep, *buf, max, false) : -ENOMEM;
+}
+
+static long ep_wait_loop(struct eventpoll *ep, struct epoll_event *uevents, int maxevents, uint64_t deadline)
 {
 	bool timed_out = deadline == POLL_NO_WAIT;
 	for (;;) {
+		struct epoll_event *buf;
 		mutex_lock(&ep->mtx);
-		int n = ep_harvest(ep, buf, max, false);
+		int n = ep_harvest_all(ep, maxevents, &buf);
 		mutex_unlock(&ep->mtx);
-		if (n)
-			return copy_to_user(uevents, buf, n * sizeof(*buf)) ? -EFAULT : n;
+		long ret = n > 0 && copy_to_user(uevents, buf, n * sizeof(*buf)) ? -EFAULT : n;
+		kfree(buf);
+		if (ret)
+			return ret;
 		if (timed_out)
 			return 0;
 		long err = ep_sleep(ep, deadline);
@@ -166,13 +195,7 @@ static long do_epoll_wait(int epfd, struct epoll_event *uevents, int maxevents, 
 	struct file *f = fd_get(epfd);
 	if (!f)
 		return -EBADF;
-	long ret = -EINVAL;
-	if (is_file_epoll(f)) {
-		int max = maxevents < EP_BATCH ? maxevents : EP_BATCH;
-		struct epoll_event *buf = kmalloc(max * sizeof(*buf));
-		ret = buf ? ep_wait_loop(f->private, uevents, buf, max, deadline) : -ENOMEM;
-		kfree(buf);
-	}
+	long ret = is_file_epoll(f) ? ep_wait_loop(f->private, uevents, maxevents, deadline) : -EINVAL;
 	file_put(f);
 	return ret;
 }

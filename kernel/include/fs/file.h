@@ -59,7 +59,8 @@ struct file_operations {
 	ssize_t (*read)(struct file *f, struct uio *u, uint64_t *pos);
 	ssize_t (*write)(struct file *f, struct uio *u, uint64_t *pos);
 	/* NULL: the file has no offset (pipes, terminals): lseek, pread
-	 * and pwrite fail with ESPIPE. Directories get getdents cookies. */
+	 * and pwrite fail with ESPIPE. Directories get getdents cookies.
+	 * noop_llseek: no offset either, but lseek succeeds (returns 0). */
 	int64_t (*llseek)(struct file *f, int64_t offset, int whence);
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
@@ -119,6 +120,10 @@ ssize_t generic_file_read(struct file *f, struct uio *u, uint64_t *pos);
 ssize_t generic_file_write(struct file *f, struct uio *u, uint64_t *pos);
 int generic_file_fsync(struct file *f, bool datasync);
 int64_t generic_file_llseek(struct file *f, int64_t offset, int whence);
+/* Linux's noop_llseek, for files with no offset that lseek must not fail
+ * on (eventfd, timerfd, signalfd, epoll): it succeeds and moves nothing;
+ * reads are not serialised on an offset, pread and pwrite are ESPIPE. */
+int64_t noop_llseek(struct file *f, int64_t offset, int whence);
 /* Regular files: the region maps the file's page-cache pages (mm/mmap.c). */
 int generic_file_mmap(struct file *f, struct vma *v);
 extern const struct file_operations generic_file_ops;

@@ -149,6 +149,13 @@ uint64_t sock_deadline(struct socket *s, int msg_flags, unsigned file_flags, boo
 		: __r == -ERESTARTSYS && __dl != WAIT_FOREVER ? -EINTR : __r;   \
 })
 
+/* Takes s's pending asynchronous error (SO_ERROR's), or 0: Linux's
+ * sock_error, which a datagram send or receive reports first. */
+static inline int sock_take_error(struct socket *s)
+{
+	return READ_ONCE(s->error) ? __atomic_exchange_n(&s->error, 0, __ATOMIC_ACQ_REL) : 0;
+}
+
 /* Wakes every sleeper and poller of s (and, through the wait queue, epoll). */
 void sock_wake(struct socket *s);
 

@@ -8,6 +8,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include "lwip/netif.h"
+#include "lwip/ip.h"
 #include "inet_sock.h"
 
 static const uint8_t v4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -125,4 +126,31 @@ bool inet_addr_is_local(const ip_addr_t *ip)
 			return true;
 	}
 	return false;
+}
+
+void inet_unbound_addr(struct inet_sock *isk, ip_addr_t *ip)
+{
+	if (isk->addr_bound)
+		ip_addr_copy(*ip, isk->bound_ip);
+	else
+		inet_any_addr(isk, ip);
+}
+
+void inet_note_bind(struct inet_sock *isk, const ip_addr_t *ip, u16_t port)
+{
+	isk->addr_bound = !ip_addr_isany(ip);
+	isk->port_bound = port != 0;
+	ip_addr_copy(isk->bound_ip, *ip);
+	isk->bound_port = port;
+}
+
+const ip_addr_t *inet_source_addr(const ip_addr_t *peer)
+{
+	struct netif *netif = ip_route(IP_IS_V4(peer) ? IP4_ADDR_ANY : IP6_ADDR_ANY, peer);
+	return netif ? ip_netif_get_local_ip(netif, peer) : NULL;
+}
+
+bool inet_addr_is_unspec(const struct sockaddr_storage *sa, int len)
+{
+	return len >= (int)sizeof(sa->ss_family) && sa->ss_family == AF_UNSPEC;
 }

@@ -31,6 +31,12 @@ struct inet_sock {
 	bool nodelay;                   /* TCP_NODELAY */
 	int tos;                        /* IP_TOS, stored */
 	int keepidle, keepintvl, keepcnt;
+	/* What bind chose, which a disconnect (connect to AF_UNSPEC, a failed
+	 * connect) keeps, as Linux's SOCK_BINDADDR_LOCK and SOCK_BINDPORT_LOCK:
+	 * the rest goes back to the wildcard and no port. */
+	bool addr_bound, port_bound;
+	ip_addr_t bound_ip;
+	u16_t bound_port;
 
 	/* TCP */
 	bool listening;
@@ -105,6 +111,14 @@ ssize_t inet_tcp_recvmsg(struct socket *s, struct kmsghdr *m, int flags);
 unsigned inet_tcp_poll(struct socket *s, struct poll_table *pt);
 /* inet_addr.c: may a socket bind to ip (a wildcard, or an interface's)? */
 bool inet_addr_is_local(const ip_addr_t *ip);
+/* inet_addr.c: the address a socket without a pcb has (bind's, or the wildcard). */
+void inet_unbound_addr(struct inet_sock *isk, ip_addr_t *ip);
+/* inet_addr.c: bind remembers what it chose (addr_bound, port_bound). */
+void inet_note_bind(struct inet_sock *isk, const ip_addr_t *ip, u16_t port);
+/* inet_addr.c: the source address lwIP would use towards peer (NULL: no route). */
+const ip_addr_t *inet_source_addr(const ip_addr_t *peer);
+/* connect's address of family AF_UNSPEC (len is long enough): a disconnect. */
+bool inet_addr_is_unspec(const struct sockaddr_storage *sa, int len);
 void inet_tcp_detach(struct inet_sock *isk);
 err_t inet_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 void inet_tcp_release(struct socket *s);

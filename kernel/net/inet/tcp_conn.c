@@ -44,6 +44,8 @@ static int tcp_bind_op(struct socket *s, const struct sockaddr_storage *addr, in
 		err = -EINVAL;
 	else
 		err = inet_tcp_bind_any(isk, &ip, port);
+	if (!err)
+		inet_note_bind(isk, &ip, port);
 	lwip_unlock();
 	return err;
 }
@@ -60,7 +62,7 @@ static int tcp_listen_op(struct socket *s, int backlog)
 		err = -EINVAL;
 	} else {
 		ip_addr_t any;
-		inet_any_addr(isk, &any);
+		inet_unbound_addr(isk, &any);
 		if (!isk->tcp)
 			err = inet_tcp_bind_any(isk, &any, 0);
 		if (!err) {
@@ -87,14 +89,14 @@ static int tcp_accept_op(struct socket *s, struct socket *newsock, bool nonblock
 		return -EINVAL;
 	uint64_t deadline = sock_deadline(s, 0, nonblock ? O_NONBLOCK : 0, false);
 	for (;;) {
-		int err = sock_wait_event(s, isk->accept_len > 0 || !isk->tcp, deadline);
+		int err = sock_wait_event(s, isk->accept_len > 0 || !isk->tcp || !isk->listening, deadline);
 		if (err)
 			return err;
 		lwip_lock();
 		if (!list_empty(&isk->accept_queue))
 			break;
 		lwip_unlock();
-		if (!isk->tcp)
+		if (!isk->tcp || !isk->listening)
 			return -EINVAL;
 	}
 	struct inet_sock *child = list_first_entry(&isk->accept_queue, struct inet_sock, accept_link);
@@ -110,20 +112,82 @@ static int tcp_accept_op(struct socket *s, struct socket *newsock, bool nonblock
 	return 0;
 }
 
+/* Connections nobody accepted: reset, as Linux does. */
+static void tcp_drop_accept_queue(struct inet_sock *isk)
+{
+	while (!list_empty(&isk->accept_queue)) {
+		struct inet_sock *child = list_first_entry(&isk->accept_queue, struct inet_sock, accept_link);
+		list_del(&child->accept_link);
+		struct tcp_pcb *pcb = child->tcp;
+		inet_tcp_detach(child);
+		if (pcb)
+			tcp_abort(pcb);
+		if (child->rx)
+			pbuf_free(child->rx);
+		kfree(child);
+	}
+	isk->accept_len = 0;
+}
+
+/* Makes isk a socket never connected again, its pcb already gone (Linux's
+ * tcp_disconnect): it keeps what bind chose, the rest goes. */
+static void tcp_forget(struct socket *s, struct inet_sock *isk)
+{
+	isk->connecting = isk->connected = isk->connect_reported = false;
+	isk->rx_eof = isk->shut_rd = isk->shut_wr = isk->reset = false;
+	isk->listening = s->listening = false;
+	if (isk->rx)
+		pbuf_free(isk->rx);
+	isk->rx = NULL;
+	isk->rx_len = 0;
+	if (isk->port_bound)
+		inet_tcp_bind_any(isk, &isk->bound_ip, isk->bound_port);
+}
+
+/* connect to AF_UNSPEC: a listener stops listening (its queue is reset), a
+ * connection is reset (the socket's next call sees ECONNRESET), and the
+ * socket can connect or listen again, as Linux's. */
+static int tcp_disconnect(struct socket *s, struct inet_sock *isk)
+{
+	lwip_lock();
+	struct tcp_pcb *pcb = isk->tcp;
+	bool live = isk->connecting || (isk->connected && !isk->reset);
+	tcp_drop_accept_queue(isk);
+	inet_tcp_detach(isk);
+	if (pcb && (pcb->state == CLOSED || pcb->state == LISTEN))
+		tcp_close(pcb);         /* freed at once */
+	else if (pcb)
+		tcp_abort(pcb);         /* sends the reset */
+	if (live)
+		s->error = -ECONNRESET;
+	tcp_forget(s, isk);
+	inet_wake(isk);
+	lwip_unlock();
+	return 0;
+}
+
+/* A connect that failed reports why (ECONNABORTED once SO_ERROR took it),
+ * and leaves the socket as new: the next connect starts again. */
+static int tcp_connect_failed(struct socket *s, struct inet_sock *isk)
+{
+	int e = __atomic_exchange_n(&s->error, 0, __ATOMIC_ACQ_REL);
+	tcp_forget(s, isk);
+	return e ? e : -ECONNABORTED;
+}
+
 /* The state of a connect already started: EALREADY while it runs; its
  * result once (0, or the error), then EISCONN, as Linux. */
 static int tcp_connect_again(struct socket *s, struct inet_sock *isk)
 {
 	if (isk->connecting)
 		return -EALREADY;
-	if (isk->connected && !isk->reset) {
+	if (isk->connected && (isk->connect_reported || !isk->reset)) {
 		if (isk->connect_reported)
 			return -EISCONN;
 		isk->connect_reported = true;
 		return 0;
 	}
-	int e = __atomic_exchange_n(&s->error, 0, __ATOMIC_ACQ_REL);
-	return e ? e : -ECONNREFUSED;
+	return tcp_connect_failed(s, isk);
 }
 
 static int tcp_connect_op(struct socket *s, const struct sockaddr_storage *addr, int len, bool nonblock)
@@ -131,6 +195,8 @@ static int tcp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	struct inet_sock *isk = inet_sk(s);
 	ip_addr_t ip;
 	u16_t port;
+	if (inet_addr_is_unspec(addr, len))
+		return tcp_disconnect(s, isk);
 	int err = inet_addr_from_sockaddr(isk, addr, len, &ip, &port);
 	if (err == -EINVAL && isk->family == AF_INET6 && len >= 24)
 		err = -ENETUNREACH;     /* an IPv4-mapped peer of a v6-only socket */
@@ -146,8 +212,8 @@ static int tcp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	} else {
 		if (!isk->tcp) {
 			ip_addr_t any;
-			inet_any_addr(isk, &any);
-			if (IP_IS_V4(&ip))
+			inet_unbound_addr(isk, &any);
+			if (!isk->addr_bound && IP_IS_V4(&ip))
 				ip_addr_copy(any, *IP4_ADDR_ANY);
 			err = inet_tcp_bind_any(isk, &any, 0);
 		}
@@ -165,7 +231,7 @@ static int tcp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	if (err)
 		return err == -EAGAIN ? -EINPROGRESS : err;
 	lwip_lock();
-	err = isk->connected && !isk->reset ? 0 : tcp_connect_again(s, isk);
+	err = isk->connected && !isk->reset ? 0 : tcp_connect_failed(s, isk);
 	lwip_unlock();
 	return err;
 }
@@ -206,29 +272,12 @@ static int tcp_getname_op(struct socket *s, struct sockaddr_storage *addr, bool 
 	} else if (pcb) {
 		len = inet_addr_to_sockaddr(isk->family, &pcb->local_ip, pcb->local_port, addr);
 	} else {
-		ip_addr_t any;
-		inet_any_addr(isk, &any);
-		len = inet_addr_to_sockaddr(isk->family, &any, 0, addr);
+		ip_addr_t ip;
+		inet_unbound_addr(isk, &ip);
+		len = inet_addr_to_sockaddr(isk->family, &ip, 0, addr);
 	}
 	lwip_unlock();
 	return len;
-}
-
-/* Connections nobody accepted: reset, as Linux does. */
-static void tcp_drop_accept_queue(struct inet_sock *isk)
-{
-	while (!list_empty(&isk->accept_queue)) {
-		struct inet_sock *child = list_first_entry(&isk->accept_queue, struct inet_sock, accept_link);
-		list_del(&child->accept_link);
-		struct tcp_pcb *pcb = child->tcp;
-		inet_tcp_detach(child);
-		if (pcb)
-			tcp_abort(pcb);
-		if (child->rx)
-			pbuf_free(child->rx);
-		kfree(child);
-	}
-	isk->accept_len = 0;
 }
 
 /* The last close: a FIN, or a reset if data was left unread or

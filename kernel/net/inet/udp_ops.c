@@ -63,8 +63,8 @@ static int udp_autobind(struct inet_sock *isk, const ip_addr_t *peer)
 	if (isk->udp)
 		return 0;
 	ip_addr_t any;
-	inet_any_addr(isk, &any);
-	if (peer && IP_IS_V4(peer) && isk->family == AF_INET6 && !isk->v6only)
+	inet_unbound_addr(isk, &any);
+	if (!isk->addr_bound && peer && IP_IS_V4(peer) && isk->family == AF_INET6 && !isk->v6only)
 		ip_addr_copy(any, *IP_ANY_TYPE);
 	return udp_bind_any(isk, &any, 0);
 }
@@ -81,8 +81,38 @@ static int udp_bind_op(struct socket *s, const struct sockaddr_storage *addr, in
 		return -EADDRNOTAVAIL;
 	lwip_lock();
 	err = isk->udp ? -EINVAL : udp_bind_any(isk, &ip, port);
+	if (!err)
+		inet_note_bind(isk, &ip, port);
 	lwip_unlock();
 	return err;
+}
+
+/* connect to AF_UNSPEC: no peer any more, and what bind did not choose
+ * goes, as Linux's __udp_disconnect: the source address connect took
+ * becomes the wildcard again, a port bind did not ask for is given back
+ * (the next send takes a new one). Datagrams queued stay. */
+static void udp_dissolve(struct inet_sock *isk)
+{
+	isk->udp_connected = false;
+	if (!isk->udp)
+		return;
+	udp_disconnect(isk->udp);
+	if (!isk->port_bound) {
+		udp_remove(isk->udp);
+		isk->udp = NULL;
+	} else if (!isk->addr_bound) {
+		ip_addr_t any;
+		inet_any_addr(isk, &any);
+		udp_bind(isk->udp, &any, isk->udp->local_port);
+	}
+}
+
+/* Linux's connect also picks the source address (getsockname shows it). */
+static void udp_take_source(struct inet_sock *isk, const ip_addr_t *peer)
+{
+	const ip_addr_t *src = ip_addr_isany(&isk->udp->local_ip) ? inet_source_addr(peer) : NULL;
+	if (src)
+		ip_addr_copy(isk->udp->local_ip, *src);
 }
 
 static int udp_connect_op(struct socket *s, const struct sockaddr_storage *addr, int len, bool nonblock)
@@ -90,11 +120,9 @@ static int udp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	struct inet_sock *isk = inet_sk(s);
 	ip_addr_t ip;
 	u16_t port;
-	if (len >= 2 && addr->ss_family == AF_UNSPEC) {        /* dissolves the association */
+	if (inet_addr_is_unspec(addr, len)) {
 		lwip_lock();
-		if (isk->udp)
-			udp_disconnect(isk->udp);
-		isk->udp_connected = false;
+		udp_dissolve(isk);
 		lwip_unlock();
 		return 0;
 	}
@@ -105,6 +133,8 @@ static int udp_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 	err = udp_autobind(isk, &ip);
 	if (!err)
 		err = inet_lwip_err(udp_connect(isk->udp, &ip, port));
+	if (!err)
+		udp_take_source(isk, &ip);
 	isk->udp_connected = !err;
 	lwip_unlock();
 	return err;
@@ -137,9 +167,9 @@ static int udp_getname_op(struct socket *s, struct sockaddr_storage *addr, bool 
 			udp_source_addr(pcb, &local);
 		len = inet_addr_to_sockaddr(isk->family, &local, pcb->local_port, addr);
 	} else {
-		ip_addr_t any;
-		inet_any_addr(isk, &any);
-		len = inet_addr_to_sockaddr(isk->family, &any, 0, addr);
+		ip_addr_t ip;
+		inet_unbound_addr(isk, &ip);
+		len = inet_addr_to_sockaddr(isk->family, &ip, 0, addr);
 	}
 	lwip_unlock();
 	return len;
@@ -168,7 +198,9 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
 		return -EFAULT;
 	}
 	lwip_lock();
-	int err = udp_autobind(isk, m->name ? &ip : NULL);
+	int err = sock_take_error(s);   /* an ICMP error (udp_icmp.c), as Linux's sock_error */
+	if (!err)
+		err = udp_autobind(isk, m->name ? &ip : NULL);
 	struct pbuf *p = err ? NULL : pbuf_alloc(PBUF_TRANSPORT, len, PBUF_RAM);
 	if (!err && !p)
 		err = -ENOBUFS;
@@ -207,13 +239,15 @@ static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
 	struct inet_dgram *d = NULL;
 	size_t len = 0, n = 0;
 	for (;;) {
-		int err = sock_wait_event(s, isk->dgram_count > 0, deadline);
+		int err = sock_take_error(s);   /* first, as Linux's __skb_recv_udp */
+		if (!err)
+			err = sock_wait_event(s, isk->dgram_count > 0 || READ_ONCE(s->error), deadline);
 		if (err) {
 			kfree(buf);
 			return err;
 		}
 		lwip_lock();
-		d = udp_next(isk, flags & MSG_PEEK);
+		d = READ_ONCE(s->error) ? NULL : udp_next(isk, flags & MSG_PEEK);
 		if (d) {
 			len = d->p->tot_len;
 			n = len < room ? len : room;

@@ -34,6 +34,7 @@ struct unix_sock *unix_sock_new(int type)
 	list_init(&u->accept_q);
 	list_init(&u->name_link);
 	list_init(&u->accept_link);
+	list_init(&u->inflight_link);
 	mutex_init(&u->iolock);
 	wait_queue_init(&u->peer_wait);
 	return u;
@@ -166,6 +167,7 @@ void unix_release(struct socket *s)
 	if (u)
 		unix_release_sock(u);
 	s->sk = NULL;
+	unix_gc();      /* its close may have left a cycle of sockets in flight */
 }
 
 /* --- what every type shares ------------------------------------------------------- */

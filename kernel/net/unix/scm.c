@@ -32,6 +32,10 @@ static int attach_rights(struct unix_skb *skb, const int *fds, size_t len)
 		}
 		all[skb->nfds + i] = f;
 	}
+	mutex_lock(&unix_lock);
+	for (int i = skb->nfds; i < skb->nfds + n; i++)
+		unix_inflight_add(all[i]);
+	mutex_unlock(&unix_lock);
 	kfree(skb->fds);
 	skb->fds = all;
 	skb->nfds += n;

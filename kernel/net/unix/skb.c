@@ -21,10 +21,14 @@ struct unix_skb *unix_skb_alloc(struct unix_sock *owner, size_t len)
 void unix_skb_free(struct unix_skb *skb)
 {
 	struct unix_sock *owner = skb->owner;
-	if (skb->charged) {
+	if (skb->charged || skb->nfds) {
 		mutex_lock(&unix_lock);
-		owner->wmem -= skb->len <= owner->wmem ? skb->len : owner->wmem;
-		unix_wake(owner);       /* room to write again */
+		if (skb->charged) {
+			owner->wmem -= skb->len <= owner->wmem ? skb->len : owner->wmem;
+			unix_wake(owner);       /* room to write again */
+		}
+		for (int i = 0; i < skb->nfds; i++)
+			unix_inflight_del(skb->fds[i]);
 		mutex_unlock(&unix_lock);
 	}
 	for (int i = 0; i < skb->nfds; i++)

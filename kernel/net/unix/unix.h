@@ -69,6 +69,11 @@ struct unix_sock {
 	int accept_len, backlog;
 	struct list_head accept_link;
 	struct wait_queue peer_wait;    /* connectors waiting for room in accept_q */
+	/* The garbage collector (gc.c), under unix_lock. */
+	int inflight;                   /* skbs holding our file (SCM_RIGHTS) */
+	struct list_head inflight_link; /* in gc.c's list while inflight > 0 */
+	int gc_refs;                    /* a collection's: references from outside the candidates */
+	bool gc_candidate, gc_reachable;
 };
 
 extern struct mutex unix_lock;
@@ -98,6 +103,13 @@ bool unix_wmem_ok(struct unix_sock *u);
 /* SCM (scm.c): control messages in and out. */
 int unix_scm_attach(struct unix_sock *u, struct kmsghdr *m, struct unix_skb *skb);
 void unix_scm_deliver(struct unix_sock *u, struct kmsghdr *m, struct unix_skb *skb, bool peek);
+
+/* The garbage collector (gc.c): an skb holds a file, or no longer does
+ * (under unix_lock); unix_gc frees the unix sockets only in flight that
+ * nobody can reach (after a unix socket closes; without unix_lock). */
+void unix_inflight_add(struct file *f);
+void unix_inflight_del(struct file *f);
+void unix_gc(void);
 
 /* names (names.c) */
 int unix_bind(struct socket *s, const struct sockaddr_storage *addr, int len);

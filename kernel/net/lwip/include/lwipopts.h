@@ -79,6 +79,12 @@
 #define LWIP_NETIF_STATUS_CALLBACK      0
 #define LWIP_NETIF_LINK_CALLBACK        0
 
+/* Hooks (lwip_hooks.h): ICMP errors reach UDP sockets, as Linux's
+ * ECONNREFUSED for a connected socket (lwIP alone drops them). */
+#define LWIP_HOOK_FILENAME              "lwip_hooks.h"
+#define LWIP_HOOK_IP4_INPUT(p, inp)     inet_icmp_input4(p, inp)
+#define LWIP_HOOK_IP6_INPUT(p, inp)     inet_icmp_input6(p, inp)
+
 /* Checksums: computed and checked, as on a real link. */
 #define LWIP_CHECKSUM_ON_COPY           0
 

@@ -1,0 +1,11 @@
+/* The hooks Kestrel gives lwIP (LWIP_HOOK_FILENAME in lwipopts.h): each
+ * looks at a packet lwIP received, before lwIP does, and returns 0 (lwIP
+ * goes on with it as usual). */
+#pragma once
+#include "lwip/pbuf.h"
+#include "lwip/netif.h"
+
+/* kernel/net/inet/udp_icmp.c: an ICMP or ICMPv6 "port unreachable"
+ * reports ECONNREFUSED to the connected UDP socket that caused it. */
+int inet_icmp_input4(struct pbuf *p, struct netif *inp);
+int inet_icmp_input6(struct pbuf *p, struct netif *inp);
