@@ -174,8 +174,11 @@ LWIP_VERSION := 2.1.3+dfsg1
 LWIP_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kestrel/lwip-$(LWIP_VERSION)
 LWIP_PORT_INC := -Ikernel/net/lwip/include -I$(LWIP_DIR)/src/include
 LWIP_CORE := init def inet_chksum ip mem memp netif pbuf stats sys tcp tcp_in tcp_out timeouts udp \
-	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6
-LWIP_OBJS := $(patsubst %,$(KBUILD)/lwip/%.o,$(LWIP_CORE))
+	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6 \
+	ipv4/etharp ipv4/dhcp ipv6/ethip6
+# Ethernet framing (src/netif/ethernet.c), for network cards.
+LWIP_NETIF := ethernet
+LWIP_OBJS := $(patsubst %,$(KBUILD)/lwip/%.o,$(LWIP_CORE)) $(patsubst %,$(KBUILD)/lwip/netif/%.o,$(LWIP_NETIF))
 # lwIP 2.1.3 builds without a warning under the kernel's flags; a later
 # version that warns gets its -Wno-... here, never an edit of its source.
 LWIP_CFLAGS :=
@@ -183,6 +186,11 @@ LWIP_CFLAGS :=
 $(KBUILD)/lwip/%.o: $(LWIP_DIR)/src/core/%.c | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC lwip/$*.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(LWIP_PORT_INC) $(LWIP_CFLAGS) -c $< -o $@
+
+$(KBUILD)/lwip/netif/%.o: $(LWIP_DIR)/src/netif/%.c | $(UAPI)/.stamp
+	@mkdir -p $(dir $@)
+	$(say) CC lwip/netif/$*.c
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(LWIP_PORT_INC) $(LWIP_CFLAGS) -c $< -o $@
 
 # Our own files that include lwIP's headers (the port, the inet family, its self-test).
