@@ -95,10 +95,11 @@ static unsigned vnet_poll(struct netdev *nd, netdev_deliver_fn deliver, void *ct
 			nd->stats.rx_dropped++;
 		}
 		frames++;
-		/* The refill: the buffer goes back to the device, empty. */
+		// LAB 9 BEGIN(exercise 1): the refill: give the buffer back to the device, empty
 		flags = spin_lock_irqsave(&vn->rxq.lock);
 		rx_offer(vn, buf);
 		spin_unlock_irqrestore(&vn->rxq.lock, flags);
+		// LAB 9 END
 	}
 	if (frames) {
 		uint64_t flags = spin_lock_irqsave(&vn->rxq.lock);
@@ -161,12 +162,14 @@ static void vnet_interrupt(void *arg)
 		return;
 	bool freed = false;
 	uint64_t flags = spin_lock_irqsave(&vn->txq.lock);
+	// LAB 9 BEGIN(exercise 2): the completion: the buffers of sent frames are free again
 	uint32_t len;
 	uint8_t *buf;
 	while ((buf = vq_get_used(&vn->txq, &len)) != NULL) {
 		vn->tx_free[vn->tx_nfree++] = buf;
 		freed = true;
 	}
+	// LAB 9 END
 	spin_unlock_irqrestore(&vn->txq.lock, flags);
 	if (freed)
 		wake_up_all(&vn->txq.room);

@@ -65,7 +65,7 @@ void net_lwip_init(void)
 	lwip_unlock();
 	kthread_create_daemon("lwip-timers", lwip_timer_thread, NULL);
 	lwip_up = true;
-	netif_eth_attach_all();         /* the network cards PCI found */
 	printk("net: lwIP %s up, loopback %s\n", LWIP_VERSION_STRING,
 	       netif_default || netif_list ? "lo" : "missing");
+	netif_eth_attach_all();         /* the network cards PCI found */
 }

@@ -37,12 +37,14 @@
 #define LWIP_IPV6_MLD                   0
 #define LWIP_IPV6_AUTOCONFIG            0
 #define LWIP_IPV6_DUP_DETECT_ATTEMPTS   0
-#define LWIP_IPV6_FRAG                  0
-#define LWIP_IPV6_REASS                 0
+#define LWIP_IPV6_FRAG                  1
+#define LWIP_IPV6_REASS                 1
+#define IPV6_FRAG_COPYHEADER            1   /* 64-bit pointers do not fit in the fragment header lwIP borrows */
 #define LWIP_IPV6_SCOPES                0
 #define LWIP_ND6_QUEUEING               0
-#define IP_REASSEMBLY                   0
-#define IP_FRAG                         0
+#define IP_REASSEMBLY                   1   /* datagrams longer than a frame (Lab 9's card), as Linux */
+#define IP_FRAG                         1
+#define IP_REASS_MAX_PBUFS              64  /* a 64 KiB datagram is 45 fragments of 1,480 bytes */
 #define LWIP_DHCP                       1   /* an Ethernet card's address, by default (net/lwip/netif_eth.c) */
 #define DHCP_DOES_ARP_CHECK             0   /* QEMU's user network hands out one address: no need to probe it */
 #define LWIP_AUTOIP                     0
