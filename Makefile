@@ -86,6 +86,11 @@ $(BUILD)/user/lab5/trace_decode: $(UAPI)/.stamp
 # smp_calls (Lab 6) takes membarrier's commands from the UAPI headers.
 LDFLAGS_smp_calls := -isystem $(UAPI)
 $(BUILD)/user/lab6/smp_calls: $(UAPI)/.stamp
+# mempolicy (Lab 4) and thr_clone (Lab 6) take the MPOL_* constants from them.
+LDFLAGS_mempolicy := -isystem $(UAPI)
+$(BUILD)/user/lab4/mempolicy: $(UAPI)/.stamp
+LDFLAGS_thr_clone := -isystem $(UAPI)
+$(BUILD)/user/lab6/thr_clone: $(UAPI)/.stamp
 
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
@@ -289,7 +294,8 @@ $(FSIMG): $(USER_PROGS) $(GLIBC_PROGS) $(shell find fsimg/root -type f) $(wildca
 		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS) $(GLIBC_PROGS)
 
 # The capstone's image (labs/final): the same tree plus MediaServer at
-# /opt/mediaserver with its libraries, in an image of its own so that the
+# /opt/mediaserver with its libraries and Debian's ffmpeg (it publishes a
+# clip to MediaServer in the serving tests), in an image of its own so that the
 # labs keep the small one. MEDIASERVER=1 takes it from ../shared/mediaserver
 # beside the project, MEDIASERVER=DIR from DIR; remembered like EXTRA
 # (MEDIASERVER= stops building it).
@@ -302,7 +308,7 @@ MEDIASERVER_DIR := $(if $(filter 1 yes,$(MEDIASERVER_SET)),$(abspath $(CURDIR)/.
 
 $(FSIMG_MS): $(USER_PROGS) $(GLIBC_PROGS) $(shell find fsimg/root -type f) $(wildcard user/lab*/scripts/*.sh) $(wildcard /bin/busybox) \
 		scripts/mkfsimg.py grade/fsimg_tools.py $(FSIMG_STATE)/EXTRA $(FSIMG_STATE)/MEDIASERVER \
-		$(wildcard $(FSIMG_EXTRA)) $(wildcard $(MEDIASERVER_DIR)/*)
+		$(wildcard $(FSIMG_EXTRA)) $(wildcard $(MEDIASERVER_DIR)/*) $(wildcard /usr/bin/ffmpeg)
 	$(Q)$(PYTHON) scripts/mkfsimg.py --out $@ --stage $(BUILD)/fsimg-mediaserver/root --mediaserver $(MEDIASERVER_DIR) \
 		$(foreach e,$(FSIMG_EXTRA),--extra $(e)) $(USER_PROGS) $(GLIBC_PROGS)
 

@@ -10,7 +10,8 @@ PROGRAMs are the user programs (build/user/labN/NAME), installed as
 /usr/lib/kestrel/labN/NAME. --extra adds host programs with the shared
 libraries ldd says they need (or directories, copied as they are).
 --mediaserver adds the capstone's MediaServer from DIR (../shared/mediaserver)
-at /opt/mediaserver/, as on the Linux it was traced on (stage_mediaserver).
+at /opt/mediaserver/, as on the Linux it was traced on (stage_mediaserver),
+and Debian's ffmpeg, which publishes to it in the serving tests.
 
 Everything in the image is root:root (/home/user is user's), whoever runs
 this: mke2fs -d copies the owner of each staged file, which for a student
@@ -305,7 +306,26 @@ def stage_mediaserver(root, folder, seen):
     libs = shared_libraries(os.path.join(folder, "MediaServer"))
     for lib in libs:
         copy_host_path(root, lib, seen)
-    return len(MEDIASERVER_FILES) + len(libs)
+    return len(MEDIASERVER_FILES) + len(libs) + stage_ffmpeg(root, seen)
+
+
+# The serving stage's publisher (labs/final/serving.py): Debian's ffmpeg
+# pushes a clip to MediaServer over RTSP inside the guest. It and its 200
+# libraries (x264, libavcodec's codecs...) are 230 MiB, so only the
+# capstone's image has them; scripts/setup.sh installs the package.
+FFMPEG = "/usr/bin/ffmpeg"
+
+
+def stage_ffmpeg(root, seen):
+    """ffmpeg at its host path with the libraries ldd names; the number of
+    files staged."""
+    if not os.path.exists(FFMPEG):
+        fail(f"--mediaserver: {FFMPEG} is missing (the capstone's image needs Debian's ffmpeg: scripts/setup.sh)")
+    before = len(seen)
+    copy_host_path(root, FFMPEG, seen)
+    for lib in shared_libraries(FFMPEG):
+        copy_host_path(root, lib, seen)
+    return len(seen) - before
 
 
 # --- python3, with part of its standard library ------------------------------------
@@ -459,7 +479,7 @@ def main():
           f"busybox with {applets} applets, {len(args.programs)} test programs, {len(scripts)} scripts"
           + (f", {len(extra)} extra files" if extra else "")
           + (f", python3 with {python} modules" if python else "")
-          + (f", MediaServer ({mediaserver} files)" if mediaserver else "")
+          + (f", MediaServer and ffmpeg ({mediaserver} files)" if mediaserver else "")
           + (f", {owners} owners changed" if owners > 1 else ""))
 
 

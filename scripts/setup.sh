@@ -27,6 +27,7 @@ PACKAGES=(
   ncurses-base             # Lab 7: /lib/terminfo for top (dumb for -b, linux for the console)
   dpkg-dev                 # Lab 8: dpkg-source unpacks lwip's source package (scripts/fetch-lwip.sh)
   debian-archive-keyring   # Lab 8: apt verifies Debian's source index with it
+  ffmpeg                   # capstone: publishes a clip to MediaServer in the guest, checks its HLS on the host
 )
 
 missing=()

@@ -72,6 +72,15 @@ CALLS = {
     ("futex", "op"): "futex_op", ("futex", "val"): "futex_arg", ("futex", "uts"): "futex_arg",
     ("futex", "uaddr2"): "futex_arg", ("futex", "val3"): "futex_arg",
     ("umask", "mask"): "mode",
+    ("set_mempolicy", "mode"): "mpol_mode", ("mbind", "mode"): "mpol_mode_long",
+    ("get_mempolicy", "policy"): "mpol_mode_out",
+    ("set_mempolicy", "nmask"): "nodemask_in", ("mbind", "nmask"): "nodemask_in",
+    ("get_mempolicy", "nmask"): "nodemask_out",
+    ("migrate_pages", "old_nodes"): "migrate_nodemask", ("migrate_pages", "new_nodes"): "migrate_nodemask",
+    ("get_mempolicy", "flags"): "get_mempolicy_flags", ("mbind", "flags"): "mbind_flags",
+    ("set_mempolicy_home_node", "flags"): "hex",
+    ("move_pages", "pages"): "page_addrs", ("move_pages", "nodes"): "page_nodes",
+    ("move_pages", "status"): "page_status_out", ("move_pages", "flags"): "move_pages_flags",
 }
 
 NAMES = {

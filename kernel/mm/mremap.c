@@ -10,6 +10,7 @@
 #include <kernel/err.h>
 #include <linux/mman.h>
 #include <fs/file.h>
+#include <mm/mempolicy.h>
 #include <mm/page_alloc.h>
 #include <mm/vm.h>
 #include <proc/task.h>
@@ -101,6 +102,7 @@ long sys_mremap(uint64_t addr, size_t old_len, size_t new_len, int flags, uint64
 			n->pgoff = v->pgoff;
 			if (n->file)
 				file_get(n->file);
+			n->policy = mpol_get(v->policy);   /* mbind's policy moves too */
 			ret = move_pages(mm, addr, to, moved);
 			/* What is left of the old range (shrinking while moving)
 			 * and the old region go, with any pages still there. */

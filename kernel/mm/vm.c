@@ -7,6 +7,7 @@
 #include <kernel/string.h>
 #include <kernel/panic.h>
 #include <mm/kmalloc.h>
+#include <mm/mempolicy.h>
 #include <mm/page_alloc.h>
 #include <mm/vm.h>
 #include <fs/file.h>
@@ -157,6 +158,7 @@ int vm_split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*n = *v;
 	n->start = addr;
+	mpol_get(n->policy);
 	if (n->file) {
 		file_get(n->file);
 		n->pgoff += (addr - v->start) / PAGE_SIZE;
@@ -170,6 +172,7 @@ void vm_free_region(struct vma *v)
 {
 	if (v->file)
 		file_put(v->file);
+	mpol_put(v->policy);
 	kfree(v);
 }
 
@@ -392,6 +395,7 @@ struct mm *mm_copy(struct mm *old)
 		n->pgoff = v->pgoff;
 		if (n->file)
 			file_get(n->file);
+		n->policy = mpol_get(v->policy);
 		if (v == old->heap)
 			mm->heap = n;
 	}

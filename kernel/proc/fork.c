@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <asm-generic/signal.h>
 #include <x86/uaccess.h>
+#include <mm/mempolicy.h>
 #include <mm/vm.h>
 #include <proc/clone.h>
 #include <proc/pidfd.h>
@@ -156,6 +157,7 @@ static void clone_inherit(struct task *c, struct task *p, const struct clone_req
 	c->did_exec = req->flags & CLONE_THREAD ? p->group_leader->did_exec : false;
 	c->no_new_privs = p->no_new_privs;
 	c->cred = p->cred;
+	c->mempolicy = mpol_get(p->mempolicy);     /* set_mempolicy's: threads too */
 	sched_params_fork(c, p);
 	if (req->flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (uint64_t)req->child_tid;

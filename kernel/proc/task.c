@@ -5,6 +5,7 @@
 #include <kernel/errno.h>
 #include <mm/kmalloc.h>
 #include <mm/kstack.h>
+#include <mm/mempolicy.h>
 #include <mm/vm.h>
 #include <asm/signal.h>
 #include <proc/task.h>
@@ -154,6 +155,7 @@ void task_free(struct task *t)
 	task_release_parts(t);
 	eventpoll_queue_free(&t->signal_wait);      /* a signalfd's epoll items */
 	trace_release(t);
+	mpol_put(t->mempolicy);
 	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
 	list_del(&t->all_link);
 	list_del(&t->thread_link);

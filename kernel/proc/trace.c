@@ -270,6 +270,8 @@ static void finish_call(struct trace_task *tt, const char *rest)
 		tb_printf(&b, " resumed>");
 	}
 	tb_printf(&b, "%s\n", rest);
+	if (b.buf[b.len - 1] != '\n')
+		b.buf[b.len - 1] = '\n';       /* a line cut at TRACE_LINE still ends */
 	emit(c, b.buf, b.len);
 	mutex_unlock(&c->lock);
 }

@@ -666,6 +666,7 @@ bool trace_arg_is_output(enum trace_arg_kind k)
 	case TA_DIRENTS_OUT: case TA_IOVEC_OUT: case TA_RLIMIT_OUT: case TA_SIGSET_OUT:
 	case TA_SIGACTION_OUT: case TA_TIMESPEC_OUT: case TA_WSTATUS_OUT: case TA_UTSNAME_OUT:
 	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT: case TA_STATX_OUT: case TA_ITIMERVAL_OUT:
+	case TA_MPOL_MODE_OUT: case TA_NODEMASK_OUT: case TA_PAGE_STATUS_OUT:
 		return true;
 	default:
 		return false;
@@ -730,10 +731,19 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 {
 	uint64_t v = args[i];
 	enum trace_arg_kind k = e->args[i].decode;
+	bool failed = ret < 0 && ret >= -4095;
 	if (k == TA_PRCTL_ARG_OUT)
 		return prctl_arg(b, args, i, ret);
+	/* strace shows these arrays' NULL and emptiness even then. */
+	if (k == TA_NODEMASK_OUT || k == TA_PAGE_STATUS_OUT) {
+		if (k == TA_NODEMASK_OUT)
+			trace_nodemask(b, v, args[i + 1], failed);
+		else
+			trace_page_status(b, v, args[1], failed);
+		return true;
+	}
 	/* A failed call wrote nothing: its output arguments are addresses. */
-	if (trace_arg_is_output(k) && ret < 0 && ret >= -4095) {
+	if (trace_arg_is_output(k) && failed) {
 		ptr(b, v);
 		return true;
 	}
@@ -811,6 +821,17 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_CLOCK_ID: trace_enum(b, trace_clock_ids, v); break;
 	case TA_MADVISE_ADVICE: trace_enum(b, trace_madvise_advice, v); break;
 	case TA_ACCESS_MODE: access_mode(b, v); break;
+	case TA_MPOL_MODE: trace_mpol_mode(b, (uint32_t)v); break;
+	case TA_MPOL_MODE_LONG: trace_mpol_mode(b, v); break;
+	case TA_MPOL_MODE_OUT: trace_mpol_mode_out(b, v); break;
+	case TA_NODEMASK_IN: trace_nodemask(b, v, args[i + 1], false); break;
+	case TA_MIGRATE_NODEMASK: trace_nodemask(b, v, args[1], false); break;
+	case TA_GET_MEMPOLICY_FLAGS: trace_mpol_flags(b, trace_get_mempolicy_flags, v); break;
+	case TA_MBIND_FLAGS: trace_mpol_flags(b, trace_mbind_flags, (uint32_t)v); break;
+	case TA_MOVE_PAGES_FLAGS: trace_mpol_flags(b, trace_move_pages_flags, (uint32_t)v); break;
+	case TA_PAGE_ADDRS: trace_page_addrs(b, v, args[1]); break;
+	case TA_PAGE_NODES: trace_page_nodes(b, v, args[1]); break;
+	case TA_NODEMASK_OUT: case TA_PAGE_STATUS_OUT: break;     /* above */
 	}
 	return true;
 }

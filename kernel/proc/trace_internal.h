@@ -18,7 +18,8 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
 	trace_prctl_options[], trace_ioctl_cmds[], trace_fcntl_cmds[], trace_getrandom_flags[],
 	trace_futex_ops[], trace_clock_ids[], trace_madvise_advice[], trace_wait_options[],
 	trace_poll_events[], trace_cld_codes[], trace_si_codes[], trace_file_types[], trace_access_modes[],
-	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[], trace_itimer_which[];
+	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[], trace_itimer_which[],
+	trace_mpol_mode_flags[], trace_get_mempolicy_flags[], trace_mbind_flags[], trace_move_pages_flags[];
 extern const char *const trace_errno_names[], *const trace_errno_texts[];
 extern const int trace_errno_count;
 
@@ -45,6 +46,18 @@ void trace_string(struct tbuf *b, uint64_t uaddr, long len);
 /* A file name: strace shows it whole (up to PATH_MAX), up to the NUL or
  * at most len bytes (len >= 0). */
 void trace_path(struct tbuf *b, uint64_t uaddr, long len);
+
+/* The NUMA calls' arguments (proc/trace_numa.c): a policy mode and its
+ * flags, the mode get_mempolicy wrote, a node mask of maxnode - 1 bits,
+ * MPOL_* flags, move_pages' arrays of n addresses, nodes and statuses.
+ * failed: the call failed, so what it was to write is not shown. */
+void trace_mpol_mode(struct tbuf *b, uint64_t arg);
+void trace_mpol_mode_out(struct tbuf *b, uint64_t uaddr);
+void trace_nodemask(struct tbuf *b, uint64_t uaddr, uint64_t maxnode, bool failed);
+void trace_mpol_flags(struct tbuf *b, const struct trace_name *table, uint64_t v);
+void trace_page_addrs(struct tbuf *b, uint64_t uaddr, uint64_t n);
+void trace_page_nodes(struct tbuf *b, uint64_t uaddr, uint64_t n);
+void trace_page_status(struct tbuf *b, uint64_t uaddr, uint64_t n, bool failed);
 
 /* Is argument kind k written by the call (printed after it returns)? */
 bool trace_arg_is_output(enum trace_arg_kind k);

@@ -428,6 +428,10 @@ user_test("mmap-shared-anon", "mmap_shared_anon", 0, depends=["mmap"],
 user_test("mmap-many", "mmap_many", 5, timeout=60.0, depends=["mmap"],
           doc="20,000 mappings placed by the kernel and 10,000 fixed ones with holes: lookups on "
               "faults, free-range search, mprotect, munmap across 1000 regions, mremap (the region index)")
+user_test("mempolicy", "mempolicy", 0, depends=["mmap"],
+          doc="NUMA memory policies on one node, as libnuma uses them: get_mempolicy, set_mempolicy, mbind, "
+              "set_mempolicy_home_node, migrate_pages, move_pages; modes, flags, node masks, ranges, errors "
+              "(no points: the code is given)")
 user_test("sendfile-cross", "sendfile_cross", 5, depends=["fd-basic"], cpus=4,
           doc="on 4 CPUs, sendfile from X to Y against sendfile from Y to X, the open files shared "
               "across fork: no deadlock between their offset locks")

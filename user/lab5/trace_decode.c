@@ -21,6 +21,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/sched.h>       /* struct clone_args, CLONE_* (the UAPI headers: see the Makefile) */
+#include <linux/mempolicy.h>   /* MPOL_* */
+#include <asm/unistd.h>        /* __NR_set_mempolicy_home_node, which musl lacks */
 
 /* <linux/futex.h>'s, which musl's headers do not carry (strace on the
  * host names them back: a wrong value would show). */
@@ -34,6 +36,45 @@
 static void on_usr1(int sig)
 {
 	(void)sig;
+}
+
+/* The NUMA calls (one node, node 0): modes and their flags, node masks
+ * in and out (empty, cut short by maxnode, running into a hole, longer
+ * than strace shows), MPOL_* flags known and not, move_pages' arrays. */
+static void numa_calls(void)
+{
+	static unsigned long mask[16] = { 3 }, big[1] = { 1 };
+	int mode, status[3] = { 0 }, nodes[3] = { 0, 1, 0 };
+	char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(p + 2 * 4096, 4096);
+	p[0] = p[4096] = 1;
+	unsigned long *edge = (unsigned long *)(p + 2 * 4096) - 1;
+	*edge = 1;
+	syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0);
+	syscall(SYS_set_mempolicy, MPOL_PREFERRED_MANY, mask, 1024);
+	syscall(SYS_get_mempolicy, &mode, mask, 1025, NULL, 0);
+	syscall(SYS_set_mempolicy, MPOL_BIND | MPOL_F_STATIC_NODES, mask, 65);
+	syscall(SYS_get_mempolicy, &mode, mask, 130, NULL, 0);
+	syscall(SYS_get_mempolicy, &mode, mask, 0, NULL, MPOL_F_MEMS_ALLOWED);
+	syscall(SYS_get_mempolicy, &mode, mask, 1, NULL, MPOL_F_MEMS_ALLOWED);
+	syscall(SYS_get_mempolicy, &mode, NULL, 0, p, MPOL_F_NODE | MPOL_F_ADDR);
+	syscall(SYS_get_mempolicy, &mode, mask, 65, NULL, 8);
+	syscall(SYS_set_mempolicy, 0x1002, mask, 65);
+	syscall(SYS_set_mempolicy, -1, mask, 65);
+	syscall(SYS_set_mempolicy, MPOL_BIND, edge, 66);
+	syscall(SYS_set_mempolicy, MPOL_BIND, big, -1L);
+	syscall(SYS_mbind, p, 4096, MPOL_INTERLEAVE | MPOL_F_RELATIVE_NODES, mask, 3, MPOL_MF_STRICT | MPOL_MF_MOVE);
+	syscall(SYS_mbind, p, 4096, MPOL_LOCAL, NULL, 0, MPOL_MF_STRICT);
+	syscall(SYS_mbind, p, 4096, MPOL_BIND, mask, 65, MPOL_MF_STRICT | 0x100);
+	syscall(SYS_mbind, p, 4096, MPOL_BIND, mask, 65, 0x100);
+	syscall(__NR_set_mempolicy_home_node, p, 4096, 0, 1);
+	syscall(SYS_migrate_pages, 0, 65, mask, mask);
+	void *pages[3] = { p, p + 4096, p + 2 * 4096 };
+	syscall(SYS_move_pages, 0, 3, pages, NULL, status, 0);
+	syscall(SYS_move_pages, 0, 3, pages, nodes, status, MPOL_MF_MOVE);
+	syscall(SYS_move_pages, 0, 1, pages, NULL, status, MPOL_MF_STRICT);
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	munmap(p, 2 * 4096);
 }
 
 int main(void)
@@ -141,6 +182,8 @@ int main(void)
 	ca.stack = 0;
 	syscall(SYS_clone3, &ca, CLONE_ARGS_SIZE_VER0);
 	syscall(SYS_clone3, &ca, 8);
+
+	numa_calls();
 
 	/* Cleaning up: AT_REMOVEDIR. */
 	unlink("tmp/trace_decode.d/link");

@@ -8,12 +8,14 @@
  * (wait4 with __WALL: ECHILD). Then children sharing only the memory,
  * and sharing the memory, descriptor table, fs context and signal
  * handlers: each change a child makes shows in the parent exactly when
- * its part is shared. */
+ * its part is shared. The NUMA memory policy is never shared: a child
+ * starts with a copy of the caller's and changes only its own. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/mempolicy.h>   /* MPOL_* (the UAPI headers: see the Makefile) */
 #include <kt.h>
 #include <thr_raw.h>
 
@@ -69,12 +71,22 @@ static void on_usr1(int sig) { (void)sig; handled = 1; }
 struct change {
 	int fd;                     /* a file the child opened */
 	volatile int wrote;         /* memory written by the child */
+	int policy;                 /* the memory policy the child started with */
 };
+
+static int policy_mode(void)
+{
+	int mode = -1;
+	thr_sys(SYS_get_mempolicy, (long)&mode, 0, 0, 0, 0, 0);
+	return mode;
+}
 
 static int change_fn(void *arg)
 {
 	struct change *c = arg;
 	c->wrote = 1;
+	c->policy = policy_mode();
+	thr_sys(SYS_set_mempolicy, MPOL_LOCAL, 0, 0, 0, 0, 0);
 	c->fd = thr_sys(SYS_open, (long)"/", O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
 	thr_sys(SYS_chdir, (long)"/dev", 0, 0, 0, 0, 0);
 	thr_sys(SYS_umask, 077, 0, 0, 0, 0, 0);
@@ -93,6 +105,8 @@ static void sharing(const char *what, unsigned long flags)
 	sigaction(SIGUSR1, &sa, NULL);
 	chdir("/");
 	umask(022);
+	unsigned long node0 = 1;
+	syscall(SYS_set_mempolicy, MPOL_INTERLEAVE, &node0, 2);
 	long pid = thr_clone(flags | SIGCHLD, thr_stack(), NULL, NULL, 0, change_fn, (void *)&c);
 	int status = -1;
 	if (pid > 0)
@@ -105,6 +119,10 @@ static void sharing(const char *what, unsigned long flags)
 	printf("  umask: %s\n", old == 077 ? "shared" : "copied");
 	sigaction(SIGUSR1, NULL, &sa);
 	printf("  handlers: %s\n", sa.sa_handler == SIG_IGN ? "shared" : "copied");
+	if (flags & CLONE_VM)       /* else what the child saw stayed in its memory */
+		printf("  memory policy: %s\n",
+		       c.policy == MPOL_INTERLEAVE && policy_mode() == MPOL_INTERLEAVE ? "copied" : "BAD");
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
 	if (c.fd >= 0)
 		close(c.fd);
 	chdir("/");

@@ -18,6 +18,8 @@
 #define VM_EXEC   0x4
 #define VM_SHARED 0x8   /* MAP_SHARED: writes reach the file, and processes after fork share pages */
 
+struct mempolicy;
+
 struct vma {
 	struct list_head link;      /* in mm->vmas, sorted by address */
 	struct avl_node node;       /* in mm->tree, the same order */
@@ -26,6 +28,7 @@ struct vma {
 	const char *name;           /* "[stack]", "[heap]", the program: for reports */
 	struct file *file;          /* a file mapping (referenced), or NULL: anonymous memory */
 	uint64_t pgoff;             /* the file page at start */
+	struct mempolicy *policy;   /* mbind's (mm/mempolicy.h), referenced; NULL: MPOL_DEFAULT */
 };
 
 struct mm {

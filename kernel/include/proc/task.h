@@ -34,6 +34,7 @@ enum task_state {
 
 struct mm;
 struct trace_task;
+struct mempolicy;
 
 /* CPU time split into user and system time, in ns. */
 struct cputime {
@@ -189,6 +190,7 @@ struct task {
 	int nice;                   /* -20..19 */
 	bool reset_on_fork;         /* SCHED_RESET_ON_FORK */
 	uint64_t cpus_allowed;      /* sched_setaffinity's mask (0: all CPUs), obeyed by proc/sched.c */
+	struct mempolicy *mempolicy;    /* set_mempolicy's (mm/mempolicy.h), referenced; NULL: MPOL_DEFAULT */
 
 	/* Thread groups (Lab 6: proc/fork.c, exit.c, execve.c), the leader's,
 	 * under tasklist_lock: how many of its threads (itself included)

@@ -18,72 +18,23 @@ the Linux that made linux-h.out). The trace is compared by Lab 5's
 compare() with the rules of trace_rules.py, each saying why.
 """
 import datetime
-import glob
 import os
 import re
 import sys
 
-import fsimg_tools
 from strace_compare import compare
 from testing import Mark
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trace_rules  # noqa: E402
+from msrun import ready, run_in_guest  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DIR = os.path.join(os.path.dirname(ROOT), "shared", "mediaserver")
-ORACLE = ["MediaServer", "linux-h.out", "linux-h.strace"]
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# The Linux run's shell had this open-file limit (linux-h.strace's
-# prlimit64 RLIMIT_NOFILE); the guest's shell sets the same.
-NOFILE = 20000
+ORACLE = ["linux-h.out", "linux-h.strace"]
+# The Linux that made them had no ffmpeg: -h runs `which ffmpeg`, which
+# failed there (linux-h.strace). The capstone's image has Debian's ffmpeg
+# for the serving stage, so these tests hide it first.
+WITHOUT_FFMPEG = "mv /usr/bin/ffmpeg /usr/bin/ffmpeg.hidden"
 LINUX_CPUS = 2          # linux-h.strace reads "0-1" from /sys/devices/system/cpu/online
-
-
-def mediaserver_dir(t):
-    """Where MediaServer and Linux's outputs are: $MEDIASERVER, else what
-    make fsimg MEDIASERVER=... remembered, else ../shared/mediaserver."""
-    remembered = ""
-    try:
-        remembered = open(os.path.join(t.options.build, "fsimg", "MEDIASERVER")).read().strip()
-    except OSError:
-        pass
-    chosen = os.environ.get("MEDIASERVER") or (remembered if remembered not in ("", "0", "no") else "")
-    return DEFAULT_DIR if chosen in ("", "1", "yes") else chosen
-
-
-def ready(t):
-    """(folder, image) when MediaServer can be run; skips the test (with
-    the reason) when it is not on this machine; ImageError (the grader
-    says ERROR, run make fsimg) when its image is missing or stale."""
-    folder = mediaserver_dir(t)
-    missing = [f for f in ORACLE if not os.path.exists(os.path.join(folder, f))]
-    if missing:
-        t.skip(f"MediaServer is not on this machine: no {', '.join(missing)} in {folder} "
-               "(put the capstone's folder there, or set MEDIASERVER=DIR)")
-    image = os.path.join(t.options.build, "fsimg-mediaserver.img")
-    try:
-        # Older than a test program or the binary: stale (as t.fresh_image).
-        users = glob.glob(os.path.join(t.options.build, "user", "lab*", "*"))
-        fsimg_tools.require_image(image, newer_than=[os.path.join(folder, "MediaServer")] + users)
-    except fsimg_tools.ImageError as e:
-        raise fsimg_tools.ImageError(f"{e} MEDIASERVER=1 (the capstone's image)")
-    return folder, image
-
-
-def run_in_guest(t, image, cpus, command):
-    """Boots with the capstone's image and runs `command` in
-    /opt/mediaserver after mounting /proc and /sys, as MediaServer's Linux
-    ran (clean environment, the open-file limit); its exit status goes to
-    /root/s. Returns that status."""
-    script = (f"mount -t proc proc /proc && mount -t sysfs sysfs /sys && cd /opt/mediaserver && "
-              f"ulimit -n {NOFILE} && env -i PATH={PATH} HOME=/root {command}; echo $? > /root/s")
-    t.boot(append=f'init=/bin/sh token={t.token} -- "-c" "{script}"', disk=image, cpus=cpus)
-    t.forbid(r"ENOSYS")
-    try:
-        return int(t.image_file("/root/s").decode().strip())
-    except (fsimg_tools.ImageError, ValueError):
-        t.fail("the guest's shell wrote no exit status: MediaServer did not end")
 
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -104,8 +55,8 @@ def normalise(text, cpus_from=None, cpus_to=None):
 
 def help_test(cpus):
     def ms_help(t):
-        folder, image = ready(t)
-        status = run_in_guest(t, image, cpus, "./MediaServer -h >/root/h.out")
+        folder, image = ready(t, ORACLE)
+        status = run_in_guest(t, image, cpus, "./MediaServer -h >/root/h.out", before=WITHOUT_FFMPEG)
         linux = open(os.path.join(folder, "linux-h.out"), encoding="utf-8").read()
         m = re.search(r"^exit=(\d+)$", linux, re.M)
         linux_status = int(m[1])
@@ -145,8 +96,9 @@ def ms_help_trace(t):
     strace -f) on 2 CPUs, as Linux's, compared with linux-h.strace by
     grade/strace_compare.compare with the known differences of
     trace_rules.py (each with its reason)."""
-    folder, image = ready(t)
-    status = run_in_guest(t, image, LINUX_CPUS, "trace -o /root/t ./MediaServer -h >/dev/null")
+    folder, image = ready(t, ORACLE)
+    status = run_in_guest(t, image, LINUX_CPUS, "trace -o /root/t ./MediaServer -h >/dev/null",
+                          before=WITHOUT_FFMPEG)
     t.check(status == 255, f"exit status {status} under the tracer (Linux: 255)")
     guest_text = t.image_file("/root/t").decode(errors="replace")
     host_text = open(os.path.join(folder, "linux-h.strace"), errors="replace").read()
