@@ -24,7 +24,9 @@
 # e.g. CPU=qemu64: no SMEP/SMAP), CMDLINE="...", V=1 (show commands), DISK=image,
 # EXTRA="/usr/bin/prog ..." and FSIMG_SIZE=256M (make fsimg; both remembered until given again),
 # MEDIASERVER=1|DIR (make fsimg also builds build/fsimg-mediaserver.img, the capstone's; remembered),
-# TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N)
+# TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N),
+# NET=1 (make qemu: a network card; the host reaches the guest's ports 80, 8080, 8554 and 1935
+# through free ports of 127.0.0.1, printed at start) or NET=tcp:80,udp:7 (those guest ports)
 
 BUILD   ?= build
 # Lock checking (kernel/include/kernel/lockdep.h) is compiled in unless
@@ -179,8 +181,11 @@ LWIP_VERSION := 2.1.3+dfsg1
 LWIP_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kestrel/lwip-$(LWIP_VERSION)
 LWIP_PORT_INC := -Ikernel/net/lwip/include -I$(LWIP_DIR)/src/include
 LWIP_CORE := init def inet_chksum ip mem memp netif pbuf stats sys tcp tcp_in tcp_out timeouts udp \
-	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6
-LWIP_OBJS := $(patsubst %,$(KBUILD)/lwip/%.o,$(LWIP_CORE))
+	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6 \
+	ipv4/etharp ipv4/dhcp ipv4/ip4_frag ipv6/ethip6 ipv6/ip6_frag
+# Ethernet framing (src/netif/ethernet.c), for network cards.
+LWIP_NETIF := ethernet
+LWIP_OBJS := $(patsubst %,$(KBUILD)/lwip/%.o,$(LWIP_CORE)) $(patsubst %,$(KBUILD)/lwip/netif/%.o,$(LWIP_NETIF))
 # lwIP 2.1.3 builds without a warning under the kernel's flags; a later
 # version that warns gets its -Wno-... here, never an edit of its source.
 LWIP_CFLAGS :=
@@ -188,6 +193,11 @@ LWIP_CFLAGS :=
 $(KBUILD)/lwip/%.o: $(LWIP_DIR)/src/core/%.c | $(UAPI)/.stamp
 	@mkdir -p $(dir $@)
 	$(say) CC lwip/$*.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(LWIP_PORT_INC) $(LWIP_CFLAGS) -c $< -o $@
+
+$(KBUILD)/lwip/netif/%.o: $(LWIP_DIR)/src/netif/%.c | $(UAPI)/.stamp
+	@mkdir -p $(dir $@)
+	$(say) CC lwip/netif/$*.c
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(LWIP_PORT_INC) $(LWIP_CFLAGS) -c $< -o $@
 
 # Our own files that include lwIP's headers (the port, the inet family, its self-test).
@@ -310,8 +320,11 @@ fsimg: $(FSIMG) $(if $(MEDIASERVER_DIR),$(FSIMG_MS))
 # without one. Writes persist: `make -B fsimg` starts again from a fresh image.
 DISK ?= $(FSIMG)
 
+# NET=1: the guest's web server and MediaServer's HTTP, RTSP and RTMP ports.
+NET_DEFAULT := tcp:80,tcp:8080,tcp:8554,tcp:1935
 QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM) \
-	$(if $(CPU),--cpu-model $(CPU)) $(if $(DISK),--disk $(DISK))
+	$(if $(CPU),--cpu-model $(CPU)) $(if $(DISK),--disk $(DISK)) \
+	$(if $(filter-out 0 no,$(NET)),--net $(if $(filter 1 yes,$(NET)),$(NET_DEFAULT),$(NET)))
 
 qemu: $(KERNEL) $(DISK)
 	$(QEMU_RUN) --interactive --append "$(CMDLINE)"

@@ -10,6 +10,7 @@ import re
 import select
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class BootResult:
     killed: bool = False     # the grader killed QEMU on purpose (kill_on)
     seconds: float = 0.0
     cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
+    host_errors: list = field(default_factory=list)  # what host actions raised (HostAction)
 
     @property
     def powered_off(self):
@@ -82,8 +84,44 @@ class ConsoleInput:
         self.due = None
 
 
+class HostActions:
+    """What the host does while the guest runs (Lab 9: a client on the
+    host talks to a server in the guest through QEMU's port forwarding):
+    each action is (pattern, function); the first output line matching
+    compiled regex `pattern` starts function(match) on a thread of its
+    own, once. Whatever a function raises is kept in the result's
+    host_errors; a function must bound its own waits (socket timeouts),
+    since the boot waits for it at the end."""
+    def __init__(self, actions):
+        self.waiting = list(actions)
+        self.threads = []
+        self.errors = []
+
+    def output(self, text):
+        for action in list(self.waiting):
+            m = action[0].search(text)
+            if m:
+                self.waiting.remove(action)
+                t = threading.Thread(target=self._run, args=(action[1], m), daemon=True)
+                t.start()
+                self.threads.append(t)
+
+    def _run(self, fn, match):
+        try:
+            fn(match)
+        except Exception as e:          # the test reports it as a failed check
+            self.errors.append(f"{getattr(fn, '__name__', 'host action')}: {type(e).__name__}: {e}")
+
+    def join(self, deadline):
+        for t in self.threads:
+            t.join(max(deadline - time.monotonic(), 0.1))
+            if t.is_alive():
+                self.errors.append("a host action was still running when the boot ended")
+
+
 def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=None, disks=(),
-         console_input=None, initrd=None, log_cpu=True, kill_on=None, kill_delay=0.0):
+         console_input=None, initrd=None, log_cpu=True, kill_on=None, kill_delay=0.0,
+         net=None, host_actions=None):
     """Boots once; disks are qemu.Disk objects or image paths (vda, vdb...);
     console_input, a list of ConsoleInput steps, types at the console;
     initrd goes to QEMU's -initrd (for booting Linux); log_cpu=False leaves
@@ -91,7 +129,10 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
     benchmarks, and the grader's boots: testing.Context.boot asks for the
     log only in a second boot of one that reset). kill_on (a compiled
     regex): QEMU is killed kill_delay
-    seconds after a line matches, as a power cut would stop the machine."""
+    seconds after a line matches, as a power cut would stop the machine.
+    net (a qemu.Net) adds a network card; host_actions, a list of
+    (compiled regex, function), run on the host while the guest does
+    (HostActions)."""
     with tempfile.TemporaryDirectory(prefix="kestrel-") as tmp:
         fifo = os.path.join(tmp, "qemu.log")
         os.mkfifo(fifo)
@@ -101,15 +142,16 @@ def boot(kernel, append, timeout, accel="tcg", cpus=2, mem="512M", cpu_model=Non
         try:
             return _run(kernel, append, timeout, accel, cpus, mem, cpu_model,
                         fifo if log_cpu else None, log_fd, disks, initrd,
-                        ConsoleInput(console_input) if console_input else None, kill_on, kill_delay)
+                        ConsoleInput(console_input) if console_input else None, kill_on, kill_delay,
+                        net, HostActions(host_actions) if host_actions else None)
         finally:
             os.close(log_fd)
 
 
 def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, disks, initrd, typing=None,
-         kill_on=None, kill_delay=0.0):
+         kill_on=None, kill_delay=0.0, net=None, host=None):
     cmd = qemu_command(kernel, append, accel, cpus, mem, cpu_log=fifo, cpu_model=cpu_model, disks=disks,
-                       initrd=initrd)
+                       initrd=initrd, net=net)
     result = BootResult(command=cmd)
     tail = collections.deque(maxlen=CPU_LOG_TAIL)
     log_pending = b""
@@ -145,6 +187,8 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
                 _add_line(result, raw, time.monotonic() - start)
                 if typing:
                     typing.output(result.lines[-1].text, time.monotonic())
+                if host:
+                    host.output(result.lines[-1].text)
                 if kill_on and kill_at is None and kill_on.search(result.lines[-1].text):
                     kill_at = time.monotonic() + kill_delay
             if typing and pending:
@@ -168,6 +212,9 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
         result.status = None
     if pending:
         _add_line(result, pending, time.monotonic() - start)
+    if host:
+        host.join(max(deadline, time.monotonic() + 2))
+        result.host_errors = host.errors
     log_pending += _drain(log_fd)[0]
     tail.extend(l.decode("utf-8", "replace") for l in log_pending.split(b"\n"))
     result.cpu_log = list(tail)

@@ -5,11 +5,12 @@
 here, so what a student runs by hand is what the grader runs.
 
 Run directly:  grade/qemu.py --kernel build/kernel.elf [--interactive] [--gdb PORT] [--append ...]
-                             [--disk build/fsimg.img] [--disk-ro other.img]
+                             [--disk build/fsimg.img] [--disk-ro other.img] [--net tcp:80,udp:7]
 """
 import argparse
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -65,25 +66,70 @@ def disk_options(disks):
     return out
 
 
+@dataclass
+class Net:
+    """A virtio-net card on QEMU's user network (Lab 9). restrict=on, always:
+    the guest reaches nothing outside the QEMU process; the host reaches the
+    guest only through `forwards`, {(proto, guest port): host port}, each
+    bound on 127.0.0.1 (never a fixed port: Net.forwarding picks free ones,
+    so that two runs can coexist)."""
+    forwards: dict
+    # A host folder QEMU's own TFTP server (10.0.2.2, UDP port 69) serves
+    # to the guest: with restrict=on QEMU drops every other datagram the
+    # guest sends, answers to forwarded UDP included.
+    tftp: str = None
+
+    @staticmethod
+    def forwarding(ports, tftp=None):
+        """A Net forwarding each (proto, guest port) of `ports` ("tcp" or
+        "udp") from a free port of the host's 127.0.0.1."""
+        return Net({(proto, guest): free_port(proto) for proto, guest in ports}, tftp)
+
+    def host_port(self, guest, proto="tcp"):
+        return self.forwards[(proto, guest)]
+
+
+def free_port(proto="tcp"):
+    """A port of 127.0.0.1 nobody uses now (the kernel's pick for port 0).
+    Another program could take it before QEMU binds it: QEMU then fails to
+    start, saying so ("Could not set up host forwarding rule")."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def net_options(net):
+    """QEMU arguments for a Net."""
+    forwards = "".join(f",hostfwd={proto}:127.0.0.1:{host}-:{guest}"
+                       for (proto, guest), host in sorted(net.forwards.items()))
+    tftp = f",tftp={net.tftp}" if net.tftp else ""
+    return ["-netdev", f"user,id=n0,restrict=on{forwards}{tftp}", "-device", "virtio-net-pci,netdev=n0"]
+
+
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
-                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None, disks=(), initrd=None):
+                 interactive=False, gdb_port=None, cpu_log=None, cpu_model=None, disks=(), initrd=None,
+                 net=None):
     """The argument list that boots `kernel` with command line `append`.
     cpu_model overrides the CPU (e.g. "qemu64": no SMEP/SMAP) under TCG;
     disks (Disk objects or paths) become vda, vdb...; initrd is for
-    booting Linux the same way (scripts/bench_linux.py)."""
+    booting Linux the same way (scripts/bench_linux.py); net (a Net) adds
+    a network card."""
     cmd = ["qemu-system-x86_64",
            "-machine", "q35", "-accel", accel,
            # TCG emulates any CPU; "max" has every feature it can do (NX,
            # SMEP, SMAP...). Under KVM the guest sees the host's CPU.
            "-cpu", "host" if accel == "kvm" else (cpu_model or "max"),
            "-smp", str(cpus), "-m", mem,
-           # Only the devices the kernel drives: no VGA, no NIC, no option ROMs.
+           # Only the devices the kernel drives: no VGA, no NIC unless asked
+           # for (net), no option ROMs.
            "-nodefaults", "-no-user-config", "-display", "none",
            # Reset means failure: exit instead of rebooting forever.
            "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", kernel, "-append", append]
     cmd += disk_options(disks)
+    if net:
+        cmd += net_options(net)
     if initrd:
         cmd += ["-initrd", initrd]
     if interactive:
@@ -122,14 +168,25 @@ def main():
                     type=lambda p: Disk(p), help="a raw disk image (repeatable: vda, vdb...)")
     ap.add_argument("--disk-ro", dest="disks", action="append", metavar="IMG",
                     type=lambda p: Disk(p, readonly=True), help="the same, read-only")
+    ap.add_argument("--net", metavar="PROTO:PORT,...",
+                    help="a network card; forward these guest ports from free ports of the host's 127.0.0.1")
     args = ap.parse_args()
     if not shutil.which("qemu-system-x86_64"):
         sys.exit("qemu-system-x86_64 not found: run scripts/setup.sh (or make doctor)")
     for d in args.disks:
         if not os.path.exists(d.path):
             sys.exit(f"qemu: no disk image {d.path}" + (": run make fsimg" if d.path.endswith("fsimg.img") else ""))
+    net = None
+    if args.net is not None:
+        try:
+            ports = [(f.split(":")[0], int(f.split(":")[1])) for f in args.net.split(",") if f]
+        except (IndexError, ValueError):
+            sys.exit(f"qemu: --net {args.net}: give PROTO:PORT,... (tcp:80,udp:7)")
+        net = Net.forwarding(ports)
+        for (proto, guest), host in sorted(net.forwards.items()):
+            print(f"net: host 127.0.0.1:{host} ({proto}) goes to the guest's port {guest}", file=sys.stderr)
     cmd = qemu_command(args.kernel, args.append, args.accel, args.cpus, args.mem,
-                       args.interactive, args.gdb, cpu_model=args.cpu_model, disks=args.disks)
+                       args.interactive, args.gdb, cpu_model=args.cpu_model, disks=args.disks, net=net)
     print("+ " + " ".join(f'"{c}"' if (" " in c or not c) else c for c in cmd), file=sys.stderr)
     try:
         status = subprocess.call(cmd)

@@ -43,7 +43,7 @@ import threading
 
 import boot as boot_mod
 import fsimg_tools
-from qemu import Disk, describe_exit
+from qemu import Disk, Net, describe_exit
 
 
 # The grader's boots show every kernel message, KERN_DEBUG included: the
@@ -177,6 +177,7 @@ class Context:
         self.notes = []             # how the test ran: shown when it does not pass
         self.image_path = None      # the disk (vda) of the last boot, to inspect after it
         self.host_root = None       # the host's copy of the tree, after run_user(disk=True)
+        self.net = None             # the last boot's network card (a qemu.Net), if it had one
         self.fsck_results = []      # fsimg_tools.FsckResult of each disk after each boot
         self.skipped = None         # why, when t.skip() ended the test
         self._tmp = None
@@ -277,7 +278,8 @@ class Context:
     # --- running things ---------------------------------------------------
 
     def boot(self, test=None, args="", mem=None, cpu_model=None, cpus=None, append=None,
-             disk=None, fsck=True, fail_read_sector=None, console_input=None, kill_on=None, kill_delay=0.0):
+             disk=None, fsck=True, fail_read_sector=None, console_input=None, kill_on=None, kill_delay=0.0,
+             net=None, host_actions=None, tftp=None):
         """Boots the kernel running self-test `test` (default: this test's
         name). mem ("256M"), cpus and cpu_model ("qemu64", TCG only)
         override the machine; append replaces the whole command line.
@@ -290,6 +292,13 @@ class Context:
         kill_on (a regex, {token} as in expect), QEMU is killed kill_delay
         seconds after the first line matching it: a power cut, no
         power-off expected.
+        net, a list of (proto, guest port) ("tcp" or "udp"), adds a network
+        card on QEMU's user network with those ports forwarded from free
+        ports of the host's 127.0.0.1 (t.host_port(guest port) says which)
+        and QEMU's TFTP server giving host folder tftp (10.0.2.2, port 69);
+        host_actions, a list of (pattern, function), start function(match)
+        on the host when the guest prints a line matching pattern ({token}
+        as in expect); what a function raises fails the test.
         Returns the BootResult; checks then look at its output."""
         if append is None:
             append = f"test={test or self.test.name} token={self.token} {args}".strip()
@@ -302,24 +311,36 @@ class Context:
         for i, d in enumerate(disks):
             self.notes.append(f"booted with disk vd{chr(ord('a') + i)}: {os.path.basename(d)} in {self.tmp}"
                               + ("" if fsck else " (not checked by e2fsck)"))
+        actions = [(self._pattern(p), fn) for p, fn in host_actions or ()]
         def run(disk_paths, log_cpu):
+            self.net = Net.forwarding(net, tftp) if net is not None else None
             return boot_mod.boot(o.kernel, append, self.boot_timeout(),
                                  o.accel, cpus or o.cpus, mem or o.mem, cpu_model,
                                  disks=[Disk(d, scratch=True, fail_read_sector=fail_read_sector if i == 0 else None)
                                         for i, d in enumerate(disk_paths)],
                                  console_input=console_input,
                                  kill_on=self._pattern(kill_on) if kill_on else None,
-                                 kill_delay=kill_delay, log_cpu=log_cpu)
+                                 kill_delay=kill_delay, log_cpu=log_cpu, net=self.net, host_actions=actions)
         # QEMU's exception log (-d int) only serves to explain a triple
         # fault, and it costs every run: a register dump for each page
         # fault and interrupt (50 MB for mmap-many, 20-30% of QEMU's time).
         # So a boot runs without it, and one that resets runs again with it.
         self.result = run(disks, log_cpu=False)
+        if net is not None and any("Could not set up host forwarding rule" in l.text for l in self.result.lines):
+            # Another program took a free port before QEMU bound it: once more, with others.
+            self.result = run(disks, log_cpu=False)
+        for error in self.result.host_errors:
+            self.marks.append(Mark("BAD", f"on the host: {error}"))
         if fsck:
             self._check_disks(disks)
         if self.result.reset and o.accel == "tcg":
             self._log_reset(run, disk, disks)
         return self.result
+
+    def host_port(self, guest_port, proto="tcp"):
+        """The host's port (on 127.0.0.1) that reaches the guest's
+        `guest_port` in the current boot (boot(net=...))."""
+        return self.net.host_port(guest_port, proto)
 
     def _log_reset(self, run, disk, disks):
         """Boots again the way the boot that reset did, this time with

@@ -2,9 +2,12 @@
 binary and Linux's outputs are, the capstone's image, and a boot that runs
 a shell script in /opt/mediaserver the way Linux's runs were made.
 
-Imported by help.py (stage 1) and serving.py (stage 2).
+Imported by help.py (stage 1), serving.py (stage 2) and network.py
+(stage 3); media.py has the host's side of the streams.
 """
+import configparser
 import glob
+import json
 import os
 
 import fsimg_tools
@@ -15,6 +18,10 @@ PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The Linux runs' shell had this open-file limit (linux-h.strace's
 # prlimit64 RLIMIT_NOFILE); the guest's shell sets the same.
 NOFILE = 20000
+CONFIG = "config-test.ini"
+HTTP = "http://127.0.0.1:8080"      # as the guest reaches it (config-test.ini)
+STREAM = "live/test"
+
 # How every script starts: /proc and /sys as on Linux (MediaServer reads
 # /proc/self/exe and /sys/devices/system/cpu/online), in its folder.
 PROLOGUE = (f"mount -t proc proc /proc && mount -t sysfs sysfs /sys && cd /opt/mediaserver && "
@@ -68,17 +75,94 @@ def run_in_guest(t, image, cpus, command, before="true"):
         t.fail("the guest's shell wrote no exit status: MediaServer did not end")
 
 
-def run_script(t, image, cpus, script, files=()):
+def run_script(t, image, cpus, script, files=(), **boot):
     """Boots a copy of the capstone's image with `files` ((host path, guest
     path) pairs) written into it and `script` as /root/run.sh, which the
     shell runs as the first process after PROLOGUE; MSENV in the script
-    is the clean environment to start MediaServer in. Returns the boot."""
+    is the clean environment to start MediaServer in. `boot` goes to
+    t.boot (net=, host_actions=). Returns the boot."""
     disk = fsimg_tools.copy_image(image, os.path.join(t.tmp, "mediaserver.img"))
     run_sh = os.path.join(t.tmp, "run.sh")
     with open(run_sh, "w") as f:
         f.write(f"{PROLOGUE} || exit 1\nMSENV='env -i PATH={PATH} HOME=/root'\n{script}")
     writes = [f"write {src} {dst}" for src, dst in list(files) + [(run_sh, "/root/run.sh")]]
     fsimg_tools.debugfs(disk, *writes, write=True)
-    result = t.boot(append=f"init=/bin/sh token={t.token} -- /root/run.sh", disk=disk, cpus=cpus)
+    result = t.boot(append=f"init=/bin/sh token={t.token} -- /root/run.sh", disk=disk, cpus=cpus, **boot)
     t.forbid(r"ENOSYS")
     return result
+
+
+# --- serving (stages 2 and 3) ------------------------------------------------
+
+# Started in the background; then busybox wget asks getServerConfig until
+# it answers (MediaServer loads 9 MiB of C++ and opens its ports first:
+# about 2 s under TCG), at most 30 s.
+START = """
+$MSENV ./MediaServer -d -c CONFIG >/root/ms.log 2>&1 &
+ms=$!
+tries=0
+until wget -q -O /root/api.json "HTTP/index/api/getServerConfig?secret=SECRET" 2>/dev/null; do
+    tries=$((tries + 1)); [ $tries -ge 300 ] && break
+    sleep 0.1
+done
+echo $tries >/root/tries
+"""
+# SIGTERM to the daemon's parent, which stops its child; then no
+# MediaServer may be left (the child's comm is MediaServer too).
+STOP = """
+kill -TERM $ms; wait $ms; echo $? >/root/ms.status
+left=1; for i in $(seq 50); do
+    left=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c MediaServer)
+    [ "$left" = 0 ] && break; sleep 0.1
+done
+echo $left >/root/left
+"""
+
+
+def start(secret, config=CONFIG):
+    """The script lines that start MediaServer with `config` (a file of
+    /opt/mediaserver) and wait for its API."""
+    return START.replace("CONFIG", config).replace("HTTP", HTTP).replace("SECRET", secret)
+
+
+def secret_and_config(folder, path=None):
+    """The API secret and {"section.key": value} of config-test.ini (or of
+    the file at `path`), as MediaServer names its settings."""
+    ini = configparser.ConfigParser(interpolation=None, comment_prefixes=("#", ";"), strict=False)
+    ini.optionxform = str
+    ini.read(path or os.path.join(folder, CONFIG), encoding="utf-8")
+    config = {f"{s}.{k}": v for s in ini.sections() for k, v in ini[s].items()}
+    return config["api.secret"], config
+
+
+def guest_text(t, path):
+    try:
+        return t.image_file(path).decode(errors="replace").strip()
+    except fsimg_tools.ImageError:
+        return None
+
+
+def check_started_and_stopped(t, config):
+    """The API answered getServerConfig with every setting of the file;
+    SIGTERM ended the daemon with Linux's status and left no process."""
+    tries = guest_text(t, "/root/tries")
+    if tries is None:
+        t.fail("the guest's script did not get past starting MediaServer")
+    answered = int(tries) < 300
+    t.check(answered, f"MediaServer's HTTP API answered on {HTTP}"
+                      + (f" (wget tried {int(tries) + 1} times, 0.1 s apart)" if answered else " within 30 s"))
+    if answered:
+        try:
+            reply = json.loads(t.image_file("/root/api.json"))
+            settings = reply["data"][0]
+        except (ValueError, KeyError, IndexError, TypeError) as e:
+            t.fail(f"getServerConfig's answer is not the JSON MediaServer sends ({e})")
+        t.check(reply.get("code") == 0, f"getServerConfig's code is {reply.get('code')} (0: success)")
+        wrong = [k for k, v in config.items() if settings.get(k) != v]
+        t.check(not wrong, f"getServerConfig reports all {len(config)} settings of {CONFIG} as the file sets them"
+                + (f"; not: {', '.join(wrong[:5])}" if wrong else ""))
+    status = guest_text(t, "/root/ms.status")
+    t.check(status == "0", f"after SIGTERM MediaServer -d exited with status {status} (Linux's: 0, "
+                           "linux-serve.strace)")
+    left = guest_text(t, "/root/left")
+    t.check(left == "0", f"{left} MediaServer process(es) left 5 s after the parent exited (the daemon's child must end too)")

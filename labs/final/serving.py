@@ -15,10 +15,8 @@ it), the clip (ffmpeg's framemd5 of its video frames, which remuxing with
 -c copy must not change), ffprobe, and linux-serve.strace (Linux's server
 exited with status 0 after SIGTERM).
 """
-import configparser
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -26,84 +24,9 @@ import fsimg_tools
 from testing import Mark
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from msrun import ready, run_script  # noqa: E402
-
-FFMPEG = "/usr/bin/ffmpeg"
-HTTP = "http://127.0.0.1:8080"
-STREAM = "live/test"
-CONFIG = "config-test.ini"
-
-# Started in the background; then busybox wget asks getServerConfig until
-# it answers (MediaServer loads 9 MiB of C++ and opens its ports first:
-# about 2 s under TCG), at most 30 s.
-START = """
-$MSENV ./MediaServer -d -c CONFIG >/root/ms.log 2>&1 &
-ms=$!
-tries=0
-until wget -q -O /root/api.json "HTTP/index/api/getServerConfig?secret=SECRET" 2>/dev/null; do
-    tries=$((tries + 1)); [ $tries -ge 300 ] && break
-    sleep 0.1
-done
-echo $tries >/root/tries
-"""
-# SIGTERM to the daemon's parent, which stops its child; then no
-# MediaServer may be left (the child's comm is MediaServer too).
-STOP = """
-kill -TERM $ms; wait $ms; echo $? >/root/ms.status
-left=1; for i in $(seq 50); do
-    left=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c MediaServer)
-    [ "$left" = 0 ] && break; sleep 0.1
-done
-echo $left >/root/left
-"""
-
-
-def start(secret):
-    return START.replace("CONFIG", CONFIG).replace("HTTP", HTTP).replace("SECRET", secret)
-
-
-def secret_and_config(folder):
-    """The API secret and {"section.key": value} of config-test.ini, as
-    MediaServer names its settings."""
-    ini = configparser.ConfigParser(interpolation=None, comment_prefixes=("#", ";"), strict=False)
-    ini.optionxform = str
-    ini.read(os.path.join(folder, CONFIG), encoding="utf-8")
-    config = {f"{s}.{k}": v for s in ini.sections() for k, v in ini[s].items()}
-    return config["api.secret"], config
-
-
-def guest_text(t, path):
-    try:
-        return t.image_file(path).decode(errors="replace").strip()
-    except fsimg_tools.ImageError:
-        return None
-
-
-def check_started_and_stopped(t, config):
-    """The API answered getServerConfig with every setting of the file;
-    SIGTERM ended the daemon with Linux's status and left no process."""
-    tries = guest_text(t, "/root/tries")
-    if tries is None:
-        t.fail("the guest's script did not get past starting MediaServer")
-    answered = int(tries) < 300
-    t.check(answered, f"MediaServer's HTTP API answered on {HTTP}"
-                      + (f" (wget tried {int(tries) + 1} times, 0.1 s apart)" if answered else " within 30 s"))
-    if answered:
-        try:
-            reply = json.loads(t.image_file("/root/api.json"))
-            settings = reply["data"][0]
-        except (ValueError, KeyError, IndexError, TypeError) as e:
-            t.fail(f"getServerConfig's answer is not the JSON MediaServer sends ({e})")
-        t.check(reply.get("code") == 0, f"getServerConfig's code is {reply.get('code')} (0: success)")
-        wrong = [k for k, v in config.items() if settings.get(k) != v]
-        t.check(not wrong, f"getServerConfig reports all {len(config)} settings of {CONFIG} as the file sets them"
-                + (f"; not: {', '.join(wrong[:5])}" if wrong else ""))
-    status = guest_text(t, "/root/ms.status")
-    t.check(status == "0", f"after SIGTERM MediaServer -d exited with status {status} (Linux's: 0, "
-                           "linux-serve.strace)")
-    left = guest_text(t, "/root/left")
-    t.check(left == "0", f"{left} MediaServer process(es) left 5 s after the parent exited (the daemon's child must end too)")
-
+from media import FFMPEG, MAKE_CLIP, codecs, decode_errors, frame_hashes  # noqa: E402
+from msrun import (CONFIG, HTTP, STOP, STREAM, check_started_and_stopped, guest_text, ready,  # noqa: E402
+                   run_script, secret_and_config, start)
 
 @lab.test(points=10, timeout=45.0, name="ms-serve-api", depends=["ms-help-1cpu"])
 def ms_serve_api(t):
@@ -118,15 +41,6 @@ def ms_serve_api(t):
     check_started_and_stopped(t, config)
 
 
-# The clip: 4 s of ffmpeg's test picture and a tone, H.264 with a key
-# frame every second (MediaServer cuts 2 s HLS segments at key frames) and
-# AAC, in MP4; made on the host for each run.
-CLIP_SECONDS = 4
-MAKE_CLIP = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
-             "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-             "-t", str(CLIP_SECONDS), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
-             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"]
 # ZLMediaKit's names for them (codec_id_name): AAC by its RTP payload
 # format's name, as in the SDP.
 CLIP_TRACKS = ["H264", "mpeg4-generic"]
@@ -147,29 +61,6 @@ for i in $(seq 100); do
     grep -q EXT-X-ENDLIST www/STREAM/hls.m3u8 2>/dev/null && break; sleep 0.1
 done
 """
-
-
-def frame_hashes(path):
-    """The MD5 of each decoded video frame of `path`, in order (ffmpeg's
-    framemd5 lines, without their timestamps: MP4 and MPEG-TS count time
-    in different units)."""
-    out = subprocess.run([FFMPEG, "-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"],
-                         capture_output=True, text=True, timeout=60).stdout
-    return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if line and not line.startswith("#")]
-
-
-def decode_errors(path):
-    """What ffmpeg says (at level error) decoding every stream of `path`."""
-    r = subprocess.run([FFMPEG, "-v", "error", "-i", path, "-f", "null", "-"],
-                       capture_output=True, text=True, timeout=60)
-    return (r.stderr.strip() or ("" if r.returncode == 0 else f"exit status {r.returncode}"))
-
-
-def codecs(path):
-    out = subprocess.run([FFMPEG.replace("ffmpeg", "ffprobe"), "-v", "error", "-show_entries",
-                          "stream=codec_name", "-of", "csv=p=0", path],
-                         capture_output=True, text=True, timeout=60).stdout
-    return sorted(set(out.split()))
 
 
 def check_media_list(t):

@@ -9,6 +9,7 @@
 
 static struct pci_driver *const builtin_drivers[] = {
 	&virtio_blk_driver,
+	&virtio_net_driver,
 };
 
 static bool matches(const struct pci_driver *drv, const struct pci_dev *d)

@@ -84,3 +84,4 @@ int vq_init(struct virtqueue *vq, unsigned size);
 
 struct pci_driver;
 extern struct pci_driver virtio_blk_driver;
+extern struct pci_driver virtio_net_driver;

@@ -16,3 +16,5 @@ bool net_lwip_up(void);
 void lwip_lock(void);
 void lwip_unlock(void);
 bool lwip_locked(void);         /* held by the current task (assertions) */
+/* An lwIP interface for each network card (net/lwip/netif_eth.c). */
+void netif_eth_attach_all(void);

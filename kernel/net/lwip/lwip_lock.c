@@ -67,4 +67,5 @@ void net_lwip_init(void)
 	lwip_up = true;
 	printk("net: lwIP %s up, loopback %s\n", LWIP_VERSION_STRING,
 	       netif_default || netif_list ? "lo" : "missing");
+	netif_eth_attach_all();         /* the network cards PCI found */
 }

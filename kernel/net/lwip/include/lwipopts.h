@@ -37,18 +37,22 @@
 #define LWIP_IPV6_MLD                   0
 #define LWIP_IPV6_AUTOCONFIG            0
 #define LWIP_IPV6_DUP_DETECT_ATTEMPTS   0
-#define LWIP_IPV6_FRAG                  0
-#define LWIP_IPV6_REASS                 0
+#define LWIP_IPV6_FRAG                  1
+#define LWIP_IPV6_REASS                 1
+#define IPV6_FRAG_COPYHEADER            1   /* 64-bit pointers do not fit in the fragment header lwIP borrows */
 #define LWIP_IPV6_SCOPES                0
 #define LWIP_ND6_QUEUEING               0
-#define IP_REASSEMBLY                   0
-#define IP_FRAG                         0
-#define LWIP_DHCP                       0
+#define IP_REASSEMBLY                   1   /* datagrams longer than a frame (Lab 9's card), as Linux */
+#define IP_FRAG                         1
+#define IP_REASS_MAX_PBUFS              64  /* a 64 KiB datagram is 45 fragments of 1,480 bytes */
+#define LWIP_DHCP                       1   /* an Ethernet card's address, by default (net/lwip/netif_eth.c) */
+#define DHCP_DOES_ARP_CHECK             0   /* QEMU's user network hands out one address: no need to probe it */
 #define LWIP_AUTOIP                     0
 #define LWIP_IGMP                       0
 #define LWIP_DNS                        0
-#define LWIP_ARP                        0   /* Lab 9's NIC turns it on */
-#define LWIP_ETHERNET                   0
+#define LWIP_ARP                        1   /* Ethernet cards (Lab 9) */
+#define LWIP_ETHERNET                   1
+#define ETHARP_SUPPORT_STATIC_ENTRIES   0
 #define SO_REUSE                        1   /* SO_REUSEADDR (SOF_REUSEADDR on a pcb) */
 #define LWIP_TCP_KEEPALIVE              1
 
@@ -76,7 +80,7 @@
 #define LWIP_LOOPBACK_MAX_PBUFS         0
 #define LWIP_NETIF_LOOPBACK_MULTITHREADING 0
 #define LWIP_SINGLE_NETIF               0
-#define LWIP_NETIF_STATUS_CALLBACK      0
+#define LWIP_NETIF_STATUS_CALLBACK      1   /* the console says which address DHCP gave */
 #define LWIP_NETIF_LINK_CALLBACK        0
 
 /* Hooks (lwip_hooks.h): ICMP errors reach UDP sockets, as Linux's
