@@ -84,6 +84,9 @@ $(BUILD)/user/lab5/trace_decode: $(UAPI)/.stamp
 # smp_calls (Lab 6) takes membarrier's commands from the UAPI headers.
 LDFLAGS_smp_calls := -isystem $(UAPI)
 $(BUILD)/user/lab6/smp_calls: $(UAPI)/.stamp
+# netinfo (Lab 9) speaks rtnetlink with the UAPI's structs and constants.
+LDFLAGS_netinfo := -isystem $(UAPI)
+$(BUILD)/user/lab9/netinfo: $(UAPI)/.stamp
 
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)

@@ -1,7 +1,6 @@
 /* Snapshots of lwIP's interfaces and endpoints for the tools that show
  * the network (include/net/netinfo.h): taken under the lwIP lock, handed
- * out as plain structs. Also counts what goes through lo, which lwIP
- * (built without its statistics) does not. */
+ * out as plain structs. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -21,42 +20,29 @@
 #define ETH_HEADER 14           /* Linux's lo counts frames with an Ethernet header */
 
 static struct netif *loop_netif;
-static struct netdev_stats loop_stats;
-static netif_output_fn loop_output4;
-static netif_output_ip6_fn loop_output6;
 
-static void count_loop(struct pbuf *p)
-{
-	loop_stats.tx_packets++;
-	loop_stats.rx_packets++;
-	loop_stats.tx_bytes += p->tot_len + ETH_HEADER;
-	loop_stats.rx_bytes += p->tot_len + ETH_HEADER;
-}
-
-static err_t counted_output4(struct netif *netif, struct pbuf *p, const ip4_addr_t *addr)
-{
-	count_loop(p);
-	return loop_output4(netif, p, addr);
-}
-
-static err_t counted_output6(struct netif *netif, struct pbuf *p, const ip6_addr_t *addr)
-{
-	count_loop(p);
-	return loop_output6(netif, p, addr);
-}
-
-/* Called once after lwip_init, with the lock held. */
-void netinfo_count_loopback(void)
+/* Called once after lwip_init, with the lock held: finds lo. */
+void netinfo_find_loopback(void)
 {
 	for (struct netif *n = netif_list; n; n = n->next)
 		if (n->name[0] == 'l' && n->name[1] == 'o')
 			loop_netif = n;
-	if (!loop_netif)
-		return;
-	loop_output4 = loop_netif->output;
-	loop_output6 = loop_netif->output_ip6;
-	loop_netif->output = counted_output4;
-	loop_netif->output_ip6 = counted_output6;
+}
+
+static struct netdev_stats lo_stats;
+
+/* lwIP's input hook (lwipopts.h), with the lock held: counts what lo
+ * delivers, every packet to 127.0.0.1 or ::1, as both sent and received
+ * (as Linux counts lo, with an Ethernet header). */
+int netinfo_ip_input(struct pbuf *p, struct netif *inp)
+{
+	if (inp == loop_netif) {
+		lo_stats.rx_packets++;
+		lo_stats.tx_packets++;
+		lo_stats.rx_bytes += p->tot_len + ETH_HEADER;
+		lo_stats.tx_bytes += p->tot_len + ETH_HEADER;
+	}
+	return 0;
 }
 
 static void describe(struct netif *n, struct netinfo_if *i)
@@ -68,7 +54,7 @@ static void describe(struct netif *n, struct netinfo_if *i)
 		strlcpy(i->name, "lo", sizeof(i->name));
 		i->mtu = LO_MTU;
 		i->flags = IFF_LOOPBACK;
-		i->stats = loop_stats;
+		i->stats = lo_stats;
 	} else {
 		struct netdev *nd = n->state;
 		memcpy(i->name, nd->name, sizeof(nd->name));

@@ -54,6 +54,5 @@ struct netinfo_sock {
  * (kfree it) and its length in *count, or NULL (-ENOMEM in *count). */
 struct netinfo_sock *netinfo_sockets(bool tcp, int *count);
 
-/* lo's counters: the loopback interface's output counts its packets
- * (net/netinfo.c wraps it at boot). */
-void netinfo_count_loopback(void);
+/* Finds lwIP's loopback interface (lo), once, after lwip_init. */
+void netinfo_find_loopback(void);

@@ -63,7 +63,7 @@ void net_lwip_init(void)
 	mutex_init(&lwip_mutex);
 	lwip_lock();
 	lwip_init();    /* also adds the loopback netif: 127.0.0.1/8 and ::1 */
-	netinfo_count_loopback();
+	netinfo_find_loopback();
 	lwip_unlock();
 	kthread_create_daemon("lwip-timers", lwip_timer_thread, NULL);
 	lwip_up = true;
