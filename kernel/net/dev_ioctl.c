@@ -4,9 +4,11 @@
  * (SIOCGIFNAME: by index). What ifconfig and route use.
  *
  * The SIOCSIF* ones (and the routing table's SIOCADDRT/SIOCDELRT) need
- * CAP_NET_ADMIN, as on Linux (EPERM); root gets EOPNOTSUPP: the
- * addresses come from DHCP or the ip= boot option. Linux answers the
- * address ones only on AF_INET sockets; here any socket does. */
+ * CAP_NET_ADMIN, as on Linux (EPERM). For root they change nothing: one
+ * that asks for what already is (`ifconfig lo up`, an address it has)
+ * succeeds, any other change is EOPNOTSUPP: the addresses come from DHCP
+ * or the ip= boot option. Linux answers the address ones only on AF_INET
+ * sockets; here any socket does. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -114,6 +116,30 @@ static long get_one(unsigned cmd, struct ifreq *r)
 	return -ENOTTY;
 }
 
+static uint32_t sin_addr_of(const struct sockaddr *sa)
+{
+	return ((const struct sockaddr_in *)sa)->sin_addr.s_addr;
+}
+
+/* A set ioctl by root: 0 if it asks for what already is. */
+static long set_same(unsigned cmd, const struct ifreq *r)
+{
+	struct netinfo_if i;
+	int err = netinfo_find(0, r->ifr_name, &i);
+	if (err)
+		return err;
+	bool same;
+	switch (cmd) {
+	case SIOCSIFFLAGS:   same = !(((unsigned short)r->ifr_flags ^ i.flags) & IFF_UP); break;
+	case SIOCSIFMTU:     same = r->ifr_mtu == (int)i.mtu; break;
+	case SIOCSIFADDR:    same = i.has_ipv4 && sin_addr_of(&r->ifr_addr) == i.addr; break;
+	case SIOCSIFNETMASK: same = i.has_ipv4 && sin_addr_of(&r->ifr_netmask) == i.netmask; break;
+	case SIOCSIFBRDADDR: same = i.has_ipv4 && sin_addr_of(&r->ifr_broadaddr) == i.broadcast; break;
+	default:             same = false;
+	}
+	return same ? 0 : -EOPNOTSUPP;
+}
+
 static bool is_get(unsigned cmd)
 {
 	switch (cmd) {
@@ -147,12 +173,14 @@ long dev_ioctl(unsigned cmd, uint64_t arg)
 	struct ifreq r;
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
-	if (is_set(cmd))
-		return capable(CAP_NET_ADMIN) ? -EOPNOTSUPP : -EPERM;
+	if (is_set(cmd) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
 	r.ifr_name[IFNAMSIZ - 1] = 0;
 	char *colon = strchr(r.ifr_name, ':');  /* an alias (eth0:1) names its device */
 	if (colon)
 		*colon = 0;
+	if (is_set(cmd))
+		return cmd == SIOCADDRT || cmd == SIOCDELRT ? -EOPNOTSUPP : set_same(cmd, &r);
 	long err = get_one(cmd, &r);
 	if (err)
 		return err;
