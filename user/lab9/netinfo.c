@@ -184,7 +184,7 @@ static int find_line(const char *path, const char *key, char *line, size_t size)
 
 static void proc_headers(void)
 {
-	static const char *files[] = { "dev", "route", "tcp", "tcp6", "udp", "udp6" };
+	static const char *files[] = { "dev", "route", "tcp", "tcp6", "udp", "udp6", "raw", "raw6" };
 	char line[512];
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[64];

@@ -1,6 +1,6 @@
 /* /proc/net: the network as netstat, route and ifconfig read it, in the
  * layouts of Linux 6.1 (net/core/net-procfs.c, net/ipv4/fib_trie.c,
- * tcp_ipv4.c, udp.c, net/ipv6/tcp_ipv6.c, datagram.c, addrconf.c).
+ * tcp_ipv4.c, udp.c, raw.c, net/ipv6/tcp_ipv6.c, datagram.c, addrconf.c).
  * Linux has it as a link to self/net (one per network namespace); with
  * one namespace a directory is the same. The facts come from
  * net/netinfo.c's snapshots. Addresses print as Linux prints them: the
@@ -158,6 +158,22 @@ static int tcp6_show(struct pbuf *b, const struct pseudo_ctx *c) { return socket
 static int udp_show(struct pbuf *b, const struct pseudo_ctx *c)  { return sockets_show(b, false, false); }
 static int udp6_show(struct pbuf *b, const struct pseudo_ctx *c) { return sockets_show(b, false, true); }
 
+/* Raw sockets: there are none (lwIP is built without them), so only the
+ * headers of raw.c and ipv6's raw.c, for netstat -w. */
+static int raw_show(struct pbuf *b, const struct pseudo_ctx *c)
+{
+	pbuf_printf(b, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+		       "   uid  timeout inode ref pointer drops\n");
+	return 0;
+}
+
+static int raw6_show(struct pbuf *b, const struct pseudo_ctx *c)
+{
+	pbuf_printf(b, "  sl  local_address                         remote_address                        "
+		       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
+	return 0;
+}
+
 /* IPv6 addresses: address, index, prefix, scope (loopback 0x10, link
  * 0x20, global 0), flags (IFA_F_PERMANENT), device. */
 static int if_inet6_show(struct pbuf *b, const struct pseudo_ctx *ctx)
@@ -184,6 +200,8 @@ const struct pseudo_entry proc_net_children[] = {
 	PROC_FILE("tcp6", tcp6_show),
 	PROC_FILE("udp", udp_show),
 	PROC_FILE("udp6", udp6_show),
+	PROC_FILE("raw", raw_show),
+	PROC_FILE("raw6", raw6_show),
 	PROC_FILE("if_inet6", if_inet6_show),
 	{ 0 }
 };
