@@ -147,6 +147,28 @@ static void route4_msg(struct nl_reply *r, const struct netinfo_if *i, uint32_t 
 	nl_msg_end(r);
 }
 
+/* An IPv6 interface route (addrconf's prefix routes, main table, metric
+ * 256): ::1/128 on lo, fe80::/64 on a card. */
+static void route6_msg(struct nl_reply *r, const struct netinfo_if *i, int a, uint32_t seq)
+{
+	uint8_t dst[16] = { 0 };
+	unsigned len = i->ipv6[a].prefix;
+	for (unsigned b = 0; b < len; b++)
+		dst[b / 8] |= i->ipv6[a].addr[b / 8] & (0x80 >> (b % 8));
+	struct rtmsg *m = nl_msg_begin(r, RTM_NEWROUTE, NLM_F_MULTI, seq, sizeof(*m));
+	m->rtm_family = AF_INET6;
+	m->rtm_dst_len = len;
+	m->rtm_table = RT_TABLE_MAIN;
+	m->rtm_protocol = RTPROT_KERNEL;
+	m->rtm_scope = RT_SCOPE_UNIVERSE;
+	m->rtm_type = RTN_UNICAST;
+	nl_attr_u32(r, RTA_TABLE, RT_TABLE_MAIN);
+	nl_attr(r, RTA_DST, dst, sizeof(dst));
+	nl_attr_u32(r, RTA_PRIORITY, 256);
+	nl_attr_u32(r, RTA_OIF, i->index);
+	nl_msg_end(r);
+}
+
 static void dump_links(struct nl_reply *r, uint32_t seq)
 {
 	struct netinfo_if ifs[NETINFO_MAX_IFS];
@@ -170,19 +192,21 @@ static void dump_addrs(struct nl_reply *r, int family, uint32_t seq)
 				addr6_msg(r, &ifs[i], a, seq);
 }
 
-/* The main table: default routes first, as the trie walks them. */
+/* The main table: IPv4's (default routes first, as the trie walks them),
+ * then IPv6's. */
 static void dump_routes(struct nl_reply *r, int family, uint32_t seq)
 {
 	struct netinfo_if ifs[NETINFO_MAX_IFS];
 	int n = snapshot(ifs);
-	if (family != AF_UNSPEC && family != AF_INET)
-		return;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && (family == AF_UNSPEC || family == AF_INET); i++)
 		if (!ifs[i].loopback && ifs[i].has_ipv4 && (ifs[i].flags & IFF_UP) && ifs[i].gateway)
 			route4_msg(r, &ifs[i], 0, 0, ifs[i].gateway, seq);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && (family == AF_UNSPEC || family == AF_INET); i++)
 		if (!ifs[i].loopback && ifs[i].has_ipv4 && (ifs[i].flags & IFF_UP))
 			route4_msg(r, &ifs[i], ifs[i].addr & ifs[i].netmask, prefix_of(ifs[i].netmask), 0, seq);
+	for (int i = 0; i < n && (family == AF_UNSPEC || family == AF_INET6); i++)
+		for (int a = 0; a < ifs[i].nipv6 && (ifs[i].flags & IFF_UP); a++)
+			route6_msg(r, &ifs[i], a, seq);
 }
 
 /* RTM_GETLINK of one interface: by ifi_index, or by IFLA_IFNAME. */
