@@ -110,6 +110,8 @@ int netinfo_interfaces(struct netinfo_if *ifs, int max)
 
 int netinfo_find(int index, const char *name, struct netinfo_if *result)
 {
+	if (!index && !name)
+		return -ENODEV;         /* SIOCGIFNAME of index 0 */
 	struct netinfo_if ifs[NETINFO_MAX_IFS];
 	int n = netinfo_interfaces(ifs, NETINFO_MAX_IFS);
 	for (int i = 0; i < n && i < NETINFO_MAX_IFS; i++) {

@@ -153,6 +153,8 @@ static void ioctls(void)
 	memset(&r, 0, sizeof(r));
 	r.ifr_ifindex = 12345;
 	kt_expect_err("SIOCGIFNAME of index 12345", ioctl(fd, SIOCGIFNAME, &r), ENODEV);
+	r.ifr_ifindex = 0;
+	kt_expect_err("SIOCGIFNAME of index 0", ioctl(fd, SIOCGIFNAME, &r), ENODEV);
 	kt_expect_err("SIOCGIFFLAGS into a bad pointer", ioctl(fd, SIOCGIFFLAGS, (void *)1), EFAULT);
 	sets_refused(fd);
 	close(fd);

@@ -35,7 +35,8 @@ struct netinfo_if {
 /* Fills ifs (room for max) with the interfaces, lo first; returns how
  * many there are. */
 int netinfo_interfaces(struct netinfo_if *ifs, int max);
-/* One interface by index or name (index 0): 0, or -ENODEV. */
+/* One interface by index, or by name if index is 0 (name NULL: none):
+ * 0, or -ENODEV. */
 int netinfo_find(int index, const char *name, struct netinfo_if *result);
 
 /* A TCP or UDP endpoint, for /proc/net/{tcp,udp}{,6}. */
