@@ -91,6 +91,9 @@ LDFLAGS_mempolicy := -isystem $(UAPI)
 $(BUILD)/user/lab4/mempolicy: $(UAPI)/.stamp
 LDFLAGS_thr_clone := -isystem $(UAPI)
 $(BUILD)/user/lab6/thr_clone: $(UAPI)/.stamp
+# netinfo (Lab 9) speaks rtnetlink with the UAPI's structs and constants.
+LDFLAGS_netinfo := -isystem $(UAPI)
+$(BUILD)/user/lab9/netinfo: $(UAPI)/.stamp
 
 $(BUILD)/user/%: user/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)

@@ -9,6 +9,7 @@
 #include <fs/file.h>
 #include <fs/poll.h>
 #include <net/socket.h>
+#include <net/dev_ioctl.h>
 #include "socket_internal.h"
 
 ssize_t sock_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
@@ -68,7 +69,8 @@ static unsigned sock_poll(struct file *f, struct poll_table *pt)
 static long sock_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 {
 	struct socket *s = f->private;
-	return s->ops->ioctl ? s->ops->ioctl(s, cmd, arg) : -ENOTTY;
+	long err = s->ops->ioctl ? s->ops->ioctl(s, cmd, arg) : -ENOTTY;
+	return err == -ENOTTY ? dev_ioctl(cmd, arg) : err;     /* the interfaces' */
 }
 
 static void sock_file_release(struct file *f)

@@ -5,6 +5,7 @@ runs them in order):
 
     card.py     Part A: the virtio-net card, and lwIP on it: the host reaches servers in the guest
     web.py      Part B: real servers in the guest, real clients on the host (busybox httpd, curl)
+    tools.py    Part C: the network as ifconfig, route, netstat and ip see it (ioctls, /proc/net, rtnetlink)
 
 Every boot of this lab has a network card on QEMU's user network with
 restrict=on (the guest reaches nothing outside QEMU), and the host talks
@@ -19,4 +20,4 @@ names the tests of its exercises in lab.exercise_tests.
 from testing import Lab
 
 lab = Lab(9, "network device: virtio-net, so that the host reaches servers in the guest")
-lab.include("card", "web")
+lab.include("card", "web", "tools")

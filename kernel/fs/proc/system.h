@@ -15,6 +15,7 @@ int filesystems_show(struct pbuf *b, const struct pseudo_ctx *ctx);
 int partitions_show(struct pbuf *b, const struct pseudo_ctx *ctx);
 int interrupts_show(struct pbuf *b, const struct pseudo_ctx *ctx);
 extern const struct pseudo_entry proc_sys_children[];
+extern const struct pseudo_entry proc_net_children[];     /* net.c */
 
 #define PROC_FILE(n, fn) { .name = (n), .mode = S_IFREG | 0444, .show = (fn) }
 
@@ -28,7 +29,8 @@ extern const struct pseudo_entry proc_sys_children[];
 	PROC_FILE("filesystems", filesystems_show), \
 	PROC_FILE("partitions", partitions_show), \
 	PROC_FILE("interrupts", interrupts_show), \
-	{ .name = "sys", .mode = S_IFDIR | 0555, .children = proc_sys_children }
+	{ .name = "sys", .mode = S_IFDIR | 0555, .children = proc_sys_children }, \
+	{ .name = "net", .mode = S_IFDIR | 0555, .children = proc_net_children }
 
 /* Nanoseconds to /proc's clock ticks (USER_HZ: 100 per second). */
 static inline uint64_t ns_to_clock_t(uint64_t ns) { return ns / 10000000; }

@@ -125,3 +125,8 @@ void inet_tcp_release(struct socket *s);
 
 /* udp_ops.c */
 extern const struct proto_ops inet_udp_ops;
+
+/* The callbacks that mark a pcb as a socket's (net/netinfo.c tells them
+ * from lwIP's own pcbs, DHCP's, by these). */
+err_t inet_tcp_accept(void *arg, struct tcp_pcb *newpcb, err_t err);
+void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port);

@@ -72,7 +72,7 @@ static err_t inet_tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 
 /* A new connection on a listener: a socket-to-be for accept() to take. It
  * counts against the backlog until then (tcp_backlog_delayed). */
-static err_t inet_tcp_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
+err_t inet_tcp_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct inet_sock *l = arg;
 	if (err != ERR_OK || !newpcb)

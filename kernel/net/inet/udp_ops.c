@@ -22,7 +22,7 @@ static size_t dgram_cost(const struct pbuf *p)
 
 /* lwIP delivers a datagram (lock held): queue it, or drop it when the
  * queue is full (UDP may lose datagrams; Linux drops them too). */
-static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port)
+void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port)
 {
 	struct inet_sock *isk = arg;
 	struct inet_dgram *d = isk->dgram_bytes + dgram_cost(p) <= INET_UDP_RCVBUF ? kmalloc(sizeof(*d)) : NULL;

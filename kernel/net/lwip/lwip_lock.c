@@ -8,6 +8,7 @@
 #include <proc/sched.h>
 #include <time/clock.h>
 #include <net/lwip_port.h>
+#include <net/netinfo.h>
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -62,6 +63,7 @@ void net_lwip_init(void)
 	mutex_init(&lwip_mutex);
 	lwip_lock();
 	lwip_init();    /* also adds the loopback netif: 127.0.0.1/8 and ::1 */
+	netinfo_find_loopback();
 	lwip_unlock();
 	kthread_create_daemon("lwip-timers", lwip_timer_thread, NULL);
 	lwip_up = true;

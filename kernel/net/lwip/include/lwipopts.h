@@ -102,3 +102,11 @@
  * buffer): lwIP's is renamed in lwIP and in every file including lwIP's
  * headers. (Its struct pbuf is a different type: no file includes both.) */
 #define pbuf_free                       lwip_pbuf_free
+
+/* lo's packet counters for /proc/net/dev (net/netinfo.c): every IP packet
+ * lwIP takes in passes here with its interface; 0: not consumed. */
+struct pbuf;
+struct netif;
+int netinfo_ip_input(struct pbuf *p, struct netif *inp);
+#define LWIP_HOOK_IP4_INPUT(p, inp)     netinfo_ip_input(p, inp)
+#define LWIP_HOOK_IP6_INPUT(p, inp)     netinfo_ip_input(p, inp)
