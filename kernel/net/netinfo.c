@@ -11,6 +11,7 @@
 #include <net/lwip_port.h>
 #include <linux/if.h>
 #include "lwip/netif.h"
+#include "lwip_hooks.h"
 #include "lwip/dhcp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/udp.h"

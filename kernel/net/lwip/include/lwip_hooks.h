@@ -9,3 +9,7 @@
  * reports ECONNREFUSED to the connected UDP socket that caused it. */
 int inet_icmp_input4(struct pbuf *p, struct netif *inp);
 int inet_icmp_input6(struct pbuf *p, struct netif *inp);
+
+/* kernel/net/netinfo.c: lo's packet counters for /proc/net/dev (every IP
+ * packet lwIP takes in passes here with its interface). */
+int netinfo_ip_input(struct pbuf *p, struct netif *inp);

@@ -83,11 +83,12 @@
 #define LWIP_NETIF_STATUS_CALLBACK      1   /* the console says which address DHCP gave */
 #define LWIP_NETIF_LINK_CALLBACK        0
 
-/* Hooks (lwip_hooks.h): ICMP errors reach UDP sockets, as Linux's
+/* Hooks (lwip_hooks.h), on every IP packet lwIP takes in: lo's counters
+ * for /proc/net/dev, and ICMP errors reaching UDP sockets, as Linux's
  * ECONNREFUSED for a connected socket (lwIP alone drops them). */
 #define LWIP_HOOK_FILENAME              "lwip_hooks.h"
-#define LWIP_HOOK_IP4_INPUT(p, inp)     inet_icmp_input4(p, inp)
-#define LWIP_HOOK_IP6_INPUT(p, inp)     inet_icmp_input6(p, inp)
+#define LWIP_HOOK_IP4_INPUT(p, inp)     (netinfo_ip_input(p, inp), inet_icmp_input4(p, inp))
+#define LWIP_HOOK_IP6_INPUT(p, inp)     (netinfo_ip_input(p, inp), inet_icmp_input6(p, inp))
 
 /* Checksums: computed and checked, as on a real link. */
 #define LWIP_CHECKSUM_ON_COPY           0
@@ -103,10 +104,3 @@
  * headers. (Its struct pbuf is a different type: no file includes both.) */
 #define pbuf_free                       lwip_pbuf_free
 
-/* lo's packet counters for /proc/net/dev (net/netinfo.c): every IP packet
- * lwIP takes in passes here with its interface; 0: not consumed. */
-struct pbuf;
-struct netif;
-int netinfo_ip_input(struct pbuf *p, struct netif *inp);
-#define LWIP_HOOK_IP4_INPUT(p, inp)     netinfo_ip_input(p, inp)
-#define LWIP_HOOK_IP6_INPUT(p, inp)     netinfo_ip_input(p, inp)
