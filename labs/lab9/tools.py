@@ -22,7 +22,7 @@ lab.program_test("netinfo-glibc", "ifaddrs_glibc", 5, 30.0, depends=["netinfo-lo
 # What busybox's tools print about eth0 with QEMU's network: the card's
 # MAC, DHCP's address, its broadcast and mask, the subnet's route, and a
 # listener the script opened (netstat reads /proc/net/tcp, ip rtnetlink).
-TOOLS = ("busybox nc -l -p 80 >/dev/null & sleep 0.5; ifconfig eth0; route -n; netstat -tln; "
+TOOLS = ("mount -t proc proc /proc; busybox nc -l -p 80 >/dev/null & sleep 0.5; ifconfig eth0; route -n; netstat -tln; "
          "ip addr show eth0; ip route; echo tools-done")
 EXPECTED = [
     r"^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56",
