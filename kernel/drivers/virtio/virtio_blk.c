@@ -13,9 +13,7 @@
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
 #include <mm/kmalloc.h>
-#include <x86/apic.h>
 #include <x86/msi.h>
-#include <x86/irq_stats.h>
 #include <x86/memlayout.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
@@ -161,17 +159,9 @@ static int vblk_setup(struct vblk *vb, struct pci_dev *pci, int *vector)
 		return err;
 	if (!vd->device_cfg || vd->device_cfg_len < offsetof(struct virtio_blk_config, geometry))
 		return -ENODEV;
-	/* One MSI-X entry for the queue; configuration changes unsignalled. */
-	if (!lapic_active())
-		return -ENODEV;         /* MSI-X messages go to a local APIC */
-	if ((err = pci_msix_enable(pci)) < 0)
-		return err;
-	vd->common->msix_config = VIRTIO_MSI_NO_VECTOR;
-	if ((*vector = device_vector_alloc(vblk_interrupt, vb)) < 0)
+	/* One MSI-X entry for the queue. */
+	if ((*vector = virtio_msix_vector(vd, pci, vblk_interrupt, vb, "virtio-blk")) < 0)
 		return *vector;
-	irq_stats_set_name(*vector, "virtio-blk");
-	if ((err = pci_msix_route(pci, 0, *vector)) != 0)
-		return err;
 	if ((err = virtio_setup_queue(vd, &vb->vq, 0, QUEUE_MAX, 0)) != 0)
 		return err;
 	vb->reqs = kzalloc(vb->vq.size * sizeof(*vb->reqs));

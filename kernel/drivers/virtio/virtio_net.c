@@ -20,9 +20,7 @@
 #include <net/netdev.h>
 #include <mm/kmalloc.h>
 #include <mm/page_alloc.h>
-#include <x86/apic.h>
 #include <x86/msi.h>
-#include <x86/irq_stats.h>
 #include <x86/memlayout.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ids.h>
@@ -210,16 +208,9 @@ static int vnet_setup(struct vnet *vn, struct pci_dev *pci, int *vector)
 		return err;
 	if (!vd->device_cfg || vd->device_cfg_len < offsetof(struct virtio_net_config, speed))
 		return -ENODEV;
-	if (!lapic_active())
-		return -ENODEV;         /* MSI-X messages go to a local APIC */
-	if ((err = pci_msix_enable(pci)) < 0)
-		return err;
-	vd->common->msix_config = VIRTIO_MSI_NO_VECTOR;
-	if ((*vector = device_vector_alloc(vnet_interrupt, vn)) < 0)
+	/* One MSI-X entry for both queues. */
+	if ((*vector = virtio_msix_vector(vd, pci, vnet_interrupt, vn, "virtio-net")) < 0)
 		return *vector;
-	irq_stats_set_name(*vector, "virtio-net");
-	if ((err = pci_msix_route(pci, 0, *vector)) != 0)
-		return err;
 	if ((err = virtio_setup_queue(vd, &vn->rxq, RX_QUEUE, QUEUE_MAX, 0)) != 0 ||
 	    (err = virtio_setup_queue(vd, &vn->txq, TX_QUEUE, QUEUE_MAX, 0)) != 0)
 		return err;

@@ -9,8 +9,11 @@
 #include <drivers/virtio.h>
 #include <linux/pci_regs.h>
 #include <time/clock.h>
+#include <x86/apic.h>
 #include <x86/cpu.h>
+#include <x86/irq_stats.h>
 #include <x86/memlayout.h>
+#include <x86/msi.h>
 
 #define RESET_TIMEOUT_NS (1000ull * 1000 * 1000)
 
@@ -121,6 +124,26 @@ int virtio_setup_queue(struct virtio_dev *vd, struct virtqueue *vq, unsigned ind
 	vq->notify = (volatile uint16_t *)(vd->notify_base + (uint32_t)c->queue_notify_off * vd->notify_multiplier);
 	c->queue_enable = 1;
 	return 0;
+}
+
+int virtio_msix_vector(struct virtio_dev *vd, struct pci_dev *pci, void (*handler)(void *), void *arg,
+		       const char *name)
+{
+	if (!lapic_active())
+		return -ENODEV;         /* MSI-X messages go to a local APIC */
+	int err = pci_msix_enable(pci);
+	if (err < 0)
+		return err;
+	vd->common->msix_config = VIRTIO_MSI_NO_VECTOR;
+	int vector = device_vector_alloc(handler, arg);
+	if (vector < 0)
+		return vector;
+	irq_stats_set_name(vector, name);
+	if ((err = pci_msix_route(pci, 0, vector)) != 0) {
+		device_vector_free(vector);
+		return err;
+	}
+	return vector;
 }
 
 void virtio_driver_ok(struct virtio_dev *vd)

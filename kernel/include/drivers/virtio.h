@@ -60,6 +60,11 @@ static inline bool virtio_has(const struct virtio_dev *vd, unsigned bit) { retur
  * MSI-X entry msix_entry. */
 int virtio_setup_queue(struct virtio_dev *vd, struct virtqueue *vq, unsigned index,
 		       unsigned max_size, unsigned msix_entry);
+/* MSI-X on, entry 0 routed to a new vector that calls handler(arg) (its
+ * queues then name entry 0); configuration changes go unsignalled. The
+ * vector, or a negative errno (no local APIC: -ENODEV). */
+int virtio_msix_vector(struct virtio_dev *vd, struct pci_dev *pci, void (*handler)(void *), void *arg,
+		       const char *name);
 void virtio_driver_ok(struct virtio_dev *vd);
 /* Tells the device we gave up on it (probe errors). */
 void virtio_fail(struct virtio_dev *vd);
