@@ -325,9 +325,9 @@ DISK ?= $(FSIMG)
 
 # NET=1: the guest's web server and MediaServer's HTTP, RTSP and RTMP ports.
 NET_DEFAULT := tcp:80,tcp:8080,tcp:8554,tcp:1935
+NET_ARGS = $(if $(filter-out 0 no,$(NET)),--net $(if $(filter 1 yes,$(NET)),$(NET_DEFAULT),$(NET)))
 QEMU_RUN = $(PYTHON) grade/qemu.py --kernel $(KERNEL) --accel $(ACCEL) --cpus $(CPUS) --mem $(MEM) \
-	$(if $(CPU),--cpu-model $(CPU)) $(if $(DISK),--disk $(DISK)) \
-	$(if $(filter-out 0 no,$(NET)),--net $(if $(filter 1 yes,$(NET)),$(NET_DEFAULT),$(NET)))
+	$(if $(CPU),--cpu-model $(CPU)) $(if $(DISK),--disk $(DISK))$(if $(NET_ARGS), $(NET_ARGS))
 
 qemu: $(KERNEL) $(DISK)
 	$(QEMU_RUN) --interactive --append "$(CMDLINE)"
