@@ -30,7 +30,7 @@ class BootResult:
     lines: list = field(default_factory=list)
     status: int = None   # QEMU's exit status, None on timeout
     timed_out: bool = False
-    killed: bool = False     # the grader killed QEMU on purpose (kill_on)
+    killed: bool = False     # the grader killed QEMU on purpose (kill_on, a failed host action)
     seconds: float = 0.0
     cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
     host_errors: list = field(default_factory=list)  # what host actions raised (HostAction)
@@ -90,12 +90,14 @@ class HostActions:
     each action is (pattern, function); the first output line matching
     compiled regex `pattern` starts function(match) on a thread of its
     own, once. Whatever a function raises is kept in the result's
-    host_errors; a function must bound its own waits (socket timeouts),
-    since the boot waits for it at the end."""
+    host_errors, and ends the boot (the test has failed: waiting for the
+    timeout would only cost time); a function must bound its own waits
+    (socket timeouts), since the boot waits for it at the end."""
     def __init__(self, actions):
         self.waiting = list(actions)
         self.threads = []
         self.errors = []
+        self.failed = threading.Event()
 
     def output(self, text):
         for action in list(self.waiting):
@@ -111,6 +113,7 @@ class HostActions:
             fn(match)
         except Exception as e:          # the test reports it as a failed check
             self.errors.append(f"{getattr(fn, '__name__', 'host action')}: {type(e).__name__}: {e}")
+            self.failed.set()
 
     def join(self, deadline):
         for t in self.threads:
@@ -171,6 +174,10 @@ def _run(kernel, append, timeout, accel, cpus, mem, cpu_model, fifo, log_fd, dis
             break
         if now > deadline:
             result.timed_out = True
+            proc.kill()
+            break
+        if host and host.failed.is_set():
+            result.killed = True         # a host action failed: the test has too
             proc.kill()
             break
         wait = min(0.05, deadline - now, kill_at - now if kill_at is not None else 0.05)

@@ -30,7 +30,12 @@ def nic(t):
     t.expect(r"^kestrel: starting init", after=configured)
 
 
-def tcp_echo(port, data, chunk=65536, timeout=30, sock=None):
+# A transfer that stalls this long has failed (a working card moves
+# megabytes a second even on a loaded machine).
+STALL = 10
+
+
+def tcp_echo(port, data, chunk=65536, timeout=STALL, sock=None):
     """Sends data to the echo server and reads back as much, at the same
     time (a thread sends, this one receives), on a new connection or on
     `sock`. Returns the bytes received."""
@@ -85,7 +90,7 @@ def tcp_host(t):
         # capture of the card's traffic shows no trace of them there).
         socks = []
         for i in range(CONNECTIONS):
-            socks.append(socket.create_connection(("127.0.0.1", port), timeout=30))
+            socks.append(socket.create_connection(("127.0.0.1", port), timeout=STALL))
             socks[-1].sendall(datas[i][:1])
             first = socks[-1].recv(1)
             if first != datas[i][:1]:
