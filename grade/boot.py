@@ -33,7 +33,7 @@ class BootResult:
     killed: bool = False     # the grader killed QEMU on purpose (kill_on, a failed host action)
     seconds: float = 0.0
     cpu_log: list = field(default_factory=list)  # tail of QEMU's exception log
-    host_errors: list = field(default_factory=list)  # what host actions raised (HostAction)
+    host_errors: list = field(default_factory=list)  # what host actions raised (HostActions)
 
     @property
     def powered_off(self):

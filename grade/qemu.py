@@ -5,7 +5,7 @@
 here, so what a student runs by hand is what the grader runs.
 
 Run directly:  grade/qemu.py --kernel build/kernel.elf [--interactive] [--gdb PORT] [--append ...]
-                             [--disk build/fsimg.img] [--disk-ro other.img] [--net tcp:80,udp:7]
+                             [--disk build/fsimg.img] [--disk-ro other.img] [--net tcp:80,tcp:7]
 """
 import argparse
 import os
@@ -181,7 +181,7 @@ def main():
         try:
             ports = [(f.split(":")[0], int(f.split(":")[1])) for f in args.net.split(",") if f]
         except (IndexError, ValueError):
-            sys.exit(f"qemu: --net {args.net}: give PROTO:PORT,... (tcp:80,udp:7)")
+            sys.exit(f"qemu: --net {args.net}: give PROTO:PORT,... (tcp:80,tcp:7)")
         net = Net.forwarding(ports)
         for (proto, guest), host in sorted(net.forwards.items()):
             print(f"net: host 127.0.0.1:{host} ({proto}) goes to the guest's port {guest}", file=sys.stderr)
