@@ -26,7 +26,7 @@
 # MEDIASERVER=1|DIR (make fsimg also builds build/fsimg-mediaserver.img, the capstone's; remembered),
 # TIMEOUT_SCALE=N (make grade and make test on a slow or loaded machine: every timeout times N),
 # NET=1 (make qemu: a network card; the host reaches the guest's ports 80, 8080, 8554 and 1935
-# through free ports of 127.0.0.1, printed at start) or NET=tcp:80,udp:7 (those guest ports)
+# through free ports of 127.0.0.1, printed at start) or NET=tcp:80,tcp:7 (those guest ports)
 
 BUILD   ?= build
 # Lock checking (kernel/include/kernel/lockdep.h) is compiled in unless
