@@ -233,9 +233,8 @@ def save_test_times():
         sys.exit(f"no results to save: {os.path.relpath(REFERENCE, ROOT)} (run make test first)")
     tests = [{"name": name, "seconds": round(seconds, 1), "cpu_seconds": cpu if cpu is None else round(cpu, 1)}
              for name, (seconds, cpu) in sorted(previous_tests().items())]
-    with open(TEST_TIMES, "w") as f:
-        json.dump({"tests": tests}, f, indent=0)
-        f.write("\n")
+    with open(TEST_TIMES, "w") as f:        # a test a line, for readable diffs
+        f.write('{"tests": [\n' + ",\n".join(json.dumps(t) for t in tests) + "\n]}\n")
     print(f"{os.path.relpath(TEST_TIMES)}: {len(tests)} tests")
 
 
