@@ -58,6 +58,10 @@ REFERENCE = os.path.join(BUILD, "grade-results.json")
 # a fresh clone's plan (test-all.py --save-times writes it from the last
 # run's results). Only the plan uses it: a stale file costs time, nothing else.
 TEST_TIMES = os.path.join(ROOT, "scripts", "test-times.json")
+# The checkpoint proof's gradings of one-blank trees: seconds and CPU
+# seconds of each, by region, to plan the next run.
+PROOF_TIMES = os.path.join(BUILD, "proof-times.json")
+proof_times = {}
 # Threads beside the JOBS ones that run only light jobs (Pool).
 LIGHT_LANES = int(os.environ.get("TEST_LIGHT_LANES", "1"))
 results = []          # (name, ok, seconds)
@@ -233,9 +237,12 @@ def save_test_times():
         sys.exit(f"no results to save: {os.path.relpath(REFERENCE, ROOT)} (run make test first)")
     tests = [{"name": name, "seconds": round(seconds, 1), "cpu_seconds": cpu if cpu is None else round(cpu, 1)}
              for name, (seconds, cpu) in sorted(previous_tests().items())]
-    with open(TEST_TIMES, "w") as f:        # a test a line, for readable diffs
-        f.write('{"tests": [\n' + ",\n".join(json.dumps(t) for t in tests) + "\n]}\n")
-    print(f"{os.path.relpath(TEST_TIMES)}: {len(tests)} tests")
+    proofs = previous_proof_times()
+    with open(TEST_TIMES, "w") as f:        # an entry a line, for readable diffs
+        f.write('{"tests": [\n' + ",\n".join(json.dumps(t) for t in tests) + "\n],\n"
+                '"proofs": {\n' + ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(proofs.items()))
+                + "\n}}\n")
+    print(f"{os.path.relpath(TEST_TIMES)}: {len(tests)} tests, {len(proofs)} one-blank gradings")
 
 
 # A long lab is graded in groups of tests, about GROUPS_PER_CORE groups
@@ -255,6 +262,24 @@ SLEEPER_CPU_SHARE = 0.35
 SLEEPER_MIN_SECONDS = 2.0
 
 
+def sleeps(seconds, cpu):
+    """Whether a grading that took seconds, cpu of them CPU time, mostly slept."""
+    return cpu is not None and seconds >= SLEEPER_MIN_SECONDS and cpu < SLEEPER_CPU_SHARE * seconds
+
+
+def previous_proof_times():
+    """{region id: {"seconds", "cpu_seconds"}} of the last checkpoint proof's
+    gradings of one-blank trees (PROOF_TIMES), else TEST_TIMES's."""
+    try:
+        return json.load(open(PROOF_TIMES))
+    except (OSError, ValueError):
+        pass
+    try:
+        return json.load(open(TEST_TIMES)).get("proofs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def grading_plan(labs):
     """[(estimated seconds, lab, test names or [] for all, light)]: one job
     per lab, but a lab longer than a group (a core's fair share of all the
@@ -265,8 +290,7 @@ def grading_plan(labs):
     weight = {t.full_name: before.get(t.full_name, (t.timeout, None))[0] for lab in labs for t in lab.tests}
 
     def sleeper(t):
-        seconds, cpu = before.get(t.full_name, (0, None))
-        return cpu is not None and seconds >= SLEEPER_MIN_SECONDS and cpu < SLEEPER_CPU_SHARE * seconds
+        return sleeps(*before.get(t.full_name, (0, None)))
 
     group = sum(weight[t.full_name] for lab in labs for t in lab.tests if not sleeper(t)) / (JOBS * GROUPS_PER_CORE)
     plan = []
@@ -472,16 +496,29 @@ def release_and_switch(repo, tmp):
 
 # --- 4. the checkpoint proof ------------------------------------------------------
 
-def grade_tree(tree, lab, first_failure=False, tests=(), reference=False):
+def grade_tree(tree, lab, first_failure=False, tests=(), reference=False, cost=None):
     """(all passed?, output) for grading `lab` in a checked-out tree;
     first_failure: stop at the first test that does not pass; tests: just
-    these; reference: boots time out at a few times the full tree's."""
+    these; reference: boots time out at a few times the full tree's;
+    cost, a dict: its "seconds" and "cpu" grow by the graded tests'."""
     cmd = [sys.executable, "grade/grade.py", "--lab", str(lab), "--quiet",
            "--build", os.path.join(tree, "build")]
     cmd += ["--first-failure"] if first_failure else []
     cmd += [a for t in tests for a in ("--test", t)]
     cmd += ["--reference", REFERENCE] if reference and os.path.exists(REFERENCE) else []
+    res = os.path.join(tree, "build", "proof-grading.json")
+    if cost is not None:
+        if os.path.exists(res):
+            os.unlink(res)
+        cmd += ["--results", res]
     rc, out, _ = run(cmd, cwd=tree)
+    if cost is not None:
+        try:
+            graded = json.load(open(res))["tests"]
+        except (OSError, ValueError, KeyError):
+            graded = []
+        cost["seconds"] = cost.get("seconds", 0) + sum(t["seconds"] for t in graded)
+        cost["cpu"] = cost.get("cpu", 0) + sum(t.get("cpu_seconds") or 0 for t in graded)
     return rc == 0, out
 
 
@@ -556,14 +593,16 @@ def mutation_job(tmp, region, hints):
                 record(f"{name} builds", False, time.monotonic() - t0, out[-3000:])
                 return
             built = time.monotonic() - t0
-            note = ""
+            note, cost = "", {}
             if hints:
-                ok, out = grade_tree(tree.path, n, first_failure=True, tests=hints, reference=True)
+                ok, out = grade_tree(tree.path, n, first_failure=True, tests=hints, reference=True, cost=cost)
                 if ok:
                     note = (f"lab.py names {', '.join(hints)} for exercise {region.exercise}, but "
                             f"they pass with it blank: update lab.exercise_tests in labs/lab{n}/lab.py")
             if not hints or note:
-                ok, out = grade_tree(tree.path, n, first_failure=True, reference=True)
+                ok, out = grade_tree(tree.path, n, first_failure=True, reference=True, cost=cost)
+        with print_lock:
+            proof_times[rid] = {"seconds": round(cost.get("seconds", 0), 1), "cpu_seconds": round(cost.get("cpu", 0), 1)}
         failing = ", ".join(not_passing(out))
         record(f"{name} fails: {failing[:60]} (build {built:.0f}s)", not ok and not note,
                time.monotonic() - t0, note or "every lab test passed with this region blank: the tests do not cover it")
@@ -598,9 +637,16 @@ def checkpoints():
                                     for t in labs[k].tests)
                 hinted = sorted({t for ts in hints.get(n, ({}, set()))[0].values() for t in ts})
                 pool.submit(estimate, branch_job(pool, repo, tmp, n, hinted))
+            last = previous_proof_times()
             for r in regions:
-                pool.submit(5, mutation_job(tmp, r, hints.get(r.lab, ({}, set()))[0].get(r.exercise)))
+                # A blank that left its test asleep until the boot was cut
+                # off last time (a wait nothing ends) is a light job.
+                seconds, cpu = (last[r.id]["seconds"], last[r.id]["cpu_seconds"]) if r.id in last else (3, None)
+                pool.submit(2 + seconds, mutation_job(tmp, r, hints.get(r.lab, ({}, set()))[0].get(r.exercise)),
+                            light=sleeps(seconds, cpu))
             pool.run()
+        with open(PROOF_TIMES, "w") as f:
+            json.dump(proof_times, f, indent=1, sort_keys=True)
 
 
 def summary(started):
