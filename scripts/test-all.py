@@ -58,8 +58,9 @@ REFERENCE = os.path.join(BUILD, "grade-results.json")
 # a fresh clone's plan (test-all.py --save-times writes it from the last
 # run's results). Only the plan uses it: a stale file costs time, nothing else.
 TEST_TIMES = os.path.join(ROOT, "scripts", "test-times.json")
-# The checkpoint proof's gradings of one-blank trees: seconds and CPU
-# seconds of each, by region, to plan the next run.
+# The checkpoint proof's gradings that must fail: seconds and CPU seconds
+# of each one-blank tree's (by region) and each branch's ("branch lab-N"),
+# to plan the next run.
 PROOF_TIMES = os.path.join(BUILD, "proof-times.json")
 proof_times = {}
 # Threads beside the JOBS ones that run only light jobs (Pool).
@@ -268,8 +269,9 @@ def sleeps(seconds, cpu):
 
 
 def previous_proof_times():
-    """{region id: {"seconds", "cpu_seconds"}} of the last checkpoint proof's
-    gradings of one-blank trees (PROOF_TIMES), else TEST_TIMES's."""
+    """{region id or "branch lab-N": {"seconds", "cpu_seconds"}} of the
+    last checkpoint proof's gradings that must fail (PROOF_TIMES), else
+    TEST_TIMES's."""
     try:
         return json.load(open(PROOF_TIMES))
     except (OSError, ValueError):
@@ -552,15 +554,30 @@ def branch_job(pool, repo, tmp, n, hinted):
             for i, (estimate, _, names, light) in enumerate(parts):
                 part = f" (part {i + 1} of {len(parts)}{', the sleepers' if light else ''})" if len(parts) > 1 else ""
                 pool.submit(estimate, earlier_lab_job(tree, n, k, names, part), light=light)
-        t0 = time.monotonic()
-        # The tests the exercises map to fail first; the whole lab if not.
-        ok, out = grade_tree(tree, n, first_failure=True, tests=hinted, reference=True)
-        if ok and hinted:
-            ok, out = grade_tree(tree, n, first_failure=True, reference=True)
-        record(f"branch lab-{n}: lab {n} fails with its exercises blank: {', '.join(not_passing(out))[:60]}",
-               not ok, time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
+        # Its own lab must fail: a job of its own, light if it mostly
+        # slept last time (every exercise blank: a program left waiting).
+        last = previous_proof_times().get(f"branch lab-{n}", {})
+        pool.submit(last.get("seconds", 3), blank_branch_job(tree, n, hinted),
+                    light=sleeps(last.get("seconds", 0), last.get("cpu_seconds")))
     branch.__name__ = f"branch lab-{n}"
     return branch
+
+
+def blank_branch_job(tree, n, hinted):
+    """Branch lab-N, every exercise of lab N blank: lab N must fail."""
+    def blank_branch(worker):
+        t0, cost = time.monotonic(), {}
+        # The tests the exercises map to fail first; the whole lab if not.
+        ok, out = grade_tree(tree, n, first_failure=True, tests=hinted, reference=True, cost=cost)
+        if ok and hinted:
+            ok, out = grade_tree(tree, n, first_failure=True, reference=True, cost=cost)
+        with print_lock:
+            proof_times[f"branch lab-{n}"] = {"seconds": round(cost.get("seconds", 0), 1),
+                                              "cpu_seconds": round(cost.get("cpu", 0), 1)}
+        record(f"branch lab-{n}: lab {n} fails with its exercises blank: {', '.join(not_passing(out))[:60]}",
+               not ok, time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
+    blank_branch.__name__ = f"branch lab-{n} blank"
+    return blank_branch
 
 
 # Branch lab-N grades lab N-1, the lab just before it, and not every lab
