@@ -222,7 +222,7 @@ def previous_tests():
             tests = json.load(open(path))["tests"]
         except (OSError, ValueError, KeyError):
             continue
-        return {t.get("name", f"lab{t['lab']}/{t['test']}"): (t["seconds"], t.get("cpu_seconds"))
+        return {t["name"] if "name" in t else f"lab{t['lab']}/{t['test']}": (t["seconds"], t.get("cpu_seconds"))
                 for t in tests}
     return {}
 
