@@ -43,6 +43,7 @@ import threading
 
 import boot as boot_mod
 import fsimg_tools
+import host_trees
 from qemu import Disk, Net, describe_exit
 
 
@@ -181,6 +182,7 @@ class Context:
         self.fsck_results = []      # fsimg_tools.FsckResult of each disk after each boot
         self.skipped = None         # why, when t.skip() ended the test
         self._tmp = None
+        self._host_trees = []       # host_trees.Tree the host's runs used
 
     @property
     def tmp(self):
@@ -194,6 +196,9 @@ class Context:
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+        for tree in self._host_trees:
+            host_trees.give_back(tree)
+        self._host_trees = []
 
     # --- disks ------------------------------------------------------------
 
@@ -418,7 +423,9 @@ class Context:
             try:
                 cwd = None
                 if copy_root:
-                    cwd = fsimg_tools.copy_tree(self.staged_root, os.path.join(self.tmp, "host-root"))
+                    tree = host_trees.take(self.staged_root)
+                    self._host_trees.append(tree)
+                    cwd = tree.path
                 exe = host_exe(cwd)
                 done["run"] = run_on_host(exe, argv0, cwd=cwd, args=list(args(cwd) if callable(args) else args), env=env,
                                           timeout=self.host_timeout)

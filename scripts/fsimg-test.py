@@ -4,19 +4,23 @@ drive the disk): the root image is clean and the corruption helpers break
 it (grade/fsimg_tools.py selftest); a test booting with disk=True gets its
 own copy on a virtio-blk device, checked by e2fsck after the run, whose
 errors fail the test and show in the report; the host half of
-run_user(disk=True) runs in a copy of the image's tree. Once the kernel
+run_user(disk=True) runs in a copy of the image's tree, put back as it was
+for the next test (grade/host_trees.py). Once the kernel
 loads programs from the disk, run_user(disk=True) is checked end to end.
 
     scripts/fsimg-test.py [--kernel build/kernel.elf]     (after make fsimg)
 """
 import argparse
+import hashlib
 import os
+import shutil
 import sys
 import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grade"))
 import fsimg_tools  # noqa: E402
+import host_trees  # noqa: E402
 import report  # noqa: E402
 from testing import Context, Lab, run_on_host  # noqa: E402
 from grade import ACCEL_SLOWDOWN, timeout_scale_default  # noqa: E402
@@ -44,6 +48,49 @@ def finish(ctx):
     verdict = report.decide(ctx)
     lines = report.explain(ctx, verdict, ctx.options.kernel)
     return verdict, lines
+
+
+def describe(top):
+    """{path: (mode, owner, size, mtime, links, link target, sha256)}
+    of a tree: what a program run in it could tell apart."""
+    out = {}
+    for base, dirs, files in os.walk(top):
+        for name in ([""] if base == top else []) + dirs + files:
+            full = os.path.join(base, name) if name else base
+            st = os.lstat(full)
+            link = os.readlink(full) if os.path.islink(full) else None
+            data = None
+            if os.path.isfile(full) and not link:
+                with open(full, "rb") as f:
+                    data = hashlib.sha256(f.read()).hexdigest()
+            out[os.path.relpath(full, top)] = (st.st_mode, st.st_uid, st.st_gid, st.st_size,
+                                               st.st_mtime_ns, st.st_nlink, link, data)
+    return out
+
+
+def change_everything(root):
+    """What a host program might do to its copy of the tree."""
+    with open(os.path.join(root, "etc", "passwd"), "a") as f:
+        f.write("extra:x:9:9::/:/bin/sh\n")
+    with open(os.path.join(root, "etc", "hostname"), "r+b") as f:
+        f.write(b"Z")                                   # same size
+    os.chmod(os.path.join(root, "bin", "busybox"), 0o6711)
+    os.chown(os.path.join(root, "etc", "group"), 1000, 1000)
+    os.utime(os.path.join(root, "etc", "shadow"), (5, 5))
+    os.makedirs(os.path.join(root, "made", "deep"))
+    open(os.path.join(root, "made", "deep", "file"), "w").close()
+    shutil.rmtree(os.path.join(root, "home"))
+    os.unlink(os.path.join(root, "bin", "ls"))
+    os.symlink("elsewhere", os.path.join(root, "bin", "ls"))
+    kestrel = os.path.join(root, "usr", "share", "kestrel")
+    os.unlink(os.path.join(kestrel, "hardlink-to-hello"))    # one name of two
+    os.rename(os.path.join(root, "etc", "passwd"), os.path.join(root, "etc", "passwd.moved"))
+    for i in range(300):                                # /etc grows, and ext4 folders never shrink
+        open(os.path.join(root, "etc", f"many-{i:03d}-{'x' * 40}"), "w").close()
+    for i in range(300):
+        os.unlink(os.path.join(root, "etc", f"many-{i:03d}-{'x' * 40}"))
+    os.chmod(os.path.join(root, "usr"), 0o700)
+    os.mkfifo(os.path.join(root, "fifo"))
 
 
 def main():
@@ -104,6 +151,21 @@ def main():
     hello = run_on_host(os.path.join(root, prog.lstrip("/")), prog, cwd=root)
     check(hello.lines and hello.returncode == 3, f"{prog} from the copy runs on the host ({hello.end})")
     t.close()
+
+    print("the host's copies of the tree, put back between tests (grade/host_trees.py):")
+    source = os.path.join(build, "fsimg", "root")
+    tree = host_trees.take(source)
+    fresh = describe(tree.path)
+    change_everything(tree.path)
+    host_trees.give_back(tree)
+    again = host_trees.take(source)
+    got = describe(again.path)
+    differ = sorted(k for k in fresh.keys() | got.keys() if fresh.get(k) != got.get(k))
+    check(again is tree and not differ, "a tree changed in every way (files written, moved, made, removed, "
+          "chmod, chown, utime, a hard link cut, a folder grown) is put back as it was copied, not copied again",
+          [f"{k}: copied {fresh.get(k)}, put back {got.get(k)}" for k in differ[:5]] +
+          ([] if again is tree else ["it was copied anew: the restore failed"]))
+    host_trees.give_back(again)
 
     print("run_user(disk=True), end to end:")
     t = context(options, "hello", lab=3)

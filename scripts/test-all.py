@@ -23,8 +23,16 @@ for each blank only the tests its lab.py names for that exercise
 (lab.exercise_tests), and in a grading that must fail cuts each boot
 short at a few times what it took in the full tree's (grade.py --reference).
 
+Gradings that mostly slept last time (a test typing at the console with
+pauses) run beside the JOBS others, not instead of one (TEST_LIGHT_LANES=0
+to stop that); a fresh clone plans with scripts/test-times.json.
+
 Each check counts once (each unit test and each graded test counts on its
 own). The run ends with the time of each section, then "N passed, N failed".
+
+    scripts/test-all.py                      everything (make test)
+    scripts/test-all.py --checkpoints-only   the build, the student repository, the checkpoints
+    scripts/test-all.py --save-times         scripts/test-times.json from the last run's results
 """
 import heapq
 import itertools
@@ -46,6 +54,17 @@ BUILD = os.path.join(ROOT, "build")
 # One job per core this process may use (a container's cpuset, not the host's).
 JOBS = int(os.environ.get("TEST_JOBS") or len(os.sched_getaffinity(0)) or 2)
 REFERENCE = os.path.join(BUILD, "grade-results.json")
+# Each test's seconds and CPU seconds in a full run, kept in the tree for
+# a fresh clone's plan (test-all.py --save-times writes it from the last
+# run's results). Only the plan uses it: a stale file costs time, nothing else.
+TEST_TIMES = os.path.join(ROOT, "scripts", "test-times.json")
+# The checkpoint proof's gradings that must fail: seconds and CPU seconds
+# of each one-blank tree's (by region) and each branch's ("branch lab-N"),
+# to plan the next run.
+PROOF_TIMES = os.path.join(BUILD, "proof-times.json")
+proof_times = {}
+# Threads beside the JOBS ones that run only light jobs (Pool).
+LIGHT_LANES = int(os.environ.get("TEST_LIGHT_LANES", "1"))
 results = []          # (name, ok, seconds)
 sections = []         # (title, seconds)
 print_lock = threading.Lock()
@@ -92,33 +111,48 @@ class section:
 class Pool:
     """Runs jobs on JOBS threads, the longest (by estimate) first. A job is
     job(worker) and may submit more jobs; run() returns when all are done.
-    worker.slot is the thread's number, worker.state a dict of its own."""
+    worker.slot is the thread's number, worker.state a dict of its own.
 
-    def __init__(self, jobs=JOBS):
-        self.jobs, self.queue, self.cv = jobs, [], threading.Condition()
+    A light job (one that mostly sleeps: a test waiting on purpose, not
+    computing) may also run on LIGHT_LANES more threads, which take
+    nothing else: its sleeping would otherwise keep a core idle. The
+    other threads take light jobs too when nothing else is left."""
+
+    def __init__(self, jobs=JOBS, light_lanes=None):
+        self.jobs, self.queue, self.light, self.cv = jobs, [], [], threading.Condition()
+        self.light_lanes = LIGHT_LANES if light_lanes is None else light_lanes
         self.pending, self.order = 0, itertools.count()
 
-    def submit(self, estimate, job):
+    def submit(self, estimate, job, light=False):
         with self.cv:
-            heapq.heappush(self.queue, (-estimate, next(self.order), job))
+            heapq.heappush(self.light if light else self.queue, (-estimate, next(self.order), job))
             self.pending += 1
-            self.cv.notify()
+            self.cv.notify_all()
 
     def run(self):
-        threads = [threading.Thread(target=self._work, args=(Worker(i),)) for i in range(self.jobs)]
+        threads = [threading.Thread(target=self._work, args=(Worker(i, light_only=i >= self.jobs),))
+                   for i in range(self.jobs + self.light_lanes)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
 
+    def _next(self, worker):
+        """The job worker takes now, None if none it may take; the caller holds cv."""
+        for heap in ((self.light,) if worker.light_only else (self.queue, self.light)):
+            if heap:
+                return heapq.heappop(heap)[2]
+        return None
+
     def _work(self, worker):
         while True:
             with self.cv:
-                while not self.queue and self.pending:
+                job = self._next(worker)
+                while job is None and self.pending:
                     self.cv.wait()
-                if not self.queue:
+                    job = self._next(worker)
+                if job is None:
                     return
-                _, _, job = heapq.heappop(self.queue)
             try:
                 job(worker)
             except Exception as e:       # a bug in the suite: fail loudly, keep going
@@ -129,8 +163,8 @@ class Pool:
 
 
 class Worker:
-    def __init__(self, slot):
-        self.slot, self.state = slot, {}
+    def __init__(self, slot, light_only=False):
+        self.slot, self.state, self.light_only = slot, {}, light_only
 
 
 def load_labs():
@@ -179,45 +213,107 @@ def unit_tests(worker):
             record(f"unit {name}: {f}", False, 0, text[-3000:])
 
 
+def previous_tests():
+    """{full test name: (seconds, CPU seconds or None)} of the last run
+    (build/grade-results.json), else of TEST_TIMES (a fresh clone), to
+    plan the run."""
+    for path in (REFERENCE, TEST_TIMES):
+        try:
+            tests = json.load(open(path))["tests"]
+        except (OSError, ValueError, KeyError):
+            continue
+        return {t["name"] if "name" in t else f"lab{t['lab']}/{t['test']}": (t["seconds"], t.get("cpu_seconds"))
+                for t in tests}
+    return {}
+
+
 def previous_test_seconds():
-    """{full test name: seconds it took last time}, to plan the run."""
-    try:
-        tests = json.load(open(REFERENCE))["tests"]
-    except (OSError, ValueError, KeyError):
-        return {}
-    return {t.get("name", f"lab{t['lab']}/{t['test']}"): t["seconds"] for t in tests}
+    """{full test name: seconds it took last time}."""
+    return {name: seconds for name, (seconds, _) in previous_tests().items()}
+
+
+def save_test_times():
+    """TEST_TIMES from the last run's results (--save-times)."""
+    if not os.path.exists(REFERENCE):
+        sys.exit(f"no results to save: {os.path.relpath(REFERENCE, ROOT)} (run make test first)")
+    tests = [{"name": name, "seconds": round(seconds, 1), "cpu_seconds": cpu if cpu is None else round(cpu, 1)}
+             for name, (seconds, cpu) in sorted(previous_tests().items())]
+    proofs = previous_proof_times()
+    with open(TEST_TIMES, "w") as f:        # an entry a line, for readable diffs
+        f.write('{"tests": [\n' + ",\n".join(json.dumps(t) for t in tests) + "\n],\n"
+                '"proofs": {\n' + ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(proofs.items()))
+                + "\n}}\n")
+    print(f"{os.path.relpath(TEST_TIMES)}: {len(tests)} tests, {len(proofs)} one-blank gradings")
 
 
 # A long lab is graded in groups of tests, about GROUPS_PER_CORE groups
 # per core's share of all the grading: the pool, longest first, then keeps
 # every core busy to the end even when the estimates are off (a fresh
-# clone has only the tests' timeouts to go on). Two groups per core left
-# one core idle for a minute and a half at the end of the full tree's
-# grading; each group costs a grader start (under a second).
+# clone goes on TEST_TIMES, and the timeouts of tests it does not know).
+# Two groups per core left one core idle for a minute and a half at the
+# end of the full tree's grading; each group costs a grader start (under a
+# second).
 GROUPS_PER_CORE = 4
+# A test that used less CPU time than this share of its time (at least
+# SLEEPER_MIN_SECONDS long) mostly sleeps: typing at the console with
+# pauses, waiting for writeback or timers. Each lab's sleepers are graded
+# in a group of their own, a light job (Pool): beside the others, not
+# instead of one. Under 2 of these tests' 11 s were CPU time.
+SLEEPER_CPU_SHARE = 0.35
+SLEEPER_MIN_SECONDS = 2.0
+
+
+def sleeps(seconds, cpu):
+    """Whether a grading that took seconds, cpu of them CPU time, mostly slept."""
+    return cpu is not None and seconds >= SLEEPER_MIN_SECONDS and cpu < SLEEPER_CPU_SHARE * seconds
+
+
+def previous_proof_times():
+    """{region id or "branch lab-N": {"seconds", "cpu_seconds"}} of the
+    last checkpoint proof's gradings that must fail (PROOF_TIMES), else
+    TEST_TIMES's."""
+    try:
+        return json.load(open(PROOF_TIMES))
+    except (OSError, ValueError):
+        pass
+    try:
+        return json.load(open(TEST_TIMES)).get("proofs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def grading_plan(labs):
-    """[(estimated seconds, lab, test names or [] for all)]: one job per
-    lab, but a lab longer than a group (a core's fair share of all the
+    """[(estimated seconds, lab, test names or [] for all, light)]: one job
+    per lab, but a lab longer than a group (a core's fair share of all the
     grading, over GROUPS_PER_CORE) is split into groups of tests balanced
-    on last time's seconds (or the tests' timeouts the first time)."""
-    before = previous_test_seconds()
-    weight = {t.full_name: before.get(t.full_name, t.timeout) for lab in labs for t in lab.tests}
-    group = sum(weight.values()) / (JOBS * GROUPS_PER_CORE)
+    on last time's seconds (or the tests' timeouts); the tests that mostly
+    slept last time are a light group of their own."""
+    before = previous_tests()
+    weight = {t.full_name: before.get(t.full_name, (t.timeout, None))[0] for lab in labs for t in lab.tests}
+
+    def sleeper(t):
+        return sleeps(*before.get(t.full_name, (0, None)))
+
+    group = sum(weight[t.full_name] for lab in labs for t in lab.tests if not sleeper(t)) / (JOBS * GROUPS_PER_CORE)
     plan = []
     for lab in labs:
-        mine = sum(weight[t.full_name] for t in lab.tests)
-        count = min(round(mine / group), len(lab.tests) // 2) if JOBS > 1 and group > 0 else 1
+        sleepers = [t for t in lab.tests if sleeper(t)] if LIGHT_LANES else []
+        rest = [t for t in lab.tests if t not in sleepers]
+        if sleepers:
+            plan.append((sum(weight[t.full_name] for t in sleepers), lab.number, [t.name for t in sleepers], True))
+        if not rest:
+            continue
+        mine = sum(weight[t.full_name] for t in rest)
+        count = min(round(mine / group), len(rest) // 2) if JOBS > 1 and group > 0 else 1
         if count < 2:
-            plan.append((mine, lab.number, []))
+            plan.append((mine, lab.number, [t.name for t in rest] if sleepers else [], False))
             continue
         groups = [[0.0, []] for _ in range(count)]
-        for t in sorted(lab.tests, key=lambda t: -weight[t.full_name]):
+        for t in sorted(rest, key=lambda t: -weight[t.full_name]):
             g = min(groups, key=lambda g: g[0])
             g[0] += weight[t.full_name]
             g[1].append(t.name)
-        plan += [(w, lab.number, names) for w, names in groups if names]
+        plan += [(w, lab.number, names, False) for w, names in groups if names]
     return plan
 
 
@@ -316,9 +412,9 @@ def full_tree(built):
         pool = Pool()
         parts = []
         if built:
-            for i, (estimate, n, tests) in enumerate(grading_plan(load_labs())):
+            for i, (estimate, n, tests, light) in enumerate(grading_plan(load_labs())):
                 parts.append(os.path.join(BUILD, f"grade-results-lab{n}-{i}.json"))
-                pool.submit(estimate, grade_lab_job(n, tests, i))
+                pool.submit(estimate, grade_lab_job(n, tests, i), light=light)
             pool.submit(20, unit_tests)
             pool.submit(15, gdb_test)
             pool.submit(15, fsimg_test)
@@ -402,16 +498,29 @@ def release_and_switch(repo, tmp):
 
 # --- 4. the checkpoint proof ------------------------------------------------------
 
-def grade_tree(tree, lab, first_failure=False, tests=(), reference=False):
+def grade_tree(tree, lab, first_failure=False, tests=(), reference=False, cost=None):
     """(all passed?, output) for grading `lab` in a checked-out tree;
     first_failure: stop at the first test that does not pass; tests: just
-    these; reference: boots time out at a few times the full tree's."""
+    these; reference: boots time out at a few times the full tree's;
+    cost, a dict: its "seconds" and "cpu" grow by the graded tests'."""
     cmd = [sys.executable, "grade/grade.py", "--lab", str(lab), "--quiet",
            "--build", os.path.join(tree, "build")]
     cmd += ["--first-failure"] if first_failure else []
     cmd += [a for t in tests for a in ("--test", t)]
     cmd += ["--reference", REFERENCE] if reference and os.path.exists(REFERENCE) else []
+    res = os.path.join(tree, "build", "proof-grading.json")
+    if cost is not None:
+        if os.path.exists(res):
+            os.unlink(res)
+        cmd += ["--results", res]
     rc, out, _ = run(cmd, cwd=tree)
+    if cost is not None:
+        try:
+            graded = json.load(open(res))["tests"]
+        except (OSError, ValueError, KeyError):
+            graded = []
+        cost["seconds"] = cost.get("seconds", 0) + sum(t["seconds"] for t in graded)
+        cost["cpu"] = cost.get("cpu", 0) + sum(t.get("cpu_seconds") or 0 for t in graded)
     return rc == 0, out
 
 
@@ -442,18 +551,33 @@ def branch_job(pool, repo, tmp, n, hinted):
         for k in [k for k in cp.lab_numbers(ROOT) if k < n][-1:]:
             # A long lab in groups side by side, as on the full tree.
             parts = grading_plan([lab for lab in load_labs() if lab.number == k])
-            for i, (estimate, _, names) in enumerate(parts):
-                part = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-                pool.submit(estimate, earlier_lab_job(tree, n, k, names, part))
-        t0 = time.monotonic()
-        # The tests the exercises map to fail first; the whole lab if not.
-        ok, out = grade_tree(tree, n, first_failure=True, tests=hinted, reference=True)
-        if ok and hinted:
-            ok, out = grade_tree(tree, n, first_failure=True, reference=True)
-        record(f"branch lab-{n}: lab {n} fails with its exercises blank: {', '.join(not_passing(out))[:60]}",
-               not ok, time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
+            for i, (estimate, _, names, light) in enumerate(parts):
+                part = f" (part {i + 1} of {len(parts)}{', the sleepers' if light else ''})" if len(parts) > 1 else ""
+                pool.submit(estimate, earlier_lab_job(tree, n, k, names, part), light=light)
+        # Its own lab must fail: a job of its own, light if it mostly
+        # slept last time (every exercise blank: a program left waiting).
+        last = previous_proof_times().get(f"branch lab-{n}", {})
+        pool.submit(last.get("seconds", 3), blank_branch_job(tree, n, hinted),
+                    light=sleeps(last.get("seconds", 0), last.get("cpu_seconds")))
     branch.__name__ = f"branch lab-{n}"
     return branch
+
+
+def blank_branch_job(tree, n, hinted):
+    """Branch lab-N, every exercise of lab N blank: lab N must fail."""
+    def blank_branch(worker):
+        t0, cost = time.monotonic(), {}
+        # The tests the exercises map to fail first; the whole lab if not.
+        ok, out = grade_tree(tree, n, first_failure=True, tests=hinted, reference=True, cost=cost)
+        if ok and hinted:
+            ok, out = grade_tree(tree, n, first_failure=True, reference=True, cost=cost)
+        with print_lock:
+            proof_times[f"branch lab-{n}"] = {"seconds": round(cost.get("seconds", 0), 1),
+                                              "cpu_seconds": round(cost.get("cpu", 0), 1)}
+        record(f"branch lab-{n}: lab {n} fails with its exercises blank: {', '.join(not_passing(out))[:60]}",
+               not ok, time.monotonic() - t0, "the grader passed lab %d with every exercise blank" % n)
+    blank_branch.__name__ = f"branch lab-{n} blank"
+    return blank_branch
 
 
 # Branch lab-N grades lab N-1, the lab just before it, and not every lab
@@ -486,14 +610,16 @@ def mutation_job(tmp, region, hints):
                 record(f"{name} builds", False, time.monotonic() - t0, out[-3000:])
                 return
             built = time.monotonic() - t0
-            note = ""
+            note, cost = "", {}
             if hints:
-                ok, out = grade_tree(tree.path, n, first_failure=True, tests=hints, reference=True)
+                ok, out = grade_tree(tree.path, n, first_failure=True, tests=hints, reference=True, cost=cost)
                 if ok:
                     note = (f"lab.py names {', '.join(hints)} for exercise {region.exercise}, but "
                             f"they pass with it blank: update lab.exercise_tests in labs/lab{n}/lab.py")
             if not hints or note:
-                ok, out = grade_tree(tree.path, n, first_failure=True, reference=True)
+                ok, out = grade_tree(tree.path, n, first_failure=True, reference=True, cost=cost)
+        with print_lock:
+            proof_times[rid] = {"seconds": round(cost.get("seconds", 0), 1), "cpu_seconds": round(cost.get("cpu", 0), 1)}
         failing = ", ".join(not_passing(out))
         record(f"{name} fails: {failing[:60]} (build {built:.0f}s)", not ok and not note,
                time.monotonic() - t0, note or "every lab test passed with this region blank: the tests do not cover it")
@@ -528,9 +654,16 @@ def checkpoints():
                                     for t in labs[k].tests)
                 hinted = sorted({t for ts in hints.get(n, ({}, set()))[0].values() for t in ts})
                 pool.submit(estimate, branch_job(pool, repo, tmp, n, hinted))
+            last = previous_proof_times()
             for r in regions:
-                pool.submit(5, mutation_job(tmp, r, hints.get(r.lab, ({}, set()))[0].get(r.exercise)))
+                # A blank that left its test asleep until the boot was cut
+                # off last time (a wait nothing ends) is a light job.
+                seconds, cpu = (last[r.id]["seconds"], last[r.id]["cpu_seconds"]) if r.id in last else (3, None)
+                pool.submit(2 + seconds, mutation_job(tmp, r, hints.get(r.lab, ({}, set()))[0].get(r.exercise)),
+                            light=sleeps(seconds, cpu))
             pool.run()
+        with open(PROOF_TIMES, "w") as f:
+            json.dump(proof_times, f, indent=1, sort_keys=True)
 
 
 def summary(started):
@@ -552,9 +685,23 @@ def summary(started):
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoints-only", action="store_true",
+                    help="the build, the student repository and the checkpoints, not the full tree "
+                         "(its last results, build/grade-results.json, must be there)")
+    ap.add_argument("--save-times", action="store_true",
+                    help=f"write {os.path.relpath(TEST_TIMES, ROOT)} from the last run's results, and stop")
+    args = ap.parse_args()
+    if args.save_times:
+        save_test_times()
+        return 0
     started = time.monotonic()
     built = build_kernel()
-    full_tree(built)
+    if not args.checkpoints_only:
+        full_tree(built)
+    elif not os.path.exists(REFERENCE):
+        sys.exit(f"--checkpoints-only needs the full tree's results: {os.path.relpath(REFERENCE, ROOT)}")
     if student_repository() and built:
         checkpoints()
     return summary(started)

@@ -45,7 +45,7 @@ def time_vdso_no_syscall(t):
     called 104000 times between two marker lines make no system call:
     the kernel logs none of them there (and the markers' writes, so the
     log works)."""
-    t.boot(append=f"init=/usr/lib/kestrel/lab5/time_vdso syscall_log token={t.token}", disk=True)
+    t.boot(append=f"init=/usr/lib/kestrel/lab5/time_vdso syscall_log token={t.token} -- loops", disk=True)
     start = t.expect(r"^vdso loop: start$")
     end = start and t.expect(r"^vdso loop: end$", after=start)
     if not end:

@@ -6,7 +6,10 @@
  * between two marker lines: the grader boots once more with syscall_log
  * and checks that no clock call reached the kernel between the markers;
  * here the program checks that the calls cost less than half a
- * system call each (the fastest of several rounds, on both sides). */
+ * system call each (the fastest of several rounds, on both sides).
+ * With the argument "loops" it runs just the marked loops: under
+ * syscall_log the 10000 system calls of the comparison would be 10000
+ * lines on the serial console (3 s of the boot, nothing checked). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <link.h>
@@ -201,14 +204,16 @@ static void raw_syscall(int n)
 		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 }
 
-static void timing(void)
+static void timing(int loops_only)
 {
-	double sys = per_call(raw_syscall, 2000);
+	double sys = loops_only ? 0 : per_call(raw_syscall, 2000);
 	printf("vdso loop: start\n");
 	double cg = per_call(glibc_clock_gettime, 20000);
 	double gtod = per_call(glibc_gettimeofday, 2000);
 	double tm = per_call(glibc_time, 2000);
 	printf("vdso loop: end\n");
+	if (loops_only)
+		return;
 	yes("100000 calls of glibc's clock_gettime(CLOCK_MONOTONIC) never went back", !went_back);
 	yes("glibc's clock_gettime costs under half the system call", cg * 2 < sys);
 	yes("glibc's gettimeofday costs under half the system call", gtod * 2 < sys);
@@ -218,15 +223,19 @@ static void timing(void)
 			sys, cg, gtod, tm);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "loops") == 0) {
+		timing(1);
+		return 0;
+	}
 	const ElfW(Ehdr) *eh = (const void *)getauxval(AT_SYSINFO_EHDR);
 	yes("AT_SYSINFO_EHDR names a vDSO", eh != NULL);
 	struct dso d;
 	yes("it is an ELF shared object with a dynamic symbol table", eh && dso_open(&d, eh) && eh->e_type == ET_DYN);
 	if (eh)
 		direct_calls(&d);
-	timing();
+	timing(0);
 	return failures != 0;
 }
