@@ -24,15 +24,18 @@ import collections
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grade"))
 from boot import boot  # noqa: E402
-from qemu import Disk  # noqa: E402
+from qemu import Disk, Net  # noqa: E402
 import fsimg_tools  # noqa: E402
 
 # What to boot (the kernel command line), the CPUs to give QEMU, the host
@@ -72,6 +75,12 @@ GUEST_BENCHES = [
     Bench("init=/usr/lib/kestrel/lab8/bench_mediaserver", cpus=2, disk=True, image="mediaserver"),
 ]
 IMAGES = {"mediaserver": "fsimg-mediaserver.img"}      # beside the root image, in the build folder
+# Lab 9: the host reaches the guest's TCP echo server (user/lab9/net_echo)
+# through the card and QEMU's user network: bandwidth of 32 MiB echoed
+# (each byte crosses twice), and a 1-byte request's round trip.
+NET_BENCH = "init=/usr/lib/kestrel/lab9/net_echo"
+NET_BYTES = 32 << 20
+NET_ROUND_TRIPS = 500
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 
 
@@ -154,6 +163,53 @@ def _guest_bench(args, cmdline, cpus, host_program, disk, image, tmp):
     return True
 
 
+def net_client(port, figures):
+    """The host's side of NET_BENCH: figures of one boot, then QUIT."""
+    data = os.urandom(NET_BYTES)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+        sender = threading.Thread(target=c.sendall, args=(data,), daemon=True)
+        t0 = time.monotonic()
+        sender.start()
+        got = 0
+        while got < len(data):
+            piece = c.recv(1 << 20)
+            if not piece:
+                raise OSError(f"the echo ended after {got} bytes")
+            got += len(piece)
+        seconds = time.monotonic() - t0
+        sender.join()
+    figures.setdefault("host->guest TCP echo, each way", ([], "MB/s"))[0].append(NET_BYTES / seconds / 1e6)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        times = []
+        for _ in range(NET_ROUND_TRIPS):
+            t0 = time.monotonic()
+            c.sendall(b"x")
+            if c.recv(1) != b"x":
+                raise OSError("the round trip's byte did not come back")
+            times.append(time.monotonic() - t0)
+    figures.setdefault("host->guest TCP round trip, 1 byte", ([], "us"))[0].append(statistics.median(times) * 1e6)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+        c.sendall(b"QUIT\n")
+
+
+def net_bench(args):
+    """NET_BENCH in several boots, the host's client through the card."""
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="kestrel-bench-") as tmp:
+        for _ in range(args.kernel_runs):
+            disk = Disk(fsimg_tools.copy_image(args.image, os.path.join(tmp, "vda.img")), scratch=True)
+            net = Net.forwarding([("tcp", 7)])
+            r = boot(args.kernel, f"{NET_BENCH} token=0", timeout=120, accel=args.accel, cpus=2, disks=[disk],
+                     log_cpu=False, net=net,
+                     host_actions=[(re.compile(r"^net_echo: listening"), lambda m: net_client(net.host_port(7), figures))])
+            if not r.powered_off or r.host_errors:
+                print(f"bench {NET_BENCH}: did not finish cleanly (status {r.status}): {'; '.join(r.host_errors)}")
+                return False
+    show(figures, f"guest, {args.accel}, 2 CPU, through QEMU's user network")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
@@ -166,11 +222,14 @@ def main():
     args = ap.parse_args()
     args.staged = os.path.join(os.path.dirname(os.path.abspath(args.image)), "fsimg", "root")
     benches = [b for b in GUEST_BENCHES if not args.only or args.only in b.cmdline]
-    if not benches:
+    net = not args.only or args.only in NET_BENCH
+    if not benches and not net:
         sys.exit(f"bench: no benchmark's command line contains {args.only!r}")
     if not args.only:
         boot_bench(args)
     ok = all([guest_bench(args, *b) for b in benches])
+    if net:
+        ok = net_bench(args) and ok
     return 0 if ok else 1
 
 
