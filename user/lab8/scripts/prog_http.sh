@@ -93,7 +93,10 @@ echo "server killed: status $?"
 # its log, one line per request: client, request and status (dates out)
 sed -n 's/^127\.0\.0\.1 - - \[[^]]*\] "\(.*\)" \([0-9]*\) .*/"\1" \2/p' "$dir/server.log" | sort
 
-echo "-- busybox httpd on ::1, the same port number"
+echo "-- busybox httpd on ::1, on a port found free there"
+# Not the same number as the first server's: on the host, another test
+# may hold it on ::1 (an ephemeral port of one of its connections).
+port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
 busybox httpd -f -p "[::1]:$port" -h "$www" &
 server=$!
 url="http://[::1]:$port"
