@@ -100,10 +100,12 @@ def free_port(proto="tcp"):
 
 def net_options(net):
     """QEMU arguments for a Net."""
-    forwards = "".join(f",hostfwd={proto}:127.0.0.1:{host}-:{guest}"
-                       for (proto, guest), host in sorted(net.forwards.items()))
-    tftp = f",tftp={net.tftp}" if net.tftp else ""
-    return ["-netdev", f"user,id=n0,restrict=on{forwards}{tftp}", "-device", "virtio-net-pci,netdev=n0"]
+    # restrict=on and forwards bound to 127.0.0.1 only, always (see Net).
+    options = ["user,id=n0,restrict=on"] + [f"hostfwd={proto}:127.0.0.1:{host}-:{guest}"
+                                             for (proto, guest), host in sorted(net.forwards.items())]
+    if net.tftp:
+        options.append(f"tftp={net.tftp}")
+    return ["-netdev", ",".join(options), "-device", "virtio-net-pci,netdev=n0"]
 
 
 def qemu_command(kernel, append="", accel="tcg", cpus=2, mem="512M",
