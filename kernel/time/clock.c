@@ -49,6 +49,7 @@ void clock_set_realtime(uint64_t ns)
 	__atomic_store_n(&realtime_offset_ns, (int64_t)(ns - clock_now_ns()), __ATOMIC_RELAXED);
 	vdso_clock_changed();
 	timerfd_clock_was_set();        /* timers on the wall clock follow it */
+	clock_nanosleep_clock_was_set();        /* and sleeps until a time of it */
 }
 
 struct clock_params clock_params(void)

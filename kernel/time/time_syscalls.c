@@ -115,6 +115,34 @@ long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec
 	return sleep_interruptibly(add_saturating(clock_now_ns(), ns), rem);
 }
 
+/* Sleepers until a time of the wall clock (CLOCK_REALTIME or TAI with
+ * TIMER_ABSTIME). Linux's sleep ends when the wall clock passes the time,
+ * so a sleeper converts it to a monotonic deadline again each time the
+ * clock is set (clock_set_realtime counts the settings and wakes them). */
+static struct wait_queue wall_sleepers = WAIT_QUEUE_INIT(wall_sleepers, "wall-clock-sleepers");
+static uint64_t wall_clock_settings;
+
+void clock_nanosleep_clock_was_set(void)
+{
+	__atomic_add_fetch(&wall_clock_settings, 1, __ATOMIC_SEQ_CST);
+	wake_up_all(&wall_sleepers);
+}
+
+static long sleep_until_wall_time(uint64_t wall)
+{
+	for (;;) {
+		uint64_t settings = __atomic_load_n(&wall_clock_settings, __ATOMIC_SEQ_CST);
+		uint64_t now = clock_realtime_ns();
+		if (now >= wall)
+			return 0;
+		long slept = wait_event_interruptible(&wall_sleepers,
+			__atomic_load_n(&wall_clock_settings, __ATOMIC_SEQ_CST) != settings,
+			add_saturating(clock_now_ns(), wall - now));
+		if (slept == -ERESTARTSYS)
+			return slept;
+	}
+}
+
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req,
 			 struct __kernel_timespec *rem)
 {
@@ -128,14 +156,14 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	long err = timespec_from_user(req, &ns);
 	if (err)
 		return err;
-	/* Sleeps are measured on the monotonic clock; an absolute realtime
-	 * deadline is converted at the start. */
+	/* Sleeps are measured on the monotonic clock; a time of the wall
+	 * clock is converted, again whenever the clock is set. */
 	uint64_t mono = clock_now_ns();
 	if (flags & TIMER_ABSTIME) {
+		bool wall = clock == CLOCK_REALTIME || clock == CLOCK_TAI;
+		long slept = wall ? sleep_until_wall_time(ns) : sleep_until(ns > now ? mono + (ns - now) : mono);
 		/* Nothing left to tell: made again as it was, unless a handler runs. */
-		if (sleep_until(ns > now ? mono + (ns - now) : mono) == 0)
-			return 0;
-		return -ERESTARTNOHAND;
+		return slept == 0 ? 0 : -ERESTARTNOHAND;
 	}
 	return sleep_interruptibly(add_saturating(mono, ns), rem);
 }

@@ -5,11 +5,12 @@
  * clock_getcpuclockid), and the errors of reading and setting clocks.
  *
  * Times differ from run to run, so only relations are printed ("elapsed
- * within [0.19, 2] s: yes"). Setting the clock is tried only in the
- * kernel (the host's clock is not ours to move): silently, a failure
- * shows as BAD. */
+ * within [0.19, 2] s: yes"). Setting the clock, and sleeps until a time
+ * of CLOCK_REALTIME following it, are tried only in the kernel (the
+ * host's clock is not ours to move): silently, a failure shows as BAD. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -253,6 +254,70 @@ static void setting_in_kernel(void)
 	}
 }
 
+static void shift_clock(long long ns)
+{
+	long long at = read_ns(CLOCK_REALTIME) + ns;
+	struct timespec t = { at / NS, at % NS };
+	clock_settime(CLOCK_REALTIME, &t);
+}
+
+/* A child sleeping until `due` on CLOCK_REALTIME: exits 0 if it woke with
+ * the clock past it. */
+static pid_t wall_sleeper(long long due)
+{
+	pid_t child = fork();
+	if (child == 0) {
+		struct timespec until = { due / NS, due % NS };
+		int err = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &until, NULL);
+		_exit(err == 0 && read_ns(CLOCK_REALTIME) >= due ? 0 : 1);
+	}
+	return child;
+}
+
+/* Whether the child exited 0 within `seconds` (killed if not). */
+static int exited_within(pid_t child, long long seconds)
+{
+	long long until = read_ns(CLOCK_MONOTONIC) + seconds * NS;
+	int status;
+	while (waitpid(child, &status, WNOHANG) == 0) {
+		if (read_ns(CLOCK_MONOTONIC) > until) {
+			kill(child, SIGKILL);
+			waitpid(child, &status, 0);
+			return 0;
+		}
+		usleep(20000);
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Only in the kernel: a sleep until a time of CLOCK_REALTIME ends when
+ * the clock passes that time, however it gets there (clock_nanosleep(2)):
+ * the clock set a minute on wakes a sleeper due in 30 s at once; set 10 s
+ * back, it keeps one due in 1 s asleep past that second, until the clock
+ * is set on again. */
+static void wall_sleeps_follow_the_clock(void)
+{
+	if (kt_on_host())
+		return;
+	pid_t child = wall_sleeper(read_ns(CLOCK_REALTIME) + 30 * NS);
+	usleep(200000);
+	shift_clock(60 * NS);
+	int bad = !exited_within(child, 5);
+	shift_clock(-60 * NS);
+
+	child = wall_sleeper(read_ns(CLOCK_REALTIME) + NS);
+	usleep(200000);
+	shift_clock(-10 * NS);
+	usleep(1300000);
+	bad |= waitpid(child, NULL, WNOHANG) != 0;          /* still asleep */
+	shift_clock(10 * NS);
+	bad |= !exited_within(child, 5);
+	if (bad) {
+		printf("a sleep until a time of CLOCK_REALTIME follows the clock: BAD\n");
+		++*kt_failures();
+	}
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -263,5 +328,6 @@ int main(void)
 	cpu_clocks();
 	setting_errors();
 	setting_in_kernel();
+	wall_sleeps_follow_the_clock();
 	return kt_status();
 }

@@ -18,6 +18,10 @@ struct clock_params {
 };
 struct clock_params clock_params(void);
 
+/* time/time_syscalls.c: clock_nanosleep's sleepers until a time of the
+ * wall clock wake to convert it again when the clock is set. */
+void clock_nanosleep_clock_was_set(void);
+
 /* time/vdso.c: the vvar page follows a change of the clock. */
 void vdso_clock_changed(void);
 
