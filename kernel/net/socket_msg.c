@@ -248,6 +248,12 @@ static long mmsg_loop(int fd, struct mmsghdr *uvec, unsigned vlen, int flags, bo
 		if (end && clock_now_ns() >= *end)
 			break;
 	}
+	/* recvmmsg cut short by an error after some messages returns their
+	 * count and keeps the error for the socket's next call (POLLERR
+	 * meanwhile), as Linux's; sendmmsg's is lost. Not EAGAIN (the end of
+	 * the queue), nor a signal's restart code. */
+	if (recv && done && r < 0 && r != -EAGAIN && -r < ERESTARTSYS)
+		__atomic_store_n(&s->error, (int)r, __ATOMIC_RELEASE);
 	file_put(s->file);
 	return done ? (long)done : r;
 }

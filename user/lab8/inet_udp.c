@@ -10,7 +10,8 @@
  * peer, no filter, the source address connect chose and a port bind did
  * not ask for given back); a connected socket's datagram to a closed
  * port (ECONNREFUSED for its next call, from ICMP port unreachable; an
- * unconnected socket hears nothing). Then an IPv4 datagram to a dual-stack ::
+ * unconnected socket hears nothing); recvmmsg and sendmmsg cut short by a
+ * bad buffer after one message (recvmmsg's error kept for the next call). Then an IPv4 datagram to a dual-stack ::
  * socket, whose sender is ::ffff:127.0.0.1, and the answer going back to
  * it. */
 #define _GNU_SOURCE
@@ -196,6 +197,45 @@ static void refused(int fam)
 	close(s);
 }
 
+/* A batch cut short by an error after some messages: recvmmsg returns
+ * the count and keeps the error for the socket's next call (POLLERR
+ * meanwhile), the datagram it could not copy dropped; sendmmsg's error is
+ * lost (recvmmsg(2), Linux's ___sys_recvmmsg and __sys_sendmmsg). */
+static void batch_errors(int a, int b, int fam, int port_b)
+{
+	struct sockaddr_storage to;
+	socklen_t tolen = kt_addr(&to, fam, 0, port_b);
+	char buf[16];
+	sendto(a, "first", 5, 0, (struct sockaddr *)&to, tolen);
+	sendto(a, "second", 6, 0, (struct sockaddr *)&to, tolen);
+	struct iovec iov[2] = { { buf, sizeof(buf) }, { (void *)8, 16 } };
+	struct mmsghdr mm[2];
+	memset(mm, 0, sizeof(mm));
+	for (int i = 0; i < 2; i++) {
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	kt_result("recvmmsg, the second buffer bad", recvmmsg(b, mm, 2, MSG_DONTWAIT, NULL));
+	struct pollfd p = { b, POLLIN, 0 };
+	kt_result("poll", poll(&p, 1, 0));
+	printf("revents: %#x\n", p.revents);
+	kt_result("recv: the kept error", recv(b, buf, sizeof(buf), MSG_DONTWAIT));
+	kt_result("recv: the second datagram was dropped", recv(b, buf, sizeof(buf), MSG_DONTWAIT));
+	struct iovec out[2] = { { "one", 3 }, { (void *)8, 16 } };
+	for (int i = 0; i < 2; i++) {
+		mm[i].msg_hdr.msg_iov = &out[i];
+		mm[i].msg_hdr.msg_name = &to;
+		mm[i].msg_hdr.msg_namelen = tolen;
+	}
+	kt_result("sendmmsg, the second buffer bad", sendmmsg(a, mm, 2, 0));
+	int err = -1;
+	socklen_t len = sizeof(err);
+	getsockopt(a, SOL_SOCKET, SO_ERROR, &err, &len);
+	printf("SO_ERROR after it: %d\n", err);
+	kt_result("recv", recv(b, buf, sizeof(buf), MSG_DONTWAIT));
+	kt_result("recv", recv(b, buf, sizeof(buf), MSG_DONTWAIT));
+}
+
 static void family(int fam)
 {
 	printf("== %s\n", fam == AF_INET ? "127.0.0.1" : "::1");
@@ -205,6 +245,7 @@ static void family(int fam)
 	round_trips(a, b, fam, port_a, port_b);
 	boundaries(a, b, fam, port_b);
 	errors(a, fam, port_a);
+	batch_errors(a, b, fam, port_b);
 	connected(a, b, fam, port_a, port_b);
 	close(a);
 	close(b);
