@@ -85,10 +85,13 @@
 
 /* Hooks (lwip_hooks.h), on every IP packet lwIP takes in: lo's counters
  * for /proc/net/dev, and ICMP errors reaching UDP sockets, as Linux's
- * ECONNREFUSED for a connected socket (lwIP alone drops them). */
+ * ECONNREFUSED for a connected socket (lwIP alone drops them); on every
+ * TCP segment of a connection: a FIN just past a closed receive window
+ * is taken, as Linux takes it (lwIP alone drops it: a late EOF). */
 #define LWIP_HOOK_FILENAME              "lwip_hooks.h"
 #define LWIP_HOOK_IP4_INPUT(p, inp)     (netinfo_ip_input(p, inp), inet_icmp_input4(p, inp))
 #define LWIP_HOOK_IP6_INPUT(p, inp)     (netinfo_ip_input(p, inp), inet_icmp_input6(p, inp))
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) inet_tcp_input_hook(pcb, hdr, p)
 
 /* Checksums: computed and checked, as on a real link. */
 #define LWIP_CHECKSUM_ON_COPY           0
