@@ -9,7 +9,10 @@ Solution code is marked in the source (see the handout's instructor page):
     // LAB <n> END
 
 (`#` instead of `//` in Python, shell and Make files.) The checkpoint of
-lab N keeps the solutions of labs < N and blanks those of labs >= N.
+lab N keeps the solutions of labs < N and blanks those of labs >= N. A kept
+solution's marker lines become empty lines: every line keeps its number, so
+a file whose regions are all kept compiles to the full tree's object and
+the checkpoint proof reuses the full tree's build (scripts/prooftrees.py).
 
     checkpoints.py list                         every region, one a line
     checkpoints.py blank --lab N DST [--only FILE:LINE]
@@ -52,6 +55,9 @@ class Region:
         self.exercise, self.what = exercise, what
         self.indent, self.comment = indent, comment
         self.body, self.stub = [], []
+        # The region's lines in order, each STUB line as "": what a kept
+        # solution leaves, line for line, once its markers are emptied.
+        self.kept = []
 
     @property
     def id(self):
@@ -82,6 +88,7 @@ def parse(path, text):
             if not region or int(m[3]) != region.lab:
                 sys.exit(f"{where}: LAB {m[3]} STUB outside a LAB {m[3]} region")
             region.stub.append(m[1] + m[4])
+            region.kept.append("")
         elif m := END.match(line):
             if not region or int(m[2]) != region.lab:
                 sys.exit(f"{where}: LAB {m[2]} END without a matching BEGIN")
@@ -92,6 +99,7 @@ def parse(path, text):
                      f"'LAB n STUB: ...' or 'LAB n END'): {line.strip()}")
         elif region:
             region.body.append(line)
+            region.kept.append(line)
         else:
             items.append(line)
     if region:
@@ -111,8 +119,14 @@ def render(items, blank):
             out.append(f"{ind}{c} Your code here.")
             out.extend(item.stub)
         else:
-            out.extend(item.body)
+            out.extend(["", *item.kept, ""])
     return "\n".join(out)
+
+
+def solved_text(items):
+    """Text of a parsed file with every solution kept: in a checkpoint,
+    a file whose regions are all of earlier labs holds exactly this."""
+    return render(items, lambda r: False)
 
 
 def load_tree(root):

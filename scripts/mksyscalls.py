@@ -110,7 +110,10 @@ def handlers_header(handlers, unistd):
         by_file.setdefault(h["file"], []).append(name)
     for f in sorted(by_file):
         out.append(f"\n/* {f} */")
-        for name in sorted(by_file[f], key=lambda n: handlers[n]["where"]):
+        # In the order of definition (by line number, not the text "file:line"
+        # whose order changes when lines shift): a checkpoint whose blanks
+        # shift a file's lines gets the same header, and nothing recompiles.
+        for name in sorted(by_file[f], key=lambda n: int(handlers[n]["where"].rsplit(":", 1)[1])):
             params = ", ".join(f"{c_type(t)}{'' if t.endswith('*') else ' '}{a}"
                                for t, a in handlers[name]["params"]) or "void"
             out.append(f"long sys_{name}({params});")

@@ -20,5 +20,11 @@ lab.program_test("unix-scm", "unix_scm", 5, 30.0, depends=["unix-pair"],
                  doc="SCM_RIGHTS between processes (MSG_CTRUNC, MSG_CMSG_CLOEXEC, files in flight at close) "
                      "and SCM_CREDENTIALS with SO_PASSCRED, SO_PEERCRED")
 
+lab.program_test("unix-proc", "unix_proc", 5, 30.0, depends=["unix-stream"],
+                 doc="/proc/net/unix as netstat -x and ss read it: the program's own named sockets (a listener, "
+                     "a connection queued and one accepted, bound and connected datagram sockets, a seqpacket "
+                     "listener on an abstract name with a NUL inside) in Linux's layout, with their flags, "
+                     "types, states and the inodes fstat gives; a closed one gone")
+
 lab.exercise_tests[4] = ["unix-stream"]
 lab.exercise_tests[5] = ["unix-pair", "unix-stream", "unix-msgs"]

@@ -1,9 +1,27 @@
-/* Shared by the bench_* programs (make bench): the clock, and the two
+/* Shared by the bench_* programs (make bench): the clock, the two
  * "bench-clock:" lines that let scripts/bench.py compare the guest's clock
- * with the host's (the time between the lines, by each). */
+ * with the host's (the time between the lines, by each), and giving up. */
 #pragma once
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
+
+/* A bench has no figure to give once a call fails: say which, stop. */
+static inline _Noreturn void bench_die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* Waits for a child the bench forked; one that failed fails the bench. */
+static inline void bench_wait_for(pid_t pid)
+{
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		bench_die("child");
+}
 
 static inline double bench_now_ns(void)
 {

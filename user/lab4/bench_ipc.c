@@ -18,19 +18,6 @@
 #include <unistd.h>
 #include "bench.h"
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static void wait_for(pid_t pid)
-{
-	int status;
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
-		die("child");
-}
-
 static void bench_exec(const char *self)
 {
 	const int n = 50;
@@ -41,7 +28,7 @@ static void bench_exec(const char *self)
 			execl(self, self, "exit", (char *)NULL);
 			_exit(127);
 		}
-		wait_for(pid);
+		bench_wait_for(pid);
 	}
 	printf("bench: fork+exec+wait: %.0f us (%d rounds, a small static program)\n",
 	       (bench_now_ns() - t0) / n / 1000, n);
@@ -53,7 +40,7 @@ static void bench_ping_pong(void)
 	int there[2], back[2];
 	char c = 'k';
 	if (pipe(there) || pipe(back))
-		die("pipe");
+		bench_die("pipe");
 	double t0 = bench_now_ns();
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -64,8 +51,8 @@ static void bench_ping_pong(void)
 	}
 	for (int i = 0; i < n; i++)
 		if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1)
-			die("ping-pong");
-	wait_for(pid);
+			bench_die("ping-pong");
+	bench_wait_for(pid);
 	printf("bench: pipe ping-pong: %.2f us per round trip (%d rounds)\n",
 	       (bench_now_ns() - t0) / n / 1000, n);
 	close(there[0]), close(there[1]), close(back[0]), close(back[1]);
@@ -77,7 +64,7 @@ static void bench_bandwidth(void)
 	static char buf[CHUNK];
 	int p[2];
 	if (pipe(p))
-		die("pipe");
+		bench_die("pipe");
 	memset(buf, 'k', sizeof buf);
 	double t0 = bench_now_ns();
 	pid_t pid = fork();
@@ -92,9 +79,9 @@ static void bench_bandwidth(void)
 	long total = 0, got;
 	while ((got = read(p[0], buf, CHUNK)) > 0)
 		total += got;
-	wait_for(pid);
+	bench_wait_for(pid);
 	if (total != MB * 1024l * 1024)
-		die("short pipe transfer");
+		bench_die("short pipe transfer");
 	printf("bench: pipe bandwidth: %.1f MB/s (%d MiB in 4 KiB writes)\n",
 	       MB / ((bench_now_ns() - t0) / 1e9), MB);
 	close(p[0]);

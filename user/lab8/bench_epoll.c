@@ -26,12 +26,6 @@ enum { NFDS = 1000, ROUNDS = 5000, CTL_ROUNDS = 5, POLL_ROUNDS = 1000 };
 static int efds[NFDS];
 static double took[ROUNDS];
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
 static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -49,7 +43,7 @@ static void add_all(int ep, int n)
 	for (int i = 0; i < n; i++) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, efds[i], &ev))
-			die("epoll_ctl ADD");
+			bench_die("epoll_ctl ADD");
 	}
 }
 
@@ -58,14 +52,14 @@ static void bench_ctl(void)
 	double per_fd[CTL_ROUNDS];
 	int ep = epoll_create1(0);
 	if (ep < 0)
-		die("epoll_create1");
+		bench_die("epoll_create1");
 	for (int r = 0; r < CTL_ROUNDS; r++) {
 		double t0 = bench_now_ns();
 		add_all(ep, NFDS);
 		per_fd[r] = (bench_now_ns() - t0) / NFDS;
 		for (int i = 0; i < NFDS; i++)
 			if (epoll_ctl(ep, EPOLL_CTL_DEL, efds[i], NULL))
-				die("epoll_ctl DEL");
+				bench_die("epoll_ctl DEL");
 	}
 	printf("bench: epoll_ctl ADD: %.2f us per fd (1,000 eventfds into one epoll, median of %d rounds)\n",
 	       median(per_fd, CTL_ROUNDS) / 1000, CTL_ROUNDS);
@@ -76,14 +70,14 @@ static void make_ready(int i)
 {
 	uint64_t one = 1;
 	if (write(efds[i], &one, sizeof one) != sizeof one)
-		die("eventfd write");
+		bench_die("eventfd write");
 }
 
 static void make_idle(int i)
 {
 	uint64_t value;
 	if (read(efds[i], &value, sizeof value) != sizeof value)
-		die("eventfd read");
+		bench_die("eventfd read");
 }
 
 /* n fds registered (level-triggered); a different one ready each round. */
@@ -92,7 +86,7 @@ static void bench_wait(int n)
 	struct epoll_event evs[8];
 	int ep = epoll_create1(0);
 	if (ep < 0)
-		die("epoll_create1");
+		bench_die("epoll_create1");
 	add_all(ep, n);
 	for (int r = 0; r < ROUNDS; r++) {
 		int i = (int)((r * 7919l) % n);
@@ -101,7 +95,7 @@ static void bench_wait(int n)
 		int got = epoll_wait(ep, evs, 8, -1);
 		took[r] = bench_now_ns() - t0;
 		if (got != 1 || evs[0].data.u32 != (unsigned)i)
-			die("epoll_wait returned something else");
+			bench_die("epoll_wait returned something else");
 		make_idle(i);
 	}
 	printf("bench: epoll_wait, 1 of %s fd%s ready: %.2f us (median of %d calls; eventfds)\n",
@@ -121,7 +115,7 @@ static void bench_poll(void)
 		int got = poll(fds, NFDS, -1);
 		took[r] = bench_now_ns() - t0;
 		if (got != 1 || !(fds[i].revents & POLLIN))
-			die("poll returned something else");
+			bench_die("poll returned something else");
 		make_idle(i);
 	}
 	printf("bench: poll, 1 of 1,000 fds ready: %.1f us (median of %d calls; eventfds)\n",
@@ -133,7 +127,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (int i = 0; i < NFDS; i++)
 		if ((efds[i] = eventfd(0, EFD_NONBLOCK)) < 0)
-			die("eventfd");
+			bench_die("eventfd");
 	bench_ctl();
 	bench_wait(NFDS);
 	bench_wait(1);

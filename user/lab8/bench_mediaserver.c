@@ -38,12 +38,6 @@
 		"Host: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
 enum { PORT = 8080, GIVE_UP_S = 60, REQUESTS = 20 };
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
 static pid_t start_server(void)
 {
 	char *argv[] = { "./MediaServer", "-d", "-c", "config-test.ini", NULL };
@@ -58,7 +52,7 @@ static pid_t start_server(void)
 		_exit(127);
 	}
 	if (pid < 0)
-		die("fork");
+		bench_die("fork");
 	return pid;
 }
 
@@ -71,7 +65,7 @@ static int ask(void)
 				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), ok = 0;
 	if (fd < 0)
-		die("socket");
+		bench_die("socket");
 	if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
 	    write(fd, REQUEST, strlen(REQUEST)) == (long)strlen(REQUEST)) {
 		long len = 0, got;
@@ -121,7 +115,7 @@ int main(void)
 	if (setrlimit(RLIMIT_NOFILE, &files))
 		perror("setrlimit(RLIMIT_NOFILE, 20000)");
 	if (chdir(DIR))
-		die(DIR);
+		bench_die(DIR);
 
 	double t0 = bench_now_ns();
 	pid_t pid = start_server();
@@ -144,7 +138,7 @@ int main(void)
 	for (int i = 0; i < REQUESTS; i++) {
 		double s = bench_now_ns();
 		if (!ask())
-			die("a later API request failed");
+			bench_die("a later API request failed");
 		took[i] = bench_now_ns() - s;
 	}
 	qsort(took, REQUESTS, sizeof took[0], by_value);

@@ -28,19 +28,6 @@
 
 enum { CHUNK = 64 * 1024, MIB = 32, ROUNDS = 2000, WARM_UP = 20 };
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static void wait_for(pid_t pid)
-{
-	int status;
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
-		die("child");
-}
-
 /* Two connected TCP sockets on 127.0.0.1: the listener's port from
  * bind(0), the connect completed by the stack before accept. */
 static void tcp_pair(int fds[2])
@@ -51,23 +38,23 @@ static void tcp_pair(int fds[2])
 	int l = socket(AF_INET, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, (struct sockaddr *)&addr, sizeof addr) || listen(l, 1) ||
 	    getsockname(l, (struct sockaddr *)&addr, &len))
-		die("listen");
+		bench_die("listen");
 	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
 	if (fds[0] < 0 || connect(fds[0], (struct sockaddr *)&addr, sizeof addr))
-		die("connect");
+		bench_die("connect");
 	fds[1] = accept(l, NULL, NULL);
 	if (fds[1] < 0)
-		die("accept");
+		bench_die("accept");
 	close(l);
 	for (int i = 0; i < 2; i++)
 		if (setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one))
-			die("TCP_NODELAY");
+			bench_die("TCP_NODELAY");
 }
 
 static void unix_pair(int fds[2])
 {
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
-		die("socketpair");
+		bench_die("socketpair");
 }
 
 /* MIB MiB from a child writing fds[1] to this process reading fds[0]. */
@@ -95,9 +82,9 @@ static void bandwidth(const char *what, int fds[2])
 		t1 = bench_now_ns();
 	}
 	double eof = bench_now_ns();
-	wait_for(pid);
+	bench_wait_for(pid);
 	if (total != MIB * 1024l * 1024)
-		die("short transfer");
+		bench_die("short transfer");
 	printf("bench: %s bandwidth: %.1f MB/s (%d MiB one way between two processes, 64 KiB writes)\n",
 	       what, MIB / ((t1 - t0) / 1e9), MIB);
 	printf("bench: %s EOF after the last byte: %.1f us (the writer's close as it exits)\n",
@@ -128,11 +115,11 @@ static void round_trip(const char *what, int fds[2])
 	for (int i = 0; i < WARM_UP + ROUNDS; i++) {
 		double t0 = bench_now_ns();
 		if (write(fds[0], &c, 1) != 1 || read(fds[0], &c, 1) != 1)
-			die("round trip");
+			bench_die("round trip");
 		if (i >= WARM_UP)
 			took[i - WARM_UP] = bench_now_ns() - t0;
 	}
-	wait_for(pid);
+	bench_wait_for(pid);
 	qsort(took, ROUNDS, sizeof took[0], by_value);
 	printf("bench: %s round trip: %.1f us (median of %d, 1 byte each way between two processes)\n",
 	       what, took[ROUNDS / 2] / 1000, ROUNDS);

@@ -1,10 +1,12 @@
 /* /proc/net: the network as netstat, route and ifconfig read it, in the
  * layouts of Linux 6.1 (net/core/net-procfs.c, net/ipv4/fib_trie.c,
- * tcp_ipv4.c, udp.c, raw.c, net/ipv6/tcp_ipv6.c, datagram.c, addrconf.c).
+ * tcp_ipv4.c, udp.c, raw.c, net/ipv6/tcp_ipv6.c, datagram.c, addrconf.c,
+ * net/unix/af_unix.c).
  * Linux has it as a link to self/net (one per network namespace); with
  * one namespace a directory is the same. The facts come from
- * net/netinfo.c's snapshots. Addresses print as Linux prints them: the
- * 32-bit words of network-order addresses in hex, as the host reads them. */
+ * net/netinfo.c's snapshots (AF_UNIX's from net/unix/listing.c).
+ * Addresses print as Linux prints them: the 32-bit words of
+ * network-order addresses in hex, as the host reads them. */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -12,6 +14,7 @@
 #include <linux/if.h>
 #include <linux/route.h>
 #include <net/netinfo.h>
+#include <net/unix.h>
 #include "system.h"
 
 #define TCP_LINE 149            /* Linux's TMPSZ - 1 */
@@ -174,6 +177,30 @@ static int raw6_show(struct pbuf *b, const struct pseudo_ctx *c)
 	return 0;
 }
 
+/* AF_UNIX sockets as unix_seq_show prints them. The first column is the
+ * sock's address (%pK): zeros, as Linux shows it to whom may not see
+ * kernel addresses. A name's NULs (inside an abstract one) print as '@'. */
+static int unix_show(struct pbuf *b, const struct pseudo_ctx *c)
+{
+	int n;
+	struct unix_listing *v = unix_listing(&n);
+	if (!v)
+		return n;
+	pbuf_printf(b, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+	for (int i = 0; i < n; i++) {
+		const struct unix_listing *e = &v[i];
+		pbuf_printf(b, "%016x: %08X %08X %08X %04X %02X %5lu", 0, e->refcount, 0, e->flags,
+			    e->type, e->state, e->inode);
+		if (e->name_len)
+			pbuf_putc(b, ' ');
+		for (int k = 0; k < e->name_len; k++)
+			pbuf_putc(b, e->name[k] ? e->name[k] : '@');
+		pbuf_putc(b, '\n');
+	}
+	kfree(v);
+	return 0;
+}
+
 /* IPv6 addresses: address, index, prefix, scope (loopback 0x10, link
  * 0x20, global 0), flags (IFA_F_PERMANENT), device. */
 static int if_inet6_show(struct pbuf *b, const struct pseudo_ctx *ctx)
@@ -203,5 +230,6 @@ const struct pseudo_entry proc_net_children[] = {
 	PROC_FILE("raw", raw_show),
 	PROC_FILE("raw6", raw6_show),
 	PROC_FILE("if_inet6", if_inet6_show),
+	PROC_FILE("unix", unix_show),
 	{ 0 }
 };

@@ -22,21 +22,24 @@ struct unix_sock *unix_sk(struct socket *s)
 	return s->sk;
 }
 
-struct unix_sock *unix_sock_new(int type)
+struct unix_sock *unix_sock_new(int type, struct socket *sock)
 {
 	struct unix_sock *u = kzalloc(sizeof(*u));
 	if (!u)
 		return NULL;
 	u->refcount = 1;
 	u->type = type;
+	u->sock = sock;
 	u->state = UNIX_UNCONNECTED;
 	list_init(&u->queue);
 	list_init(&u->accept_q);
 	list_init(&u->name_link);
+	list_init(&u->all_link);
 	list_init(&u->accept_link);
 	list_init(&u->inflight_link);
 	mutex_init(&u->iolock);
 	wait_queue_init(&u->peer_wait);
+	unix_listed(u);
 	return u;
 }
 
@@ -83,10 +86,9 @@ static int unix_create(struct socket *s, int protocol, bool kern)
 	case SOCK_RAW: s->type = SOCK_DGRAM; s->ops = &unix_dgram_ops; break;  /* as Linux */
 	default: return -ESOCKTNOSUPPORT;
 	}
-	struct unix_sock *u = unix_sock_new(s->type);
+	struct unix_sock *u = unix_sock_new(s->type, s);
 	if (!u)
 		return -ENOMEM;
-	u->sock = s;
 	s->sk = u;
 	return 0;
 }
@@ -125,6 +127,7 @@ void unix_release_sock(struct unix_sock *u)
 	struct list_head drop = LIST_HEAD_INIT(drop);
 	struct list_head embryos = LIST_HEAD_INIT(embryos);
 	mutex_lock(&unix_lock);
+	unix_unlisted(u);
 	unix_unbind_locked(u);
 	bool unread = !list_empty(&u->queue);
 	bool embryo = !u->sock;         /* a connection never accepted */

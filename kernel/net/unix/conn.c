@@ -64,7 +64,7 @@ int unix_stream_connect(struct socket *s, const struct sockaddr_storage *addr, i
 	struct unix_sock *other = unix_find(addr, len, u->type, &err);
 	if (!other)
 		return err;
-	struct unix_sock *embryo = unix_sock_new(u->type);
+	struct unix_sock *embryo = unix_sock_new(u->type, NULL);
 	if (!embryo) {
 		unix_put(other);
 		return -ENOMEM;
@@ -112,7 +112,8 @@ int unix_stream_connect(struct socket *s, const struct sockaddr_storage *addr, i
 		break;
 	}
 	mutex_unlock(&unix_lock);
-	unix_put(embryo);
+	if (embryo)
+		unix_release_sock(embryo);      /* never queued: closed unseen */
 	unix_put(other);
 	return err;
 }

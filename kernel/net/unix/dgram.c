@@ -40,6 +40,7 @@ static int dgram_connect(struct socket *s, const struct sockaddr_storage *addr, 
 	else {
 		old = u->peer;
 		u->peer = other;
+		other->connect_target = true;
 		other = old;            /* the reference to drop */
 		u->state = UNIX_CONNECTED;
 	}

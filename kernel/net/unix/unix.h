@@ -57,6 +57,8 @@ struct unix_sock {
 	struct unix_addr *addr;         /* bound name, or NULL */
 	struct inode *path_inode;       /* a path name's socket inode, referenced */
 	struct list_head name_link;     /* in the bound sockets' table, if bound */
+	struct list_head all_link;      /* in listing.c's list of sockets, until closed */
+	bool connect_target;            /* a datagram socket another connected to (Linux calls it established) */
 	struct list_head queue;         /* received unix_skbs */
 	size_t queued;                  /* their unread bytes */
 	int qlen;                       /* their number */
@@ -79,7 +81,8 @@ struct unix_sock {
 extern struct mutex unix_lock;
 
 struct unix_sock *unix_sk(struct socket *s);
-struct unix_sock *unix_sock_new(int type);
+/* A new unix_sock for sock (NULL: an embryo), listed (listing.c). */
+struct unix_sock *unix_sock_new(int type, struct socket *sock);
 void unix_get(struct unix_sock *u);
 void unix_put(struct unix_sock *u);
 /* Wakes u's socket's sleepers and pollers, if it still has a socket. */
@@ -110,6 +113,11 @@ void unix_scm_deliver(struct unix_sock *u, struct kmsghdr *m, struct unix_skb *s
 void unix_inflight_add(struct file *f);
 void unix_inflight_del(struct file *f);
 void unix_gc(void);
+
+/* Every socket, for /proc/net/unix (listing.c): from its creation to
+ * its close. unix_listed takes unix_lock; unix_unlisted is under it. */
+void unix_listed(struct unix_sock *u);
+void unix_unlisted(struct unix_sock *u);
 
 /* names (names.c) */
 int unix_bind(struct socket *s, const struct sockaddr_storage *addr, int len);

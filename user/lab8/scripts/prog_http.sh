@@ -63,8 +63,9 @@ together() {
 }
 
 # started: the server said on which port it listens, or it died (it says why).
+# -s: the first look may come before the shell has made server.out.
 started() {
-	grep -q '^Serving HTTP' "$dir/server.out" && return 0
+	grep -qs '^Serving HTTP' "$dir/server.out" && return 0
 	kill -0 $server 2>/dev/null && return 1
 	cat "$dir/server.log"
 	exit 1
