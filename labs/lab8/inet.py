@@ -30,5 +30,18 @@ lab.program_test("inet-many", "inet_many", 10, 30.0, depends=["lwip"],
                  doc="48 TCP clients at once (IPv4 and IPv6) served by one poll loop on a dual-stack "
                      "listener with non-blocking accepted sockets")
 
+# The host runs it in a network namespace of its own: a raw ICMP socket
+# sees every ICMP packet of its namespace, other tests' pings included.
+@lab.test(points=5, timeout=30.0, name="inet-icmp", depends=["lwip"])
+def inet_icmp(t):
+    """ICMP echo from user space on 127.0.0.1 and ::1 (user/lab8/inet_icmp.c): raw
+    sockets (the IP header with TTL 64, the socket's own request then the reply,
+    ICMP_FILTER and ICMP6_FILTER, the kernel's ICMPv6 checksum, IPV6_CHECKSUM,
+    IP_RECVTTL and the hop limit as control data, a raw UDP socket), ping sockets
+    (the kernel's echo identifier and checksum, only the replies to it, bind
+    choosing it, EINVAL for what is not an echo request), EPERM for a user's raw
+    socket, EPROTONOSUPPORT"""
+    t.run_user("inet_icmp", disk=True, host_netns=True)
+
 # Exercise 6: lwIP's TCP receive callback (kernel/net/inet/tcp_glue.c).
 lab.exercise_tests[6] = ["inet-tcp", "inet-many"]
