@@ -12,7 +12,8 @@
  * by. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
  * without privilege: the kernel owns the echo identifier (the socket's
  * "port"), fills in the checksum, and delivers only the replies to it;
- * a message that is not an echo request is refused. Then the errors
+ * a message that is not an echo request is refused. The raw sockets'
+ * lines in /proc/net/raw and raw6 (found by inode). Then the errors
  * Linux gives: a user's raw socket (EPERM), unknown protocols. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -21,7 +22,9 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <sys/stat.h>
 #include <kt_inet.h>
+#include <kt_proc.h>
 
 #define PAYLOAD "kestrel echo payload"
 #define PAYLOAD_LEN ((int)sizeof(PAYLOAD) - 1)
@@ -106,6 +109,34 @@ static long recv_with_cmsg(int fd, uint8_t *buf, size_t room, struct sockaddr_st
 	return n;
 }
 
+/* The line of /proc/net/<file> whose inode is fd's, without what varies
+ * (the bucket, the pointer) or what Linux counts otherwise (rx_queue:
+ * its buffers' true size). */
+static void proc_row(const char *file, int fd)
+{
+	char path[64], line[512], local[64], remote[64];
+	struct stat st;
+	fstat(fd, &st);
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	FILE *f = fopen(path, "r");
+	int found = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned state, tx, rx, uid;
+		unsigned long inode;
+		int ref;
+		if (sscanf(line, " %*d: %63[0-9A-F:] %63[0-9A-F:] %x %x:%x %*x:%*x %*x %u %*d %lu %d",
+			   local, remote, &state, &tx, &rx, &uid, &inode, &ref) == 8 && inode == st.st_ino) {
+			printf("%s: %s %s st %02X tx_queue %u rx_queue %s uid %u ref %d\n", path, local, remote,
+			       state, tx, rx ? "not 0" : "0", uid, ref);
+			found = 1;
+		}
+	}
+	if (!found)
+		printf("%s: no line for the socket\n", path);
+	if (f)
+		fclose(f);
+}
+
 static void raw_icmp4(void)
 {
 	printf("-- raw IPv4 ICMP\n");
@@ -121,6 +152,7 @@ static void raw_icmp4(void)
 	socklen_t tolen = kt_addr(&to, AF_INET, 0, 0), fromlen = sizeof(from);
 	getsockname(fd, (struct sockaddr *)&from, &fromlen);
 	printf("getsockname: %s port %d\n", kt_host(&from), kt_port(&from));
+	proc_row("raw", fd);
 
 	uint8_t req[128], buf[256];
 	int len = echo_request(req, AF_INET, RAW_ID, 1);
@@ -167,6 +199,7 @@ static void raw_icmp4(void)
 	n = recv(fd, buf, sizeof(buf), 0);
 	if (n > 20)
 		show_echo("recv", AF_INET, buf + 20, n - 20, RAW_ID, 2);
+	proc_row("raw", fd);
 	close(fd);
 }
 
@@ -179,6 +212,7 @@ static void raw_icmp6(void)
 	socklen_t tolen = kt_addr(&to, AF_INET6, 0, 0), fromlen = sizeof(from);
 	getsockname(fd, (struct sockaddr *)&from, &fromlen);
 	printf("getsockname: %s port %d\n", kt_host(&from), kt_port(&from));
+	proc_row("raw6", fd);
 	int v = 2;
 	kt_result("IPV6_CHECKSUM at level IPPROTO_IPV6", setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &v, sizeof(v)));
 	kt_result("IPV6_CHECKSUM at level SOL_RAW", setsockopt(fd, SOL_RAW, IPV6_CHECKSUM, &v, sizeof(v)));
@@ -334,6 +368,7 @@ static void socket_result(const char *what, int fd)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	kt_proc_mount();
 	raw_icmp4();
 	raw_icmp6();
 	raw_udp();
