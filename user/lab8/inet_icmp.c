@@ -200,6 +200,19 @@ static void raw_icmp4(void)
 	if (n > 20)
 		show_echo("recv", AF_INET, buf + 20, n - 20, RAW_ID, 2);
 	proc_row("raw", fd);
+
+	unsigned char ttl_byte = 33;        /* IPPROTO_IP takes a byte for an int */
+	kt_result("IP_TTL of one byte", setsockopt(fd, SOL_IP, IP_TTL, &ttl_byte, 1));
+	vl = sizeof(v);
+	getsockopt(fd, SOL_IP, IP_TTL, &v, &vl);
+	printf("IP_TTL: %d\n", v);
+	v = 0;
+	kt_result("IP_TTL 0", setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof(v)));
+	v = -1;
+	kt_result("IP_TTL -1 (the default)", setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof(v)));
+	vl = sizeof(v);
+	getsockopt(fd, SOL_IP, IP_TTL, &v, &vl);
+	printf("IP_TTL: %d\n", v);
 	close(fd);
 }
 
@@ -241,6 +254,7 @@ static void raw_icmp6(void)
 	v = 1;
 	kt_result("setsockopt IPV6_RECVHOPLIMIT", setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &v, sizeof(v)));
 	kt_result("setsockopt IPV6_2292HOPLIMIT", setsockopt(fd, IPPROTO_IPV6, IPV6_2292HOPLIMIT, &v, sizeof(v)));
+	kt_result("IPV6_RECVERR of 2 bytes", setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &v, 2));
 	len = echo_request(req, AF_INET6, RAW_ID, 2);
 	sendto(fd, req, len, 0, (struct sockaddr *)&to, tolen);
 	long n = recv_with_cmsg(fd, buf, sizeof(buf), &from, &fromlen);

@@ -69,6 +69,14 @@ static int set_int(struct inet_sock *isk, int level, int name, int v)
 	return -ENOPROTOOPT;
 }
 
+static int get_opt(struct inet_sock *isk, int level, int name, void *val);
+
+/* Is len enough for an int option of this level? */
+static bool int_len_ok(int level, int len)
+{
+	return len >= (int)sizeof(int) || (level == IPPROTO_IP && len >= 1);
+}
+
 /* The filters: copied as far as the user gave them (Linux truncates). */
 static int set_filter(struct inet_sock *isk, int level, int name, const void *val, int len)
 {
@@ -88,12 +96,13 @@ int inet_raw_setsockopt(struct socket *s, int level, int name, const void *val, 
 	struct inet_sock *isk = inet_sk(s);
 	lwip_lock();
 	int err = set_filter(isk, level, name, val, len);
-	if (err == -ENOPROTOOPT) {
-		int v = 0;
+	if (err == -ENOPROTOOPT && int_len_ok(level, len)) {
+		int v = 0;      /* IPPROTO_IP takes a byte too, as Linux's ip_setsockopt */
 		memcpy(&v, val, len < (int)sizeof(v) ? len : (int)sizeof(v));
 		err = set_int(isk, level, name, v);
-		if (err != -ENOPROTOOPT && len < (int)sizeof(int))
-			err = -EINVAL;
+	} else if (err == -ENOPROTOOPT) {
+		u8_t scratch[sizeof(struct icmp6_filter)];
+		err = get_opt(isk, level, name, scratch) == -ENOPROTOOPT ? -ENOPROTOOPT : -EINVAL;
 	}
 	lwip_unlock();
 	return err == -ENOPROTOOPT ? inet_setsockopt(s, level, name, val, len) : err;
