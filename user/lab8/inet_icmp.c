@@ -288,6 +288,12 @@ static void raw_udp(void)
 		       ntohs(sport) == port_a && ntohs(dport) == port_b ? "right" : "wrong", ntohs(ulen),
 		       !memcmp(buf + ip->ihl * 4 + 8, PAYLOAD, PAYLOAD_LEN) ? "same" : "differs");
 	}
+	/* The largest datagram: its IPv4 packet is 65,535 bytes long. */
+	static uint8_t big[70000];
+	memset(big, 'k', sizeof(big));
+	kt_result("sendto of 65,507 bytes", sendto(a, big, 65507, 0, (struct sockaddr *)&to, tolen));
+	kt_result("the UDP socket's recv", recv(b, big, sizeof(big), 0));
+	kt_result("the raw socket's recv", recv(raw, big, sizeof(big), 0));
 	close(a);
 	close(b);
 	close(raw);

@@ -1,6 +1,7 @@
 /* The AF_INET and AF_INET6 families (socket(2) with SOCK_STREAM: TCP,
- * SOCK_DGRAM: UDP, or ICMP echo in ping sockets; SOCK_RAW: raw.c) over lwIP: creating a socket, the options of the IP
- * and TCP levels, and what TCP and UDP share. See inet_sock.h. */
+ * SOCK_DGRAM: UDP, or ICMP echo for a ping socket; SOCK_RAW: raw.c) over
+ * lwIP: creating a socket, the options of the IP and TCP levels, and what
+ * TCP and UDP share. See inet_sock.h. */
 #include <kernel/types.h>
 #include <kernel/string.h>
 #include <kernel/errno.h>

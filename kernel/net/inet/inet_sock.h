@@ -6,7 +6,7 @@
  * the poll operation and the sleepers' conditions read without it (plain
  * loads of ints and pointers, tested again under the lock afterwards).
  *
- * lwIP's raw API calls us back (tcp_glue.c, udp_ops.c) with the lock held:
+ * lwIP's raw API calls us back (tcp_glue.c, udp_ops.c, raw.c) with the lock held:
  * data arrived, data was acknowledged, the connection is established, an
  * error killed the pcb. Each callback updates this state and wakes the
  * socket's wait queue, on which readers, writers, connect, accept,

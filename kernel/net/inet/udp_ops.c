@@ -13,6 +13,9 @@
 #include "inet_sock.h"
 
 #define UDP_MAX_PAYLOAD 65507   /* IPv4's limit; EMSGSIZE beyond */
+/* The longest datagram a receive copies out: a pbuf's tot_len is 16 bits
+ * (a raw socket's IPv4 packet, header included, or IPv6's UDP, reach it). */
+#define DGRAM_MAX 65535
 
 /* What a queued datagram costs against the receive buffer: its bytes and
  * its bookkeeping, so that empty datagrams cannot queue without end. */
@@ -235,7 +238,7 @@ ssize_t inet_dgram_recvmsg(struct socket *s, struct kmsghdr *m, int flags,
 	struct inet_sock *isk = inet_sk(s);
 	uint64_t deadline = sock_deadline(s, flags, m->file_flags, false);
 	size_t room = m->data->resid;
-	char *buf = kmalloc(room < UDP_MAX_PAYLOAD ? (room ? room : 1) : UDP_MAX_PAYLOAD);
+	char *buf = kmalloc(room < DGRAM_MAX ? (room ? room : 1) : DGRAM_MAX);
 	if (!buf)
 		return -ENOMEM;
 	struct inet_dgram *d = NULL;
