@@ -216,6 +216,20 @@ static void raw_icmp4(void)
 	close(fd);
 }
 
+/* An AF_INET6 raw or ping socket speaks IPv6 only: IPv4-mapped
+ * addresses are refused. */
+static void v4_mapped(int fd)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &a.sin6_addr);
+	uint8_t req[64];
+	int len = echo_request(req, AF_INET6, RAW_ID, 1);
+	kt_result("bind ::ffff:127.0.0.1", bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	kt_result("sendto ::ffff:127.0.0.1", sendto(fd, req, len, 0, (struct sockaddr *)&a, sizeof(a)));
+	a.sin6_addr = in6addr_any;
+	kt_result("bind ::", bind(fd, (struct sockaddr *)&a, sizeof(a)));
+}
+
 static void raw_icmp6(void)
 {
 	printf("-- raw IPv6 ICMPv6\n");
@@ -260,6 +274,11 @@ static void raw_icmp6(void)
 	long n = recv_with_cmsg(fd, buf, sizeof(buf), &from, &fromlen);
 	show_echo("recvmsg, filtered", AF_INET6, buf, n, RAW_ID, 2);
 	kt_result("nothing more (MSG_DONTWAIT)", recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	v4_mapped(fd);
+	len = echo_request(req, AF_INET6, RAW_ID, 3);
+	sendto(fd, req, len, 0, (struct sockaddr *)&to, tolen);
+	n = recv(fd, buf, sizeof(buf), 0);
+	show_echo("after bind ::, recv", AF_INET6, buf, n, RAW_ID, 3);
 	close(fd);
 }
 
@@ -331,6 +350,12 @@ static void ping_socket(int fam)
 	show_echo("recvmsg", fam, buf, n, ident, 7);
 	show_from(&from, fromlen);
 	kt_result("only the reply came (MSG_DONTWAIT)", recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	if (fam == AF_INET6) {
+		struct sockaddr_in6 m6 = { .sin6_family = AF_INET6 };
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", &m6.sin6_addr);
+		len = echo_request(req, fam, 0, 8);
+		kt_result("sendto ::ffff:127.0.0.1", sendto(fd, req, len, 0, (struct sockaddr *)&m6, sizeof(m6)));
+	}
 
 	len = echo_request(req, fam, 0, 8);
 	((struct icmphdr *)req)->type = fam == AF_INET ? ICMP_TIMESTAMP : ICMP6_ECHO_REPLY;

@@ -123,12 +123,29 @@ int inet_raw_create(struct socket *s, int protocol, bool ping)
 	return 0;
 }
 
+/* The user's address for a raw socket: an AF_INET6 one carries IPv6
+ * only (its pcb is an IPv6 one: Linux's raw6 has no dual stack), so an
+ * IPv4-mapped address is refused with not_v6 (Linux's errno differs by
+ * call and socket). */
+static int raw_addr(struct inet_sock *isk, const struct sockaddr_storage *sa, int len,
+		    ip_addr_t *ip, u16_t *port, int not_v6)
+{
+	int err = inet_addr_from_sockaddr(isk, sa, len, ip, port);
+	if (err || isk->family != AF_INET6)
+		return err;
+	if (IP_IS_V4(ip))
+		return not_v6;
+	if (IP_IS_ANY_TYPE_VAL(*ip))
+		ip_addr_copy(*ip, *IP6_ADDR_ANY);       /* "::": IPv6's wildcard only */
+	return 0;
+}
+
 static int raw_bind_op(struct socket *s, const struct sockaddr_storage *addr, int len)
 {
 	struct inet_sock *isk = inet_sk(s);
 	ip_addr_t ip;
 	u16_t port;
-	int err = inet_addr_from_sockaddr(isk, addr, len, &ip, &port);
+	int err = raw_addr(isk, addr, len, &ip, &port, isk->ping ? -EINVAL : -EADDRNOTAVAIL);
 	if (err)
 		return err;
 	if (!inet_addr_is_local(&ip))
@@ -154,7 +171,7 @@ static int raw_connect_op(struct socket *s, const struct sockaddr_storage *addr,
 		lwip_unlock();
 		return 0;
 	}
-	err = inet_addr_from_sockaddr(isk, addr, len, &ip, &port);
+	err = raw_addr(isk, addr, len, &ip, &port, -ENETUNREACH);
 	if (err)
 		return err;
 	lwip_lock();
@@ -234,7 +251,7 @@ static ssize_t raw_sendmsg(struct socket *s, struct kmsghdr *m, int flags)
 	ip_addr_t ip;
 	u16_t port;
 	if (m->name)
-		err = inet_addr_from_sockaddr(isk, m->name, m->namelen, &ip, &port);
+		err = raw_addr(isk, m->name, m->namelen, &ip, &port, isk->ping ? -EINVAL : -ENETUNREACH);
 	else if (!isk->raw_connected)
 		err = -EDESTADDRREQ;
 	if (!err) {
