@@ -37,7 +37,8 @@ def inet_icmp(t):
     """ICMP echo from user space on 127.0.0.1 and ::1 (user/lab8/inet_icmp.c): raw
     sockets (the IP header with TTL 64, the socket's own request then the reply,
     ICMP_FILTER and ICMP6_FILTER, the kernel's ICMPv6 checksum, IPV6_CHECKSUM,
-    IP_RECVTTL and the hop limit as control data, a raw UDP socket), ping sockets
+    IP_RECVTTL and the hop limit as control data, SO_TIMESTAMP(NS), a raw UDP socket
+    with a 65,535-byte packet, IPv4-mapped addresses refused), ping sockets
     (the kernel's echo identifier and checksum, only the replies to it, bind
     choosing it, EINVAL for what is not an echo request), EPERM for a user's raw
     socket, EPROTONOSUPPORT"""

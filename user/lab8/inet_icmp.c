@@ -8,7 +8,7 @@
  * header too (its TTL is Linux's 64), IPv6 only the ICMPv6 message, whose
  * checksum the kernel computes; ICMP_FILTER and ICMP6_FILTER keep only
  * the types asked for; IPV6_RECVHOPLIMIT and IP_RECVTTL give the hop
- * limit as control data; a raw IPPROTO_UDP socket sees a UDP datagram go
+ * limit as control data, SO_TIMESTAMP(NS) the arrival time; a raw IPPROTO_UDP socket sees a UDP datagram go
  * by. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
  * without privilege: the kernel owns the echo identifier (the socket's
  * "port"), fills in the checksum, and delivers only the replies to it;
@@ -88,6 +88,26 @@ static void show_from(const struct sockaddr_storage *from, socklen_t len)
 	printf("  from %s port %d (address length %d)\n", kt_host(from), kt_port(from), (int)len);
 }
 
+/* When the last echo request went out (CLOCK_REALTIME, ns): a receive
+ * timestamp (SO_TIMESTAMP) must fall between it and the receive. */
+static long long sent_at;
+
+static long long realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A timestamp's control message: in the round trip or not. */
+static void show_stamp(const char *name, const struct cmsghdr *c, long long stamp_ns)
+{
+	long long now = realtime_ns();
+	int ok = stamp_ns >= sent_at / 1000 * 1000 && stamp_ns <= now;
+	printf("  control message %s, length %d: %s\n", name, (int)c->cmsg_len,
+	       ok ? "within the round trip" : "BAD: outside the round trip");
+}
+
 /* recvmsg with room for control data; prints the hop limit / TTL found. */
 static long recv_with_cmsg(int fd, uint8_t *buf, size_t room, struct sockaddr_storage *from, socklen_t *fromlen)
 {
@@ -98,6 +118,18 @@ static long recv_with_cmsg(int fd, uint8_t *buf, size_t room, struct sockaddr_st
 	long n = recvmsg(fd, &mh, 0);
 	*fromlen = mh.msg_namelen;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n >= 0 && c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP) {
+			struct timeval tv;
+			memcpy(&tv, CMSG_DATA(c), sizeof(tv));
+			show_stamp("SCM_TIMESTAMP", c, tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL);
+			continue;
+		}
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			show_stamp("SCM_TIMESTAMPNS", c, ts.tv_sec * 1000000000LL + ts.tv_nsec);
+			continue;
+		}
 		int v;
 		memcpy(&v, CMSG_DATA(c), sizeof(v));
 		const char *name = c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL ? "IP_TTL"
@@ -183,12 +215,21 @@ static void raw_icmp4(void)
 	kt_check(got == filter && vl == sizeof(got), "ICMP_FILTER reads back");
 	v = 1;
 	kt_result("setsockopt IP_RECVTTL", setsockopt(fd, SOL_IP, IP_RECVTTL, &v, sizeof(v)));
+	kt_result("setsockopt SO_TIMESTAMPNS", setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &v, sizeof(v)));
+	vl = sizeof(v);
+	getsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &v, &vl);
+	printf("SO_TIMESTAMP reads %d, ", v);
+	getsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &v, &vl);
+	printf("SO_TIMESTAMPNS %d\n", v);
 	len = echo_request(req, AF_INET, RAW_ID, 2);
+	sent_at = realtime_ns();
 	sendto(fd, req, len, 0, (struct sockaddr *)&to, tolen);
 	long n = recv_with_cmsg(fd, buf, sizeof(buf), &from, &fromlen);
 	if (n > 20)
 		show_echo("recvmsg, filtered", AF_INET, buf + 20, n - 20, RAW_ID, 2);
 	kt_result("nothing more (MSG_DONTWAIT)", recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	v = 0;
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &v, sizeof(v));
 	struct pollfd p = { fd, POLLIN | POLLOUT, 0 };
 	kt_result("poll", poll(&p, 1, 0));
 	printf("revents: %s%s\n", p.revents & POLLIN ? "POLLIN " : "", p.revents & POLLOUT ? "POLLOUT" : "");
@@ -338,9 +379,11 @@ static void ping_socket(int fam)
 	else
 		kt_result("setsockopt IPV6_RECVHOPLIMIT", setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &v, sizeof(v)));
 
+	kt_result("setsockopt SO_TIMESTAMP", setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &v, sizeof(v)));
 	uint8_t req[128], buf[256];
 	int len = echo_request(req, fam, 0x1234, 7);
 	((struct icmphdr *)req)->checksum = 0;          /* the kernel's job here */
+	sent_at = realtime_ns();
 	kt_result("sendto", sendto(fd, req, len, 0, (struct sockaddr *)&to, tolen));
 	melen = sizeof(me);
 	getsockname(fd, (struct sockaddr *)&me, &melen);

@@ -84,6 +84,7 @@ struct inet_dgram {
 	ip_addr_t from;
 	u16_t port;
 	u8_t ttl;                       /* raw and ping: the packet's TTL or hop limit */
+	uint64_t stamp_ns;              /* its arrival (CLOCK_REALTIME), for SO_TIMESTAMP */
 };
 
 /* The most a datagram queue holds (Linux's default SO_RCVBUF, 212992). */

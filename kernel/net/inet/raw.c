@@ -16,6 +16,7 @@
 #include <mm/kmalloc.h>
 #include <proc/cred.h>
 #include <net/lwip_port.h>
+#include <time/clock.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/capability.h>
@@ -70,6 +71,7 @@ u8_t inet_raw_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
 	d->p = copy;
 	ip_addr_copy(d->from, *from);
 	d->port = 0;
+	d->stamp_ns = clock_realtime_ns();
 	d->ttl = v6 ? IP6H_HOPLIM(ip6_current_header()) : IPH_TTL(ip4_current_header());
 	list_add_tail(&d->link, &isk->dgrams);
 	isk->dgram_count++;

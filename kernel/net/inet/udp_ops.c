@@ -9,6 +9,7 @@
 #include <fs/file.h>
 #include <fs/poll.h>
 #include <net/lwip_port.h>
+#include <time/clock.h>
 #include <linux/in.h>
 #include "inet_sock.h"
 
@@ -37,6 +38,7 @@ void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t
 	d->p = p;
 	ip_addr_copy(d->from, *from);
 	d->port = port;
+	d->stamp_ns = clock_realtime_ns();
 	list_add_tail(&d->link, &isk->dgrams);
 	isk->dgram_count++;
 	isk->dgram_bytes += inet_dgram_cost(p);
@@ -259,6 +261,7 @@ ssize_t inet_dgram_recvmsg(struct socket *s, struct kmsghdr *m, int flags,
 			pbuf_copy_partial(d->p, buf, n, 0);
 			if (m->name)
 				m->namelen = inet_addr_to_sockaddr(isk->family, &d->from, d->port, m->name);
+			sock_put_timestamp(s, m, d->stamp_ns);  /* first, as Linux's */
 			if (control)
 				control(isk, d, m);
 			if (!(flags & MSG_PEEK))
