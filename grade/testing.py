@@ -419,6 +419,9 @@ class Context:
         HostRun, its exe set; a host run that does not finish fails the
         test as _on_host says."""
         self.tmp                     # made here, not in both threads at once
+        if netns and os.geteuid() != 0:
+            self.fail("the host side of this test runs in a network namespace of its own, which needs root: "
+                      "run the grader as root, or with sudo")
         done = {}
 
         def host():
