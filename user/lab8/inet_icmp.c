@@ -404,6 +404,10 @@ static void ping_socket(int fam)
 	((struct icmphdr *)req)->type = fam == AF_INET ? ICMP_TIMESTAMP : ICMP6_ECHO_REPLY;
 	kt_result("sendto of another type", sendto(fd, req, len, 0, (struct sockaddr *)&to, tolen));
 	kt_result("sendto of 4 bytes", sendto(fd, req, 4, 0, (struct sockaddr *)&to, tolen));
+	uint32_t filter[8] = { 0 };
+	kt_result("setsockopt of the ICMP filter", fam == AF_INET
+		  ? setsockopt(fd, SOL_RAW, ICMP_FILTER, filter, 4)
+		  : setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter, 32));
 	kt_result("send without an address", send(fd, req, len, 0));
 	kt_result("connect", connect(fd, (struct sockaddr *)&to, tolen));
 	len = echo_request(req, fam, 0, 9);

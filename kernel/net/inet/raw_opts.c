@@ -83,8 +83,8 @@ static int set_filter(struct inet_sock *isk, int level, int name, const void *va
 	bool v4 = isk->family == AF_INET;
 	size_t size = v4 ? sizeof(struct icmp_filter) : sizeof(struct icmp6_filter);
 	if ((v4 && (level != SOL_RAW || name != ICMP_FILTER)) ||
-	    (!v4 && (level != IPPROTO_ICMPV6 || name != ICMPV6_FILTER)))
-		return -ENOPROTOOPT;
+	    (!v4 && (level != IPPROTO_ICMPV6 || name != ICMPV6_FILTER)) || isk->ping)
+		return -ENOPROTOOPT;    /* a ping socket has no filter (Linux: the IP level's answer) */
 	if (!is_raw_icmp(isk))
 		return -EOPNOTSUPP;
 	memcpy(isk->icmp_filter, val, (size_t)len < size ? (size_t)len : size);
@@ -113,13 +113,13 @@ static int get_opt(struct inet_sock *isk, int level, int name, void *val)
 {
 	bool v4 = isk->family == AF_INET;
 	int v;
-	if (v4 && level == SOL_RAW && name == ICMP_FILTER) {
+	if (v4 && level == SOL_RAW && name == ICMP_FILTER && !isk->ping) {
 		if (!is_raw_icmp(isk))
 			return -EOPNOTSUPP;
 		memcpy(val, isk->icmp_filter, sizeof(struct icmp_filter));
 		return sizeof(struct icmp_filter);
 	}
-	if (!v4 && level == IPPROTO_ICMPV6 && name == ICMPV6_FILTER) {
+	if (!v4 && level == IPPROTO_ICMPV6 && name == ICMPV6_FILTER && !isk->ping) {
 		if (!is_raw_icmp(isk))
 			return -EOPNOTSUPP;
 		memcpy(val, isk->icmp_filter, sizeof(struct icmp6_filter));
