@@ -38,7 +38,8 @@ def inet_icmp(t):
     sockets (the IP header with TTL 64, the socket's own request then the reply,
     ICMP_FILTER and ICMP6_FILTER, the kernel's ICMPv6 checksum, IPV6_CHECKSUM,
     IP_RECVTTL and the hop limit as control data, SO_TIMESTAMP(NS), a raw UDP socket
-    with a 65,535-byte packet, IPv4-mapped addresses refused), ping sockets
+    with a 65,535-byte packet, IPPROTO_RAW with the user's IP header, IPv4-mapped
+    addresses refused), ping sockets
     (the kernel's echo identifier and checksum, only the replies to it, bind
     choosing it, EINVAL for what is not an echo request), EPERM for a user's raw
     socket, EPROTONOSUPPORT"""

@@ -8,8 +8,10 @@
  * header too (its TTL is Linux's 64), IPv6 only the ICMPv6 message, whose
  * checksum the kernel computes; ICMP_FILTER and ICMP6_FILTER keep only
  * the types asked for; IPV6_RECVHOPLIMIT and IP_RECVTTL give the hop
- * limit as control data, SO_TIMESTAMP(NS) the arrival time; a raw IPPROTO_UDP socket sees a UDP datagram go
- * by. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
+ * limit as control data, SO_TIMESTAMP(NS) the arrival time; a raw
+ * IPPROTO_UDP socket sees UDP datagrams go by (the largest too); an
+ * IPPROTO_RAW socket sends the IP header the program wrote, which the
+ * kernel completes; an AF_INET6 one refuses IPv4-mapped addresses. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
  * without privilege: the kernel owns the echo identifier (the socket's
  * "port"), fills in the checksum, and delivers only the replies to it;
  * a message that is not an echo request is refused. The raw sockets'
@@ -257,6 +259,38 @@ static void raw_icmp4(void)
 	close(fd);
 }
 
+/* IPPROTO_RAW: the user writes the IP header too (send only). The
+ * kernel fills in its length, its source if 0 and its checksum; the ICMP
+ * socket sees the reply. */
+static void raw_hdrincl(void)
+{
+	printf("-- raw IPv4 IPPROTO_RAW\n");
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	kt_check(fd >= 0, "socket(AF_INET, SOCK_RAW, IPPROTO_RAW)");
+	int icmp = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	uint32_t filter = ~(1u << ICMP_ECHOREPLY);
+	setsockopt(icmp, SOL_RAW, ICMP_FILTER, &filter, sizeof(filter));
+	uint8_t pkt[128], buf[256];
+	struct iphdr *ip = (struct iphdr *)pkt;
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_ICMP;
+	ip->daddr = htonl(INADDR_LOOPBACK);             /* saddr, tot_len, check: 0 */
+	int len = (int)sizeof(*ip) + echo_request(pkt + sizeof(*ip), AF_INET, RAW_ID, 5);
+	struct sockaddr_storage to;
+	socklen_t tolen = kt_addr(&to, AF_INET, 0, 0);
+	kt_result("sendto of header and echo request", sendto(fd, pkt, len, 0, (struct sockaddr *)&to, tolen));
+	long n = recv(icmp, buf, sizeof(buf), 0);
+	if (n > 20)
+		show_echo("the ICMP socket's recv", AF_INET, buf + 20, n - 20, RAW_ID, 5);
+	kt_result("sendto of 10 bytes", sendto(fd, pkt, 10, 0, (struct sockaddr *)&to, tolen));
+	kt_result("nothing for IPPROTO_RAW to receive (MSG_DONTWAIT)", recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	close(fd);
+	close(icmp);
+}
+
 /* An AF_INET6 raw or ping socket speaks IPv6 only: IPv4-mapped
  * addresses are refused. */
 static void v4_mapped(int fd)
@@ -464,6 +498,7 @@ int main(void)
 	raw_icmp4();
 	raw_icmp6();
 	raw_udp();
+	raw_hdrincl();
 	ping_socket(AF_INET);
 	ping_socket(AF_INET6);
 	printf("-- errors\n");

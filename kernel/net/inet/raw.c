@@ -21,6 +21,7 @@
 #include <linux/in6.h>
 #include <linux/capability.h>
 #include "lwip/ip.h"
+#include "lwip/inet_chksum.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/ip6.h"
 #include "inet_sock.h"
@@ -220,6 +221,28 @@ static int raw_copy_in(struct inet_sock *isk, struct kmsghdr *m, u8_t **msg, siz
 	return err;
 }
 
+/* An IPPROTO_RAW socket's IPv4 header, written by the user, completed
+ * as Linux's raw_send_hdrinc does: the length, the source address the
+ * route gives if it is 0, and the checksum (lock held). */
+static int raw_fill_ip4_header(u8_t *msg, size_t len, const ip_addr_t *dst)
+{
+	if (len < IP_HLEN)
+		return -EINVAL;
+	size_t hlen = (size_t)(msg[0] & 0x0f) * 4;
+	if (hlen > len)
+		return -EINVAL;
+	if (hlen < IP_HLEN)
+		return 0;               /* sent as it is, as Linux does */
+	struct ip_hdr *h = (struct ip_hdr *)msg;
+	const ip_addr_t *src = IP_IS_V4(dst) ? inet_source_addr(dst) : NULL;
+	if (ip4_addr_isany_val(h->src) && src)
+		ip4_addr_copy(h->src, *ip_2_ip4(src));
+	IPH_LEN_SET(h, lwip_htons((u16_t)len));
+	IPH_CHKSUM_SET(h, 0);
+	IPH_CHKSUM_SET(h, inet_chksum(h, (u16_t)hlen));
+	return 0;
+}
+
 /* Sends msg to ip (NULL: the connected peer), lock held. */
 static int raw_send_locked(struct inet_sock *isk, u8_t *msg, size_t len, const ip_addr_t *ip)
 {
@@ -233,6 +256,11 @@ static int raw_send_locked(struct inet_sock *isk, u8_t *msg, size_t len, const i
 		inet_ping_stamp(isk, msg, len);
 	if (pcb->chksum_reqd && (size_t)pcb->chksum_offset + 2 > len)
 		return -EINVAL;         /* no room for the checksum (Linux: EINVAL too) */
+	if ((pcb->flags & RAW_FLAGS_HDRINCL) && isk->family == AF_INET) {
+		int err = raw_fill_ip4_header(msg, len, ip ? ip : &pcb->remote_ip);
+		if (err)
+			return err;
+	}
 	struct pbuf *p = pbuf_alloc(PBUF_IP, len, PBUF_RAM);
 	if (!p)
 		return -ENOBUFS;
