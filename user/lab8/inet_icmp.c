@@ -11,7 +11,8 @@
  * limit as control data, SO_TIMESTAMP(NS) the arrival time; a raw
  * IPPROTO_UDP socket sees UDP datagrams go by (the largest too); an
  * IPPROTO_RAW socket sends the IP header the program wrote, which the
- * kernel completes; an AF_INET6 one refuses IPv4-mapped addresses. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
+ * kernel completes; an AF_INET6 one refuses IPv4-mapped addresses.
+ * Ping sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6), allowed
  * without privilege: the kernel owns the echo identifier (the socket's
  * "port"), fills in the checksum, and delivers only the replies to it;
  * a message that is not an echo request is refused. The raw sockets'
