@@ -183,7 +183,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack
 LWIP_VERSION := 2.1.3+dfsg1
 LWIP_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kestrel/lwip-$(LWIP_VERSION)
 LWIP_PORT_INC := -Ikernel/net/lwip/include -I$(LWIP_DIR)/src/include
-LWIP_CORE := init def inet_chksum ip mem memp netif pbuf stats sys tcp tcp_in tcp_out timeouts udp \
+LWIP_CORE := init def inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_in tcp_out timeouts udp \
 	ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv6/icmp6 ipv6/inet6 ipv6/ip6 ipv6/ip6_addr ipv6/nd6 \
 	ipv4/etharp ipv4/dhcp ipv4/ip4_frag ipv6/ethip6 ipv6/ip6_frag
 # Ethernet framing (src/netif/ethernet.c), for network cards.

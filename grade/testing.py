@@ -375,7 +375,7 @@ class Context:
     def host_timeout(self):
         return getattr(self.options, "host_timeout", 60)
 
-    def run_user(self, program, cpus=None, args="", disk=False, fsck=True):
+    def run_user(self, program, cpus=None, args="", disk=False, fsck=True, host_netns=False):
         """Runs user program `program` (user/labN/<program>.c, built static)
         twice: as the kernel's first process, and on the host, where Linux
         is the oracle. Checks that its output and exit status are the
@@ -385,7 +385,9 @@ class Context:
         With disk=True (or an image path) the kernel loads the program from
         the disk (init=/usr/lib/kestrel/labN/<program>), and the host runs
         it in a copy of the image's tree (build/fsimg/root, t.host_root)
-        as its current directory, so relative paths name the same files."""
+        as its current directory, so relative paths name the same files.
+        With host_netns=True the host runs it in a network namespace of
+        its own (enter_own_netns)."""
         lab = self.test.lab.number
         exe = os.path.join(self.options.build, "user", f"lab{lab}", program)
         if disk:
@@ -396,18 +398,18 @@ class Context:
             host = self._boot_and_host(
                 lambda: self.boot(append=f"init={init} token={self.token} {args}".strip(), cpus=cpus,
                                   disk=disk, fsck=fsck),
-                lambda root: os.path.join(root, init.lstrip("/")), init, copy_root=True)
+                lambda root: os.path.join(root, init.lstrip("/")), init, copy_root=True, netns=host_netns)
         else:
             init = program
             host = self._boot_and_host(
                 lambda: self.boot(append=f"init={program} token={self.token} {args}".strip(), cpus=cpus),
-                lambda root: exe, init, copy_root=False)
+                lambda root: exe, init, copy_root=False, netns=host_netns)
         guest = GuestRun(self.result.lines)
         self.notes.append(f"ran {host.exe} on the host" + (f" in {self.host_root}" if disk else "") +
                           f": exit status {host.returncode}, {len(host.lines)} lines")
         return self._compare_runs(host, guest, init, program)
 
-    def _boot_and_host(self, boot, host_exe, argv0, copy_root, args=(), env=None):
+    def _boot_and_host(self, boot, host_exe, argv0, copy_root, args=(), env=None, netns=False):
         """Runs boot() and, side by side in a thread, the host's part: a
         copy of the image's tree (t.host_root) if copy_root, then the
         program host_exe(that copy) with argv[0] = argv0 and arguments args
@@ -417,6 +419,9 @@ class Context:
         HostRun, its exe set; a host run that does not finish fails the
         test as _on_host says."""
         self.tmp                     # made here, not in both threads at once
+        if netns and os.geteuid() != 0:
+            self.fail("the host side of this test runs in a network namespace of its own, which needs root: "
+                      "run the grader as root, or with sudo")
         done = {}
 
         def host():
@@ -428,7 +433,7 @@ class Context:
                     cwd = tree.path
                 exe = host_exe(cwd)
                 done["run"] = run_on_host(exe, argv0, cwd=cwd, args=list(args(cwd) if callable(args) else args), env=env,
-                                          timeout=self.host_timeout)
+                                          timeout=self.host_timeout, netns=netns)
                 done["run"].exe, done["root"] = exe, cwd
             except BaseException as e:          # raised again below, in the test's thread
                 done["error"] = e
@@ -450,7 +455,7 @@ class Context:
         self.host_lines = done["run"].lines
         return done["run"]
 
-    def run_command(self, path, args=(), host_exe=None, host_env=None):
+    def run_command(self, path, args=(), host_exe=None, host_env=None, host_netns=False):
         """Runs program `path` of the image with arguments `args`: as the
         kernel's first process (cwd "/"), and on the host (in a copy of
         the image's tree as cwd, so relative paths in args name the same
@@ -460,7 +465,7 @@ class Context:
         quoted = " ".join(f'"{a}"' for a in args)
         host = self._boot_and_host(
             lambda: self.boot(append=f"init={path} token={self.token} -- {quoted}".strip(), disk=True),
-            lambda root: host_exe or path, path, copy_root=True, args=args, env=host_env)
+            lambda root: host_exe or path, path, copy_root=True, args=args, env=host_env, netns=host_netns)
         guest = GuestRun(self.result.lines)
         self.notes.append(f"ran {host_exe or path} {' '.join(args)} on the host in {self.host_root}: exit status "
                           f"{host.returncode}, {len(host.lines)} lines")
@@ -469,7 +474,7 @@ class Context:
     # busybox's shell, the same binary on both sides (Debian's busybox-static).
     BUSYBOX = "/bin/busybox"
 
-    def run_script(self, script):
+    def run_script(self, script, host_netns=False):
         """Runs shell script user/labN/scripts/<script> with busybox sh,
         in the kernel (from the image, cwd "/") and on the host (in a copy
         of the image's tree), and compares output and exit status as
@@ -485,7 +490,7 @@ class Context:
         host_tmp = os.path.join(self.tmp, "host-tmp")
         os.makedirs(host_tmp, exist_ok=True)
         return self.run_command("/bin/sh", ["-c", f"sh {rel} 2>&1 | cat"], host_exe=self.BUSYBOX,
-                                host_env={"TMPDIR": host_tmp})
+                                host_env={"TMPDIR": host_tmp}, host_netns=host_netns)
 
     def _on_host(self, exe, argv0, **kw):
         """run_on_host, its output kept for the log; a host run that does
@@ -638,12 +643,33 @@ class HostRun:
         self.end = f"signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
 
 
-def run_on_host(exe, argv0, cwd=None, args=(), env=None, timeout=60):
+def enter_own_netns():
+    """In a child, before exec: a network namespace of its own, where no
+    other program's packets arrive (a raw ICMP socket sees every ICMP
+    packet of its namespace), with lo up and ping sockets allowed to every
+    group, as Debian's systemd allows them (the kernel's default, "1 0",
+    allows none). Needs root, as the grader runs."""
+    import ctypes
+    import fcntl
+    import socket
+    import struct
+    CLONE_NEWNET, SIOCSIFFLAGS, IFF_UP = 0x40000000, 0x8914, 0x1     # <linux/sched.h>, <linux/sockios.h>, <linux/if.h>
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET)")
+    with open("/proc/sys/net/ipv4/ping_group_range", "w") as f:
+        f.write("0 2147483647")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH22x", b"lo", IFF_UP))
+
+
+def run_on_host(exe, argv0, cwd=None, args=(), env=None, timeout=60, netns=False):
     """Runs exe on the host the way the kernel runs its first process:
     argv[0] = argv0 (then args), no stdin, no core dumps, stdout and stderr
     on one pipe, every signal at its default action and none blocked. (A
     command started with & by a shell without job control, as CI runners
-    may start the suite, ignores SIGINT and SIGQUIT, and exec keeps that.)"""
+    may start the suite, ignores SIGINT and SIGQUIT, and exec keeps that.)
+    netns: in a network namespace of its own (enter_own_netns)."""
     import resource
     import signal
 
@@ -656,6 +682,8 @@ def run_on_host(exe, argv0, cwd=None, args=(), env=None, timeout=60):
                 except (OSError, ValueError):
                     pass
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        if netns:
+            enter_own_netns()
     p = subprocess.run([argv0, *args], executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, preexec_fn=like_first_process, timeout=timeout, cwd=cwd,
                        env={"HOME": "/", "TERM": "linux", **(env or {})})

@@ -269,3 +269,33 @@ struct netinfo_sock *netinfo_sockets(bool tcp, int *count)
 	*count = l.n;
 	return l.v ? l.v : kmalloc(1);
 }
+
+/* Raw sockets, for /proc/net/raw and raw6: the "port" is the protocol,
+ * as Linux's inet_num. (Ping sockets are not raw ones there: Linux shows
+ * them in /proc/net/icmp.) */
+struct netinfo_sock *netinfo_raw_sockets(int *count)
+{
+	struct sock_list l = { 0 };
+	struct inet_sock *isk;
+	lwip_lock();
+	list_for_each_entry(isk, &inet_raw_socks, raw_link) {
+		if (isk->ping)
+			continue;
+		struct raw_pcb *p = isk->raw;
+		struct netinfo_sock *e = add(&l, &p->local_ip, p->protocol, &p->remote_ip, 0,
+					     isk->family == AF_INET6);
+		if (!e)
+			break;
+		e->state = isk->raw_connected ? 1 : 7;                 /* ESTABLISHED, CLOSE */
+		e->rx_queue = isk->dgram_bytes;
+		put_owner(e, isk);
+	}
+	lwip_unlock();
+	if (l.nomem) {
+		kfree(l.v);
+		*count = -ENOMEM;
+		return NULL;
+	}
+	*count = l.n;
+	return l.v ? l.v : kmalloc(1);
+}

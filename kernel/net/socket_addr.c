@@ -5,6 +5,7 @@
 #include <kernel/string.h>
 #include <x86/uaccess.h>
 #include <time/clock.h>
+#include <linux/time_types.h>
 #include <net/socket.h>
 
 int sockaddr_from_user(struct sockaddr_storage *dst, const void *usrc, int len)
@@ -48,6 +49,17 @@ bool put_cmsg(struct kmsghdr *m, int level, int type, const void *data, size_t l
 	memcpy(c + 1, data, len);
 	m->control_used += space < room ? space : room;
 	return true;
+}
+
+void sock_put_timestamp(struct socket *s, struct kmsghdr *m, uint64_t stamp_ns)
+{
+	if (READ_ONCE(s->opt.timestampns)) {
+		struct __kernel_old_timespec ts = { stamp_ns / 1000000000, stamp_ns % 1000000000 };
+		put_cmsg(m, SOL_SOCKET, SO_TIMESTAMPNS_OLD, &ts, sizeof(ts));
+	} else if (READ_ONCE(s->opt.timestamp)) {
+		struct __kernel_old_timeval tv = { stamp_ns / 1000000000, stamp_ns % 1000000000 / 1000 };
+		put_cmsg(m, SOL_SOCKET, SO_TIMESTAMP_OLD, &tv, sizeof(tv));
+	}
 }
 
 bool cmsg_next(const struct kmsghdr *m, const struct cmsghdr **c, const void **data,

@@ -75,6 +75,8 @@ static int sol_socket_set(struct socket *s, int name, const void *val, int len)
 	case SO_BROADCAST: o->broadcast = v; return 0;
 	case SO_OOBINLINE: o->oobinline = v; return 0;
 	case SO_PASSCRED: o->passcred = v; return 0;
+	case SO_TIMESTAMP_OLD: o->timestamp = v; o->timestampns = false; return 0;
+	case SO_TIMESTAMPNS_OLD: o->timestamp = o->timestampns = v; return 0;
 	case SO_PRIORITY: o->priority = v; return 0;
 	case SO_MARK: o->mark = v; return 0;
 	case SO_RCVLOWAT: o->rcvlowat = v > 0 ? v : 1; return 0;
@@ -114,6 +116,8 @@ static int sol_socket_get(struct socket *s, int name, void *val)
 	case SO_BROADCAST: v = o->broadcast; break;
 	case SO_OOBINLINE: v = o->oobinline; break;
 	case SO_PASSCRED: v = o->passcred; break;
+	case SO_TIMESTAMP_OLD: v = o->timestamp && !o->timestampns; break;
+	case SO_TIMESTAMPNS_OLD: v = o->timestampns; break;
 	case SO_PRIORITY: v = o->priority; break;
 	case SO_MARK: v = o->mark; break;
 	case SO_RCVLOWAT: v = o->rcvlowat; break;

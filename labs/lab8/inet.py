@@ -35,5 +35,20 @@ lab.program_test("inet-eof", "inet_eof", 5, 30.0, depends=["lwip"],
                      "the writer's exit, 1 MiB read as it comes, 128 KiB on ::1 (lwIP dropped the FIN "
                      "past the closed window until the writer retransmitted it, 1 to 3 s later)")
 
+# The host runs it in a network namespace of its own: a raw ICMP socket
+# sees every ICMP packet of its namespace, other tests' pings included.
+@lab.test(points=5, timeout=30.0, name="inet-icmp", depends=["lwip"])
+def inet_icmp(t):
+    """ICMP echo from user space on 127.0.0.1 and ::1 (user/lab8/inet_icmp.c): raw
+    sockets (the IP header with TTL 64, the socket's own request then the reply,
+    ICMP_FILTER and ICMP6_FILTER, the kernel's ICMPv6 checksum, IPV6_CHECKSUM,
+    IP_RECVTTL and the hop limit as control data, SO_TIMESTAMP(NS), a raw UDP socket
+    with a 65,535-byte packet, IPPROTO_RAW with the user's IP header, IPv4-mapped
+    addresses refused), ping sockets
+    (the kernel's echo identifier and checksum, only the replies to it, bind
+    choosing it, EINVAL for what is not an echo request), EPERM for a user's raw
+    socket, EPROTONOSUPPORT"""
+    t.run_user("inet_icmp", disk=True, host_netns=True)
+
 # Exercise 6: lwIP's TCP receive callback (kernel/net/inet/tcp_glue.c).
 lab.exercise_tests[6] = ["inet-tcp", "inet-many"]

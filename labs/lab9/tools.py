@@ -47,3 +47,29 @@ def tools_card(t):
     QEMU's network and DHCP gave the card."""
     t.boot(append=f'init=/bin/sh token={t.token} -- -c "{TOOLS}"', disk=True, net=[])
     t.expect_sequence(EXPECTED)
+
+
+# busybox ping with the card: the guest's own address (lwIP answers it;
+# the packets stay in the guest, as Linux's go through lo), then QEMU's
+# gateway, which QEMU's user network answers itself even with
+# restrict=on (as it does its DNS address, 10.0.2.3; another address of
+# the subnet gets no answer).
+PING = ("busybox ping -c 2 -i 0.2 10.0.2.15; echo ping-own $?; busybox ping -c 2 -i 0.2 -W 5 10.0.2.2; "
+        "echo ping-gateway $?")
+
+
+@lab.test(points=5, timeout=20.0, name="ping-card", depends=["nic"])
+def ping_card(t):
+    """busybox ping of the card's own address, 10.0.2.15 (two echoes, TTL
+    64), and of QEMU's gateway 10.0.2.2 (answered by QEMU's user network
+    itself under restrict=on, with its TTL of 255)."""
+    t.boot(append=f'init=/bin/sh token={t.token} -- -c "{PING}"', disk=True, net=[])
+    t.expect_sequence([r"^PING 10\.0\.2\.15 \(10\.0\.2\.15\): 56 data bytes$",
+                       r"^64 bytes from 10\.0\.2\.15: seq=0 ttl=64 time=",
+                       r"^64 bytes from 10\.0\.2\.15: seq=1 ttl=64 time=",
+                       r"^2 packets transmitted, 2 packets received, 0% packet loss$",
+                       r"^ping-own 0$",
+                       r"^64 bytes from 10\.0\.2\.2: seq=0 ttl=255 time=",
+                       r"^64 bytes from 10\.0\.2\.2: seq=1 ttl=255 time=",
+                       r"^2 packets transmitted, 2 packets received, 0% packet loss$",
+                       r"^ping-gateway 0$"])

@@ -161,21 +161,44 @@ static int tcp6_show(struct pbuf *b, const struct pseudo_ctx *c) { return socket
 static int udp_show(struct pbuf *b, const struct pseudo_ctx *c)  { return sockets_show(b, false, false); }
 static int udp6_show(struct pbuf *b, const struct pseudo_ctx *c) { return sockets_show(b, false, true); }
 
-/* Raw sockets: there are none (lwIP is built without them), so only the
- * headers of raw.c and ipv6's raw.c, for netstat -w. */
-static int raw_show(struct pbuf *b, const struct pseudo_ctx *c)
+/* Raw sockets, as raw.c and ipv6's raw.c show them: "sl" is the hash
+ * bucket of the protocol (Linux's raw_hashfunc, whose per-namespace mix
+ * is 0 here), the local "port" the protocol; lines are not padded. */
+#define RAW_HTABLE_LOG 8
+#define GOLDEN_RATIO_32 0x61C88647u     /* include/linux/hash.h's hash_32 */
+
+static int raw_sockets_show(struct pbuf *b, bool ipv6)
 {
-	pbuf_printf(b, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
-		       "   uid  timeout inode ref pointer drops\n");
+	int n;
+	struct netinfo_sock *v = netinfo_raw_sockets(&n);
+	if (n < 0)
+		return n;
+	if (ipv6)
+		pbuf_printf(b, "  sl  local_address                         remote_address                        "
+			       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
+	else
+		pbuf_printf(b, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+			       "   uid  timeout inode ref pointer drops\n");
+	for (int i = 0; i < n; i++) {
+		const struct netinfo_sock *e = &v[i];
+		if (e->ipv6 != ipv6)
+			continue;
+		unsigned bucket = (e->lport * GOLDEN_RATIO_32) >> (32 - RAW_HTABLE_LOG);
+		pbuf_printf(b, ipv6 ? "%5u: " : "%4u: ", bucket);
+		void (*addr)(struct pbuf *, const uint8_t *) = ipv6 ? addr6 : addr4;
+		addr(b, e->local);
+		pbuf_printf(b, ":%04X ", e->lport);
+		addr(b, e->remote);
+		pbuf_printf(b, ":%04X %02X", e->rport, e->state);
+		udp_rest(b, e);
+		pbuf_putc(b, '\n');
+	}
+	kfree(v);
 	return 0;
 }
 
-static int raw6_show(struct pbuf *b, const struct pseudo_ctx *c)
-{
-	pbuf_printf(b, "  sl  local_address                         remote_address                        "
-		       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
-	return 0;
-}
+static int raw_show(struct pbuf *b, const struct pseudo_ctx *c)  { return raw_sockets_show(b, false); }
+static int raw6_show(struct pbuf *b, const struct pseudo_ctx *c) { return raw_sockets_show(b, true); }
 
 /* AF_UNIX sockets as unix_seq_show prints them. The first column is the
  * sock's address (%pK): zeros, as Linux shows it to whom may not see

@@ -54,6 +54,8 @@ struct netinfo_sock {
 /* Snapshots TCP (tcp true) or UDP endpoints: returns a kmalloc'd array
  * (kfree it) and its length in *count, or NULL (-ENOMEM in *count). */
 struct netinfo_sock *netinfo_sockets(bool tcp, int *count);
+/* The same for raw sockets (lport: the protocol), for /proc/net/raw{,6}. */
+struct netinfo_sock *netinfo_raw_sockets(int *count);
 
 /* Finds lwIP's loopback interface (lo), once, after lwip_init. */
 void netinfo_find_loopback(void);

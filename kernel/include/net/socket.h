@@ -80,6 +80,7 @@ struct sock_options {
 	int rcvbuf, sndbuf;                     /* as Linux reports them: twice what was set */
 	int rcvlowat;
 	bool reuseaddr, reuseport, keepalive, passcred, broadcast, oobinline;
+	bool timestamp, timestampns;            /* SO_TIMESTAMP, SO_TIMESTAMPNS (both set for NS) */
 	int linger_onoff, linger_secs;
 	int priority, mark;
 };
@@ -171,6 +172,9 @@ int sockaddr_to_user(const struct sockaddr_storage *addr, int len, void *uaddr, 
 /* recvmsg: appends a control message to m's control buffer. Sets
  * MSG_CTRUNC and returns false if it does not fit whole. */
 bool put_cmsg(struct kmsghdr *m, int level, int type, const void *data, size_t len);
+/* recvmsg: the arrival time (CLOCK_REALTIME, ns) of what is received, as
+ * SCM_TIMESTAMP or SCM_TIMESTAMPNS if the socket asked for it. */
+void sock_put_timestamp(struct socket *s, struct kmsghdr *m, uint64_t stamp_ns);
 /* sendmsg: walks the control messages: for each, *c points at its header
  * and data/len at its payload. Returns false at the end; *err set to
  * -EINVAL for a malformed one. Start with *c = NULL. */

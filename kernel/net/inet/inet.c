@@ -1,6 +1,7 @@
 /* The AF_INET and AF_INET6 families (socket(2) with SOCK_STREAM: TCP,
- * SOCK_DGRAM: UDP) over lwIP: creating a socket, the options of the IP
- * and TCP levels, and what TCP and UDP share. See inet_sock.h. */
+ * SOCK_DGRAM: UDP, or ICMP echo for a ping socket; SOCK_RAW: raw.c) over
+ * lwIP: creating a socket, the options of the IP and TCP levels, and what
+ * TCP and UDP share. See inet_sock.h. */
 #include <kernel/types.h>
 #include <kernel/string.h>
 #include <kernel/errno.h>
@@ -176,9 +177,18 @@ long inet_ioctl(struct socket *s, unsigned cmd, uint64_t arg)
 	return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/* SOCK_DGRAM of ICMP (AF_INET) or ICMPv6 (AF_INET6): a ping socket. */
+static bool is_ping(int family, int type, int protocol)
+{
+	return type == SOCK_DGRAM &&
+	       protocol == (family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+}
+
 static int inet_create(struct socket *s, int protocol, bool kern)
 {
 	int type = s->type;
+	if ((type == SOCK_RAW || is_ping(s->family, type, protocol)) && net_lwip_up())
+		return inet_raw_create(s, protocol, type != SOCK_RAW);
 	if (type == SOCK_STREAM && protocol && protocol != IPPROTO_TCP)
 		return -EPROTONOSUPPORT;
 	if (type == SOCK_DGRAM && protocol && protocol != IPPROTO_UDP)

@@ -6,7 +6,7 @@
  * the poll operation and the sleepers' conditions read without it (plain
  * loads of ints and pointers, tested again under the lock afterwards).
  *
- * lwIP's raw API calls us back (tcp_glue.c, udp_ops.c) with the lock held:
+ * lwIP's raw API calls us back (tcp_glue.c, udp_ops.c, raw.c) with the lock held:
  * data arrived, data was acknowledged, the connection is established, an
  * error killed the pcb. Each callback updates this state and wakes the
  * socket's wait queue, on which readers, writers, connect, accept,
@@ -17,15 +17,17 @@
 #include <net/socket.h>
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "lwip/raw.h"
 #include "lwip/ip_addr.h"
 
 struct inet_sock {
 	struct socket *sock;            /* NULL while a connection waits in an accept queue */
 	int family;                     /* AF_INET or AF_INET6: how addresses are shown */
-	int type;                       /* SOCK_STREAM or SOCK_DGRAM */
+	int type;                       /* SOCK_STREAM, SOCK_DGRAM or SOCK_RAW */
 	union {
 		struct tcp_pcb *tcp;    /* NULL until bind/connect/listen, and after an error */
 		struct udp_pcb *udp;
+		struct raw_pcb *raw;    /* raw and ping sockets: from socket() on */
 	};
 	bool v6only;                    /* IPV6_V6ONLY (AF_INET6 only) */
 	bool nodelay;                   /* TCP_NODELAY */
@@ -56,11 +58,23 @@ struct inet_sock {
 	struct list_head accept_link;   /* in the listener's queue */
 	struct inet_sock *listener;     /* while in a queue */
 
-	/* UDP */
+	/* UDP, raw and ping sockets */
 	struct list_head dgrams;        /* struct inet_dgram, oldest first */
 	size_t dgram_count;             /* poll */
 	size_t dgram_bytes;
 	bool udp_connected;
+
+	/* Raw sockets (SOCK_RAW) and ping sockets (SOCK_DGRAM of ICMP or
+	 * ICMPv6): raw.c, raw_opts.c, ping.c */
+	bool ping;                      /* a ping socket */
+	struct list_head raw_link;      /* in inet_raw_socks */
+	bool raw_connected;
+	u16_t ping_id;                  /* ping: the echo identifier (its "port"), 0 until bound */
+	u32_t icmp_filter[8];           /* ICMP_FILTER (word 0) or ICMP6_FILTER: a set bit blocks the type */
+	bool recv_ttl;                  /* IP_RECVTTL */
+	bool recv_hoplimit;             /* IPV6_RECVHOPLIMIT */
+	bool recv_hoplimit_2292;        /* IPV6_2292HOPLIMIT */
+	bool recv_err;                  /* IP_RECVERR, IPV6_RECVERR: stored (no error queue) */
 };
 
 /* A received datagram with its sender. */
@@ -69,6 +83,8 @@ struct inet_dgram {
 	struct pbuf *p;
 	ip_addr_t from;
 	u16_t port;
+	u8_t ttl;                       /* raw and ping: the packet's TTL or hop limit */
+	uint64_t stamp_ns;              /* its arrival (CLOCK_REALTIME), for SO_TIMESTAMP */
 };
 
 /* The most a datagram queue holds (Linux's default SO_RCVBUF, 212992). */
@@ -125,6 +141,29 @@ void inet_tcp_release(struct socket *s);
 
 /* udp_ops.c */
 extern const struct proto_ops inet_udp_ops;
+/* udp_ops.c: what every datagram socket (UDP, raw, ping) shares. recvmsg
+ * calls control (if not NULL) with the lock held for the datagram taken,
+ * to add its control messages. */
+size_t inet_dgram_cost(const struct pbuf *p);
+ssize_t inet_dgram_recvmsg(struct socket *s, struct kmsghdr *m, int flags,
+			   void (*control)(struct inet_sock *isk, const struct inet_dgram *d, struct kmsghdr *m));
+unsigned inet_dgram_poll(struct socket *s, struct poll_table *pt);
+void inet_dgram_drain(struct inet_sock *isk);
+
+/* raw.c: raw sockets (protocol: IPPROTO_ICMP...) and, with ping, ping
+ * sockets; every one of them is on inet_raw_socks (lwIP keeps its raw
+ * pcbs' list to itself). */
+extern struct list_head inet_raw_socks;
+int inet_raw_create(struct socket *s, int protocol, bool ping);
+u8_t inet_raw_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *from);
+/* raw_opts.c */
+int inet_raw_setsockopt(struct socket *s, int level, int name, const void *val, int len);
+int inet_raw_getsockopt(struct socket *s, int level, int name, void *val, int *len);
+/* ping.c */
+int inet_ping_check(struct inet_sock *isk, const u8_t *msg, size_t len);
+int inet_ping_bind(struct inet_sock *isk, u16_t id);
+void inet_ping_stamp(struct inet_sock *isk, u8_t *msg, size_t len);
+bool inet_ping_wants(struct inet_sock *isk, struct pbuf *p, u16_t hlen);
 
 /* The callbacks that mark a pcb as a socket's (net/netinfo.c tells them
  * from lwIP's own pcbs, DHCP's, by these). */

@@ -1,6 +1,7 @@
 /* UDP sockets (SOCK_DGRAM of AF_INET and AF_INET6) over lwIP: datagrams
  * queued as lwIP delivers them (with their sender), sendto/recvfrom,
- * connect (a default peer and a filter), poll. */
+ * connect (a default peer and a filter), poll. The queue's receiving
+ * side and poll serve raw and ping sockets too (raw.c). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/list.h>
@@ -8,14 +9,18 @@
 #include <fs/file.h>
 #include <fs/poll.h>
 #include <net/lwip_port.h>
+#include <time/clock.h>
 #include <linux/in.h>
 #include "inet_sock.h"
 
 #define UDP_MAX_PAYLOAD 65507   /* IPv4's limit; EMSGSIZE beyond */
+/* The longest datagram a receive copies out: a pbuf's tot_len is 16 bits
+ * (a raw socket's IPv4 packet, header included, or IPv6's UDP, reach it). */
+#define DGRAM_MAX 65535
 
 /* What a queued datagram costs against the receive buffer: its bytes and
  * its bookkeeping, so that empty datagrams cannot queue without end. */
-static size_t dgram_cost(const struct pbuf *p)
+size_t inet_dgram_cost(const struct pbuf *p)
 {
 	return p->tot_len + sizeof(struct inet_dgram) + sizeof(struct pbuf);
 }
@@ -25,7 +30,7 @@ static size_t dgram_cost(const struct pbuf *p)
 void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port)
 {
 	struct inet_sock *isk = arg;
-	struct inet_dgram *d = isk->dgram_bytes + dgram_cost(p) <= INET_UDP_RCVBUF ? kmalloc(sizeof(*d)) : NULL;
+	struct inet_dgram *d = isk->dgram_bytes + inet_dgram_cost(p) <= INET_UDP_RCVBUF ? kmalloc(sizeof(*d)) : NULL;
 	if (!d) {
 		pbuf_free(p);
 		return;
@@ -33,9 +38,10 @@ void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t
 	d->p = p;
 	ip_addr_copy(d->from, *from);
 	d->port = port;
+	d->stamp_ns = clock_realtime_ns();
 	list_add_tail(&d->link, &isk->dgrams);
 	isk->dgram_count++;
-	isk->dgram_bytes += dgram_cost(p);
+	isk->dgram_bytes += inet_dgram_cost(p);
 	inet_wake(isk);
 }
 
@@ -223,17 +229,18 @@ static struct inet_dgram *udp_next(struct inet_sock *isk, bool peek)
 	if (!peek) {
 		list_del(&d->link);
 		isk->dgram_count--;
-		isk->dgram_bytes -= dgram_cost(d->p);
+		isk->dgram_bytes -= inet_dgram_cost(d->p);
 	}
 	return d;
 }
 
-static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
+ssize_t inet_dgram_recvmsg(struct socket *s, struct kmsghdr *m, int flags,
+			   void (*control)(struct inet_sock *isk, const struct inet_dgram *d, struct kmsghdr *m))
 {
 	struct inet_sock *isk = inet_sk(s);
 	uint64_t deadline = sock_deadline(s, flags, m->file_flags, false);
 	size_t room = m->data->resid;
-	char *buf = kmalloc(room < UDP_MAX_PAYLOAD ? (room ? room : 1) : UDP_MAX_PAYLOAD);
+	char *buf = kmalloc(room < DGRAM_MAX ? (room ? room : 1) : DGRAM_MAX);
 	if (!buf)
 		return -ENOMEM;
 	struct inet_dgram *d = NULL;
@@ -254,6 +261,9 @@ static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
 			pbuf_copy_partial(d->p, buf, n, 0);
 			if (m->name)
 				m->namelen = inet_addr_to_sockaddr(isk->family, &d->from, d->port, m->name);
+			sock_put_timestamp(s, m, d->stamp_ns);  /* first, as Linux's */
+			if (control)
+				control(isk, d, m);
 			if (!(flags & MSG_PEEK))
 				pbuf_free(d->p);
 		}
@@ -272,7 +282,12 @@ static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
 	return flags & MSG_TRUNC ? (ssize_t)len : (ssize_t)n;
 }
 
-static unsigned udp_poll(struct socket *s, struct poll_table *pt)
+static ssize_t udp_recvmsg(struct socket *s, struct kmsghdr *m, int flags)
+{
+	return inet_dgram_recvmsg(s, m, flags, NULL);
+}
+
+unsigned inet_dgram_poll(struct socket *s, struct poll_table *pt)
 {
 	struct inet_sock *isk = inet_sk(s);
 	poll_wait(&s->wait, pt);
@@ -290,17 +305,23 @@ static int udp_shutdown_op(struct socket *s, int how)
 	return isk->udp_connected ? 0 : -ENOTCONN;
 }
 
+/* Frees the datagrams still queued (lock held). */
+void inet_dgram_drain(struct inet_sock *isk)
+{
+	struct inet_dgram *d;
+	while ((d = udp_next(isk, false))) {
+		pbuf_free(d->p);
+		kfree(d);
+	}
+}
+
 static void udp_release(struct socket *s)
 {
 	struct inet_sock *isk = inet_sk(s);
 	lwip_lock();
 	if (isk->udp)
 		udp_remove(isk->udp);
-	struct inet_dgram *d;
-	while ((d = udp_next(isk, false))) {
-		pbuf_free(d->p);
-		kfree(d);
-	}
+	inet_dgram_drain(isk);
 	lwip_unlock();
 	s->sk = NULL;
 	kfree(isk);
@@ -312,7 +333,7 @@ const struct proto_ops inet_udp_ops = {
 	.bind = udp_bind_op,
 	.connect = udp_connect_op,
 	.getname = udp_getname_op,
-	.poll = udp_poll,
+	.poll = inet_dgram_poll,
 	.ioctl = inet_ioctl,
 	.shutdown = udp_shutdown_op,
 	.setsockopt = inet_setsockopt,

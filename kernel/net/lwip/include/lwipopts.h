@@ -21,6 +21,7 @@
 #define MEMP_NUM_TCP_PCB                1024
 #define MEMP_NUM_TCP_PCB_LISTEN         256
 #define MEMP_NUM_UDP_PCB                256
+#define MEMP_NUM_RAW_PCB                256
 #define MEMP_NUM_TCP_SEG                4096
 #define MEMP_NUM_PBUF                   1024
 #define PBUF_POOL_SIZE                  512
@@ -31,9 +32,12 @@
 #define LWIP_IPV6                       1
 #define LWIP_TCP                        1
 #define LWIP_UDP                        1
-#define LWIP_RAW                        0
+#define LWIP_RAW                        1   /* raw and ping sockets (kernel/net/inet/raw.c) */
 #define LWIP_ICMP                       1
 #define LWIP_ICMP6                      1
+/* Linux's TTL and hop limit (ip_default_ttl, hop_limit), which ping shows. */
+#define IP_DEFAULT_TTL                  64
+#define LWIP_ICMP6_HL                   64
 #define LWIP_IPV6_MLD                   0
 #define LWIP_IPV6_AUTOCONFIG            0
 #define LWIP_IPV6_DUP_DETECT_ATTEMPTS   0
