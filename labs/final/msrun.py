@@ -166,3 +166,27 @@ def check_started_and_stopped(t, config):
                            "linux-serve.strace)")
     left = guest_text(t, "/root/left")
     t.check(left == "0", f"{left} MediaServer process(es) left 5 s after the parent exited (the daemon's child must end too)")
+
+
+# --- the network (stage 3) ---------------------------------------------------
+
+# MediaServer's ports as config-test.ini sets them, forwarded from the host.
+HTTP_PORT, RTSP_PORT = 8080, 8554
+LOOPBACK_ONLY, EVERY_ADDRESS = "\nlisten_ip=127.0.0.1\n", "\nlisten_ip=0.0.0.0\n"
+NET_CONFIG = "config-net.ini"
+
+
+def network_config(t, folder):
+    """config-test.ini listens on 127.0.0.1 only; QEMU's forwarded
+    connections come to the card's address: the same file listening on
+    every address of the guest (which only QEMU's network reaches),
+    written to the test's folder as NET_CONFIG. Returns (its path, the API
+    secret, its settings) for run_script's files= and the checks."""
+    text = open(os.path.join(folder, CONFIG), encoding="utf-8").read()
+    if text.count(LOOPBACK_ONLY) != 1:
+        t.fail(f"{CONFIG} has no single line {LOOPBACK_ONLY!r} to open to the network")
+    path = os.path.join(t.tmp, NET_CONFIG)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(LOOPBACK_ONLY, EVERY_ADDRESS))
+    secret, config = secret_and_config(folder, path)
+    return path, secret, config
