@@ -52,9 +52,12 @@ busybox nc -l -p 9 >/dev/null
 """
 
 
+WARMED_UP = "echo players-warm-up-stopped status $(cat /root/ms.status) left $(cat /root/left)\n"
+
+
 def guest_script(secret):
     start = msrun.start(secret, msrun.NET_CONFIG)
-    return (MEM + start + msrun.STOP + "mem before\n"
+    return (MEM + start + msrun.STOP + WARMED_UP + "mem before\n"
             + start + WAIT_FOR_HOST + msrun.STOP + "mem after\n")
 
 
@@ -180,7 +183,19 @@ def check_player(t, p, want):
             f"{share:.0%} of real time ({FPS}/s; at least {MIN_SHARE:.0%})")
 
 
-@lab.test(points=20, timeout=150.0, name="ms-players", depends=["ms-net"])
+def check_warm_up(t):
+    """The first run, before the baseline, started and stopped as the
+    second must (msrun.check_started_and_stopped sees the second's)."""
+    found = t.expect(r"^players-warm-up-stopped ")
+    t.check(found and found.line.text.split()[1:] == ["status", "0", "left", "0"],
+            "the first MediaServer (started to fill the caches) answered and SIGTERM ended it and its child: "
+            + (found.line.text.split(None, 1)[1] if found else "the script did not get there"))
+
+
+# The minute itself, whatever the machine: a grader's timeout is for
+# hardware virtualization and TCG multiplies it by 5 (grade/grade.py), so
+# 45 is 225 s under TCG (the test takes 72-86 s) and 90 s with KVM (x2).
+@lab.test(points=20, timeout=45.0, name="ms-players", depends=["ms-net"])
 def ms_players(t):
     """MediaServer keeps serving through the card (2 CPUs) for 60 s: the
     host publishes the clip looped over RTSP the whole time and 8 host
@@ -207,6 +222,7 @@ def ms_players(t):
                files=[(net_config, f"/opt/mediaserver/{msrun.NET_CONFIG}")],
                net=[("tcp", msrun.HTTP_PORT), ("tcp", msrun.RTSP_PORT), ("tcp", DONE)],
                host_actions=[(r"^players-ready$", lambda m: host_side(t, clip, secret, report))])
+    check_warm_up(t)
     msrun.check_started_and_stopped(t, config)
     check_kernel_quiet(t)
     check_memory(t)
