@@ -96,15 +96,17 @@ def run_script(t, image, cpus, script, files=(), **boot):
 
 # Started in the background; then busybox wget asks getServerConfig until
 # it answers (MediaServer loads 9 MiB of C++ and opens its ports first:
-# about 2 s under TCG), at most 300 times. Debian's busybox wget has no
-# timeout of its own (no -T): a server that accepts and never answers
-# would hold the script for ever, so each try has 10 s.
+# about 2 s under TCG), at most 300 times or 30 s (then tries is 300).
+# Debian's busybox wget has no timeout of its own (no -T): a server that
+# accepts and never answers would hold the script for ever, so each try
+# has 10 s.
 START = """
 $MSENV ./MediaServer -d -c CONFIG >/root/ms.log 2>&1 &
 ms=$!
-tries=0
+tries=0; give_up=$(($(date +%s) + 30))
 until timeout 10 wget -q -O /root/api.json "HTTP/index/api/getServerConfig?secret=SECRET" 2>/dev/null; do
-    tries=$((tries + 1)); [ $tries -ge 300 ] && break
+    tries=$((tries + 1))
+    if [ $tries -ge 300 ] || [ $(date +%s) -ge $give_up ]; then tries=300; break; fi
     sleep 0.1
 done
 echo $tries >/root/tries
