@@ -2,8 +2,8 @@
 binary and Linux's outputs are, the capstone's image, and a boot that runs
 a shell script in /opt/mediaserver the way Linux's runs were made.
 
-Imported by help.py (stage 1), serving.py (stage 2) and network.py
-(stage 3); media.py has the host's side of the streams.
+Imported by help.py (stage 1), serving.py (stage 2), network.py and
+players.py (stage 3); media.py has the host's side of the streams.
 """
 import configparser
 import glob
