@@ -18,6 +18,21 @@ MAKE_CLIP = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
              "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"]
 
 
+def publish_command(clip, url, loop=False):
+    """ffmpeg publishing `clip` at its own pace (-re) over RTSP/TCP to
+    `url`; with loop, over and over until it is stopped."""
+    return ([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"]
+            + (["-stream_loop", "-1"] if loop else [])
+            + ["-i", clip, "-c", "copy", "-rtsp_transport", "tcp", "-f", "rtsp", url])
+
+
+def player_sources(rtsp_port, http_port, stream):
+    """ffmpeg's input options for playing `stream` from MediaServer at the
+    host's ports: {"rtsp": over RTSP/TCP, "http-flv": FLV over HTTP}."""
+    return {"rtsp": ["-rtsp_transport", "tcp", "-i", f"rtsp://127.0.0.1:{rtsp_port}/{stream}"],
+            "http-flv": ["-i", f"http://127.0.0.1:{http_port}/{stream}.live.flv"]}
+
+
 def frame_hashes(path):
     """The MD5 of each decoded video frame of `path`, in order (ffmpeg's
     framemd5 lines, without their timestamps: MP4 and MPEG-TS count time

@@ -2,8 +2,8 @@
 binary and Linux's outputs are, the capstone's image, and a boot that runs
 a shell script in /opt/mediaserver the way Linux's runs were made.
 
-Imported by help.py (stage 1), serving.py (stage 2) and network.py
-(stage 3); media.py has the host's side of the streams.
+Imported by help.py (stage 1), serving.py (stage 2), network.py and
+players.py (stage 3); media.py has the host's side of the streams.
 """
 import configparser
 import glob
@@ -96,13 +96,17 @@ def run_script(t, image, cpus, script, files=(), **boot):
 
 # Started in the background; then busybox wget asks getServerConfig until
 # it answers (MediaServer loads 9 MiB of C++ and opens its ports first:
-# about 2 s under TCG), at most 30 s.
+# about 2 s under TCG), at most 300 times or 30 s (then tries is 300).
+# Debian's busybox wget has no timeout of its own (no -T): a server that
+# accepts and never answers would hold the script for ever, so each try
+# has 10 s.
 START = """
 $MSENV ./MediaServer -d -c CONFIG >/root/ms.log 2>&1 &
 ms=$!
-tries=0
-until wget -q -O /root/api.json "HTTP/index/api/getServerConfig?secret=SECRET" 2>/dev/null; do
-    tries=$((tries + 1)); [ $tries -ge 300 ] && break
+tries=0; give_up=$(($(date +%s) + 30))
+until timeout 10 wget -q -O /root/api.json "HTTP/index/api/getServerConfig?secret=SECRET" 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ $tries -ge 300 ] || [ $(date +%s) -ge $give_up ]; then tries=300; break; fi
     sleep 0.1
 done
 echo $tries >/root/tries
@@ -166,3 +170,27 @@ def check_started_and_stopped(t, config):
                            "linux-serve.strace)")
     left = guest_text(t, "/root/left")
     t.check(left == "0", f"{left} MediaServer process(es) left 5 s after the parent exited (the daemon's child must end too)")
+
+
+# --- the network (stage 3) ---------------------------------------------------
+
+# MediaServer's ports as config-test.ini sets them, forwarded from the host.
+HTTP_PORT, RTSP_PORT = 8080, 8554
+LOOPBACK_ONLY, EVERY_ADDRESS = "\nlisten_ip=127.0.0.1\n", "\nlisten_ip=0.0.0.0\n"
+NET_CONFIG = "config-net.ini"
+
+
+def network_config(t, folder):
+    """config-test.ini listens on 127.0.0.1 only; QEMU's forwarded
+    connections come to the card's address: the same file listening on
+    every address of the guest (which only QEMU's network reaches),
+    written to the test's folder as NET_CONFIG. Returns (its path, the API
+    secret, its settings) for run_script's files= and the checks."""
+    text = open(os.path.join(folder, CONFIG), encoding="utf-8").read()
+    if text.count(LOOPBACK_ONLY) != 1:
+        t.fail(f"{CONFIG} has no single line {LOOPBACK_ONLY!r} to open to the network")
+    path = os.path.join(t.tmp, NET_CONFIG)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(LOOPBACK_ONLY, EVERY_ADDRESS))
+    secret, config = secret_and_config(folder, path)
+    return path, secret, config

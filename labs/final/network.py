@@ -20,9 +20,7 @@ import media  # noqa: E402
 import msrun  # noqa: E402
 from msrun import ready, run_script  # noqa: E402
 
-HTTP, RTSP, DONE = 8080, 8554, 9
-LOOPBACK_ONLY, EVERY_ADDRESS = "\nlisten_ip=127.0.0.1\n", "\nlisten_ip=0.0.0.0\n"
-NET_CONFIG = "config-net.ini"
+HTTP, RTSP, DONE = msrun.HTTP_PORT, msrun.RTSP_PORT, 9
 # In the guest: MediaServer started as in stage 2, "ms-ready" once its API
 # answers locally, then nc waits for the host to connect to port 9 when it
 # is done, and MediaServer is stopped as in stage 2.
@@ -40,15 +38,14 @@ def host_side(t, clip, secret, report):
                          capture_output=True, text=True, timeout=20)
     report["api"] = api.stdout
     url = f"rtsp://127.0.0.1:{rtsp}/{msrun.STREAM}"
-    publisher = subprocess.Popen([media.FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                                  "-i", clip, "-c", "copy", "-rtsp_transport", "tcp", "-f", "rtsp", url],
+    publisher = subprocess.Popen(media.publish_command(clip, url),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     # Two players join a second in and play until the stream ends: one
     # over RTSP, one over HTTP-FLV.
     time.sleep(1.0)
-    players = {"rtsp": (["-rtsp_transport", "tcp", "-i", url], os.path.join(t.tmp, "rtsp.mkv")),
-               "http-flv": (["-i", f"http://127.0.0.1:{http}/{msrun.STREAM}.live.flv"],
-                            os.path.join(t.tmp, "flv.mkv"))}
+    sources = media.player_sources(rtsp, http, msrun.STREAM)
+    players = {"rtsp": (sources["rtsp"], os.path.join(t.tmp, "rtsp.mkv")),
+               "http-flv": (sources["http-flv"], os.path.join(t.tmp, "flv.mkv"))}
     running = {name: subprocess.Popen([media.FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin"]
                                       + source + ["-map", "0:v", "-c", "copy", "-y", out],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -86,21 +83,12 @@ def ms_net(t):
     if not os.path.exists(media.FFMPEG):
         t.fail(f"{media.FFMPEG} is missing on the host (scripts/setup.sh installs Debian's ffmpeg)")
     folder, image = ready(t, [msrun.CONFIG], newer_than=[media.FFMPEG])
-    # config-test.ini listens on 127.0.0.1 only; QEMU's forwarded
-    # connections come to the card's address: the same file listening on
-    # every address of the guest (which only QEMU's network reaches).
-    text = open(os.path.join(folder, msrun.CONFIG), encoding="utf-8").read()
-    if text.count(LOOPBACK_ONLY) != 1:
-        t.fail(f"{msrun.CONFIG} has no single line {LOOPBACK_ONLY!r} to open to the network")
-    net_config = os.path.join(t.tmp, NET_CONFIG)
-    with open(net_config, "w", encoding="utf-8") as f:
-        f.write(text.replace(LOOPBACK_ONLY, EVERY_ADDRESS))
-    secret, config = msrun.secret_and_config(folder, net_config)
+    net_config, secret, config = msrun.network_config(t, folder)
     clip = os.path.join(t.tmp, "clip.mp4")
     subprocess.run(media.MAKE_CLIP + [clip], check=True, timeout=60)
     report = {}
-    run_script(t, image, 2, msrun.start(secret, NET_CONFIG) + WAIT_FOR_HOST + msrun.STOP,
-               files=[(net_config, f"/opt/mediaserver/{NET_CONFIG}")],
+    run_script(t, image, 2, msrun.start(secret, msrun.NET_CONFIG) + WAIT_FOR_HOST + msrun.STOP,
+               files=[(net_config, f"/opt/mediaserver/{msrun.NET_CONFIG}")],
                net=[("tcp", HTTP), ("tcp", RTSP), ("tcp", DONE)],
                host_actions=[(r"^ms-ready$", lambda m: host_side(t, clip, secret, report))])
     msrun.check_started_and_stopped(t, config)
