@@ -112,7 +112,7 @@ def collect(lines, figures):
 
 def show(figures, where):
     for what, (values, unit) in figures.items():
-        fmt = ".2f" if statistics.median(values) < 10 else ".1f" if unit == "frames/s" else ".0f"
+        fmt = ".0f" if unit == "players" else ".1f" if unit == "frames/s" else ".2f" if statistics.median(values) < 10 else ".0f"
         print(f"bench {what} ({where}, {len(values)} runs): {statistics.median(values):{fmt}} "
               f"{unit.split(' (')[0]} median (min {min(values):{fmt}}, max {max(values):{fmt}})")
 

@@ -400,8 +400,8 @@ def show(results, skews, runs, kestrels):
     for what in names:
         unit = next(results[c][what][0][1] for c in columns if what in results[c])
         # frames/s near the 95% mark of 25 need their tenths.
-        fmt = lambda v: "-" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.1f}" if unit == "frames/s"  # noqa: E731
-                                               else f"{v:.0f}")
+        fmt = lambda v: "-" if v is None else (f"{v:.0f}" if unit == "players" else f"{v:.1f}"  # noqa: E731
+                                               if unit == "frames/s" else f"{v:.2f}" if v < 10 else f"{v:.0f}")
         med = {c: median([v for v, _ in results[c].get(what, [])]) for c in columns}
         line = f"{what:40}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
         for c in kestrels:

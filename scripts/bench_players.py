@@ -12,9 +12,11 @@ arrive) in WINDOW seconds of its own: from WARMUP after the players start
 or SETTLE after its first frame, whichever is later (MediaServer sends a
 joining player the frames since the last key frame at once: a burst, not
 the stream's pace). A count is sustained when
-every player got at least 95% of the clip's real-time frames; the figure is
-the largest count sustained (counts after the first that is not are not
-tried), with the lowest player's frames/s at each count.
+every player got at least 95% of the clip's real-time frames; one that is
+not is played once more before it counts as not (on a shared host a load
+spike alone can slow a player); the figure is the largest count sustained
+(counts after the first that is not are not tried), with the lowest
+player's frames/s at each count (of its last try).
 
 The guest's side is GUEST_SCRIPT, run by busybox sh in /opt/mediaserver with
 the capstone's config-test.ini opened to every address (NET_CONFIG).
@@ -135,6 +137,9 @@ def host_side(net, clip, figures, log=print):
                 raise OSError(f"the publisher ended (status {publisher.returncode}): "
                               f"{publisher.stderr.read().decode(errors='replace').strip()}")
             rates = play(count, http, rtsp)
+            if min(rates) < SUSTAINED * FPS:
+                log(f"  {count:2} players: frames/s {' '.join(f'{r:.1f}' for r in rates)}: once more")
+                rates = play(count, http, rtsp)
             lowest = min(rates)
             figures.setdefault(f"MediaServer {count} players, lowest player", ([], "frames/s"))[0].append(lowest)
             log(f"  {count:2} players: frames/s {' '.join(f'{r:.1f}' for r in rates)}")
