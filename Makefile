@@ -7,8 +7,8 @@
 #   make grade         grade the current lab (LAB=N one lab, LAB=final the capstone, TEST=name one test, TIMEOUT_SCALE=3)
 #   make test          everything CI runs: unit tests, grading, gdb, checkpoints, handout
 #   make unit          the host unit tests of the kernel's pure code
-#   make bench         benchmarks with figures: boot, pages, processes, files, sockets (ONLY=lab8/: those whose command line has it)
-#   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5, ONLY="net epoll")
+#   make bench         benchmarks with figures: boot, pages, processes, files, sockets, the card (ONLY=lab8/: those whose command line has it; ONLY=players: MediaServer's host players)
+#   make bench-linux   the benchmarks under Kestrel and Debian's Linux in the same QEMU: ratios (RUNS=5, ONLY="net epoll card players")
 #   make fsimg         the root file system image build/fsimg.img (EXTRA="/usr/bin/prog"; MEDIASERVER=1: the capstone's too)
 #   make lab-N         students: save your work and move to lab N (once it is released)
 #   make checkpoints   instructors: the student repository build/student-repo, a branch a lab

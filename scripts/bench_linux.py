@@ -14,7 +14,15 @@ the same static programs:
     arrives, and "boot to init": QEMU's start to the script's first line;
   - Lab 8: bench_net (TCP on 127.0.0.1, AF_UNIX), bench_epoll, and
     bench_mediaserver (MediaServer's start to serving) when the capstone's
-    image was built (make fsimg MEDIASERVER=1).
+    image was built (make fsimg MEDIASERVER=1);
+  - Lab 9, through a virtio-net card on QEMU's user network, on 2 CPUs
+    (as make bench runs them): "card", the host's TCP echo to net_echo
+    in the guest (bandwidth and round trip, measured by the host: bench.py's
+    net_client), and "players", MediaServer's concurrent host players
+    sustained (scripts/bench_players.py; with the capstone's image). Linux
+    loads its own virtio_net module (and the modules it needs, from the
+    same package) and takes the address Kestrel gets from QEMU's DHCP,
+    10.0.2.15/24, statically.
 
 Linux boots with -kernel vmlinuz -initrd build/linux/initramfs.cpio and
 mitigations=off (Kestrel has none, so neither pays for them): the
@@ -43,6 +51,9 @@ sys.path.insert(0, os.path.join(ROOT, "grade"))
 from boot import boot  # noqa: E402
 from qemu import Disk, EXIT_OK  # noqa: E402
 import fsimg_tools  # noqa: E402
+from qemu import Net  # noqa: E402
+import bench  # noqa: E402
+import bench_players  # noqa: E402
 
 LINUX_DIR = os.path.join(ROOT, "build", "linux")
 # Linux without its CPU-vulnerability mitigations (page-table isolation,
@@ -52,7 +63,8 @@ LINUX_CMDLINE = "mitigations=off"
 META_PACKAGE = "linux-image-cloud-amd64"
 BUSYBOX = "/bin/busybox"
 PROGRAMS = ["lab3/bench_proc", "lab4/bench_files", "lab4/bench_mm", "lab4/bench_ipc", "lab5/sig_bench",
-            "lab6/prog_bench", "lab8/bench_net", "lab8/bench_epoll", "lab8/bench_mediaserver"]
+            "lab6/prog_bench", "lab8/bench_net", "lab8/bench_epoll", "lab8/bench_mediaserver",
+            "lab9/net_echo"]
 WORKLOAD = "lab4/bench_workload.sh"
 
 # name: (Kestrel's command line, whether Kestrel needs the root image, or
@@ -69,7 +81,17 @@ BENCHES = {
     "net": ("init=/usr/lib/kestrel/lab8/bench_net", True),
     "epoll": ("init=/usr/lib/kestrel/lab8/bench_epoll", True),
     "mediaserver": ("init=/usr/lib/kestrel/lab8/bench_mediaserver", "mediaserver"),
+    "card": (bench.NET_BENCH, True),
+    "players": (bench_players.KESTREL_CMDLINE, "players"),
 }
+# Lab 9's, through the card: on 2 CPUs (the others run on 1), the host's
+# side started by the guest's ready line.
+CARD_BENCHES = {"card", "players"}
+NEEDS_MEDIASERVER = {"mediaserver", "players"}
+# The modules Linux needs for the card, found with their dependencies
+# (.modinfo's depends=) in the fetched package; /init loads them in order.
+CARD_MODULES = ["virtio_pci", "virtio_net"]
+CARD_ADDRESS, CARD_GATEWAY = "10.0.2.15/24", "10.0.2.2"     # what QEMU's DHCP gives Kestrel
 MS_IMAGE = "fsimg-mediaserver.img"                      # in the build folder
 MS_STAGED = os.path.join("fsimg-mediaserver", "root")   # the tree it was made from
 MS_DIR = "opt/mediaserver"
@@ -82,6 +104,10 @@ mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
 ip link set lo up
 P=/usr/lib/kestrel
+card_up() {
+    for m in MODULES; do insmod /lib/modules/$m.ko || echo "init: insmod $m failed"; done
+    ip link set eth0 up && ip addr add ADDRESS dev eth0 && ip route add default via GATEWAY
+}
 case "$kbench" in
 proc) $P/lab3/bench_proc ;;
 files) cd /tmp && $P/lab4/bench_files ;;
@@ -93,6 +119,8 @@ workload) cd / && sh $P/lab4/bench_workload.sh ;;
 net) $P/lab8/bench_net ;;
 epoll) $P/lab8/bench_epoll ;;
 mediaserver) $P/lab8/bench_mediaserver ;;
+card) card_up && $P/lab9/net_echo ;;
+players) card_up && cd /opt/mediaserver && ulimit -n 20000 && . /root/players.sh ;;
 *) echo "init: unknown kbench=$kbench" ;;
 esac
 echo "bench-init: done"
@@ -107,7 +135,11 @@ TABLE = ["getpid round trip", "fork+exit+wait", "pipe ping-pong", "open+read+clo
          "TCP loopback bandwidth", "TCP loopback EOF after the last byte", "TCP loopback round trip",
          "AF_UNIX stream bandwidth", "AF_UNIX stream EOF after the last byte", "AF_UNIX stream round trip",
          "epoll_ctl ADD", "epoll_wait, 1 of 1,000 fds ready", "epoll_wait, 1 of 1 fd ready", "poll, 1 of 1,000 fds ready",
-         "MediaServer start to serving", "MediaServer API request"]
+         "MediaServer start to serving", "MediaServer API request",
+         "host->guest TCP echo, each way", "host->guest TCP round trip, 1 byte",
+         bench_players.SUSTAINED_FIGURE] + [f"MediaServer {n} players, lowest player" for n in bench_players.COUNTS]
+# Units of rates (more is better): their ratio is Linux's over Kestrel's.
+RATES = ("MB/s", "frames/s", "players")
 FIGURE = re.compile(r"^bench: (.+?): (\d+(?:\.\d+)?) (.*)$")
 CLOCK = re.compile(r"^bench-clock: (\d+) (\d+)$")
 STEP = re.compile(r"^bench-step: (.+)$")
@@ -181,6 +213,7 @@ def make_initramfs(build, mediaserver=False):
     same and MediaServer with its libraries, from the capstone's staged tree."""
     path = os.path.join(LINUX_DIR, "initramfs-mediaserver.cpio" if mediaserver else "initramfs.cpio")
     c = Cpio()
+    modules = card_modules()
     labs = sorted({"usr/lib/kestrel/" + os.path.dirname(p) for p in PROGRAMS + [WORKLOAD]})
     for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root",
               "usr/lib", "usr/lib/kestrel"] + labs:
@@ -192,7 +225,13 @@ def make_initramfs(build, mediaserver=False):
     for applet in run([BUSYBOX, "--list-full"]).split():
         if applet != "bin/busybox":
             c.symlink(applet, "/bin/busybox")
-    c.file("init", INIT.encode())
+    c.file("init", INIT.replace("MODULES", " ".join(m for m, _ in modules)).replace("ADDRESS", CARD_ADDRESS)
+           .replace("GATEWAY", CARD_GATEWAY).encode())
+    c.dir("lib")
+    c.dir("lib/modules")
+    for name, module in modules:
+        with open(module, "rb") as f:
+            c.file(f"lib/modules/{name}.ko", f.read(), 0o644)
     for p in PROGRAMS:
         with open(os.path.join(build, "user", p), "rb") as f:
             c.file("usr/lib/kestrel/" + p, f.read())
@@ -213,6 +252,14 @@ def add_mediaserver(c, staged):
     for name in sorted(os.listdir(os.path.join(staged, MS_DIR))):
         with open(os.path.join(staged, MS_DIR, name), "rb") as f:
             c.file(f"{MS_DIR}/{name}", f.read(), 0o755 if name == "MediaServer" else 0o644)
+    # "players": config-test.ini open to every address, and the guest's
+    # side of scripts/bench_players.py, which /init sources.
+    config = os.path.join(LINUX_DIR, "mediaserver-" + bench_players.NET_CONFIG)
+    secret = bench_players.net_config(os.path.join(staged, MS_DIR), config)
+    with open(config, "rb") as f:
+        c.file(f"{MS_DIR}/{bench_players.NET_CONFIG}", f.read(), 0o644)
+    c.file("root/players.sh", (f"MSENV='env -i PATH={bench_players.msrun.PATH} HOME=/root'\n"
+                               + bench_players.guest_script(secret)).encode(), 0o644)
     made = set()
     for line in run(["ldd", os.path.join(staged, MS_DIR, "MediaServer")]).splitlines():
         m = re.match(r"^\s*(?:\S+ => )?/(\S+) \(0x[0-9a-f]+\)$", line)
@@ -228,11 +275,39 @@ def add_mediaserver(c, staged):
             c.file(m[1], f.read())
 
 
+def card_modules():
+    """[(name, path)] of CARD_MODULES and what they depend on, each after
+    its dependencies (their .modinfo "depends=" strings)."""
+    found = {}
+    for folder, _, files in os.walk(os.path.join(LINUX_DIR, "root", "lib", "modules")):
+        for f in files:
+            if f.endswith(".ko"):
+                found[f[:-3].replace("-", "_")] = os.path.join(folder, f)
+    order = []
+
+    def add(name):
+        if name in (n for n, _ in order):
+            return
+        if name not in found:
+            sys.exit(f"bench-linux: no module {name}.ko in {LINUX_DIR}/root/lib/modules (the card needs it)")
+        with open(found[name], "rb") as f:
+            m = re.search(rb"depends=([^\0]*)\0", f.read())
+        for dep in (m[1].decode().split(",") if m and m[1] else []):
+            add(dep.replace("-", "_"))
+        order.append((name, found[name]))
+    for name in CARD_MODULES:
+        add(name)
+    return order
+
+
 # --- One boot, and what it printed ------------------------------------------
 
-def figures_of(result):
-    """{figure: value} and the clock skew (guest/host - 1) of one boot."""
+def figures_of(result, host_figures=None):
+    """{figure: value} and the clock skew (guest/host - 1) of one boot;
+    host_figures ({what: ([value], unit)}): those the host measured."""
     out, clock, steps = {}, [], []
+    for what, (values, unit) in (host_figures or {}).items():
+        out[what] = (values[-1], unit)
     for line in result.lines:
         text = line.text.strip()
         m = FIGURE.match(text)
@@ -268,23 +343,44 @@ def clock_skew(marks):
     return (b[0] - a[0]) / (b[1] - a[1]) - 1
 
 
-def boot_kestrel(args, kernel, bench, tmp):
-    cmdline, disk = BENCHES[bench]
+def card(args, name, figures):
+    """For Lab 9's benchmarks: the card's network and the host's side,
+    which fills `figures`; {} for the others."""
+    if name not in CARD_BENCHES:
+        return {}
+    if name == "card":
+        net = Net.forwarding([("tcp", 7)])
+        ready, host = r"^net_echo: listening", lambda m: bench.net_client(net.host_port(7), figures)
+    else:
+        net = Net.forwarding(bench_players.PORTS)
+        ready = bench_players.READY
+        host = lambda m: bench_players.host_side(net, args.clip, figures, log=lambda s: None)  # noqa: E731
+    return {"net": net, "host_actions": [(re.compile(ready), host)], "cpus": 2}
+
+
+def boot_kestrel(args, kernel, name, tmp, figures):
+    cmdline, disk = BENCHES[name]
     disks = []
-    if disk:
+    if disk == "players":
+        disks = [Disk(bench_players.kestrel_disk(os.path.join(args.build, MS_IMAGE), tmp, args.players_config),
+                      scratch=True)]
+    elif disk:
         image = os.path.join(args.build, MS_IMAGE) if disk == "mediaserver" else args.image
         disks = [Disk(fsimg_tools.copy_image(image, os.path.join(tmp, "vda.img")), scratch=True)]
-    r = boot(kernel, f"{cmdline} token=0", timeout=args.timeout, accel=args.accel, cpus=1,
-             mem=args.mem, disks=disks, log_cpu=False)
-    ok = r.powered_off
+    options = {"cpus": 1, **card(args, name, figures)}
+    r = boot(kernel, f"{cmdline} token=0", timeout=args.timeout, accel=args.accel, mem=args.mem, disks=disks,
+             log_cpu=False, **options)
+    ok = r.powered_off and not r.host_errors
     return r, ok
 
 
-def boot_linux(args, bench, vmlinuz, initrd):
-    r = boot(vmlinuz, f"console=ttyS0 quiet {LINUX_CMDLINE} kbench={bench}", timeout=args.timeout, accel=args.accel,
-             cpus=1, mem=args.mem, initrd=initrd, log_cpu=False)
+def boot_linux(args, name, vmlinuz, initrd, figures):
+    options = {"cpus": 1, **card(args, name, figures)}
+    r = boot(vmlinuz, f"console=ttyS0 quiet {LINUX_CMDLINE} kbench={name}", timeout=args.timeout, accel=args.accel,
+             mem=args.mem, initrd=initrd, log_cpu=False, **options)
     # poweroff -f: QEMU exits 0 (ACPI), not through isa-debug-exit.
-    ok = r.status in (0, EXIT_OK) and any(l.text.strip() == "bench-init: done" for l in r.lines)
+    ok = (r.status in (0, EXIT_OK) and any(l.text.strip() == "bench-init: done" for l in r.lines)
+          and not r.host_errors)
     return r, ok
 
 
@@ -301,17 +397,20 @@ def show(results, skews, runs, kestrels):
     print(f"{'figure':40}" + "".join(f" {c:>14}" for c in columns) + "".join(f" {c[:4] + '/L':>7}" for c in kestrels))
     seen = set().union(*(results[c] for c in columns))
     names = [n for n in TABLE if n in seen] + sorted(seen - set(TABLE))
-    fmt = lambda v: "-" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.0f}")  # noqa: E731
     for what in names:
         unit = next(results[c][what][0][1] for c in columns if what in results[c])
+        # frames/s near the 95% mark of 25 need their tenths.
+        fmt = lambda v: "-" if v is None else (f"{v:.0f}" if unit == "players" else f"{v:.1f}"  # noqa: E731
+                                               if unit == "frames/s" else f"{v:.2f}" if v < 10 else f"{v:.0f}")
         med = {c: median([v for v, _ in results[c].get(what, [])]) for c in columns}
         line = f"{what:40}" + "".join(f" {fmt(med[c]):>9} {unit[:4]:4}" for c in columns)
         for c in kestrels:
             k, lx = med[c], med["linux"]
-            ratio = (lx / k if unit.startswith("MB/s") else k / lx) if k and lx else None
+            ratio = (lx / k if unit.startswith(RATES) else k / lx) if k and lx else None
             line += f" {'-' if ratio is None else f'{ratio:.2f}':>7}"
         print(line)
-    print("K/L: Kestrel's time over Linux's (for MB/s, Linux's rate over Kestrel's): below 1, Kestrel is faster.")
+    print("K/L: Kestrel's time over Linux's (for MB/s, frames/s and players, Linux's over Kestrel's): "
+          "below 1, Kestrel is faster.")
     for kernel in columns:
         sk = skews[kernel]
         if sk:
@@ -338,15 +437,16 @@ def main():
     initrd = make_initramfs(args.build)
     benches = args.only or list(BENCHES)
     initrds = {b: initrd for b in benches}
-    if "mediaserver" in benches:
+    for ms in NEEDS_MEDIASERVER & set(benches):
         ms_image = os.path.join(args.build, MS_IMAGE)
         if os.path.exists(ms_image) and os.path.isdir(os.path.join(args.build, MS_STAGED, MS_DIR)):
             fsimg_tools.require_image(ms_image, newer_than=[os.path.join(args.build, "user", "lab8", "bench_mediaserver")])
-            initrds["mediaserver"] = make_initramfs(args.build, mediaserver=True)
+            initrds[ms] = initrds.get("mediaserver-cpio") or make_initramfs(args.build, mediaserver=True)
+            initrds["mediaserver-cpio"] = initrds[ms]
         else:
-            print(f"bench-linux: mediaserver skipped, no {os.path.relpath(ms_image, ROOT)} "
+            print(f"bench-linux: {ms} skipped, no {os.path.relpath(ms_image, ROOT)} "
                   "(make fsimg MEDIASERVER=1, with the capstone's folder in ../shared/mediaserver)")
-            benches.remove("mediaserver")
+            benches.remove(ms)
     if args.initramfs_only:
         print(f"bench-linux: {vmlinuz} and {', '.join(sorted(set(initrds.values())))} are ready")
         return 0
@@ -358,20 +458,26 @@ def main():
     skews = {k: [] for k in results}
     failed = 0
     with tempfile.TemporaryDirectory(prefix="kestrel-bench-linux-") as tmp:
+        if "players" in benches:
+            args.clip = bench_players.make_clip(tmp)
+            args.players_config = os.path.join(tmp, bench_players.NET_CONFIG)
+            bench_players.net_config(os.path.join(args.build, MS_STAGED, MS_DIR), args.players_config)
         for i in range(args.runs):
             for bench in benches:
                 for kernel in results:
+                    host_figures = {}
                     if kernel in kestrels:
-                        r, ok = boot_kestrel(args, kestrels[kernel], bench, tmp)
+                        r, ok = boot_kestrel(args, kestrels[kernel], bench, tmp, host_figures)
                     else:
-                        r, ok = boot_linux(args, bench, vmlinuz, initrds[bench])
+                        r, ok = boot_linux(args, bench, vmlinuz, initrds[bench], host_figures)
                     if not ok:      # counted out (n= in the table), not fatal: TCG on a busy host
                         failed += 1
                         print(f"bench-linux: {kernel} {bench} run {i + 1} did not finish cleanly "
-                              f"(status {r.status}, {r.seconds:.0f} s); its figures are left out:")
+                              f"(status {r.status}, {r.seconds:.0f} s{'; ' if r.host_errors else ''}"
+                              f"{'; '.join(r.host_errors)}); its figures are left out:")
                         print("\n".join("  " + l.text for l in r.lines[-5:]))
                         continue
-                    figures, skew = figures_of(r)
+                    figures, skew = figures_of(r, host_figures)
                     for what, value in figures.items():
                         results[kernel].setdefault(what, []).append(value)
                     if skew is not None:
