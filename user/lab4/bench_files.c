@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bench.h>
 
 #define FILE_MB 64
 #define CHUNK (64 * 1024)
@@ -23,15 +24,7 @@ static char buf[CHUNK];
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
+	return bench_now_ns() / 1e9;
 }
 
 static void bench_sequential(void)
@@ -39,14 +32,14 @@ static void bench_sequential(void)
 	const char *name = "bench_files.tmp";
 	int fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0644);
 	if (fd < 0)
-		die("open for writing");
+		bench_die("open for writing");
 	memset(buf, 'k', sizeof buf);
 	double t0 = now_s();
 	for (int i = 0; i < FILE_MB * 1024 * 1024 / CHUNK; i++)
 		if (write(fd, buf, CHUNK) != CHUNK)
-			die("write");
+			bench_die("write");
 	if (fsync(fd))
-		die("fsync");
+		bench_die("fsync");
 	double t1 = now_s();
 	printf("bench: sequential write: %.1f MB/s (%d MiB in 64 KiB writes, fsync included)\n",
 	       FILE_MB / (t1 - t0), FILE_MB);
@@ -56,14 +49,14 @@ static void bench_sequential(void)
 
 	fd = open(name, O_RDONLY);
 	if (fd < 0)
-		die("open for reading");
+		bench_die("open for reading");
 	t0 = now_s();
 	long total = 0, n;
 	while ((n = read(fd, buf, CHUNK)) > 0)
 		total += n;
 	t1 = now_s();
 	if (total != FILE_MB * 1024l * 1024)
-		die("short read");
+		bench_die("short read");
 	printf("bench: sequential read: %.1f MB/s (%d MiB in 64 KiB reads, from the disk)\n",
 	       FILE_MB / (t1 - t0), FILE_MB);
 	close(fd);
@@ -75,14 +68,14 @@ static void bench_small(void)
 	const char *name = "bench_files.small";
 	int fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0644);
 	if (fd < 0 || write(fd, "a small file\n", 13) != 13)
-		die("small file");
+		bench_die("small file");
 	close(fd);
 	const int n = 2000;
 	double t0 = now_s();
 	for (int i = 0; i < n; i++) {
 		fd = open(name, O_RDONLY);
 		if (fd < 0 || read(fd, buf, sizeof buf) != 13)
-			die("open+read");
+			bench_die("open+read");
 		close(fd);
 	}
 	printf("bench: open+read+close of a small file: %.1f us (%d rounds)\n",
