@@ -310,7 +310,7 @@ static void fork_and_exec(void)
 	if (pid == 0) {
 		int aid;
 		tcreate(CLOCK_MONOTONIC, NULL, &aid);
-		tset(aid, 0, 50 * MS, 0, NULL);
+		tset(aid, 0, 300 * MS, 0, NULL);     /* past the exec, even under load */
 		execl("usr/lib/kestrel/lab5/time_timers", "time_timers", "after-exec", (char *)NULL);
 		_exit(2);
 	}
@@ -325,7 +325,7 @@ static int after_exec(void)
 {
 	struct itimerspec cur;
 	int gone = syscall(SYS_timer_gettime, 0, &cur) == -1 && errno == EINVAL;
-	kt_sleep_ms(150);
+	kt_sleep_ms(350);
 	return gone ? 0 : 1;
 }
 
