@@ -39,122 +39,8 @@
 #include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <time/posix_timers.h>
+#include "posix_timers_internal.h"
 #include <x86/uaccess.h>
-
-#define DELAYTIMER_MAX 0x7fffffff       /* overruns saturate here */
-
-struct posix_timer {
-	int id;
-	int clock;
-	int notify;                 /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID (| SIGEV_SIGNAL) */
-	int signo;
-	int tid;                    /* SIGEV_THREAD_ID: the thread */
-	uint64_t value;             /* sigev_value */
-	struct task *proc;          /* the leader; the timer goes before it does */
-	struct list_head link;      /* in proc->posix_timers */
-	struct timer timer;
-	struct spinlock lock;       /* expires, interval */
-	uint64_t expires;           /* the next expiry, monotonic ns; 0: disarmed */
-	uint64_t interval;          /* ns; 0: one-shot */
-	/* Under proc's siglock: */
-	int overrun;                /* expirations while the signal was pending */
-	int overrun_last;           /* timer_getoverrun's: the taken signal's count */
-	/* CLOCK_REALTIME and TAI, under wall_lock: */
-	bool wall;                  /* armed for a wall time: follows the clock */
-	int64_t wall_offset;        /* CLOCK_REALTIME - CLOCK_MONOTONIC when expires was set */
-	struct list_head wall_link;
-};
-
-/* The CLOCK_REALTIME and CLOCK_TAI timers of every process. */
-static struct mutex wall_lock = {
-	.waiters = WAIT_QUEUE_INIT(wall_lock.waiters, "posix-timers-wall-waiters")
-	LOCKDEP_MAP_INIT("posix-timers-wall")
-};
-static struct list_head wall_timers = LIST_HEAD_INIT(wall_timers);
-
-static bool is_wall_clock(int clock) { return clock == CLOCK_REALTIME || clock == CLOCK_TAI; }
-
-static int64_t wall_offset(void) { return clock_params().realtime_offset_ns; }
-
-static int saturating_add(int a, uint64_t b)
-{
-	return b >= (uint64_t)(DELAYTIMER_MAX - a) ? DELAYTIMER_MAX : a + (int)b;
-}
-
-/* --- expiry (the timer interrupt) ------------------------------------------ */
-
-/* The live thread tid of proc, or NULL; tasklist_lock held. */
-static struct task *thread_of(struct task *proc, int tid)
-{
-	struct task *t;
-	list_for_each_entry(t, &proc->threads, thread_link)
-		if (t->tid == tid && signal_thread_alive(t))
-			return t;
-	return NULL;
-}
-
-/* Is this timer's last signal still pending in set? siglock held. */
-static bool signal_still_pending(struct posix_timer *pt, struct sigpending *set)
-{
-	const struct ksiginfo *info = &set->info[pt->signo - 1];
-	return (set->set & SIGMASK(pt->signo)) && info->code == SI_TIMER && info->from_timer &&
-	       info->timerid == pt->id;
-}
-
-/* The signal of an expiry, missed periods skipped before it: sent, or
- * counted as overruns while the last one is pending. */
-static void send_timer_signal(struct posix_timer *pt, uint64_t missed)
-{
-	struct task *proc = pt->proc;
-	bool to_thread = pt->notify & SIGEV_THREAD_ID;
-	uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *target = to_thread ? thread_of(proc, pt->tid) : proc;
-	if (target) {
-		uint64_t sflags = spin_lock_irqsave(&proc->siglock);
-		bool pending = signal_still_pending(pt, to_thread ? &target->pending : &proc->shared_pending);
-		pt->overrun = saturating_add(pending ? pt->overrun : 0, pending ? missed + 1 : missed);
-		spin_unlock_irqrestore(&proc->siglock, sflags);
-		struct ksiginfo info = { .code = SI_TIMER, .timerid = pt->id, .from_timer = 1,
-					 .value = pt->value };
-		if (!pending && to_thread)
-			send_signal_thread(target, pt->signo, &info);
-		else if (!pending)
-			send_signal(proc, pt->signo, &info);
-	}
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-}
-
-static void timer_expired(struct timer *t)
-{
-	struct posix_timer *pt = container_of(t, struct posix_timer, timer);
-	uint64_t now = clock_now_ns(), missed = 0;
-	uint64_t flags = spin_lock_irqsave(&pt->lock);
-	if (pt->interval) {
-		missed = now > pt->expires ? (now - pt->expires) / pt->interval : 0;
-		pt->expires += (missed + 1) * pt->interval;
-		timer_rearm_from_fn(t, pt->expires);
-	} else {
-		pt->expires = 0;
-	}
-	spin_unlock_irqrestore(&pt->lock, flags);
-	if (pt->notify != SIGEV_NONE)
-		send_timer_signal(pt, missed);
-}
-
-void posix_timer_signal_taken(struct task *proc, struct ksiginfo *info)
-{
-	if (!info->from_timer)
-		return;                 /* a sigqueue'd SI_TIMER: no timer's */
-	struct posix_timer *pt;
-	info->overrun = 0;
-	list_for_each_entry(pt, &proc->posix_timers, link) {
-		if (pt->id == info->timerid) {
-			info->overrun = pt->overrun_last = pt->overrun;
-			pt->overrun = 0;
-			return;
-		}
-	}
-}
 
 /* --- timer_create and timer_delete ----------------------------------------- */
 
@@ -181,7 +67,7 @@ static long check_sigevent(const struct sigevent *ev)
 		return -EINVAL;         /* SIGEV_THREAD: glibc's helper thread, a signal to the process */
 	if (notify & SIGEV_THREAD_ID) {
 		uint64_t flags = spin_lock_irqsave(&tasklist_lock);
-		bool mine = thread_of(current->group_leader, ev->_sigev_un._tid) != NULL;
+		bool mine = posix_timer_thread(current->group_leader, ev->_sigev_un._tid) != NULL;
 		spin_unlock_irqrestore(&tasklist_lock, flags);
 		if (!mine)
 			return -EINVAL;
@@ -194,6 +80,7 @@ static long check_sigevent(const struct sigevent *ev)
 static void set_notify(struct posix_timer *pt, const struct sigevent *ev)
 {
 	pt->notify = ev ? (ev->sigev_notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev->sigev_notify) : SIGEV_SIGNAL;
+	pt->user_notify = ev ? ev->sigev_notify : SIGEV_SIGNAL;
 	pt->signo = ev ? ev->sigev_signo : SIGALRM;
 	pt->value = ev ? (uint64_t)ev->sigev_value.sival_ptr : (uint64_t)pt->id;
 	pt->tid = ev ? ev->_sigev_un._tid : 0;
@@ -223,7 +110,7 @@ static long timer_new(int clock, const struct sigevent *ev, struct posix_timer *
 	pt->clock = clock;
 	pt->proc = proc;
 	spin_lock_init(&pt->lock, "posix-timer");
-	pt->timer.fn = timer_expired;
+	pt->timer.fn = posix_timer_expired;
 	list_init(&pt->wall_link);
 	set_notify(pt, ev);
 	*ptp = pt;
@@ -235,9 +122,9 @@ static void timer_install(struct posix_timer *pt)
 	struct task *proc = pt->proc;
 	mutex_lock(&proc->posix_timers_lock);
 	if (is_wall_clock(pt->clock)) {
-		mutex_lock(&wall_lock);
-		list_add_tail(&pt->wall_link, &wall_timers);
-		mutex_unlock(&wall_lock);
+		mutex_lock(&posix_timers_wall_lock);
+		list_add_tail(&pt->wall_link, &posix_timers_wall);
+		mutex_unlock(&posix_timers_wall_lock);
 	}
 	uint64_t flags = spin_lock_irqsave(&proc->siglock);
 	list_add(&pt->link, &proc->posix_timers);   /* newest first, as /proc/PID/timers lists them */
@@ -288,9 +175,9 @@ static void timer_remove(struct posix_timer *pt)
 	proc->posix_timer_count--;
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	if (is_wall_clock(pt->clock)) {
-		mutex_lock(&wall_lock);
+		mutex_lock(&posix_timers_wall_lock);
 		list_del(&pt->wall_link);
-		mutex_unlock(&wall_lock);
+		mutex_unlock(&posix_timers_wall_lock);
 	}
 	timer_cancel(&pt->timer);   /* returns once a running expiry is done */
 	kfree(pt);
@@ -360,7 +247,7 @@ static uint64_t first_expiry(struct posix_timer *pt, uint64_t ns, bool absolute)
 /* Arms pt (or disarms: value 0); posix_timers_lock held. */
 static void timer_set(struct posix_timer *pt, uint64_t value, uint64_t interval, bool absolute)
 {
-	mutex_lock(&wall_lock);     /* no change of the wall clock meanwhile */
+	mutex_lock(&posix_timers_wall_lock);     /* no change of the wall clock meanwhile */
 	timer_cancel(&pt->timer);
 	uint64_t expires = first_expiry(pt, value, absolute);
 	uint64_t flags = spin_lock_irqsave(&pt->lock);
@@ -374,7 +261,7 @@ static void timer_set(struct posix_timer *pt, uint64_t value, uint64_t interval,
 	spin_unlock_irqrestore(&pt->proc->siglock, flags);
 	if (expires)
 		timer_arm(&pt->timer, expires);
-	mutex_unlock(&wall_lock);
+	mutex_unlock(&posix_timers_wall_lock);
 }
 
 long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *unew,
@@ -424,29 +311,4 @@ long sys_timer_getoverrun(int id)
 	int overrun = pt ? READ_ONCE(pt->overrun_last) : 0;
 	mutex_unlock(&proc->posix_timers_lock);
 	return pt ? overrun : -EINVAL;
-}
-
-/* --- the wall clock was set ------------------------------------------------- */
-
-void posix_timers_clock_was_set(void)
-{
-	int64_t offset = wall_offset();
-	mutex_lock(&wall_lock);
-	struct posix_timer *pt;
-	list_for_each_entry(pt, &wall_timers, wall_link) {
-		if (!READ_ONCE(pt->wall))
-			continue;
-		timer_cancel(&pt->timer);
-		uint64_t flags = spin_lock_irqsave(&pt->lock);
-		/* A time now past is due at once, its missed periods counted from it. */
-		int64_t expires = (int64_t)pt->expires - (offset - pt->wall_offset);
-		pt->wall_offset = offset;
-		if (pt->expires)
-			pt->expires = expires > 0 ? (uint64_t)expires : 1;
-		uint64_t arm = pt->expires;
-		spin_unlock_irqrestore(&pt->lock, flags);
-		if (arm)
-			timer_arm(&pt->timer, arm);
-	}
-	mutex_unlock(&wall_lock);
 }

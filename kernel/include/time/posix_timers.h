@@ -19,6 +19,10 @@ void posix_timers_exit(struct task *proc);
  * and the new leader goes on handing out ids where it left off. */
 void posix_timers_take_over(struct task *to, struct task *from);
 
+/* /proc/PID/timers of process proc (its leader): Linux's lines. */
+struct pbuf;
+void posix_timers_show(struct pbuf *b, struct task *proc);
+
 /* The wall clock was set: timers armed for a CLOCK_REALTIME or
  * CLOCK_TAI time move with it, as Linux's clock_was_set. Process context. */
 void posix_timers_clock_was_set(void);
