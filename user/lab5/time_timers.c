@@ -5,7 +5,8 @@
  * value with no sigevent, SIGEV_NONE, SIGEV_THREAD_ID to the caller;
  * relative and TIMER_ABSTIME times, interval timers, the old value,
  * overruns counted while the signal is blocked; timers not inherited by
- * fork and gone after exec; the errors in Linux's order.
+ * fork and gone after exec; the errors in Linux's order; in the kernel
+ * only, silently, absolute CLOCK_REALTIME timers following clock_settime.
  *
  * Prints relations ("fired between 90 and 500 ms: ok"), never times.
  * Runs in a child with a session of its own (kt_run_in_session). */
@@ -217,6 +218,46 @@ static void one_shot(void)
 	syscall(SYS_timer_delete, rid);
 }
 
+/* Set in main: the session child is not pid 1 in the kernel either. */
+static int in_kernel;
+
+/* Waits up to 2 s for usr1 to reach n; the milliseconds it took. */
+static long long until_usr1(int n)
+{
+	long long start = kt_now_ns();
+	while (usr1 < n && kt_now_ns() - start < 2000 * MS)
+		kt_sleep_ms(2);
+	return (kt_now_ns() - start) / MS;
+}
+
+/* In the kernel only, and silent unless it fails (the host's clock is not
+ * the test's to move): an absolute CLOCK_REALTIME timer follows the clock
+ * when it is set past its time; a relative one does not move when the
+ * clock is set back. The clock is put back after. */
+static void wall_clock_set(void)
+{
+	if (!in_kernel)
+		return;
+	struct ksigevent ev = { .notify = SIGEV_SIGNAL, .signo = SIGUSR1 };
+	int id = -1;
+	tcreate(CLOCK_REALTIME, &ev, &id);
+	int before = usr1;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	tset(id, TIMER_ABSTIME, ts_ns(now) + 10000 * MS, 0, NULL);
+	struct timespec later = { now.tv_sec + 20, now.tv_nsec };
+	clock_settime(CLOCK_REALTIME, &later);
+	long long ms = until_usr1(before + 1);
+	if (usr1 != before + 1 || ms > 500)
+		kt_check(0, "an absolute CLOCK_REALTIME timer fires when the clock is set past its time");
+	tset(id, 0, 300 * MS, 0, NULL);
+	clock_settime(CLOCK_REALTIME, &now);    /* 20 s back: about where it was */
+	ms = until_usr1(before + 2);
+	if (usr1 != before + 2 || ms < 250 || ms > 1500)
+		kt_check(0, "a relative CLOCK_REALTIME timer does not move when the clock is set back");
+	syscall(SYS_timer_delete, id);
+}
+
 /* An interval timer, and its overruns while its signal is blocked. */
 static void interval(void)
 {
@@ -335,6 +376,7 @@ static void run(void)
 	errors();
 	default_event();
 	one_shot();
+	wall_clock_set();
 	interval();
 	none_and_thread_id();
 	fork_and_exec();
@@ -344,5 +386,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "after-exec"))
 		return after_exec();
+	in_kernel = !kt_on_host();
 	return kt_run_in_session(run);
 }
