@@ -22,7 +22,7 @@
  * delete and exit, which cancel the timer (timer_cancel waits for a
  * running expiry); the list changes under the leader's siglock too, so
  * a signal being taken can find its timer. Order: posix_timers_lock,
- * wall_lock, then the spinlocks; the expiry takes pt->lock, then
+ * posix_timers_wall_lock, then the spinlocks; the expiry takes pt->lock, then
  * tasklist_lock and siglock, never with pt->lock held. */
 #include <kernel/types.h>
 #include <kernel/errno.h>

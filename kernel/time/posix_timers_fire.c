@@ -3,18 +3,15 @@
  * the overrun handed to the signal when it is taken, the wall clock
  * followed, and /proc/PID/timers. */
 #include <kernel/types.h>
-#include <kernel/errno.h>
 #include <kernel/compiler.h>
 #include <kernel/mutex.h>
 #include <kernel/spinlock.h>
-#include <mm/kmalloc.h>
 #include <asm/signal.h>
 #include <asm-generic/siginfo.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <proc/signal.h>
 #include <proc/task.h>
-#include <syscall/syscalls.h>
 #include <time/clock.h>
 #include <time/posix_timers.h>
 #include <fs/pseudofs.h>
