@@ -47,6 +47,8 @@ TABLES = {
                                      r"TRYLOCK_PI|WAIT_BITSET|WAKE_BITSET|WAIT_REQUEUE_PI|CMP_REQUEUE_PI|LOCK_PI2)", ""),
     "clock_ids": (["linux/time.h"], r"CLOCK_\w+", r"CLOCK_SGI_CYCLE"),
     "itimer_which": (["linux/time.h"], r"ITIMER_(REAL|VIRTUAL|PROF)", ""),
+    "timer_flags": (["linux/time.h"], r"TIMER_ABSTIME", ""),
+    "sigev_notify": (["asm-generic/siginfo.h"], r"SIGEV_(SIGNAL|NONE|THREAD|THREAD_ID)", ""),
     "madvise_advice": (["asm-generic/mman-common.h"], r"MADV_\w+", ""),
     "mpol_mode_flags": (["linux/mempolicy.h"], r"MPOL_F_(STATIC_NODES|RELATIVE_NODES|NUMA_BALANCING)", ""),
     "get_mempolicy_flags": (["linux/mempolicy.h"], r"MPOL_F_(NODE|ADDR|MEMS_ALLOWED)", ""),

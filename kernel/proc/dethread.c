@@ -16,6 +16,7 @@
 #include <proc/signal.h>
 #include <proc/cputime.h>
 #include <proc/task.h>
+#include <time/posix_timers.h>
 #include <kernel/wait.h>
 
 /* Marks every thread of t's group but t to end at once (and wakes it). */
@@ -112,6 +113,7 @@ int de_thread(struct task *t)
 	take_leader_place(t, leader);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	itimer_take_over(t, leader);        /* outside tasklist_lock, which the timer's signal takes */
+	posix_timers_take_over(t, leader);  /* deleted by exec in any case */
 	reap_later(leader);
 	return 0;
 	// LAB 6 STUB: return 0;

@@ -31,6 +31,7 @@
 #include <proc/signal.h>
 #include <proc/futex.h>
 #include <proc/task.h>
+#include <time/posix_timers.h>
 #include <syscall/syscalls.h>
 #include <x86/cpu.h>
 #include <x86/paging.h>
@@ -318,6 +319,7 @@ static long do_execve(int dirfd, const char *upath, const char *const *argv, con
 		mm_put(img.mm);
 	if (!err) {
 		futex_exit_robust_list(current);    /* the old program's robust locks (Linux's exec_mm_release) */
+		posix_timers_exit(current);         /* the caller is the leader now */
 		exec_commit(current, &img, path);
 		exec_commit_creds(current, &cred, readable);
 	}

@@ -25,6 +25,7 @@
 #include <proc/sched.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <time/posix_timers.h>
 #include <proc/trace.h>
 #include <syscall/syscalls.h>
 #include <fs/fs.h>
@@ -273,6 +274,7 @@ void do_exit(int status)
 	if (p == init_task)
 		init_exited(status);        /* its last thread: the machine stops */
 	itimer_exit(p);             /* no SIGALRM for a process that is gone */
+	posix_timers_exit(p);       /* nor a POSIX timer's signal */
 	bool unwaited = leave_unwaiting_parent(p, status);
 
 	// LAB 3 BEGIN(exercise 9): orphans to init; become a zombie; tell the parent

@@ -8,6 +8,7 @@
 #include <proc/exit.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <time/posix_timers.h>
 #include <syscall/syscalls.h>
 #include <x86/uaccess.h>
 
@@ -133,6 +134,12 @@ void signal_fill_siginfo(siginfo_t *si, int sig, const struct ksiginfo *info)
 	si->si_code = info->code;
 	if (is_fault(sig, info->code)) {
 		si->si_addr = (void *)info->addr;
+		return;
+	}
+	if (info->code == SI_TIMER) {   /* _timer's fields lie over _rt's pid and uid */
+		si->si_tid = info->timerid;
+		si->si_overrun = info->overrun;
+		si->si_value.sival_ptr = (void *)info->value;
 		return;
 	}
 	si->si_pid = info->pid;

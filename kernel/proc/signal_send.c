@@ -22,6 +22,7 @@
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <proc/trace.h>
+#include <time/posix_timers.h>
 
 enum fate { DISCARD, PEND, KILL, STOP };
 
@@ -288,6 +289,8 @@ int signal_dequeue(uint64_t set, struct ksiginfo *info)
 	if (sig) {
 		from->set &= ~SIGMASK(sig);
 		*info = from->info[sig - 1];
+		if (info->code == SI_TIMER)
+			posix_timer_signal_taken(proc, info);   /* its si_overrun */
 	}
 	spin_unlock_irqrestore(&proc->siglock, flags);
 	return sig;

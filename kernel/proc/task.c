@@ -99,6 +99,8 @@ struct task *task_alloc(const char *name, bool with_kstack)
 	wait_queue_init(&t->signal_wait);
 	wait_queue_init(&t->group_wait);
 	spin_lock_init(&t->siglock, "siglock");
+	mutex_init(&t->posix_timers_lock);
+	list_init(&t->posix_timers);
 	t->group_leader = t;
 	t->usage = 1;
 	t->start_ns = clock_now_ns();

@@ -338,7 +338,9 @@ static void show_signal(struct trace_task *tt, int sig, const struct ksiginfo *i
 		tb_printf(&b, "%d", info->code);
 	/* strace's fields: who sent it for a signal from a process (codes
 	 * <= 0), the address for a fault, the child for SIGCHLD. */
-	if (info->code <= 0)
+	if (info->code == SI_TIMER)
+		trace_timer_siginfo(&b, info);
+	else if (info->code <= 0)
 		tb_printf(&b, ", si_pid=%d, si_uid=%d", info->pid, info->uid);
 	else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
 		tb_printf(&b, info->addr ? ", si_addr=%#lx" : ", si_addr=NULL", info->addr);

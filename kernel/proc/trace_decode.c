@@ -666,6 +666,7 @@ bool trace_arg_is_output(enum trace_arg_kind k)
 	case TA_DIRENTS_OUT: case TA_IOVEC_OUT: case TA_RLIMIT_OUT: case TA_SIGSET_OUT:
 	case TA_SIGACTION_OUT: case TA_TIMESPEC_OUT: case TA_WSTATUS_OUT: case TA_UTSNAME_OUT:
 	case TA_SYSINFO_OUT: case TA_PRCTL_ARG_OUT: case TA_STATX_OUT: case TA_ITIMERVAL_OUT:
+	case TA_TIMERID_OUT: case TA_ITIMERSPEC_OUT:
 	case TA_MPOL_MODE_OUT: case TA_NODEMASK_OUT: case TA_PAGE_STATUS_OUT:
 		return true;
 	default:
@@ -798,6 +799,10 @@ bool trace_decode_arg(struct tbuf *b, const struct syscall_entry *e, int i, cons
 	case TA_RLIMIT_IN: case TA_RLIMIT_OUT: rlimit(b, v); break;
 	case TA_RLIMIT_RESOURCE: trace_enum(b, trace_rlimit_resources, v); break;
 	case TA_ITIMER_WHICH: trace_enum(b, trace_itimer_which, v); break;
+	case TA_TIMER_FLAGS: trace_flags(b, trace_timer_flags, v); break;
+	case TA_SIGEVENT: trace_sigevent(b, v); break;
+	case TA_TIMERID_OUT: trace_timer_id(b, v); break;
+	case TA_ITIMERSPEC_IN: case TA_ITIMERSPEC_OUT: trace_itimerspec(b, v); break;
 	case TA_ITIMERVAL_IN: case TA_ITIMERVAL_OUT: itimerval(b, v); break;
 	case TA_WSTATUS_OUT: if (ret) wstatus(b, v); else ptr(b, v); break;
 	case TA_WAIT_OPTIONS: trace_flags(b, trace_wait_options, v); break;

@@ -19,6 +19,7 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
 	trace_futex_ops[], trace_clock_ids[], trace_madvise_advice[], trace_wait_options[],
 	trace_poll_events[], trace_cld_codes[], trace_si_codes[], trace_file_types[], trace_access_modes[],
 	trace_statx_masks[], trace_statx_attributes[], trace_statx_sync_types[], trace_itimer_which[],
+	trace_timer_flags[], trace_sigev_notify[],
 	trace_mpol_mode_flags[], trace_get_mempolicy_flags[], trace_mbind_flags[], trace_move_pages_flags[];
 extern const char *const trace_errno_names[], *const trace_errno_texts[];
 extern const int trace_errno_count;
@@ -58,6 +59,15 @@ void trace_mpol_flags(struct tbuf *b, const struct trace_name *table, uint64_t v
 void trace_page_addrs(struct tbuf *b, uint64_t uaddr, uint64_t n);
 void trace_page_nodes(struct tbuf *b, uint64_t uaddr, uint64_t n);
 void trace_page_status(struct tbuf *b, uint64_t uaddr, uint64_t n, bool failed);
+
+/* POSIX timers' arguments (proc/trace_timers.c): a struct sigevent, the
+ * id timer_create wrote ("[0]"), a struct itimerspec; and the fields of
+ * a timer's signal after si_code. */
+void trace_sigevent(struct tbuf *b, uint64_t uaddr);
+void trace_timer_id(struct tbuf *b, uint64_t uaddr);
+void trace_itimerspec(struct tbuf *b, uint64_t uaddr);
+struct ksiginfo;
+void trace_timer_siginfo(struct tbuf *b, const struct ksiginfo *info);
 
 /* Is argument kind k written by the call (printed after it returns)? */
 bool trace_arg_is_output(enum trace_arg_kind k);

@@ -12,6 +12,7 @@
 #include <kernel/timer.h>
 #include <time/clock.h>
 #include <fs/timerfd.h>
+#include <time/posix_timers.h>
 #include <x86/cpu.h>
 
 static uint64_t tsc_at_boot;
@@ -50,6 +51,7 @@ void clock_set_realtime(uint64_t ns)
 	vdso_clock_changed();
 	timerfd_clock_was_set();        /* timers on the wall clock follow it */
 	clock_nanosleep_clock_was_set();        /* and sleeps until a time of it */
+	posix_timers_clock_was_set();           /* and POSIX timers */
 }
 
 struct clock_params clock_params(void)

@@ -27,6 +27,13 @@ time_test("time-sched", "time_sched", 5,
 time_test("time-sysinfo", "time_sysinfo", 10, timeout=60.0,
           doc="sysinfo's fields consistent with each other and the clocks; the 1-minute load average "
               "rises above 0 while two processes spin")
+time_test("time-timers", "time_timers", 10,
+          doc="POSIX timers: timer_create's ids and errors, SIGEV_SIGNAL's siginfo (SI_TIMER, si_timerid, "
+              "si_value, si_overrun), SIGEV_NONE, SIGEV_THREAD_ID, relative and TIMER_ABSTIME times, "
+              "intervals and their overruns, no timers after fork or exec")
+time_test("time-timers-stress", "time_timers_stress", 5, depends=["time-timers"],
+          doc="processes ending with POSIX timers firing every millisecond: by exit, by exec and by "
+              "SIGKILL while they create, arm and delete timers; the kernel stays up")
 
 # The checkpoint proof grades these for each blank exercise.
 lab.exercise_tests[5] = ["time-sysinfo"]

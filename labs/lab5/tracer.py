@@ -101,6 +101,16 @@ def trace_signals(t):
     run_traced(t, f"{PROGRAMS}/lab5/trace_signals")
 
 
+@lab.test(points=5, timeout=60.0, name="trace-timers", depends=["trace-signals"])
+def trace_timers(t):
+    """POSIX timers in the trace: timer_create's sigevent and the id it
+    wrote ("[0]"), timer_settime's TIMER_ABSTIME and itimerspecs,
+    timer_gettime, timer_getoverrun, timer_delete and their errors, and
+    the timer's signal ("--- SIGUSR1 {..., si_code=SI_TIMER, si_timerid=0,
+    si_overrun=0, si_int=7, si_ptr=0x7} ---") ending a pause()."""
+    run_traced(t, f"{PROGRAMS}/lab5/trace_timers")
+
+
 @lab.test(points=0, timeout=40.0, name="trace-setuid")
 def trace_setuid(t):
     """A user who traces a set-user-ID program gets no privilege from it

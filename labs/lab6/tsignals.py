@@ -32,6 +32,10 @@ TSIG_TESTS = [
     ("tsig-leader-gone", "tsig_leader_gone", 4, 20,
      "a process whose main thread ended with pthread_exit is still found by its pid: kill, sigqueue, "
      "getpgid, getsid, sched_getaffinity, prlimit, pidfd_open, its CPU clock, capget; SIGTERM ends it"),
+    ("tsig-timers", "tsig_timers", 4, 20,
+     "POSIX timers in a thread group: glibc's SIGEV_THREAD (its helper thread takes SIGTIMER by "
+     "SIGEV_THREAD_ID and runs the function in a new thread), SIGEV_THREAD_ID to a worker only, a timer "
+     "outliving the thread that made it"),
 ]
 
 for name, program, points, timeout, doc in TSIG_TESTS:

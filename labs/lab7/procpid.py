@@ -26,6 +26,10 @@ lab.program_test("proc-threads", "pid_threads", 5, timeout=30.0, depends=["proc-
                      "pthread_setname_np and pthread_getname_np on another thread (through "
                      "task/TID/comm), /proc/thread-self in a thread, a joined thread's task/TID gone")
 
+lab.program_test("proc-timers", "pid_timers", 3, timeout=30.0, depends=["proc-self"],
+                 doc="/proc/self/timers: the POSIX timers in Linux's lines (ID, signal/value, notify/pid "
+                     "or tid, ClockID), newest first; a deleted one gone")
+
 # Exercise 2 (the stat line): with it blank, stat reads fail (ENOSYS).
 lab.exercise_tests[2] = ["proc-self"]
 

@@ -3,7 +3,8 @@
  *
  * signalfd: blocked signals read with their siginfo fields (kill's
  * sender pid and uid, checked here against the sender; sigqueue's value;
- * SIGCHLD's child and status), taken (no longer pending), lowest first,
+ * SIGCHLD's child and status; a POSIX timer's id, overrun and value),
+ * taken (no longer pending), lowest first,
  * several in one read; a second call changing the mask; EAGAIN, EINVAL;
  * a blocking read woken by another process's kill. poll on an eventfd,
  * a timerfd and a signalfd at once, each woken in turn. A signalfd
@@ -114,6 +115,20 @@ static void basics(void)
 	kt_check(si[0].ssi_signo == SIGCHLD && si[0].ssi_code == CLD_EXITED, "SIGCHLD: CLD_EXITED");
 	kt_check(si[0].ssi_pid == (uint32_t)child && si[0].ssi_status == 7, "SIGCHLD: the child's pid, status 7");
 	waitpid(child, NULL, 0);
+
+	/* A POSIX timer's signal: its id, overrun and value, no sender. */
+	int timer = -1;
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN, .sigev_value.sival_int = 77 };
+	syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &timer);
+	struct itimerspec its = { .it_value = { 0, 20000000 } };
+	memset(si, 0xff, sizeof(si[0]));
+	/* Without timers nothing comes: no read, which would wait for ever. */
+	if (syscall(SYS_timer_settime, timer, 0, &its, NULL) == 0 && poll(&pc, 1, 10000) == 1)
+		read(fd, si, sizeof(si[0]));
+	kt_check(si[0].ssi_signo == (uint32_t)SIGRTMIN && si[0].ssi_code == SI_TIMER, "timer: SIGRTMIN, SI_TIMER");
+	kt_check(si[0].ssi_tid == (uint32_t)timer && si[0].ssi_overrun == 0 && si[0].ssi_int == 77 &&
+		 si[0].ssi_pid == 0, "timer: ssi_tid is its id, ssi_overrun 0, ssi_int its value, no ssi_pid");
+	syscall(SYS_timer_delete, timer);
 
 	kt_expect_err("signalfd sizemask 4", syscall(SYS_signalfd4, -1, &m, 4, 0), EINVAL);
 	kt_expect_err("signalfd bad flags", syscall(SYS_signalfd4, -1, &m, 8, 1), EINVAL);

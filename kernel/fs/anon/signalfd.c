@@ -64,6 +64,13 @@ static void fill_ssi(struct signalfd_siginfo *ssi, int sig, const struct ksiginf
 		ssi->ssi_addr = (uint64_t)si.si_addr;
 		return;
 	}
+	if (si.si_code == SI_TIMER) {      /* a POSIX timer's: no sender */
+		ssi->ssi_tid = si.si_tid;
+		ssi->ssi_overrun = si.si_overrun;
+		ssi->ssi_int = si.si_int;
+		ssi->ssi_ptr = (uint64_t)si.si_ptr;
+		return;
+	}
 	ssi->ssi_pid = si.si_pid;
 	ssi->ssi_uid = si.si_uid;
 	if (si.si_code == SI_QUEUE) {

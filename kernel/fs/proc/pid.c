@@ -42,6 +42,7 @@ const struct pseudo_entry proc_tid_dir = DIR("", 0555, .children = tid_entries);
 static const struct pseudo_entry pid_entries[] = {
 	DIR("task", 0555, .list = &proc_task_list),
 	COMMON_ENTRIES,
+	FILE("timers", 0444, .show = proc_pid_timers),
 	{ 0 }
 };
 

@@ -1,6 +1,6 @@
 /* Small per-process files: limits (getrlimit's table, in Linux 6.1's
- * layout) and oom_score_adj (stored and inherited; Kestrel has no OOM
- * killer to use it). */
+ * layout), oom_score_adj (stored and inherited; Kestrel has no OOM
+ * killer to use it) and timers (the POSIX timers, time/posix_timers.h). */
 #include <kernel/types.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -8,6 +8,7 @@
 #include <linux/resource.h>
 #include <proc/task.h>
 #include <proc/cred.h>
+#include <time/posix_timers.h>
 #include "proc.h"
 
 static const struct {
@@ -113,4 +114,16 @@ int proc_pid_oom_score_adj_store(const struct pseudo_ctx *ctx, const char *data,
 		WRITE_ONCE(leader->oom_score_adj, v);
 	task_put(t);
 	return err;
+}
+
+/* The process's POSIX timers (a process's directory only, as Linux's). */
+int proc_pid_timers(struct pbuf *b, const struct pseudo_ctx *ctx)
+{
+	struct task *t = pseudo_task(ctx);
+	if (!t)
+		return -ESRCH;
+	if (t == t->group_leader)   /* the leader keeps them; a thread's task has none */
+		posix_timers_show(b, t);
+	task_put(t);
+	return 0;
 }

@@ -25,6 +25,7 @@ int proc_pid_environ(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_auxv(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_maps(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_limits(struct pbuf *b, const struct pseudo_ctx *ctx);
+int proc_pid_timers(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_oom_score_adj(struct pbuf *b, const struct pseudo_ctx *ctx);
 int proc_pid_oom_score_adj_store(const struct pseudo_ctx *ctx, const char *data, size_t len);
 int proc_exe_link(struct pbuf *b, const struct pseudo_ctx *ctx);

@@ -18,6 +18,7 @@
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
+#include <kernel/mutex.h>
 #include <x86/percpu.h>
 #include <x86/trap.h>
 #include <x86/fpu.h>
@@ -62,8 +63,14 @@ struct sighand {
  * (proc/signal.h turns it into the user's siginfo_t). */
 struct ksiginfo {
 	int code;                   /* SI_USER, SI_TKILL, CLD_EXITED... */
-	int pid, uid;               /* the sender (SIGCHLD: the child) */
-	int status;                 /* SIGCHLD: exit code or signal */
+	union {
+		struct { int pid, uid; };   /* the sender (SIGCHLD: the child) */
+		struct { int timerid, overrun; };   /* SI_TIMER: the POSIX timer, its overruns */
+	};
+	union {
+		int status;                 /* SIGCHLD: exit code or signal */
+		int from_timer;             /* SI_TIMER: 1 if a kernel timer sent it (not sigqueue) */
+	};
 	uint64_t addr;              /* faults (SIGSEGV, SIGBUS...): the address */
 	uint64_t value;             /* rt_sigqueueinfo (SI_QUEUE): the sigval */
 };
@@ -177,6 +184,13 @@ struct task {
 	unsigned sas_ss_flags;      /* as sigaltstack was given them (SS_AUTODISARM...) */
 	struct timer itimer_real;   /* SIGALRM: alarm, setitimer(ITIMER_REAL) */
 	uint64_t itimer_interval;   /* its reload in ns, 0 for a one-shot */
+	/* POSIX timers (time/posix_timers.c), the leader's: the list changes
+	 * under posix_timers_lock and siglock both (a timer's signal taken
+	 * looks its timer up under siglock), ids and count under siglock. */
+	struct mutex posix_timers_lock;
+	struct list_head posix_timers;
+	int posix_timer_next_id;
+	int posix_timer_count;
 
 	/* CPU time and scheduling parameters (proc/cputime.c, syscall/sched_calls.c). */
 	uint64_t mode_start_ns;     /* CLOCK_MONOTONIC when it last changed mode or was switched in */
