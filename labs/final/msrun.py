@@ -194,3 +194,19 @@ def network_config(t, folder):
         f.write(text.replace(LOOPBACK_ONLY, EVERY_ADDRESS))
     secret, config = secret_and_config(folder, path)
     return path, secret, config
+
+
+def network_stage(t):
+    """What each stage 3 test starts with: the host's ffmpeg, the
+    capstone's image, NET_CONFIG (network_config) and the clip made for
+    this run. Returns (image, NET_CONFIG's path, the API secret, the
+    settings, the clip's path)."""
+    import subprocess
+    import media
+    if not os.path.exists(media.FFMPEG):
+        t.fail(f"{media.FFMPEG} is missing on the host (scripts/setup.sh installs Debian's ffmpeg)")
+    folder, image = ready(t, [CONFIG], newer_than=[media.FFMPEG])
+    net_config, secret, config = network_config(t, folder)
+    clip = os.path.join(t.tmp, "clip.mp4")
+    subprocess.run(media.MAKE_CLIP + [clip], check=True, timeout=60)
+    return image, net_config, secret, config, clip

@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import media  # noqa: E402
 import msrun  # noqa: E402
-from msrun import ready, run_script  # noqa: E402
+from msrun import run_script  # noqa: E402
 
 HTTP, RTSP, DONE = msrun.HTTP_PORT, msrun.RTSP_PORT, 9
 # In the guest: MediaServer started as in stage 2, "ms-ready" once its API
@@ -80,12 +80,7 @@ def ms_net(t):
     over HTTP-FLV, and what each gets is the clip's video frames from some
     key frame on, in order. SIGTERM then ends MediaServer with status 0;
     no ENOSYS; the disk clean."""
-    if not os.path.exists(media.FFMPEG):
-        t.fail(f"{media.FFMPEG} is missing on the host (scripts/setup.sh installs Debian's ffmpeg)")
-    folder, image = ready(t, [msrun.CONFIG], newer_than=[media.FFMPEG])
-    net_config, secret, config = msrun.network_config(t, folder)
-    clip = os.path.join(t.tmp, "clip.mp4")
-    subprocess.run(media.MAKE_CLIP + [clip], check=True, timeout=60)
+    image, net_config, secret, config, clip = msrun.network_stage(t)
     report = {}
     run_script(t, image, 2, msrun.start(secret, msrun.NET_CONFIG) + WAIT_FOR_HOST + msrun.STOP,
                files=[(net_config, f"/opt/mediaserver/{msrun.NET_CONFIG}")],

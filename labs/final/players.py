@@ -24,7 +24,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import media  # noqa: E402
 import msrun  # noqa: E402
-from msrun import ready, run_script  # noqa: E402
+from msrun import run_script  # noqa: E402
 
 DONE = 9
 PLAYERS = 8                 # half RTSP/TCP, half HTTP-FLV
@@ -211,12 +211,7 @@ def ms_players(t):
     MediaServer started (once started and stopped, to fill the caches of
     its files) once MediaServer has stopped; SIGTERM ends MediaServer
     with status 0; no ENOSYS; the disk clean."""
-    if not os.path.exists(media.FFMPEG):
-        t.fail(f"{media.FFMPEG} is missing on the host (scripts/setup.sh installs Debian's ffmpeg)")
-    folder, image = ready(t, [msrun.CONFIG], newer_than=[media.FFMPEG])
-    net_config, secret, config = msrun.network_config(t, folder)
-    clip = os.path.join(t.tmp, "clip.mp4")
-    subprocess.run(media.MAKE_CLIP + [clip], check=True, timeout=60)
+    image, net_config, secret, config, clip = msrun.network_stage(t)
     report = {}
     run_script(t, image, 2, guest_script(secret),
                files=[(net_config, f"/opt/mediaserver/{msrun.NET_CONFIG}")],
