@@ -11,6 +11,7 @@
 #include <kernel/printk.h>
 #include <kernel/timer.h>
 #include <time/clock.h>
+#include <linux/time.h>
 #include <fs/timerfd.h>
 #include <time/posix_timers.h>
 #include <x86/cpu.h>
@@ -60,4 +61,29 @@ struct clock_params clock_params(void)
 		.tsc_at_boot = tsc_at_boot, .ns_per_cycle_2_32 = ns_per_cycle_2_32,
 		.realtime_offset_ns = __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED),
 	};
+}
+
+int64_t clock_wall_offset(void)
+{
+	return __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED);
+}
+
+bool clock_is_wall(int clock)
+{
+	return clock == CLOCK_REALTIME || clock == CLOCK_TAI;
+}
+
+uint64_t clock_first_expiry(bool wall, uint64_t ns, bool absolute)
+{
+	if (!ns)
+		return 0;
+	uint64_t now = clock_now_ns();
+	if (!absolute)
+		return now + ns;
+	if (!wall)
+		return ns;
+	uint64_t real = clock_realtime_ns();
+	if (ns > real)
+		return now + (ns - real);
+	return real - ns < now ? now - (real - ns) : 1;
 }

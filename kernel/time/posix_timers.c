@@ -121,7 +121,7 @@ static void timer_install(struct posix_timer *pt)
 {
 	struct task *proc = pt->proc;
 	mutex_lock(&proc->posix_timers_lock);
-	if (is_wall_clock(pt->clock)) {
+	if (clock_is_wall(pt->clock)) {
 		mutex_lock(&posix_timers_wall_lock);
 		list_add_tail(&pt->wall_link, &posix_timers_wall);
 		mutex_unlock(&posix_timers_wall_lock);
@@ -174,7 +174,7 @@ static void timer_remove(struct posix_timer *pt)
 	list_del(&pt->link);
 	proc->posix_timer_count--;
 	spin_unlock_irqrestore(&proc->siglock, flags);
-	if (is_wall_clock(pt->clock)) {
+	if (clock_is_wall(pt->clock)) {
 		mutex_lock(&posix_timers_wall_lock);
 		list_del(&pt->wall_link);
 		mutex_unlock(&posix_timers_wall_lock);
@@ -226,35 +226,17 @@ static struct __kernel_itimerspec timer_setting(struct posix_timer *pt)
 	return (struct __kernel_itimerspec){ .it_value = ns_timespec(left), .it_interval = ns_timespec(interval) };
 }
 
-/* The monotonic time of the first expiry for a value of ns: relative, or
- * absolute on the timer's clock (a past time: due at once). 0: disarmed. */
-static uint64_t first_expiry(struct posix_timer *pt, uint64_t ns, bool absolute)
-{
-	if (!ns)
-		return 0;
-	uint64_t now = clock_now_ns();
-	if (!absolute)
-		return now + ns;
-	if (is_wall_clock(pt->clock)) {
-		uint64_t real = clock_realtime_ns();
-		if (ns > real)
-			return now + (ns - real);
-		return real - ns < now ? now - (real - ns) : 1;
-	}
-	return ns ? ns : 1;
-}
-
 /* Arms pt (or disarms: value 0); posix_timers_lock held. */
 static void timer_set(struct posix_timer *pt, uint64_t value, uint64_t interval, bool absolute)
 {
 	mutex_lock(&posix_timers_wall_lock);     /* no change of the wall clock meanwhile */
 	timer_cancel(&pt->timer);
-	uint64_t expires = first_expiry(pt, value, absolute);
+	uint64_t expires = clock_first_expiry(clock_is_wall(pt->clock), value, absolute);
 	uint64_t flags = spin_lock_irqsave(&pt->lock);
 	pt->expires = expires;
 	pt->interval = expires ? interval : 0;
-	pt->wall = expires && absolute && is_wall_clock(pt->clock);
-	pt->wall_offset = wall_offset();
+	pt->wall = expires && absolute && clock_is_wall(pt->clock);
+	pt->wall_offset = clock_wall_offset();
 	spin_unlock_irqrestore(&pt->lock, flags);
 	flags = spin_lock_irqsave(&pt->proc->siglock);
 	pt->overrun = pt->overrun_last = 0;

@@ -107,7 +107,7 @@ void posix_timer_signal_taken(struct task *proc, struct ksiginfo *info)
 
 void posix_timers_clock_was_set(void)
 {
-	int64_t offset = wall_offset();
+	int64_t offset = clock_wall_offset();
 	mutex_lock(&posix_timers_wall_lock);
 	struct posix_timer *pt;
 	list_for_each_entry(pt, &posix_timers_wall, wall_link) {

@@ -41,9 +41,6 @@ struct posix_timer {
 extern struct mutex posix_timers_wall_lock;
 extern struct list_head posix_timers_wall;
 
-static inline bool is_wall_clock(int clock) { return clock == CLOCK_REALTIME || clock == CLOCK_TAI; }
-
-static inline int64_t wall_offset(void) { return clock_params().realtime_offset_ns; }
 
 /* The live thread tid of process proc, or NULL; tasklist_lock held. */
 struct task *posix_timer_thread(struct task *proc, int tid);

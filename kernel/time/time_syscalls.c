@@ -160,8 +160,7 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	 * clock is converted, again whenever the clock is set. */
 	uint64_t mono = clock_now_ns();
 	if (flags & TIMER_ABSTIME) {
-		bool wall = clock == CLOCK_REALTIME || clock == CLOCK_TAI;
-		long slept = wall ? sleep_until_wall_time(ns) : sleep_until(ns > now ? mono + (ns - now) : mono);
+		long slept = clock_is_wall(clock) ? sleep_until_wall_time(ns) : sleep_until(ns > now ? mono + (ns - now) : mono);
 		/* Nothing left to tell: made again as it was, unless a handler runs. */
 		return slept == 0 ? 0 : -ERESTARTNOHAND;
 	}

@@ -74,11 +74,6 @@ static struct mutex realtime_lock = {
 };
 static struct list_head realtime_timerfds = LIST_HEAD_INIT(realtime_timerfds);
 
-static int64_t wall_offset(void)
-{
-	return clock_params().realtime_offset_ns;
-}
-
 /* The timer interrupt: count the expiry (and the periods missed), arm
  * the next one, wake readers and pollers. */
 static void timerfd_expired(struct timer *t)
@@ -226,25 +221,6 @@ static void timerfd_show_fdinfo(struct file *f, struct pbuf *b)
 		    (unsigned long long)its.it_interval.tv_sec, (unsigned long long)its.it_interval.tv_nsec);
 }
 
-/* The monotonic time of the first expiry for a value of ns: relative
- * (from now), or absolute on the timer's clock. 0: disarmed. */
-static uint64_t first_expiry(struct timerfd *tf, uint64_t ns, bool absolute)
-{
-	if (!ns)
-		return 0;
-	uint64_t now = clock_now_ns();
-	if (!absolute)
-		return now + ns;
-	if (tf->clock == CLOCK_REALTIME) {
-		uint64_t real = clock_realtime_ns();
-		if (ns > real)
-			return now + (ns - real);
-		/* In the past: due at once, its missed periods counted from it. */
-		return real - ns < now ? now - (real - ns) : 1;
-	}
-	return ns;
-}
-
 long sys_timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *utmr,
 			 struct __kernel_itimerspec *otmr)
 {
@@ -268,7 +244,7 @@ long sys_timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *u
 	mutex_lock(&tf->setting);
 	current_setting(tf, &old);
 	timer_cancel(&tf->timer);
-	uint64_t expires = first_expiry(tf, value, flags & TFD_TIMER_ABSTIME);
+	uint64_t expires = clock_first_expiry(tf->clock == CLOCK_REALTIME, value, flags & TFD_TIMER_ABSTIME);
 	uint64_t lflags = spin_lock_irqsave(&tf->lock);
 	tf->expires = expires;
 	tf->interval = interval;
@@ -277,7 +253,7 @@ long sys_timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *u
 	tf->wall = wall;
 	tf->cancel_on_set = wall && (flags & TFD_TIMER_CANCEL_ON_SET);
 	tf->canceled = false;
-	tf->wall_offset = wall_offset();
+	tf->wall_offset = clock_wall_offset();
 	spin_unlock_irqrestore(&tf->lock, lflags);
 	if (expires)
 		timer_arm(&tf->timer, expires);     /* a past time expires at the next tick */
@@ -343,7 +319,7 @@ static void follow_wall_clock(struct timerfd *tf, int64_t offset)
 
 void timerfd_clock_was_set(void)
 {
-	int64_t offset = wall_offset();
+	int64_t offset = clock_wall_offset();
 	mutex_lock(&realtime_lock);
 	struct timerfd *tf;
 	list_for_each_entry(tf, &realtime_timerfds, wall_link) {

@@ -10,6 +10,20 @@ uint64_t clock_now_ns(void);            /* CLOCK_MONOTONIC, in ns */
 uint64_t clock_realtime_ns(void);       /* CLOCK_REALTIME, ns since 1970 */
 void clock_set_realtime(uint64_t ns);   /* settimeofday, clock_settime */
 
+/* CLOCK_REALTIME and CLOCK_TAI (one clock here): the clocks that
+ * settimeofday and clock_settime move, and absolute timers on them with it. */
+bool clock_is_wall(int clock);
+/* CLOCK_REALTIME - CLOCK_MONOTONIC now: what a setting of the wall clock
+ * changes, so a timer on it moves by the change. */
+int64_t clock_wall_offset(void);
+
+/* The CLOCK_MONOTONIC time at which a timer set to ns first expires:
+ * relative (ns from now), or absolute on its clock (a wall clock's time
+ * converted at the current setting: timerfd and POSIX timers follow later
+ * settings themselves). A time already past gives the monotonic time it
+ * was, so missed periods count from it, and at least 1. 0: disarmed. */
+uint64_t clock_first_expiry(bool wall, uint64_t ns, bool absolute);
+
 /* What the vDSO needs to compute the same times in user mode. */
 struct clock_params {
 	uint64_t tsc_at_boot;           /* CLOCK_MONOTONIC's zero */
